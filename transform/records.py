@@ -1,0 +1,91 @@
+"""Typed records that cross layer boundaries.
+
+`extract/` produces bytes plus a `Provenance`; the parsers in `transform/parsers/`
+turn them into these records; `warehouse/` loads them. Nothing here does IO.
+Every fact carries its provenance so that any number in a mart can be traced to
+the archived response it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a fact came from: the archived response (see `raw.response`)."""
+
+    source: str  # source module name, e.g. "samr"
+    url: str
+    fetched_at: datetime  # UTC, timezone-aware
+    response_id: str  # the archive record id (sha256 of the WARC record id)
+    sha256: str  # sha256 of the response body as received
+
+
+@dataclass(slots=True)
+class Reject:
+    """Input that could not become a record; kept, counted, and explained."""
+
+    source: str
+    reason: str  # short machine-friendly key: "bad_std_no", "missing_field", "bad_date", "spam", "blocked", ...
+    detail: str  # a sentence a person can act on, naming the input
+    url: str | None = None
+    response_id: str | None = None
+
+
+@dataclass(slots=True)
+class StandardRecord:
+    """One standard as one source saw it. `std_no` (canonical) is the key across sources."""
+
+    std_no: str  # canonical, e.g. "GB/T 1234.5-2020"
+    std_no_raw: str  # as printed by the portal
+    std_type: str  # national | industry | local | group | enterprise
+    prefix: str  # "GB", "GB/T", "GB/Z", "JT/T", "DB32/T", "T/CAS", "Q/..."
+    year: int | None
+    name: str
+    status: str | None  # 现行 | 即将实施 | 废止 | 被代替 | None
+    issue_date: date | None
+    act_date: date | None
+    abolish_date: date | None
+    replaces: list[str]  # canonical numbers of the standards this one replaces
+    is_revision: bool  # True when it replaces an older standard (修订)
+    drafters: list[str]  # drafting organisations, cleaned, lead (牵头) unit first
+    drafters_known: bool  # False when the source page did not list them (a detail page is needed)
+    source: str
+    source_id: str  # the portal's own id
+    detail_url: str | None
+    provenance: Provenance  # the response the record's fields came from (the detail page once merged)
+    spam: bool = False  # a contributing page carried injected spam (removed before parsing)
+    input_time: datetime | None = None  # portal's own entry time (samr SYS_INPUTIME), for watermarks
+    committee_code: str | None = None  # 归口 TC, e.g. "TC253"
+    committee_name: str | None = None
+    drafter_people: list[str] = field(default_factory=list)  # 起草人 (personal data; not loaded by default)
+
+
+@dataclass(slots=True)
+class OrgEvidence:
+    """Identity evidence about one organisation, from any source that carries it."""
+
+    name: str  # as seen
+    source: str  # "samr", "inbox", "qybz", "tc", "notices", ...
+    uscc: str | None = None  # 统一社会信用代码 as seen (validated by transform.uscc, never trusted blindly)
+    address: str | None = None
+    division: str | None = None  # an explicit 行政区划 field: a code ("320583") or a name ("昆山市")
+    provenance: Provenance | None = None
+    origin: str | None = None  # for files: "path#sheet!row"
+
+
+@dataclass(slots=True)
+class Attribution:
+    """Where an organisation is, with how we know it."""
+
+    in_region: bool | None  # True / False / None = cannot tell
+    district_code: str | None  # None when in_region is not True or the district is unknown
+    district_name: str | None
+    method: str  # division_field | address | gazetteer | uscc | name | register | override | none
+    confidence: float  # 0..1
+    uscc_valid: bool | None  # None when no credit code was given
+    evidence: list[str] = field(default_factory=list)  # human-readable: what was used and what it said
+    conflict: str | None = None  # e.g. "address says 昆山市, credit code says 虎丘区: address used"
+    needs_review: bool = False  # unplaced in-region organisations and conflicts go to the review queue
