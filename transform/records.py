@@ -89,3 +89,20 @@ class Attribution:
     evidence: list[str] = field(default_factory=list)  # human-readable: what was used and what it said
     conflict: str | None = None  # e.g. "address says 昆山市, credit code says 虎丘区: address used"
     needs_review: bool = False  # unplaced in-region organisations and conflicts go to the review queue
+
+
+@dataclass(slots=True)
+class CommitteeRecord:
+    """A standardization technical committee (TC), sub-committee (SC) or working group (WG)
+    and its secretariat, as the std.samr committee directory shows it (source "tc")."""
+
+    code: str  # canonical, as StandardRecord.committee_code spells it: "TC28", "TC28/SC42", "SWG5"
+    name: str  # 委员会全称
+    kind: str  # TC | SC | WG
+    secretariat_unit: str | None  # 秘书处所在单位 (the organisation hosting the secretariat)
+    address: str | None  # 通讯地址 of the secretariat
+    province: str | None  # 所在省（市）
+    established: date | None  # 成立时间, when the page gives it
+    provenance: Provenance
+    detail_url: str | None = None
+    spam: bool = False  # the page carried injected spam (removed before parsing)

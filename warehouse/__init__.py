@@ -1,0 +1,36 @@
+"""The DuckDB warehouse: versioned schema, bulk Arrow loads and merges, marts, blue/green publish.
+
+Nothing but this package speaks SQL to the warehouse. Readers use `open_readonly`/`query`
+on the published file; the one writer uses `Warehouse(path).writing()`.
+"""
+
+from warehouse.db import (
+    SchemaVersionError,
+    WarehouseMissing,
+    apply_migrations,
+    open_readonly,
+    query,
+    schema_version,
+)
+from warehouse.export import export
+from warehouse.load import MergeCounts, WriteSession, default_org_key
+from warehouse.publish import Warehouse, WarehouseBusy
+from warehouse.read import new_standards_by_district, org_evidence, read_watermarks
+
+__all__ = [
+    "MergeCounts",
+    "SchemaVersionError",
+    "Warehouse",
+    "WarehouseBusy",
+    "WarehouseMissing",
+    "WriteSession",
+    "apply_migrations",
+    "default_org_key",
+    "export",
+    "new_standards_by_district",
+    "open_readonly",
+    "org_evidence",
+    "query",
+    "read_watermarks",
+    "schema_version",
+]

@@ -1,0 +1,397 @@
+"""The raw archive: every HTTP response the crawler receives, as gzip WARC files.
+
+Layout: `<root>/<source>/<YYYY-MM-DD>/<run_id>.warc.gz`, the date being the UTC
+day the run first wrote to that source. For each response the archive writes a
+WARC `response` record (status line, headers and body as received) and then a
+`request` record pointing at it (`WARC-Concurrent-To`). Each record is its own
+gzip member and is flushed and fsynced before `write` returns, so a killed run
+loses nothing it had already archived; at worst the last record is cut short,
+which `iter_archive` skips and a writer reopening the file trims.
+
+Besides the standard fields, each response record carries the stdwatch fields
+the index needs so that the index can be rebuilt from the WARC files alone:
+`WARC-Stdwatch-Source`, `-Run-Id`, `-Method` and, when set, `-Blocked`.
+A body cut short (size cap, dropped connection) carries the standard
+`WARC-Truncated` field ("length" or "disconnect").
+
+Bodies are stored as they came off the wire, de-chunked but still
+content-encoded; `sha256` and `WARC-Payload-Digest` are of those bytes. The
+readers (`read_response`, `iter_archive`) return the content-decoded body, the
+same bytes `extract.http.Fetched.body` holds.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import threading
+import warnings
+import zlib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from io import BytesIO
+from pathlib import Path
+from typing import BinaryIO, Iterator, Sequence
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
+from warcio.utils import Digester
+from warcio.warcwriter import WARCWriter
+
+_H_SOURCE = "WARC-Stdwatch-Source"
+_H_RUN = "WARC-Stdwatch-Run-Id"
+_H_METHOD = "WARC-Stdwatch-Method"
+_H_BLOCKED = "WARC-Stdwatch-Blocked"
+# A decoded body this much larger than what was stored is treated as a decompression bomb.
+_MAX_DECODED_RATIO = 200
+
+Headers = Sequence[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveEntry:
+    """The index row of one archived response (warehouse table `raw.response`)."""
+
+    response_id: str  # hex sha256 of the response record's WARC-Record-ID
+    source: str
+    method: str
+    url: str
+    status: int
+    content_type: str | None
+    fetched_at: datetime  # UTC, timezone-aware; the WARC-Date
+    sha256: str  # hex sha256 of the body as received (the WARC payload)
+    size: int  # bytes of body as received
+    warc_path: str  # relative to the archive root, POSIX separators
+    offset: int  # of the response record in the WARC file
+    length: int  # of the response record (one gzip member)
+    run_id: str
+    blocked: str | None  # the block reason (extract.blocks), or None
+    truncated: str | None = None  # WARC-Truncated: "length" (size cap) | "disconnect" | None
+
+    def as_row(self) -> dict:
+        """The columns of the warehouse's `raw.response` (warehouse/migrations/001_foundation.sql).
+
+        `truncated` has no column there yet; it stays in the WARC record and on the entry.
+        """
+        return {
+            "response_id": self.response_id,
+            "run_id": self.run_id,
+            "source": self.source,
+            "method": self.method,
+            "url": self.url,
+            "status": self.status,
+            "content_type": self.content_type,
+            "fetched_at": self.fetched_at,
+            "sha256": self.sha256,
+            "size": self.size,
+            "warc_path": self.warc_path,
+            "warc_offset": self.offset,
+            "warc_length": self.length,
+            "blocked": self.blocked,
+        }
+
+
+class _Sha256WARCWriter(WARCWriter):
+    """warcio's writer with sha256 digests (its default is sha1)."""
+
+    @staticmethod
+    def _create_digester():
+        return Digester("sha256")
+
+
+class Archive:
+    """Appends responses to this run's WARC files; thread-safe."""
+
+    def __init__(self, root: Path, run_id: str, *, fsync: bool = True) -> None:
+        self.root = Path(root)
+        self.run_id = run_id
+        self.entries: list[ArchiveEntry] = []
+        self._fsync = fsync
+        self._lock = threading.Lock()  # guards _files and entries
+        self._files: dict[str, tuple[BinaryIO, str, threading.Lock]] = {}
+        self._closed = False
+
+    def write(
+        self,
+        *,
+        source: str,
+        method: str,
+        url: str,
+        status: int,
+        reason: str = "",
+        headers: Headers,
+        body: bytes,
+        request_headers: Headers = (),
+        request_body: bytes | None = None,
+        fetched_at: datetime,
+        http_version: str = "HTTP/1.1",
+        blocked: str | None = None,
+        truncated: str | None = None,
+    ) -> ArchiveEntry:
+        """Archive one response (and its request) durably; returns its index entry."""
+        fh, rel_path, file_lock = self._writer_for(source, fetched_at)
+        warc_date = datetime_to_iso_date(fetched_at.astimezone(timezone.utc).replace(tzinfo=None), use_micros=True)
+        writer = _Sha256WARCWriter(fh, gzip=True, warc_version="1.1")
+        response_headers = {
+            "WARC-Date": warc_date,
+            _H_SOURCE: source,
+            _H_RUN: self.run_id,
+            _H_METHOD: method.upper(),
+        }
+        if blocked:
+            response_headers[_H_BLOCKED] = blocked
+        if truncated:
+            response_headers["WARC-Truncated"] = truncated
+        status_line = f"{status} {reason}".strip() if reason else str(status)
+        response = writer.create_warc_record(
+            url,
+            "response",
+            payload=BytesIO(body),
+            length=len(body),
+            warc_headers_dict=response_headers,
+            http_headers=StatusAndHeaders(status_line, list(headers), protocol=http_version),
+        )
+        record_id = response.rec_headers.get_header("WARC-Record-ID")
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        request = writer.create_warc_record(
+            url,
+            "request",
+            payload=BytesIO(request_body or b""),
+            length=len(request_body or b""),
+            warc_headers_dict={"WARC-Date": warc_date, "WARC-Concurrent-To": record_id},
+            http_headers=StatusAndHeaders(
+                f"{method.upper()} {target} {http_version}", list(request_headers), protocol="", is_http_request=True
+            ),
+        )
+        # Response first: a crash between the two records loses the less useful one.
+        with file_lock:
+            offset = fh.tell()
+            writer.write_record(response)
+            self._sync(fh)
+            length = fh.tell() - offset
+            writer.write_record(request)
+            self._sync(fh)
+        entry = ArchiveEntry(
+            response_id=hashlib.sha256(record_id.encode()).hexdigest(),
+            source=source,
+            method=method.upper(),
+            url=url,
+            status=status,
+            content_type=_header(headers, "content-type"),
+            fetched_at=iso_date_to_datetime(warc_date, tz_aware=True),
+            sha256=hashlib.sha256(body).hexdigest(),
+            size=len(body),
+            warc_path=rel_path,
+            offset=offset,
+            length=length,
+            run_id=self.run_id,
+            blocked=blocked,
+            truncated=truncated,
+        )
+        with self._lock:
+            self.entries.append(entry)
+        return entry
+
+    def close(self) -> None:
+        with self._lock:
+            for fh, _, file_lock in self._files.values():
+                with file_lock:
+                    fh.close()
+            self._files.clear()
+            self._closed = True
+
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _writer_for(self, source: str, fetched_at: datetime) -> tuple[BinaryIO, str, threading.Lock]:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError(f"archive for run {self.run_id} is closed")
+            if source not in self._files:
+                day = fetched_at.astimezone(timezone.utc).strftime("%Y-%m-%d")
+                rel_path = f"{source}/{day}/{self.run_id}.warc.gz"
+                path = self.root / rel_path
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if path.exists():
+                    _trim_partial_tail(path)
+                self._files[source] = (open(path, "ab"), rel_path, threading.Lock())
+            return self._files[source]
+
+    def _sync(self, fh: BinaryIO) -> None:
+        fh.flush()
+        if self._fsync:
+            os.fsync(fh.fileno())
+
+
+def read_response(root: Path, warc_path: str, offset: int) -> tuple[int, list[tuple[str, str]], bytes]:
+    """The archived response at `offset`: (status, headers, content-decoded body)."""
+    with open(Path(root) / warc_path, "rb") as fh:
+        fh.seek(offset)
+        record = next(iter(ArchiveIterator(fh)))
+        if record.rec_type != "response":
+            raise ValueError(f"{warc_path}@{offset} is a WARC {record.rec_type!r} record, not a response")
+        return _status(record), list(record.http_headers.headers), _content(record)
+
+
+def iter_archive(root: Path, source: str | None = None) -> Iterator[tuple[ArchiveEntry, bytes]]:
+    """Every archived response under `root` (optionally one source), rebuilt from the WARC files alone.
+
+    Files are read in path order (source, day, run id). A record cut short by a
+    killed run ends that file with a warning; the records before it are yielded.
+    """
+    root = Path(root)
+    pattern = f"{source}/*/*.warc.gz" if source else "*/*/*.warc.gz"
+    for path in sorted(root.glob(pattern)):
+        rel_path = path.relative_to(root).as_posix()
+        run_id = path.name.removesuffix(".warc.gz")
+        with open(path, "rb") as fh:
+            for record, raw, offset, length in _complete_records(fh, rel_path):
+                if record.rec_type == "response":
+                    entry = _entry_from_record(record, raw, rel_path, run_id, offset, length)
+                    yield entry, _decode_content(raw, record.http_headers)
+
+
+def _complete_records(fh: BinaryIO, rel_path: str) -> Iterator[tuple[object, bytes, int, int]]:
+    """(record, block payload, offset, length) for each whole record; stops, warning, at a damaged one.
+
+    warcio returns a short payload, or fails in various ways, on a record cut
+    short; a payload whose size or digest disagrees with its WARC headers is cut short.
+    """
+    records = ArchiveIterator(fh)
+    end = 0
+    try:
+        for record in records:
+            raw = record.raw_stream.read()  # before asking for offset/length, which skip to the end
+            if not _is_whole(record, raw):
+                raise EOFError("record shorter than its WARC headers say")
+            offset, length = records.get_record_offset(), records.get_record_length()
+            end = offset + length
+            yield record, raw, offset, length
+    except (EOFError, zlib.error, ArchiveLoadFailed, ValueError, AttributeError, OSError) as exc:
+        warnings.warn(f"{rel_path}: stopped at a damaged or truncated record ({exc})", stacklevel=3)
+        return
+    trailing = os.fstat(fh.fileno()).st_size - end
+    if trailing > 0:  # warcio ends quietly at some cut-short gzip members
+        warnings.warn(f"{rel_path}: ignored {trailing} trailing bytes of a truncated record", stacklevel=3)
+
+
+def _is_whole(record, raw: bytes) -> bool:
+    declared = int(record.rec_headers.get_header("Content-Length") or -1)
+    header_len = record.http_headers.total_len if record.http_headers else 0
+    if header_len + len(raw) != declared:
+        return False
+    digest = record.rec_headers.get_header("WARC-Payload-Digest") or ""
+    return not digest.startswith("sha256:") or _digest_hex(digest) == hashlib.sha256(raw).hexdigest()
+
+
+def _entry_from_record(record, raw: bytes, rel_path: str, run_id: str, offset: int, length: int) -> ArchiveEntry:
+    rec = record.rec_headers
+    digest = rec.get_header("WARC-Payload-Digest") or ""
+    sha256 = _digest_hex(digest) if digest.startswith("sha256:") else hashlib.sha256(raw).hexdigest()
+    record_id = rec.get_header("WARC-Record-ID")
+    return ArchiveEntry(
+        response_id=hashlib.sha256(record_id.encode()).hexdigest(),
+        source=rec.get_header(_H_SOURCE) or rel_path.split("/", 1)[0],
+        method=rec.get_header(_H_METHOD) or "GET",
+        url=rec.get_header("WARC-Target-URI"),
+        status=_status(record),
+        content_type=record.http_headers.get_header("Content-Type"),
+        fetched_at=iso_date_to_datetime(rec.get_header("WARC-Date"), tz_aware=True),
+        sha256=sha256,
+        size=len(raw),
+        warc_path=rel_path,
+        offset=offset,
+        length=length,
+        run_id=rec.get_header(_H_RUN) or run_id,
+        blocked=rec.get_header(_H_BLOCKED),
+        truncated=rec.get_header("WARC-Truncated"),
+    )
+
+
+def _trim_partial_tail(path: Path) -> None:
+    """Cut a damaged last record off a file we are about to append to (a resumed run)."""
+    good_end = 0
+    with warnings.catch_warnings(), open(path, "rb") as fh:
+        warnings.simplefilter("ignore")
+        for _, _, offset, length in _complete_records(fh, str(path)):
+            if not _gzip_member_ends(path, offset, length):
+                break  # data whole but the gzip trailer cut: appending after it would hide what follows
+            good_end = offset + length
+    if good_end < path.stat().st_size:
+        with open(path, "r+b") as fh:
+            fh.truncate(good_end)
+
+
+def _gzip_member_ends(path: Path, offset: int, length: int) -> bool:
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        member = fh.read(length)
+    decoder = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    try:
+        decoder.decompress(member)
+    except zlib.error:
+        return False
+    return decoder.eof
+
+
+def _status(record) -> int:
+    return int(record.http_headers.get_statuscode() or 0)
+
+
+def _content(record) -> bytes:
+    return _decode_content(record.raw_stream.read(), record.http_headers)
+
+
+def _decode_content(raw: bytes, http_headers: StatusAndHeaders) -> bytes:
+    encoding = (http_headers.get_header("Content-Encoding") or "").strip().lower()
+    return decode_content_encoding(raw, encoding)
+
+
+def decode_content_encoding(raw: bytes, encoding: str) -> bytes:
+    """Undo gzip/deflate Content-Encoding; other encodings (and "identity") are returned as they are.
+
+    A body that would inflate beyond `_MAX_DECODED_RATIO` times its stored size
+    raises ValueError rather than exhaust memory.
+    """
+    encoding = encoding.strip().lower()
+    if encoding in ("gzip", "x-gzip"):
+        wbits = zlib.MAX_WBITS | 16
+    elif encoding == "deflate":
+        wbits = zlib.MAX_WBITS
+    else:
+        return raw
+    limit = max(len(raw) * _MAX_DECODED_RATIO, 1 << 20)
+    try:
+        decoder = zlib.decompressobj(wbits)
+        out = decoder.decompress(raw, limit)
+    except zlib.error:
+        if encoding != "deflate":
+            raise
+        decoder = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate, which some servers send
+        out = decoder.decompress(raw, limit)
+    if decoder.unconsumed_tail:
+        raise ValueError(f"{encoding} body inflates beyond {limit} bytes")
+    return out
+
+
+def _digest_hex(digest: str) -> str:
+    value = digest.split(":", 1)[1]
+    if len(value) == 64:
+        return value.lower()
+    return base64.b32decode(value).hex()
+
+
+def _header(headers: Headers, name: str) -> str | None:
+    name = name.lower()
+    for key, value in headers:
+        if key.lower() == name:
+            return value
+    return None

@@ -1,0 +1,108 @@
+"""Source contract: files analysts drop in (CSV or XLSX), read row by row.
+
+Input: a path to `.csv` (UTF-8 with or without BOM; GB18030 accepted, as Excel on
+Chinese Windows writes it) or `.xlsx` (every sheet; the first non-empty row is
+the header). Output: `FileRow`s carrying the header→cell mapping as strings and an
+origin "file#sheet!row" (sheet "csv" for CSV files) so every loaded fact can be traced to its cell. Nothing
+here interprets a business field: validation is in `transform/parsers/inbox.py`.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterator
+
+
+@dataclass(frozen=True, slots=True)
+class FileRow:
+    origin: str  # "org_register.xlsx#Sheet1!5"
+    file_sha256: str
+    values: dict[str, str]
+
+
+class UnreadableFile(ValueError):
+    """The file is not a CSV/XLSX we can read; the message names the file and the fix."""
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_rows(path: Path) -> Iterator[FileRow]:
+    path = Path(path)
+    if not path.exists():
+        raise UnreadableFile(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    digest = file_sha256(path)
+    if suffix == ".csv":
+        yield from _read_csv(path, digest)
+    elif suffix in (".xlsx", ".xlsm"):
+        yield from _read_xlsx(path, digest)
+    else:
+        raise UnreadableFile(f"{path}: unsupported file type {suffix!r}; save it as .xlsx or .csv")
+
+
+def _read_csv(path: Path, digest: str) -> Iterator[FileRow]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte string
+        raise UnreadableFile(f"{path}: not UTF-8 or GB18030 text")
+    reader = csv.reader(io.StringIO(text))
+    header: list[str] | None = None
+    for line_no, cells in enumerate(reader, start=1):
+        if header is None:
+            if any(c.strip() for c in cells):
+                header = [c.strip() for c in cells]
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        yield FileRow(f"{path.name}#csv!{line_no}", digest, _as_values(header, cells))
+
+
+def _read_xlsx(path: Path, digest: str) -> Iterator[FileRow]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several unrelated types for a damaged file
+        raise UnreadableFile(f"{path}: cannot open as Excel ({exc}); re-save it as .xlsx") from exc
+    try:
+        for sheet in book.worksheets:
+            header: list[str] | None = None
+            for row_no, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+                texts = [_cell_text(c) for c in cells]
+                if header is None:
+                    if any(texts):
+                        header = [t.strip() for t in texts]
+                    continue
+                if not any(t.strip() for t in texts):
+                    continue
+                yield FileRow(f"{path.name}#{sheet.title}!{row_no}", digest, _as_values(header, texts))
+    finally:
+        book.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _as_values(header: list[str], cells: list[str]) -> dict[str, str]:
+    return {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header) if name}

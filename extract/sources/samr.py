@@ -1,0 +1,190 @@
+"""samr — 全国标准信息公共服务平台 (std.samr.gov.cn): national and industry standards, advanced search.
+
+Contract (portals.md §1; grades [C] confirmed, [C1] one source, [I] inference).
+Last confirmed from others' live evidence 2026-10-03 (STDCN-DOC), the list shape
+2026-08-13 (ERP-AGENT fixture) and 2026-08-15 (CASE8). This project has never
+reached the live site: check every [C1]/[I] item on the first live run.
+
+List — `GET {base}/gb/search/gbAdvancedSearchPage` [C], JSON.
+  Headers: `Referer: {base}/gb/search/gbAdvancedSearch`, `X-Requested-With: XMLHttpRequest` [C],
+  `Accept: application/json`.
+  Query:
+    tid                   2 = 国家标准 [C], 3 = 行业标准 [C1 CASE8] (1 = plans, 4 = local: not crawled here)
+    pageNumber, pageSize  from 1; pageSize ≤ 50–100 [C]
+    std_p10, std_p11      issue date from / to, YYYY-MM-DD [C1]
+    typeRadio             std-param [C1 ERP-AGENT]
+    std_p1…p9, p6_1, p6_2, p12…p26   sent empty, as TC-CSV does [C1]
+  Response: `{"total": int, "pageNumber": int, "rows": [...]}` [C]. Row keys used downstream
+  (transform/parsers/samr.py): id, C_STD_CODE, STD_CODE2, C_C_NAME, STATE, ISSUE_DATE, ACT_DATE,
+  D_DATE [C1], TOTAL_REPE (may be the literal ","), DRAFT_UNIT (、-separated, lead first; empty
+  for some industry standards [C1]), DRAFT_STAFF (personal data: dropped), TA_CODE/TA_NAME,
+  SYS_INPUTIME ("YYYY-MM-DD HH:MM:SS", Beijing time) [C].
+
+Paging and watermark (this module's business): only `total` and each row's
+`SYS_INPUTIME` are read here. Pages are fetched from 1 until the last page
+(pageNumber × pageSize ≥ total, or an empty page) or, on an incremental run,
+until the first page whose rows are *all* older than `stop_before`: the list is
+newest-`SYS_INPUTIME`-first on the mirror; on the live site that order is [I]
+(no source states the default sort), so a backfill without `stop_before` is
+the safe way to fill a gap.
+
+Detail — HTML [C]: national `{base}/gb/search/gbDetailed?id=<id>`, industry
+`{base}/hb/search/stdHBDetailed?id=<id>`; markup in transform/parsers/samr.py.
+
+Blocks (portals.md §1.6): no captcha on list/detail [C]; HTTP 401/429 or a JSON
+`message` "访问过于频繁" mean rate limiting [C1]; extract.http raises `Blocked`.
+Politeness: others space requests 0.9–8 s; our default is 1 request/s per host.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+from typing import Iterable, Iterator
+from urllib.parse import urlsplit
+
+from extract.http import Fetched, HttpClient
+
+SOURCE = "samr"
+LIST_PATH = "/gb/search/gbAdvancedSearchPage"
+SEARCH_PAGE_PATH = "/gb/search/gbAdvancedSearch"
+TIDS = {2: "national", 3: "industry"}
+DETAIL_PATHS = {2: "/gb/search/gbDetailed", 3: "/hb/search/stdHBDetailed"}
+# Every std_p* field the search form sends; all empty except the issue-date window.
+_EMPTY_PARAMS = (
+    "std_p1", "std_p2", "std_p3", "std_p4", "std_p5", "std_p6_1", "std_p6_2", "std_p7", "std_p8",
+    "std_p9", "std_p12", "std_p13", "std_p14", "std_p15", "std_p16", "std_p17", "std_p18", "std_p19",
+    "std_p20", "std_p21", "std_p24", "std_p25", "std_p26",
+)
+# SYS_INPUTIME is Beijing wall-clock time. (transform.dates.parse_datetime does the same for
+# the parser; extract may not import transform.)
+_BEIJING = timezone(timedelta(hours=8))
+
+
+class ListPageError(Exception):
+    """A list page that cannot be paged: not JSON, not the expected shape, or an HTTP error."""
+
+    def __init__(self, message: str, fetched: Fetched) -> None:
+        super().__init__(message)
+        self.fetched = fetched
+        self.url = fetched.url
+
+
+def list_url(base: str) -> str:
+    return base.rstrip("/") + LIST_PATH
+
+
+def list_headers(base: str) -> dict[str, str]:
+    return {
+        "Referer": base.rstrip("/") + SEARCH_PAGE_PATH,
+        "X-Requested-With": "XMLHttpRequest",
+        "Accept": "application/json, text/javascript, */*; q=0.01",
+    }
+
+
+def list_params(tid: int, page: int, page_size: int, issued_from: date | None, issued_to: date | None) -> dict[str, str]:
+    """The query string of one list page, with the empty std_p* fields the search form sends."""
+    if tid not in TIDS:
+        raise ValueError(f"samr tid {tid!r} is not crawled; choose one of {sorted(TIDS)}")
+    params = {"tid": str(tid), "pageNumber": str(page), "pageSize": str(page_size)}
+    params.update(dict.fromkeys(_EMPTY_PARAMS, ""))
+    params["std_p10"] = issued_from.isoformat() if issued_from else ""
+    params["std_p11"] = issued_to.isoformat() if issued_to else ""
+    params["typeRadio"] = "std-param"
+    return params
+
+
+def detail_url(base: str, tid: int, row_id: str) -> str:
+    if tid not in DETAIL_PATHS:
+        raise ValueError(f"samr tid {tid!r} has no detail page here; choose one of {sorted(DETAIL_PATHS)}")
+    return f"{base.rstrip('/')}{DETAIL_PATHS[tid]}?id={row_id}"
+
+
+def detail_headers(url: str) -> dict[str, str]:
+    """Headers for a detail page: the browser arrives from the advanced search."""
+    parts = urlsplit(url)
+    return {"Referer": f"{parts.scheme}://{parts.netloc}{SEARCH_PAGE_PATH}", "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
+
+def iter_list_pages(
+    client: HttpClient,
+    base: str,
+    tid: int,
+    *,
+    page_size: int,
+    issued_from: date | None,
+    issued_to: date | None,
+    stop_before: datetime | None,
+) -> Iterator[Fetched]:
+    """Each list page of one `tid`, archived, in order; see the module docstring for when it stops.
+
+    Raises `ListPageError` (naming the URL) for a page that cannot be paged, after
+    the client has archived it; `extract.http` errors (Blocked, FetchFailed…) pass through.
+    """
+    if stop_before is not None and stop_before.tzinfo is None:
+        raise ValueError(f"stop_before must be timezone-aware, got {stop_before!r}")
+    page = 1
+    while True:
+        fetched = client.fetch(
+            "GET",
+            list_url(base),
+            source=SOURCE,
+            params=list_params(tid, page, page_size, issued_from, issued_to),
+            headers=list_headers(base),
+        )
+        total, rows = _paging_fields(fetched)
+        yield fetched
+        if not rows or page * page_size >= total:
+            return
+        if stop_before is not None and _all_older(rows, stop_before):
+            return
+        page += 1
+
+
+def max_input_time(pages: Iterable[Fetched]) -> datetime | None:
+    """The newest SYS_INPUTIME on these pages: the next run's watermark."""
+    newest = None
+    for fetched in pages:
+        _, rows = _paging_fields(fetched)
+        for row in rows:
+            when = _input_time(row)
+            if when is not None and (newest is None or when > newest):
+                newest = when
+    return newest
+
+
+def _paging_fields(fetched: Fetched) -> tuple[int, list[dict]]:
+    if not fetched.ok:
+        raise ListPageError(f"samr list page {fetched.url}: HTTP {fetched.status}", fetched)
+    try:
+        payload = json.loads(fetched.text)
+    except ValueError as exc:
+        start = fetched.text[:80].replace("\n", " ")
+        raise ListPageError(f"samr list page {fetched.url}: not JSON ({exc}); it starts {start!r}", fetched) from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("rows"), list):
+        keys = sorted(payload) if isinstance(payload, dict) else type(payload).__name__
+        raise ListPageError(f"samr list page {fetched.url}: no 'rows' list in the JSON (keys: {keys})", fetched)
+    try:
+        total = int(payload.get("total") or 0)
+    except (TypeError, ValueError):
+        raise ListPageError(f"samr list page {fetched.url}: 'total' is {payload.get('total')!r}", fetched) from None
+    return total, [row for row in payload["rows"] if isinstance(row, dict)]
+
+
+def _all_older(rows: list[dict], stop_before: datetime) -> bool:
+    """True when every row was entered before `stop_before`; a row without a readable time is not older."""
+    for row in rows:
+        when = _input_time(row)
+        if when is None or when >= stop_before:
+            return False
+    return True
+
+
+def _input_time(row: dict) -> datetime | None:
+    value = row.get("SYS_INPUTIME")
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.strptime(value.strip()[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=_BEIJING)
+    except ValueError:
+        return None

@@ -1,0 +1,251 @@
+"""The `stdwatch` command. Every command and option is listed in docs/cli.md.
+
+Prefect is imported only by the commands that run flows (importing it costs ~1 s).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="Track a city's standardization plan, district by district.", no_args_is_help=True)
+run_app = typer.Typer(help="Run a flow against the configured portals.", no_args_is_help=True)
+district_app = typer.Typer(help="District attribution.", no_args_is_help=True)
+app.add_typer(run_app, name="run")
+app.add_typer(district_app, name="district")
+
+console = Console()
+err = Console(stderr=True)
+
+DataDir = typer.Option(None, "--data-dir", help="Where the archive and warehouse live (setting data_dir).")
+
+
+def _quiet_prefect() -> None:
+    """Sensible defaults for running flows from a terminal; any of them can be overridden in the environment."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_BATCH_INTERVAL", "0.5")
+
+
+def _settings(**overrides):
+    from flows.settings import load_settings
+
+    try:
+        return load_settings(**overrides)
+    except Exception as exc:  # pydantic's validation error names the bad setting
+        err.print(f"[red]Invalid settings:[/] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _run_flow(flow_call) -> "object":
+    from flows.pipeline import HealthCheckFailed
+    from flows.report import print_run_summary
+
+    try:
+        report = flow_call()
+    except HealthCheckFailed as exc:
+        print_run_summary(console, exc.report)
+        raise typer.Exit(1) from exc
+    print_run_summary(console, report)
+    return report
+
+
+def _print_districts(settings, *, title: str) -> None:
+    import warehouse
+    from flows.report import district_table
+    from transform.attribution import load_region
+
+    region = load_region(settings.region)
+    rows = warehouse.new_standards_by_district(settings.warehouse_path)
+    order = [d.name for d in region.districts] + [region.unknown_district_name]
+    console.print(district_table(rows, order, title=title))
+
+
+@app.command()
+def demo(
+    size: str = typer.Option("demo", help="Mirror corpus size: 'demo' (a few thousand standards) or a number."),
+    seed: int = typer.Option(7, help="Mirror corpus seed."),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Default: <data_dir>/demo."),
+) -> None:
+    """Start the bundled mirror on 127.0.0.1, run `nightly` against it, print the per-district table."""
+    _quiet_prefect()
+    from mirror.corpus import build_corpus
+    from mirror.server import MirrorServer
+    from mirror.truth import write_corpus
+
+    base = _settings()
+    demo_dir = data_dir or base.data_dir / "demo"
+    corpus = build_corpus(size=size, seed=seed, window_start=base.window_start, window_end=base.window_end)
+    mirror_dir = demo_dir / "mirror"
+    write_corpus(corpus, mirror_dir)
+    with MirrorServer(corpus) as server:
+        console.print(f"Mirror serving {server.base_url} (seed {seed}, size {size}); corpus and ground truth in {mirror_dir}")
+        os.environ["STDWATCH_DATA_DIR"] = str(demo_dir)
+        os.environ["STDWATCH_BASE_URLS__SAMR"] = server.base_url
+        os.environ["STDWATCH_HOSTS"] = json.dumps({"127.0.0.1": {"rate_per_second": 2000, "concurrency": 4}})
+        os.environ["STDWATCH_ORG_MAPPING_FILES"] = json.dumps([str(mirror_dir / "org_register.csv")])
+        settings = _settings()
+        from flows.nightly import nightly
+
+        _run_flow(lambda: nightly())
+    _print_districts(settings, title=f"New national + industry standards led by region organisations since {settings.window_start}")
+    _print_unplaced_and_truth(settings, mirror_dir / "ground_truth.json")
+
+
+def _print_unplaced_and_truth(settings, truth_path: Path) -> None:
+    import warehouse
+
+    rows = warehouse.new_standards_by_district(settings.warehouse_path)
+    unknown = sum(int(r["n"]) for r in rows if r["district_code"] is None or r["district_name"] == "区县未知")
+    total = sum(int(r["n"]) for r in rows)
+    console.print(
+        f"{unknown} of {total} region-led standards could not be placed in a district "
+        "(see mart.review_queue for the organisations and their evidence)."
+    )
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    expected: dict[tuple[str, str], int] = {}
+    for row in truth["counts"]:
+        key = (row["district"], row["std_type"])
+        expected[key] = expected.get(key, 0) + row["n"]
+    actual = {(r["district_name"], r["std_type"]): int(r["n"]) for r in rows}
+    if actual == expected:
+        console.print("[green]Equal to the mirror's ground truth[/] (every district × type).")
+    else:
+        diff = sorted(set(actual) | set(expected))
+        console.print("[red]Differs from the mirror's ground truth:[/]")
+        for key in diff:
+            if actual.get(key, 0) != expected.get(key, 0):
+                console.print(f"  {key[0]} {key[1]}: warehouse {actual.get(key, 0)}, ground truth {expected.get(key, 0)}")
+
+
+@run_app.command("nightly")
+def run_nightly(
+    source: Optional[list[str]] = typer.Option(None, "--source", help="Only these sources (repeatable)."),
+    data_dir: Optional[Path] = DataDir,
+) -> None:
+    """Fetch what is new since the last successful run, load it and publish the warehouse."""
+    _quiet_prefect()
+    settings = _settings(data_dir=data_dir, sources=source or None)
+    from flows.nightly import nightly
+
+    _run_flow(lambda: nightly(sources=settings.sources, data_dir=str(settings.data_dir)))
+    _print_districts(settings, title=f"New standards led by region organisations since {settings.window_start}")
+
+
+@district_app.command("resolve")
+def district_resolve(
+    name: Optional[str] = typer.Option(None, "--name", help="Organisation name."),
+    uscc: Optional[str] = typer.Option(None, "--uscc", help="统一社会信用代码."),
+    address: Optional[str] = typer.Option(None, "--address", help="Address."),
+    division: Optional[str] = typer.Option(None, "--division", help="An explicit 行政区划 (code or name)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    data_dir: Optional[Path] = DataDir,
+) -> None:
+    """Which district an organisation is in, with the method, confidence and evidence (exit 0 even when unresolved)."""
+    import warehouse
+    from flows.pipeline import read_org_register, read_overrides
+    from transform.attribution import Register, load_region, resolve
+
+    if not any((name, uscc, address, division)):
+        err.print("Give at least one of --name, --uscc, --address, --division.")
+        raise typer.Exit(2)
+    settings = _settings(data_dir=data_dir)
+    evidence = warehouse.org_evidence(settings.warehouse_path) if settings.warehouse_path.exists() else []
+    for file_evidence in read_org_register(settings)[0].values():
+        evidence += file_evidence
+    attribution = resolve(
+        load_region(settings.region), name=name, uscc=uscc, address=address, division=division,
+        register=Register.from_evidence(evidence), overrides=read_overrides(settings),
+    )
+    answer = {
+        "in_region": attribution.in_region,
+        "district_code": attribution.district_code,
+        "district_name": attribution.district_name,
+        "method": attribution.method,
+        "confidence": attribution.confidence,
+        "uscc_valid": attribution.uscc_valid,
+        "conflict": attribution.conflict,
+        "needs_review": attribution.needs_review,
+        "evidence": attribution.evidence,
+    }
+    if as_json:
+        print(json.dumps(answer, ensure_ascii=False, indent=2))
+        return
+    if attribution.in_region is None:
+        verdict = "cannot tell whether it is in the region"
+    elif not attribution.in_region:
+        verdict = "not in the region"
+    elif attribution.district_name is None:
+        verdict = "in the region, district unknown"
+    else:
+        verdict = f"{attribution.district_name} ({attribution.district_code})"
+    console.print(f"[bold]{verdict}[/] — method {attribution.method}, confidence {attribution.confidence:.2f}")
+    if attribution.uscc_valid is False:
+        console.print("[yellow]The credit code is invalid and was not used.[/]")
+    if attribution.conflict:
+        console.print(f"[yellow]Conflict:[/] {attribution.conflict}")
+    for line in attribution.evidence:
+        console.print(f"  • {line}")
+
+
+@app.command()
+def sql(
+    query: str = typer.Argument(..., help="SQL to run read-only against the published warehouse."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print CSV."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (a list of objects)."),
+    data_dir: Optional[Path] = DataDir,
+) -> None:
+    """Query the warehouse read-only (never blocks, and is never blocked by, a load)."""
+    import warehouse
+
+    settings = _settings(data_dir=data_dir)
+    try:
+        table = warehouse.query(settings.warehouse_path, query)
+    except Exception as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    if as_json:
+        print(json.dumps(table.to_pylist(), ensure_ascii=False, default=str, indent=1))
+    elif as_csv:
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(table.column_names)
+        for row in table.to_pylist():
+            writer.writerow(row.values())
+    else:
+        from rich.table import Table
+
+        out = Table(show_lines=False)
+        for column in table.column_names:
+            out.add_column(column)
+        for row in table.to_pylist():
+            out.add_row(*("" if v is None else str(v) for v in row.values()))
+        console.print(out)
+        console.print(f"{table.num_rows} rows")
+
+
+@app.command("mirror")
+def mirror_serve(
+    size: str = typer.Option("demo", help="Corpus size."),
+    seed: int = typer.Option(7, help="Corpus seed."),
+    port: int = typer.Option(0, help="Port on 127.0.0.1 (0 = any free port)."),
+    out: Optional[Path] = typer.Option(None, help="Write the corpus files and ground truth here."),
+) -> None:
+    """Serve the bundled mirror on 127.0.0.1 until Ctrl-C (point base URLs at it)."""
+    from mirror.__main__ import main as mirror_main
+
+    args = ["serve", "--size", size, "--seed", str(seed), "--port", str(port)]
+    if out:
+        args += ["--out", str(out)]
+    raise typer.Exit(mirror_main(args) or 0)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,78 @@
+"""Command line: `python -m mirror generate --out DIR` and `python -m mirror serve`.
+
+    python -m mirror generate --out DIR [--size demo] [--seed 7] [--window-start 2022-08-21] [--window-end …]
+        writes org_register.csv, org_register.xlsx and ground_truth.json, prints corpus statistics.
+    python -m mirror serve [--size demo] [--seed 7] [--port 0] [--out DIR] [--window-start …]
+        (optionally writes the same files, then) serves the mirror on 127.0.0.1,
+        prints its base URL and serves until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+import time
+from datetime import date
+
+from mirror.corpus import WINDOW_START, Corpus, resolve_size
+from mirror.server import MirrorServer
+from mirror.truth import summary, write_corpus
+
+
+def _size(value: str) -> str | int:
+    try:
+        resolve_size(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return int(value) if value.isdigit() else value
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--size", type=_size, default="demo",
+                        help="demo (3,000 standards), medium, large, bench (1,000,000) or a number of standards")
+    common.add_argument("--seed", type=int, default=7)
+    common.add_argument("--window-start", type=date.fromisoformat, default=WINDOW_START,
+                        help="first issue date counted in the ground truth (YYYY-MM-DD)")
+    common.add_argument("--window-end", type=date.fromisoformat, default=None,
+                        help="last issue date counted in the ground truth (default: open)")
+    parser = argparse.ArgumentParser(prog="python -m mirror", description="Offline mirror of the standards portals.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    gen = sub.add_parser("generate", parents=[common], help="write the register files and the ground truth")
+    gen.add_argument("--out", required=True, help="directory to write into")
+    serve = sub.add_parser("serve", parents=[common], help="serve the mirror on 127.0.0.1 until Ctrl-C")
+    serve.add_argument("--port", type=int, default=0, help="0 = any free port")
+    serve.add_argument("--out", help="also write the register files and the ground truth here")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    started = time.perf_counter()
+    corpus = Corpus(seed=args.seed, size=args.size, window_start=args.window_start, window_end=args.window_end)
+    print(f"corpus seed={args.seed} size={args.size}: {len(corpus.standards)} standards, "
+          f"{len(corpus.orgs)} organisations in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    if args.out:
+        paths = write_corpus(corpus, args.out)
+        for path in paths.values():
+            print(f"wrote {path}", file=sys.stderr)
+    if args.command == "generate":
+        print(json.dumps(summary(corpus), ensure_ascii=False, indent=1))
+        return 0
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with MirrorServer(corpus, port=args.port) as mirror:
+        print(mirror.base_url, flush=True)
+        try:
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+        print("stopping", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

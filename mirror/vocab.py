@@ -1,0 +1,354 @@
+"""Words the mirror builds names, titles and addresses from.
+
+Plain tables, no logic beyond loading the gazetteer that ships in `mirror/data/`
+(a copy of the region's towns and division codes, so the mirror runs from a
+clean checkout). `CUE_TOKENS` lists every place word an attribution might read:
+the generator refuses a name or address in which any of them appears outside the
+part it placed on purpose, so that the evidence of each organisation is exactly
+the evidence its scenario says.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+_DATA = Path(__file__).with_name("data")
+
+# The ten county-level divisions of Suzhou, with the forms names and addresses use.
+DISTRICTS = ("姑苏区", "虎丘区", "吴中区", "相城区", "吴江区", "苏州工业园区", "常熟市", "张家港市", "昆山市", "太仓市")
+# Relative share of Suzhou organisations per district (more firms in the parks and 昆山).
+DISTRICT_WEIGHTS = (6, 14, 10, 7, 9, 16, 9, 9, 14, 6)
+
+# GB/T 2260 codes in use today (the park has none: its firms carry 320594).
+CURRENT_CODE = {
+    "姑苏区": "320508", "虎丘区": "320505", "吴中区": "320506", "相城区": "320507", "吴江区": "320509",
+    "常熟市": "320581", "张家港市": "320582", "昆山市": "320583", "太仓市": "320585",
+}
+
+
+def _load_division_codes() -> tuple[dict[str, str], tuple[str, ...]]:
+    historical: dict[str, str] = {}
+    city_level: list[str] = []
+    with (_DATA / "suzhou-division-codes.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            code, today = row["code"], row["district_today"]
+            if row["kind"] == "statistical code":
+                continue  # NBS statistical codes never appear in credit codes
+            if not today:
+                city_level.append(code)
+            elif code not in CURRENT_CODE.values():
+                historical[code] = today
+    return historical, tuple(city_level)
+
+
+# Former and authority codes still found in credit codes → today's district;
+# codes that say only "in the city" (320500 and the split 吴县市 320586).
+HISTORICAL_CODE, CITY_CODES = _load_division_codes()
+
+
+def _load_towns() -> dict[str, tuple[str, ...]]:
+    """Towns/streets per district whose names identify that district and nothing else."""
+    towns: dict[str, list[str]] = {d: [] for d in DISTRICTS}
+    with (_DATA / "suzhou-towns.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            towns[row["district_name"]].append(row["town_name"])
+    return {d: tuple(t) for d, t in towns.items()}
+
+
+ALL_TOWNS = _load_towns()
+
+# Names that are common elsewhere in China or contain another division's name:
+# an address with only one of them would not identify the district.
+_AMBIGUOUS_TOWNS = {"东南街道", "太平街道", "城南街道", "东山镇", "凤凰镇", "大新镇", "桃源镇", "虎丘街道", "太湖街道"}
+
+
+def _stem(town: str) -> str:
+    for suffix in ("街道", "镇"):
+        if town.endswith(suffix):
+            return town[: -len(suffix)]
+    return town
+
+
+# Towns used alone to place an address (scenario register_gazetteer).
+GAZETTEER_TOWNS = {
+    d: tuple(t for t in ts if t.endswith(("街道", "镇")) and "（" not in t and t not in _AMBIGUOUS_TOWNS)
+    for d, ts in ALL_TOWNS.items()
+}
+
+# How a district is written inside an organisation name (scenario name_district).
+NAME_PREFIXES = {
+    "姑苏区": ("苏州市姑苏区", "姑苏"),
+    "虎丘区": ("苏州高新区", "苏州市虎丘区"),
+    "吴中区": ("苏州市吴中区", "苏州吴中"),
+    "相城区": ("苏州市相城区", "苏州相城"),
+    "吴江区": ("吴江", "苏州市吴江区"),
+    "苏州工业园区": ("苏州工业园区",),
+    "常熟市": ("常熟", "常熟市"),
+    "张家港市": ("张家港", "张家港市"),
+    "昆山市": ("昆山", "昆山市"),
+    "太仓市": ("太仓", "太仓市"),
+}
+
+# How a district is written inside an address (scenarios register_address, register_conflict).
+ADDRESS_PREFIXES = {
+    "姑苏区": ("江苏省苏州市姑苏区", "苏州市姑苏区"),
+    "虎丘区": ("江苏省苏州市虎丘区", "苏州高新区", "江苏省苏州高新区"),
+    "吴中区": ("江苏省苏州市吴中区", "苏州市吴中区"),
+    "相城区": ("江苏省苏州市相城区", "苏州市相城区"),
+    "吴江区": ("江苏省苏州市吴江区", "苏州市吴江区"),
+    "苏州工业园区": ("江苏省苏州工业园区", "苏州工业园区", "中国（江苏）自由贸易试验区苏州片区苏州工业园区"),
+    "常熟市": ("江苏省常熟市", "江苏省苏州市常熟市", "常熟市"),
+    "张家港市": ("江苏省张家港市", "江苏省苏州市张家港市", "张家港市"),
+    "昆山市": ("江苏省昆山市", "江苏省苏州市昆山市", "昆山市"),
+    "太仓市": ("江苏省太仓市", "江苏省苏州市太仓市", "太仓市"),
+}
+
+_ROADS = (
+    "科灵路", "嵩山路", "竹园路", "长江路", "金山路", "滨河路", "华山路", "珠江路", "运河路", "向阳路",
+    "宝带西路", "友新路", "东环路", "人民路", "干将西路", "十梓街", "养育巷", "南园北路", "新市路", "彩香路",
+    "星湖街", "苏虹东路", "现代大道", "星海街", "钟园路", "方洲路", "月亮湾路", "仁爱路", "独墅湖大道", "旺墩路",
+    "澄湖路", "宝带东路", "东吴北路", "龙西路", "越湖路", "迎春南路", "团结桥路", "中山南路", "长安路", "苏州河路",
+    "前进西路", "萧林路", "祖冲之南路", "马鞍山路", "青阳北路", "黄浦江路", "伟业路", "朝阳路", "白塘路", "春旭路",
+    "富春江路", "红枫路", "虞景路", "黄河路", "海虞北路", "沙洲西路", "国泰北路", "港城大道", "暨阳湖路", "上海东路",
+    "北京西路", "南京路", "郑和路", "半泾路", "太平南路", "创业路", "工业园路", "科技路", "高新大道", "兴业路",
+)
+
+# Other places, with the division code their firms' credit codes carry.
+OUTSIDE_PLACES = (
+    ("北京", "北京市海淀区", "110108", ("中关村南大街", "学院路", "北四环西路", "知春路", "上地十街")),
+    ("北京", "北京市朝阳区", "110105", ("建国路", "酒仙桥路", "望京街", "东三环中路")),
+    ("上海", "上海市浦东新区", "310115", ("张江路", "世纪大道", "金科路", "祖冲之路")),
+    ("上海", "上海市闵行区", "310112", ("莘庄工业区春中路", "剑川路", "紫星路")),
+    ("杭州", "浙江省杭州市西湖区", "330106", ("文三路", "天目山路", "古墩路", "西溪路")),
+    ("杭州", "浙江省杭州市滨江区", "330108", ("江南大道", "网商路", "六和路")),
+    ("无锡", "江苏省无锡市滨湖区", "320211", ("蠡湖大道", "梁溪路", "建筑西路")),
+    ("南京", "江苏省南京市玄武区", "320102", ("虎踞路", "龙蟠路", "珠江路")),
+    ("深圳", "广东省深圳市南山区", "440305", ("科技南十二路", "高新南一道", "深南大道")),
+    ("广州", "广东省广州市天河区", "440106", ("林和西路", "珠江东路", "体育东路")),
+    ("宁波", "浙江省宁波市鄞州区", "330212", ("天童南路", "首南中路")),
+    ("青岛", "山东省青岛市崂山区", "370212", ("海尔路", "株洲路", "松岭路")),
+)
+
+OUTSIDE_NAME_PREFIXES = (
+    "杭州", "北京", "上海", "无锡", "南京", "深圳", "广州", "宁波", "青岛", "武汉", "成都",
+    "浙江", "山东", "广东", "北京市", "上海市", "杭州市",
+)
+
+# Neutral two-character firm names: no place in them, alone or next to an industry word.
+_BRAND_CHARS = "恒瑞博达晟锐德信诺创盛隆鑫汇聚铭宏睿卓凯俊峰骏源晶维佳辉腾立宇致捷永合华科力远泽弘启奥格美拓优鼎群豪正伟友"
+
+INDUSTRIES = (
+    "精密机械", "电子科技", "新材料", "生物医药", "智能装备", "纺织", "光电科技", "汽车零部件", "检测技术", "环保科技",
+    "半导体", "电梯", "化纤", "食品", "包装材料", "精密模具", "电气", "自动化设备", "医疗器械", "信息技术",
+    "软件", "通信技术", "新能源", "照明电器", "涂料", "建材", "家具", "丝绸", "电缆", "阀门",
+    "轴承", "光伏科技", "塑胶", "纳米科技", "激光技术", "精细化工", "机器人", "工业技术", "数据科技", "计量仪器",
+)
+COMPANY_SUFFIXES = ("有限公司", "有限公司", "有限公司", "股份有限公司", "集团有限公司", "有限责任公司")
+
+RESEARCH_FIELDS = (
+    "纳米技术与纳米仿生", "生物医学工程技术", "电子信息", "先进制造技术", "纺织科学", "智能制造", "新材料技术",
+    "标准化", "环境科学", "检验检测", "质量技术", "工业设计", "轨道交通技术", "光学精密工程", "信息安全",
+    "计量测试", "特种设备检验", "食品检验", "医疗器械检验", "电子产品质量",
+)
+NEUTRAL_FIELDS = (
+    "电子技术标准化", "计量科学", "建筑材料科学", "纺织工业", "机械科学", "汽车技术", "标准化", "检验检疫科学",
+    "质量认证", "信息通信", "特种设备检测", "食品发酵工业", "轻工业", "化工科学", "船舶工业", "航空综合技术",
+    "电器科学", "兵器工业", "铁道科学", "水利水电科学", "农业机械化", "日用化学工业", "仪器仪表", "环境科学",
+)
+
+# Place words an attribution could read in a name or an address.
+_SUZHOU_CUES = (
+    "苏州", "姑苏", "虎丘", "吴中", "相城", "吴江", "园区", "高新区", "常熟", "张家港", "昆山", "太仓",
+    "平江", "沧浪", "金阊", "吴县", "开发区", "新城", "度假区", "保税区",
+)
+_OTHER_PLACES = (
+    "浒墅关", "东渚",
+    "北京", "上海", "天津", "重庆", "杭州", "无锡", "南京", "深圳", "广州", "宁波", "青岛", "武汉", "成都", "西安",
+    "常州", "镇江", "扬州", "泰州", "南通", "盐城", "淮安", "宿迁", "连云港", "徐州", "嘉兴", "湖州", "绍兴",
+    "金华", "温州", "台州", "丽水", "衢州", "舟山", "合肥", "芜湖", "福州", "厦门", "泉州", "东莞", "佛山",
+    "中山", "珠海", "惠州", "大连", "沈阳", "长春", "哈尔滨", "郑州", "长沙", "南昌", "济南", "烟台", "潍坊",
+    "昆明", "贵阳", "南宁", "海口", "兰州", "太原", "石家庄", "保定", "唐山", "廊坊", "江阴", "宜兴", "海安",
+    "启东", "如皋", "海门", "丹阳", "靖江", "泰兴", "溧阳", "义乌", "瑞安", "永康", "海宁", "慈溪", "余姚",
+    "江苏", "浙江", "山东", "广东", "河南", "河北", "湖南", "湖北", "四川", "福建", "安徽", "江西", "山西",
+    "陕西", "云南", "贵州", "广西", "海南", "辽宁", "吉林", "黑龙江", "甘肃", "青海", "内蒙古", "宁夏",
+    "新疆", "西藏", "台湾", "香港", "澳门",
+)
+CUE_TOKENS = tuple(
+    sorted(
+        set(_SUZHOU_CUES)
+        | set(_OTHER_PLACES)
+        | {_stem(t) for ts in ALL_TOWNS.values() for t in ts if len(_stem(t)) >= 2}
+        | {t for ts in ALL_TOWNS.values() for t in ts}
+    )
+)
+
+# Road names carrying no place word, so an address says only what its place part says.
+ROADS = tuple(r for r in _ROADS if not any(tok in r for tok in CUE_TOKENS))
+
+BRANDS = tuple(
+    a + b
+    for a in _BRAND_CHARS
+    for b in _BRAND_CHARS
+    if a != b and not any(tok in a + b for tok in CUE_TOKENS)
+)
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN_CHARS = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力斌宇浩凯健俊帆帅旭宁龙林欢阳佳晨雪琳晶颖鹏飞"
+
+SPAM = (
+    "澳门皇冠赌场_澳门皇冠游戏-投注app官网",
+    "澳门新葡京娱乐场_葡京赌场-线上真人开户",
+    "威尼斯人娱乐_澳门威尼斯人官网-体育投注app",
+    "太阳城集团_太阳城娱乐官网-真人百家乐",
+    "皇冠体育投注_皇冠足球比分-365bet官网",
+)
+
+# Domains of national standards: ICS, CCS, the committee (归口), the department (主管部门),
+# and (title, English title) subjects.
+GB_DOMAINS = (
+    {
+        "ics": "35.240.01", "ics_full": "35_信息技术/35.240_信息技术应用/35.240.01_信息技术应用综合",
+        "ccs": "L70", "ta": ("TC28", "全国信息技术标准化技术委员会"), "cd": "国家标准化管理委员会",
+        "subjects": (("信息技术 人工智能 机器学习模型", "Information technology—Artificial intelligence—Machine learning models"),
+                     ("信息技术 数据质量评价指标", "Information technology—Data quality evaluation indicators"),
+                     ("信息技术 云计算 平台服务", "Information technology—Cloud computing—Platform services"),
+                     ("信息技术 大数据 数据资产管理", "Information technology—Big data—Data asset management"),
+                     ("信息技术 工业互联网平台", "Information technology—Industrial internet platform"),
+                     ("信息技术 区块链 存证应用", "Information technology—Blockchain—Evidence preservation")),
+    },
+    {
+        "ics": "59.080.30", "ics_full": "59_纺织和皮革技术/59.080_纺织产品/59.080.30_织物",
+        "ccs": "W04", "ta": ("TC209", "全国纺织品标准化技术委员会"), "cd": "中国纺织工业联合会",
+        "subjects": (("纺织品 色牢度试验 耐摩擦色牢度", "Textiles—Tests for colour fastness—Colour fastness to rubbing"),
+                     ("桑蚕丝织物", "Mulberry silk fabrics"), ("涤纶长丝", "Polyester filament yarn"),
+                     ("纺织品 抗病毒性能的测定", "Textiles—Determination of antiviral activity"),
+                     ("功能性纺织品 凉感", "Functional textiles—Cool feeling"),
+                     ("针织运动服", "Knitted sportswear")),
+    },
+    {
+        "ics": "25.080.01", "ics_full": "25_机械制造/25.080_机床/25.080.01_机床综合",
+        "ccs": "J50", "ta": ("TC22", "全国金属切削机床标准化技术委员会"), "cd": "中国机械工业联合会",
+        "subjects": (("数控机床 精度检验", "Numerical control machine tools—Test code"),
+                     ("加工中心 几何精度检验", "Machining centres—Geometric accuracy test"),
+                     ("精密卧式车床", "Precision horizontal lathes"),
+                     ("机床 数控系统 通用技术条件", "Machine tools—Numerical control systems—General specification"),
+                     ("工业机器人 性能规范", "Industrial robots—Performance criteria")),
+    },
+    {
+        "ics": "97.030", "ics_full": "97_家用和商用设备、文娱、体育/97.030_家用电器综合",
+        "ccs": "Y60", "ta": ("TC46", "全国家用电器标准化技术委员会"), "cd": "中国轻工业联合会",
+        "subjects": (("家用和类似用途电器的安全 空气净化器的特殊要求", "Household and similar electrical appliances—Safety—Particular requirements for air cleaners"),
+                     ("家用电冰箱", "Household refrigerating appliances"), ("房间空气调节器", "Room air conditioners"),
+                     ("家用洗碗机", "Household dishwashers"), ("智能家用电器 通用技术要求", "Smart household appliances—General technical requirements")),
+    },
+    {
+        "ics": "97.200.50", "ics_full": "97_家用和商用设备、文娱、体育/97.200_文娱活动设备/97.200.50_玩具",
+        "ccs": "Y57", "ta": ("TC253", "全国玩具标准化技术委员会"), "cd": "国家标准化管理委员会",
+        "subjects": (("毛绒、布制玩具", "Sewed plush and cloth toys"), ("玩具安全", "Safety of toys"),
+                     ("电玩具的安全", "Safety of electric toys"), ("童车安全要求", "Safety requirements for children's vehicles")),
+    },
+    {
+        "ics": "31.080.01", "ics_full": "31_电子学/31.080_半导体器件/31.080.01_半导体器件综合",
+        "ccs": "L40", "ta": ("TC78", "全国半导体器件标准化技术委员会"), "cd": "工业和信息化部",
+        "subjects": (("半导体器件 集成电路", "Semiconductor devices—Integrated circuits"),
+                     ("功率半导体模块", "Power semiconductor modules"), ("MEMS 传感器", "MEMS sensors"),
+                     ("碳化硅单晶抛光片", "Polished monocrystalline silicon carbide wafers"),
+                     ("硅片表面金属杂质含量", "Metal impurity content on silicon wafer surfaces")),
+    },
+    {
+        "ics": "43.040.10", "ics_full": "43_道路车辆工程/43.040_道路车辆装置/43.040.10_电气和电子设备",
+        "ccs": "T35", "ta": ("TC114", "全国汽车标准化技术委员会"), "cd": "工业和信息化部",
+        "subjects": (("电动汽车用动力蓄电池", "Traction battery for electric vehicles"),
+                     ("电动汽车传导充电用连接装置", "Connection set for conductive charging of electric vehicles"),
+                     ("汽车用电子控制单元", "Electronic control units for motor vehicles"),
+                     ("智能网联汽车 自动驾驶系统", "Intelligent and connected vehicles—Automated driving systems"),
+                     ("电动自行车用锂离子蓄电池", "Lithium-ion batteries for electric bicycles")),
+    },
+    {
+        "ics": "11.040.01", "ics_full": "11_医药卫生技术/11.040_医疗设备/11.040.01_医疗设备综合",
+        "ccs": "C30", "ta": ("TC10", "全国医用电器标准化技术委员会"), "cd": "国家药品监督管理局",
+        "subjects": (("医用电气设备 基本安全和基本性能", "Medical electrical equipment—Basic safety and essential performance"),
+                     ("一次性使用输液器", "Infusion sets for single use"), ("医用防护口罩", "Protective face masks for medical use")),
+    },
+    {
+        "ics": "13.020.01", "ics_full": "13_环保、保健和安全/13.020_环境保护/13.020.01_环境和环境保护综合",
+        "ccs": "Z00", "ta": ("TC207", "全国环境管理标准化技术委员会"), "cd": "生态环境部",
+        "subjects": (("温室气体排放核算与报告要求", "Requirements of greenhouse gas emissions accounting and reporting"),
+                     ("产品碳足迹 量化要求", "Carbon footprint of products—Requirements for quantification"),
+                     ("绿色工厂评价通则", "General principles for assessment of green factories"),
+                     ("工业废水处理", "Industrial wastewater treatment")),
+    },
+    {
+        "ics": "67.040", "ics_full": "67_食品技术/67.040_食品综合",
+        "ccs": "X04", "ta": ("TC64", "全国食品工业标准化技术委员会"), "cd": "中国轻工业联合会",
+        "subjects": (("预制菜", "Prepared dishes"), ("食品追溯 信息记录要求", "Food traceability—Information recording requirements"),
+                     ("速冻调制食品", "Quick-frozen prepared foods"), ("苏式月饼", "Suzhou-style mooncakes")),
+    },
+    {
+        "ics": "03.120.10", "ics_full": "03_社会学、服务、公司(企业)的组织和管理、行政、运输/03.120_质量/03.120.10_质量管理和质量保证",
+        "ccs": "A00", "ta": ("TC151", "全国质量管理和质量保证标准化技术委员会"), "cd": "国家标准化管理委员会",
+        "subjects": (("质量管理 顾客满意", "Quality management—Customer satisfaction"),
+                     ("卓越绩效评价准则", "Criteria for performance excellence"),
+                     ("标准化工作指南", "Guidelines for standardization"), ("企业标准化工作", "Enterprise standardization")),
+    },
+    {
+        "ics": "91.140.90", "ics_full": "91_建筑材料和建筑物/91.140_建筑物中的设施/91.140.90_电梯、自动扶梯",
+        "ccs": "Q78", "ta": ("TC196", "全国电梯标准化技术委员会"), "cd": "国家市场监督管理总局",
+        "subjects": (("电梯制造与安装安全规范", "Safety rules for the construction and installation of lifts"),
+                     ("自动扶梯和自动人行道", "Escalators and moving walks"), ("电梯远程监测系统", "Remote monitoring systems for lifts")),
+    },
+    {
+        "ics": "27.160", "ics_full": "27_能源和热传导工程/27.160_太阳能工程",
+        "ccs": "F12", "ta": ("TC90", "全国太阳光伏能源系统标准化技术委员会"), "cd": "中国电器工业协会",
+        "subjects": (("光伏组件", "Photovoltaic modules"), ("光伏发电系统 并网逆变器", "Photovoltaic power systems—Grid-connected inverters"),
+                     ("晶体硅光伏组件用背板", "Backsheets for crystalline silicon photovoltaic modules")),
+    },
+)
+
+# Industry standards: prefix → (label, sector, 主管部门, committee, subjects).
+HB_DOMAINS = {
+    "JT/T": ("JT 交通", "交通运输", "交通运输部", "全国道路运输标准化技术委员会",
+             (("营运客车安全技术条件", "Safety specifications for commercial passenger vehicles"), ("道路运输车辆卫星定位系统", "Satellite positioning system for road transport vehicles"),
+              ("公路桥梁伸缩装置", "Expansion joints for highway bridges"), ("城市公共汽电车", "Urban buses and trolleybuses"))),
+    "QB/T": ("QB 轻工", "轻工", "中国轻工业联合会", "全国日用五金标准化技术委员会",
+             (("不锈钢厨具", "Stainless steel kitchenware"), ("自行车 电动自行车", "Bicycles—Electric bicycles"),
+              ("皮革 物理和机械试验", "Leather—Physical and mechanical tests"), ("家具用木制零件", "Wooden components for furniture"))),
+    "YY/T": ("YY 医药", "医药", "国家药品监督管理局", "全国医用电器标准化技术委员会",
+             (("医用超声诊断设备", "Medical ultrasonic diagnostic equipment"), ("一次性使用无菌注射器", "Sterile hypodermic syringes for single use"),
+              ("医用内窥镜", "Medical endoscopes"))),
+    "HG/T": ("HG 化工", "化工", "工业和信息化部", "全国涂料和颜料标准化技术委员会",
+             (("水性工业涂料", "Waterborne industrial coatings"), ("橡胶密封件", "Rubber seals"), ("工业用氢氧化钠", "Sodium hydroxide for industrial use"))),
+    "SJ/T": ("SJ 电子", "电子", "工业和信息化部", "全国电子设备用高频电缆及连接器标准化技术委员会",
+             (("印制电路板", "Printed boards"), ("射频同轴连接器", "Radio frequency coaxial connectors"), ("LED 显示屏", "LED display screens"))),
+    "JB/T": ("JB 机械", "机械", "中国机械工业联合会", "全国液压气动标准化技术委员会",
+             (("液压缸", "Hydraulic cylinders"), ("滚动轴承 精密机床主轴轴承", "Rolling bearings—Spindle bearings for precision machine tools"),
+              ("工业机器人 通用技术条件", "Industrial robots—General specification"), ("阀门 检验与试验", "Valves—Inspection and testing"))),
+    "NY/T": ("NY 农业", "农业", "农业农村部", "全国农业机械标准化技术委员会",
+             (("绿色食品 水产品", "Green food—Aquatic products"), ("稻米品质测定", "Determination of rice quality"), ("大闸蟹养殖技术规范", "Technical code for mitten crab farming"))),
+    "YD/T": ("YD 通信", "通信", "工业和信息化部", "中国通信标准化协会",
+             (("5G 移动通信网 核心网", "5G mobile network—Core network"), ("数据中心 能效", "Data centre energy efficiency"), ("光纤到户", "Fibre to the home"))),
+    "GA/T": ("GA 公共安全", "公共安全", "公安部", "全国安全防范报警系统标准化技术委员会",
+             (("视频监控系统", "Video surveillance systems"), ("防盗安全门", "Burglary-resistant safety doors"), ("消防应急照明", "Fire emergency lighting"))),
+    "CY/T": ("CY 新闻出版", "新闻出版", "国家新闻出版署", "全国新闻出版标准化技术委员会",
+             (("出版物 数字版权", "Publications—Digital rights"), ("中文出版物夹用英文的编辑规范", "Specification for editing English in Chinese publications"), ("印刷品质量检验", "Inspection of printed matter quality"))),
+}
+
+ASPECTS = (
+    ("技术规范", "Technical specification"), ("通用技术条件", "General technical requirements"), ("试验方法", "Test methods"),
+    ("安全要求", "Safety requirements"), ("术语", "Terminology"), ("检测方法", "Detection methods"),
+    ("评价指南", "Guidelines for evaluation"), ("分类与代码", "Classification and codes"), ("测量方法", "Measurement methods"),
+    ("性能要求", "Performance requirements"), ("检验规则", "Inspection rules"), ("技术要求", "Technical requirements"),
+    ("能效限定值及能效等级", "Minimum allowable values of energy efficiency and energy efficiency grades"),
+    ("数据接口", "Data interface"), ("可靠性试验", "Reliability testing"),
+)
+
+STD_TYPES = ("产品", "方法", "基础", "管理", "安全", "环保", "卫生", "其他")
+
+# ICS and CCS printed on industry standards, per prefix.
+HB_CLASS = {
+    "JT/T": ("03.220.20", "R06"), "QB/T": ("97.040.60", "Y61"), "YY/T": ("11.040.55", "C41"),
+    "HG/T": ("87.040", "G51"), "SJ/T": ("31.180", "L30"), "JB/T": ("23.100.20", "J20"),
+    "NY/T": ("67.060", "B22"), "YD/T": ("33.040.40", "M32"), "GA/T": ("13.310", "A91"),
+    "CY/T": ("01.140.40", "A19"),
+}

@@ -1,0 +1,15 @@
+"""Test-wide setup: Prefect runs against a throwaway home with no telemetry, once per session."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Before anything imports prefect: a private PREFECT_HOME so tests never touch ~/.prefect,
+# and no analytics (this machine has no internet; the attempt only logs errors).
+_PREFECT_HOME = tempfile.mkdtemp(prefix="stdwatch-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# A stdwatch.toml in the developer's working directory must not change what tests see.
+os.environ["STDWATCH_CONFIG"] = os.path.join(_PREFECT_HOME, "no-stdwatch.toml")

@@ -1,0 +1,49 @@
+"""Organisation names: the matching key, and drafting-unit lists (起草单位) split into units.
+
+The key is typographic only. Legal forms stay as printed (有限公司 and 有限责任公司 are
+different registered names), so two names match only if they are the same name written
+with different brackets, widths or spacing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from transform.text import clean_text, strip_markup, to_halfwidth
+
+_TRAILING_PUNCTUATION = re.compile(r"[\s,.;:!?、。，；：！？]+$")
+_UNIT_SEPARATORS = frozenset("、，,；;\n")
+_OPENING = "(（[【〔《"
+_CLOSING = ")）]】〕》"
+
+
+def normalize_org_name(name: str) -> str:
+    """The key two spellings of one organisation name share: `苏州某某（集团） 有限公司。` →
+    `苏州某某(集团)有限公司`.
+    """
+    key = "".join(to_halfwidth(clean_text(name)).split())
+    return _TRAILING_PUNCTUATION.sub("", key)
+
+
+def split_units(text: str) -> list[str]:
+    """The units of a 起草单位 field, in order (the first is the lead unit).
+
+    Separators are `、` `，` `,` `；` `;` and line breaks (including `<br>`), except inside
+    brackets, so `苏州某某（集团、控股）有限公司` stays one unit. Each unit is `clean_text`-ed;
+    empty units are dropped.
+    """
+    units: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in strip_markup(text):
+        if char in _OPENING:
+            depth += 1
+        elif char in _CLOSING:
+            depth = max(depth - 1, 0)
+        elif char in _UNIT_SEPARATORS and depth == 0:
+            units.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    units.append("".join(current))
+    return [unit for unit in map(clean_text, units) if unit]

@@ -1,0 +1,194 @@
+"""What the registry parsers share: the result shape of a list page, row rejection, and cleaning.
+
+Each parser module (`sacinfo`, `ttbz`, `qybz`, `tc`, `openstd`) declares only what
+differs — its fields and its markup — and takes from here: `ListResult`, the
+`Rejected` signal that turns one bad row into one `Reject` without costing the
+others, spam-aware cleaning of names and unit lists, standard numbers of an
+expected type, dates that reject rather than guess, and page-wide spam detection.
+Pure: str in, values out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from transform.dates import DateError, parse_date, parse_datetime
+from transform.records import Provenance, Reject, StandardRecord
+from transform.stdno import StdNo, StdNoError, canonical_std_no, parse_std_no, split_std_nos
+from transform.text import clean_text, find_spam, remove_spam
+
+# What a spam cut can leave at the edge of a name: the joiners it was glued with.
+EDGE_JOINERS = " _-－—–|｜·•丨/"
+# "SAC/TC 28/SC 42" (national; SAC/ dropped) or "JS/TC 12" (a provincial committee keeps its prefix,
+# so it never passes for national TC12).
+COMMITTEE_CODE = re.compile(
+    r"(?:(?<![A-Za-z0-9])(?P<owner>[A-Z]{2,4})\s*/\s*)?"
+    r"(?P<code>(?<![A-Za-z0-9])(?:TC|SWG)\s*\d+(?:\s*/\s*(?:SC|WG)\s*\d+)?)",
+    re.I,
+)
+_LIST_SEPARATORS = re.compile(r"[,;、，；]")
+
+
+@dataclass(slots=True)
+class ListResult:
+    """One list page: its records, the rows that could not become records, and page-wide spam."""
+
+    total: int | None  # None when the page was not a list at all
+    page_number: int | None
+    records: list[StandardRecord]
+    rejects: list[Reject]
+    spam: list[str] = field(default_factory=list)  # injected strings found anywhere on the page
+
+
+class Rejected(Exception):
+    """Raised inside a row parser; the caller turns it into one `Reject` naming the row."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def reject(source: str, provenance: Provenance, reason: str, detail: str) -> Reject:
+    return Reject(source, reason, detail, provenance.url, provenance.response_id)
+
+
+def json_payload(text: str) -> Any:
+    """The parsed JSON, or raises `Rejected("bad_json")` saying how the page starts."""
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        start = text[:60].replace("\n", " ")
+        raise Rejected("bad_json", f"page is not JSON ({exc}); it starts {start!r}") from None
+
+
+# -- cleaning --------------------------------------------------------------------------------
+
+
+def clean_without_spam(value: Any) -> tuple[str, list[str]]:
+    """Markup, invisible characters and spam runs removed. Returns (text, spam found)."""
+    cleaned, found = remove_spam(clean_text(as_text(value)))
+    if found:
+        cleaned = clean_text(cleaned).strip(EDGE_JOINERS)
+    return cleaned, found
+
+
+def clean_units(names: list[str]) -> tuple[list[str], list[str]]:
+    """Names cleaned, spam removed, those left empty dropped. Returns (names, spam found)."""
+    kept: list[str] = []
+    spam: list[str] = []
+    for name in names:
+        cleaned, found = clean_without_spam(name)
+        spam += found
+        if cleaned:
+            kept.append(cleaned)
+    return kept, spam
+
+
+def optional_text(value: Any) -> str | None:
+    return clean_text(as_text(value)) or None
+
+
+def as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def to_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# -- standard numbers and dates --------------------------------------------------------------
+
+
+def std_no_of(raw: Any, expected_type: str, *, label: str) -> StdNo:
+    """The parsed number, which must be of `expected_type`; raises `Rejected` naming the value."""
+    text = as_text(raw).strip()
+    if not text:
+        raise Rejected("missing_field", f"no standard number ({label})")
+    try:
+        std = parse_std_no(text)
+    except StdNoError:
+        raise Rejected("bad_std_no", f"{label} {text!r} is not a standard number") from None
+    if std.std_type != expected_type:
+        raise Rejected("type_mismatch", f"{std.canonical} is {std.std_type}, not {expected_type} as this list requires")
+    return std
+
+
+def row_date(value: Any, label: str, std_no: str) -> date | None:
+    """A row's date; None when blank; raises `Rejected("bad_date")` when unreadable."""
+    try:
+        return parse_date(value)
+    except DateError as exc:
+        raise Rejected("bad_date", f"{std_no}: {label} {value!r} is not a date ({exc})") from None
+
+
+def row_datetime(value: Any) -> datetime | None:
+    """A time that only places a watermark: unreadable → None, and the row is kept."""
+    try:
+        return parse_datetime(value)
+    except DateError:
+        return None
+
+
+def replaced_numbers(text: str) -> list[str]:
+    """Canonical numbers of a 代替标准 field; a piece that is not a number is kept as printed."""
+    try:
+        return split_std_nos(text)
+    except StdNoError:
+        numbers = []
+        for piece in _LIST_SEPARATORS.split(clean_text(text)):
+            piece = piece.strip()
+            if piece:
+                try:
+                    numbers.append(canonical_std_no(piece))
+                except StdNoError:
+                    numbers.append(piece)
+        return numbers
+
+
+def committee_code(text: str | None) -> str | None:
+    """"SAC/TC 28/SC 42" → "TC28/SC42": the spelling `StandardRecord.committee_code` uses."""
+    match = COMMITTEE_CODE.search(text or "")
+    if match is None:
+        return None
+    code = re.sub(r"\s+", "", match["code"]).upper()
+    owner = (match["owner"] or "SAC").upper()
+    return code if owner == "SAC" else f"{owner}/{code}"
+
+
+def split_committee(text: str | None) -> tuple[str | None, str | None]:
+    """"全国信息与文献标准化技术委员会（SAC/TC 4）" → ("TC4", "全国信息与文献标准化技术委员会")."""
+    name = clean_text(COMMITTEE_CODE.sub("", text or "")).replace("（）", "").replace("()", "").strip()
+    return committee_code(text), name or None
+
+
+# -- HTML ------------------------------------------------------------------------------------
+
+
+def text_of(node) -> str:
+    return "" if node is None else " ".join(node.itertext())
+
+
+def first(nodes: list):
+    return nodes[0] if nodes else None
+
+
+def page_spam(doc) -> list[str]:
+    """Spam anywhere a hijacker puts it: visible text, <title>, meta keywords/description."""
+    texts = doc.xpath("//text()[not(ancestor::script) and not(ancestor::style)]")
+    texts += doc.xpath('//meta[@name="keywords" or @name="description"]/@content')
+    return find_spam(clean_text(" ".join(texts)))
+
+
+def label_of(node) -> str:
+    """A label cell's text without spaces or a trailing colon: "发布日期：" → "发布日期"."""
+    return "".join(clean_text(text_of(node)).split()).rstrip("：:")

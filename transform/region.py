@@ -1,0 +1,336 @@
+"""A region's reference data (`transform/regions/<code>/`) and the place names it recognises.
+
+Owns loading `region.toml`, `districts.csv`, `division_codes.csv` and `towns.csv`, and
+the matching primitives attribution is built on: which of the region's districts,
+former divisions, towns and streets a text mentions, whether it mentions the region
+itself, and whether it starts with another province or city. Nothing here decides an
+attribution; `transform.attribution` does.
+
+Only the region's files are region-specific; the provinces and the list of cities below
+are national reference and serve every region.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+
+from transform.text import clean_text, to_halfwidth
+
+# GB/T 2260 province codes (the first two digits of a division code): full name, short name.
+PROVINCES: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "11": ("北京市", "北京"), "12": ("天津市", "天津"), "13": ("河北省", "河北"),
+    "14": ("山西省", "山西"), "15": ("内蒙古自治区", "内蒙古"), "21": ("辽宁省", "辽宁"),
+    "22": ("吉林省", "吉林"), "23": ("黑龙江省", "黑龙江"), "31": ("上海市", "上海"),
+    "32": ("江苏省", "江苏"), "33": ("浙江省", "浙江"), "34": ("安徽省", "安徽"),
+    "35": ("福建省", "福建"), "36": ("江西省", "江西"), "37": ("山东省", "山东"),
+    "41": ("河南省", "河南"), "42": ("湖北省", "湖北"), "43": ("湖南省", "湖南"),
+    "44": ("广东省", "广东"), "45": ("广西壮族自治区", "广西"), "46": ("海南省", "海南"),
+    "50": ("重庆市", "重庆"), "51": ("四川省", "四川"), "52": ("贵州省", "贵州"),
+    "53": ("云南省", "云南"), "54": ("西藏自治区", "西藏"), "61": ("陕西省", "陕西"),
+    "62": ("甘肃省", "甘肃"), "63": ("青海省", "青海"), "64": ("宁夏回族自治区", "宁夏"),
+    "65": ("新疆维吾尔自治区", "新疆"), "71": ("台湾省", "台湾"), "81": ("香港特别行政区", "香港"),
+    "82": ("澳门特别行政区", "澳门"),
+})
+# Prefecture-level cities recognised at the start of an address or a name. Not exhaustive:
+# a city missing here only leaves an organisation "cannot tell". Names that are also
+# common words or brands (中山, 大同, 黄山, 六安, 朝阳, 白银, 来宾, 普洱, 日照, 安康) are
+# left out, because a name starting with them says nothing about where it is.
+CITIES: tuple[str, ...] = tuple("""
+    南京 无锡 徐州 常州 苏州 南通 连云港 淮安 盐城 扬州 镇江 泰州 宿迁
+    杭州 宁波 温州 嘉兴 湖州 绍兴 金华 衢州 舟山 台州 丽水
+    合肥 芜湖 蚌埠 淮南 马鞍山 淮北 铜陵 安庆 滁州 阜阳 宿州 亳州 池州 宣城
+    福州 厦门 泉州 漳州 莆田 三明 南平 龙岩 宁德
+    南昌 景德镇 萍乡 九江 新余 鹰潭 赣州 吉安 宜春 抚州 上饶
+    济南 青岛 淄博 枣庄 东营 烟台 潍坊 济宁 泰安 威海 临沂 德州 聊城 滨州 菏泽
+    郑州 开封 洛阳 平顶山 安阳 鹤壁 新乡 焦作 濮阳 许昌 漯河 三门峡 南阳 商丘 信阳 周口 驻马店
+    武汉 黄石 十堰 宜昌 襄阳 鄂州 荆门 孝感 荆州 黄冈 咸宁 随州
+    长沙 株洲 湘潭 衡阳 邵阳 岳阳 常德 张家界 益阳 郴州 永州 怀化 娄底
+    广州 深圳 珠海 汕头 佛山 韶关 湛江 肇庆 江门 茂名 惠州 梅州 汕尾 河源 阳江 清远 东莞 潮州 揭阳 云浮
+    石家庄 唐山 秦皇岛 邯郸 邢台 保定 张家口 承德 沧州 廊坊 衡水
+    太原 阳泉 长治 晋城 朔州 晋中 运城 忻州 临汾 吕梁
+    沈阳 大连 鞍山 抚顺 本溪 丹东 锦州 营口 阜新 辽阳 盘锦 铁岭 葫芦岛
+    长春 四平 辽源 通化 白山 松原 白城
+    哈尔滨 齐齐哈尔 鸡西 鹤岗 双鸭山 大庆 伊春 佳木斯 七台河 牡丹江 黑河 绥化
+    成都 自贡 攀枝花 泸州 德阳 绵阳 广元 遂宁 内江 乐山 南充 眉山 宜宾 广安 达州 雅安 巴中 资阳
+    贵阳 六盘水 遵义 安顺 毕节 铜仁 昆明 曲靖 玉溪 保山 昭通 丽江 临沧
+    西安 铜川 宝鸡 咸阳 渭南 延安 汉中 榆林 商洛
+    兰州 嘉峪关 金昌 天水 武威 张掖 平凉 酒泉 庆阳 定西 陇南 西宁 银川 石嘴山 吴忠 固原 中卫
+    乌鲁木齐 克拉玛依 吐鲁番 哈密 呼和浩特 包头 乌海 赤峰 通辽 鄂尔多斯 呼伦贝尔 巴彦淖尔 乌兰察布
+    南宁 柳州 桂林 梧州 北海 防城港 钦州 贵港 玉林 百色 贺州 河池 崇左 海口 三亚 儋州 拉萨
+""".split())
+
+_COUNTRY_PREFIX = re.compile(r"^(?:中华人民共和国|中国)")
+_CITY_AFTER_PROVINCE = re.compile(r"^[\u4e00-\u9fff]{2,3}?市")
+_BRACKETED = re.compile(r"^(?P<outer>[^()]+)\((?P<inner>[^()]+)\)$")
+_TOWN_SUFFIX = re.compile(r"(?:街道|镇|乡)$")
+_ZONE_DESIGNATION = re.compile(r"(?:经济技术开发区|经济开发区|经开区|开发区|高新区)$")
+# Gazetteer entries that are only a designation (开发区, 经济开发区, 科技城, 科教新城) exist in
+# every city; matching them would place any organisation in one particular district.
+_GENERIC_AREA = re.compile(r"^(?:经济|技术|高新|科教|科技|现代|农业|示范)*(?:开发区|新城|城|园区)$")
+# Shorter town forms (狮山, 凤凰, 玉山, 太平, 城南) are common words or other places' names.
+_MIN_TOWN_FORM = 3
+
+
+class RegionError(ValueError):
+    """A region code with no reference data, or reference data that contradicts itself."""
+
+
+@dataclass(frozen=True)
+class District:
+    code: str  # "320583"
+    name: str  # "昆山市"
+    kind: str  # "district" | "county-level city"
+    aliases: tuple[str, ...]  # ("昆山",)
+
+
+@dataclass(frozen=True)
+class DivisionCode:
+    """One row of division_codes.csv: a code as it appears in credit codes and registries."""
+
+    code: str  # "320503"
+    name_as_coded: str  # "平江区"
+    kind: str  # district | county-level city | prefecture | registration authority | statistical code
+    valid: str  # "1983-2012", "since 2000", ...
+    district: District | None  # today's district; None: the city as a whole, or ambiguous
+    note: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a recognised place name refers to."""
+
+    name: str  # the official name ("昆山市", "平江区", "浒墅关经开区（镇）")
+    kind: str  # "district" | "former" | "town"
+    district: District | None  # None: in the region, but no single district (吴县市)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place name found in a normalized text."""
+
+    form: str  # as matched ("昆山", "苏州市工业园区")
+    start: int
+    end: int
+    place: Place
+
+
+def normalize_place_text(text: str) -> str:
+    """Half-width, markup and all whitespace removed: the form place names are matched in."""
+    return "".join(to_halfwidth(clean_text(text)).split())
+
+
+def _alternation(forms: Mapping[str, Place]) -> re.Pattern[str]:
+    """Longest forms first, so the alternation finds the leftmost-longest name."""
+    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) or r"(?!)")
+
+
+@dataclass(frozen=True, eq=False)
+class Region:
+    """One prefecture-level city's reference data; build it with `load_region`."""
+
+    code: str  # "3205"
+    name: str  # "苏州市"
+    aliases: tuple[str, ...]  # ("苏州市", "苏州")
+    unknown_district_code: str  # "320500"
+    unknown_district_name: str  # "区县未知"
+    province: str  # "江苏省", from the first two digits of the code
+    districts: tuple[District, ...]
+    divisions: Mapping[str, DivisionCode]  # division code → what it means today
+    towns: Mapping[str, str]  # gazetteer name or unambiguous alternative form → district code
+    _district_places: Mapping[str, Place] = field(repr=False)
+    _town_places: Mapping[str, Place] = field(repr=False)
+    _district_pattern: re.Pattern[str] = field(repr=False)
+    _town_pattern: re.Pattern[str] = field(repr=False)
+    _region_pattern: re.Pattern[str] = field(repr=False)
+
+    def district_by_code(self, code: str) -> District | None:
+        """The district whose own code is `code` ("320583"); for historical codes see `divisions`."""
+        return next((d for d in self.districts if d.code == code), None)
+
+    def district_by_name(self, name_or_alias: str) -> District | None:
+        """The district a name, alias or former name refers to ("昆山", "平江区" → 姑苏区).
+
+        None when unknown, or when the name does not single out one district (吴县市).
+        """
+        place = self._district_places.get(normalize_place_text(name_or_alias))
+        return place.district if place else None
+
+    def district_mentions(self, text: str) -> list[Mention]:
+        """District names, aliases and former names in normalized `text`, in order."""
+        return [Mention(m.group(), m.start(), m.end(), self._district_places[m.group()])
+                for m in self._district_pattern.finditer(text)]
+
+    def town_mentions(self, text: str) -> list[Mention]:
+        """Gazetteer towns and streets in normalized `text`, in order."""
+        return [Mention(m.group(), m.start(), m.end(), self._town_places[m.group()])
+                for m in self._town_pattern.finditer(text)]
+
+    def region_mention(self, text: str) -> str | None:
+        """The region's name or alias if normalized `text` contains it ("苏州市", "苏州")."""
+        match = self._region_pattern.search(text)
+        return match.group() if match else None
+
+    def foreign_place_at_start(self, text: str, *, own_province_counts: bool) -> str | None:
+        """The other province or city normalized `text` starts with, if any.
+
+        Addresses and most organisation names open with the largest unit, so only the
+        start is read (a road called 昆山路 in Shanghai must not matter). The region's own
+        province is skipped; after its full name, any other `…市` is elsewhere in the
+        province. With `own_province_counts`, the province's full name followed by no city
+        ("江苏省质量和标准化研究院") also counts as outside the region.
+        """
+        rest = _COUNTRY_PREFIX.sub("", text)
+        own_full, own_short = PROVINCES[self.code[:2]]
+        named_own_province = rest.startswith(own_full)
+        if named_own_province:
+            rest = rest[len(own_full):]
+        elif rest.startswith(own_short):
+            rest = rest[len(own_short):]
+        else:
+            for full, short in PROVINCES.values():
+                if rest.startswith(short):
+                    return full
+        if self._starts_with_own_place(rest):
+            return None
+        if named_own_province and (city := _CITY_AFTER_PROVINCE.match(rest)):
+            return own_full + city.group()
+        for city in CITIES:
+            if rest.startswith(city):
+                return f"{city}市"
+        return own_full if named_own_province and own_province_counts else None
+
+    def _starts_with_own_place(self, text: str) -> bool:
+        return text.startswith(self.aliases) or self._district_pattern.match(text) is not None
+
+
+def _read(code: str, filename: str) -> str:
+    try:
+        return (resources.files("transform") / "regions" / code / filename).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RegionError(f"region {code!r}: no reference file transform/regions/{code}/{filename}") from None
+
+
+def _rows(code: str, filename: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(_read(code, filename))))
+
+
+def _add_form(places: dict[str, Place], ambiguous: set[str], form: str, place: Place) -> None:
+    """Index `form`; a form that would point to two different districts is dropped for good."""
+    form = normalize_place_text(form)
+    if form in ambiguous:
+        return
+    known = places.get(form)
+    if known is None:
+        places[form] = place
+    elif known.district != place.district:
+        del places[form]
+        ambiguous.add(form)
+
+
+def _district_places(aliases: tuple[str, ...], districts: tuple[District, ...],
+                     divisions: Mapping[str, DivisionCode]) -> dict[str, Place]:
+    places: dict[str, Place] = {}
+    ambiguous: set[str] = set()
+    region_prefixes = sorted(aliases, key=len, reverse=True)
+    for district in districts:
+        place = Place(district.name, "district", district)
+        for form in (district.name, *district.aliases):
+            _add_form(places, ambiguous, form, place)
+            # "苏州工业园区" is also written "苏州市工业园区": the same name under each region alias.
+            prefix = next((a for a in region_prefixes if form.startswith(a)), None)
+            if prefix and len(form) - len(prefix) >= 2:
+                for other in aliases:
+                    _add_form(places, ambiguous, other + form[len(prefix):], place)
+    for division in divisions.values():
+        # Former districts and county-level cities (平江区, 吴江市, 吴县市) still appear in old
+        # addresses; two-character names (郊区) are too generic to match in free text.
+        name = normalize_place_text(division.name_as_coded)
+        if division.kind in ("district", "county-level city") and len(name) >= 3 and name not in places:
+            _add_form(places, ambiguous, name, Place(division.name_as_coded, "former", division.district))
+    return places
+
+
+def _town_forms(name: str) -> list[str]:
+    """The gazetteer name and the forms an address may use for it.
+
+    `浒墅关经开区（镇）` → itself, 浒墅关经开区, 浒墅关镇, 浒墅关; `科技城（东渚街道）` → itself,
+    东渚街道 (科技城 alone is generic, 东渚 too short); `狮山街道` → itself only.
+    """
+    name = normalize_place_text(name)
+    forms = [name]
+    bracketed = _BRACKETED.match(name)
+    if bracketed:
+        outer, inner = bracketed["outer"], bracketed["inner"]
+        forms.append(outer)
+        if _TOWN_SUFFIX.fullmatch(inner):
+            core = _ZONE_DESIGNATION.sub("", outer)
+            forms += [core + inner, core]
+        elif _TOWN_SUFFIX.search(inner):
+            forms.append(inner)
+    forms += [_TOWN_SUFFIX.sub("", f) for f in forms if _TOWN_SUFFIX.search(f)]
+    return [f for f in dict.fromkeys(forms) if len(f) >= _MIN_TOWN_FORM and not _GENERIC_AREA.fullmatch(f)]
+
+
+def _town_places(rows: list[dict[str, str]], by_name: Mapping[str, District],
+                 district_places: Mapping[str, Place], code: str) -> dict[str, Place]:
+    places: dict[str, Place] = {}
+    ambiguous: set[str] = set()
+    for row in rows:
+        district = by_name.get(row["district_name"])
+        if district is None:
+            raise RegionError(f"region {code!r}: towns.csv names unknown district {row['district_name']!r}")
+        place = Place(row["town_name"], "town", district)
+        for form in _town_forms(row["town_name"]):
+            # A form that is also a district name or alias keeps its district meaning.
+            if form not in district_places:
+                _add_form(places, ambiguous, form, place)
+    return places
+
+
+@cache
+def load_region(code: str) -> Region:
+    """The region with GB/T 2260 prefix `code` ("3205"), from the bundled reference files."""
+    settings = tomllib.loads(_read(code, "region.toml"))
+    if settings.get("code") != code or code[:2] not in PROVINCES:
+        raise RegionError(f"region {code!r}: region.toml says code {settings.get('code')!r}")
+    districts = tuple(
+        District(row["district_code"], row["district_name"], row["kind"],
+                 tuple(a for a in row["aliases"].split("|") if a))
+        for row in _rows(code, "districts.csv")
+    )
+    by_name = {d.name: d for d in districts}
+    divisions: dict[str, DivisionCode] = {}
+    for row in _rows(code, "division_codes.csv"):
+        today = row["district_today"]
+        if today and today not in by_name:
+            raise RegionError(f"region {code!r}: division_codes.csv maps {row['code']} to unknown {today!r}")
+        # A code listed twice (320571 is also the park's statistical code) keeps its first meaning.
+        divisions.setdefault(row["code"], DivisionCode(
+            row["code"], row["name_as_coded"], row["kind"], row["valid"], by_name.get(today), row["note"]))
+    aliases = tuple(settings["aliases"])
+    district_places = _district_places(aliases, districts, divisions)
+    town_places = _town_places(_rows(code, "towns.csv"), by_name, district_places, code)
+    return Region(
+        code=code,
+        name=settings["name"],
+        aliases=aliases,
+        unknown_district_code=settings["unknown_district_code"],
+        unknown_district_name=settings["unknown_district_name"],
+        province=PROVINCES[code[:2]][0],
+        districts=districts,
+        divisions=MappingProxyType(divisions),
+        towns=MappingProxyType({form: p.district.code for form, p in town_places.items() if p.district}),
+        _district_places=MappingProxyType(district_places),
+        _town_places=MappingProxyType(town_places),
+        _district_pattern=_alternation(district_places),
+        _town_pattern=_alternation(town_places),
+        _region_pattern=re.compile("|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))),
+    )

@@ -1,0 +1,154 @@
+"""Text cleaning shared by every parser: markup, invisible characters, width, and injected spam.
+
+Owns:
+- `clean_text`: HTML entities and tags (`<sacinfo>`, `<b>`, ...), zero-width and no-break
+  spaces, whitespace runs;
+- `to_halfwidth`: full-width ASCII → ASCII, for codes and numbers (Chinese prose is
+  left alone: NFKC would also rewrite CJK compatibility characters and punctuation);
+- `find_spam` / `remove_spam`: gambling/SEO strings injected into hijacked
+  government pages (the Suzhou plan page itself carries `澳门皇冠赌场_澳门皇冠游戏-投注app官网`).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+# Tags are matched strictly (a letter after `<`) so that "<10%" or "a < b" in prose survive.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:_-]*(?:\s[^<>]*)?/?>")
+# Block-level tags separate words; inline ones (<b>, <sacinfo>, <span>) sit inside a word.
+_BLOCK_TAG = re.compile(r"</?(?:br|p|div|li|tr|td|th|h[1-6])(?:\s[^<>]*)?/?>", re.IGNORECASE)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_SPACES = str.maketrans(dict.fromkeys("\u00a0\u2002\u2003\u2009\u202f\u3000", " "))
+_WHITESPACE_RUN = re.compile(r"\s+")
+_HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def strip_markup(s: str) -> str:
+    """HTML-unescape and remove tags, keeping their inner text; block tags become newlines.
+
+    Line structure is kept (unlike `clean_text`) for callers that split on newlines.
+    """
+    s = html.unescape(s)
+    s = _BLOCK_TAG.sub("\n", s)
+    return _TAG.sub("", s)
+
+
+def clean_text(s: str) -> str:
+    """Markup removed, invisible characters dropped, every whitespace run one space, stripped."""
+    s = strip_markup(s).translate(_INVISIBLE).translate(_SPACES)
+    return _WHITESPACE_RUN.sub(" ", s).strip()
+
+
+def to_halfwidth(s: str) -> str:
+    """Full-width ASCII (U+FF01–U+FF5E) → ASCII and the ideographic space → space."""
+    return s.translate(_HALFWIDTH)
+
+
+# --- spam ---------------------------------------------------------------------------------
+#
+# A spam run is a chain of vocabulary terms, glued directly or by joiners, that contains
+# at least one *strong* term. Strong terms are never legitimate in a standards or
+# government text; *weak* terms are ordinary words (体育, 真人, 游戏, 金沙, 澳门) that are
+# removed only when chained to a strong one. Because a run is made of vocabulary terms
+# only, it stops exactly where the injected string meets the words it was pasted between
+# ("中共" + spam + "委"), instead of swallowing neighbouring CJK text.
+#
+# The cost of this design: a weak term that legitimately follows an injected string with
+# no separator ("…投注app官网体育场馆") is removed with it.
+
+_STRONG_TERMS = (
+    "赌场", "赌球", "网赌", "博彩", "投注", "娱乐城", "百家乐", "老虎机", "六合彩", "时时彩",
+    "北京赛车", "葡京", "威尼斯人", "澳门皇冠", "皇冠体育", "皇冠娱乐", "真人视讯", "真人娱乐",
+    "电子游艺", "永利皇宫", "金沙娱乐", "银河娱乐", "新葡京", "娱乐场", "太阳城集团", "太阳城娱乐",
+    "真人开户", "足球比分", "皇冠足球",
+)
+_WEAK_TERMS = (
+    "澳门", "皇冠", "游戏", "娱乐", "真人", "体育", "彩票", "棋牌", "赌博", "太阳城", "彩金",
+    "官网", "官方网站", "官网下载", "下载", "网址", "手机版", "网页版", "客户端", "开户", "永利",
+    "金沙", "威尼斯", "网投", "登录", "入口", "在线", "线上", "足球", "比分", "集团",
+)
+# Legitimate words that contain a strong term; matched as ordinary words so they break a run.
+_LEGITIMATE_TERMS = ("投注站", "娱乐场所")
+# Latin words are judged whole, so "app" never matches inside "application".
+_STRONG_LATIN = re.compile(r"\d*bet\d*|\w*casino\w*|baccarat|sbobet|betway|dafabet|pk10", re.I)
+_WEAK_LATIN = frozenset({"app", "apk", "ios", "android", "vip", "www", "com", "net", "cc"})
+_JOINERS = "_-－—–|｜·•丨/ \u00a0\u3000"
+
+_TERM_STRENGTH: dict[str, bool | None] = (
+    {term: True for term in _STRONG_TERMS}
+    | {term: False for term in _WEAK_TERMS}
+    | {term: None for term in _LEGITIMATE_TERMS}
+)
+# A lookahead finds the longest term at *every* position, overlapping ones included:
+# in "金沙娱乐城" both 金沙娱乐 and 娱乐城 must be seen for the run to reach its end.
+_TOKEN = re.compile(
+    "(?=("
+    + "|".join(
+        [r"(?<![A-Za-z0-9])[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*(?![A-Za-z0-9])"]
+        + [re.escape(t) for t in sorted(_TERM_STRENGTH, key=len, reverse=True)]
+    )
+    + "))"
+)
+_MAX_JOINER_GAP = 3
+
+
+def _token_strength(token: str) -> bool | None:
+    """True for a strong spam term, False for a weak one, None for an ordinary word."""
+    if token in _TERM_STRENGTH:
+        return _TERM_STRENGTH[token]
+    if _STRONG_LATIN.fullmatch(token):
+        return True
+    if token.lower() in _WEAK_LATIN:
+        return False
+    return None
+
+
+def _spam_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each spam run: chained vocabulary terms holding at least one strong term."""
+    spans: list[tuple[int, int]] = []
+    run_start = run_end = legitimate_end = 0
+    run_strong = in_run = False
+    for match in _TOKEN.finditer(text):
+        start, token = match.start(), match.group(1)
+        end = start + len(token)
+        strength = _token_strength(token)
+        if start < legitimate_end:
+            continue  # inside a legitimate word such as 投注站
+        if strength is None:
+            if token in _LEGITIMATE_TERMS:
+                legitimate_end = end
+            continue
+        gap = text[run_end:start]
+        if not (in_run and len(gap) <= _MAX_JOINER_GAP and all(c in _JOINERS for c in gap)):
+            if run_strong:
+                spans.append((run_start, run_end))
+            run_start, run_strong, in_run = start, False, True
+        run_end = max(run_end, end)
+        run_strong = run_strong or strength
+    if run_strong:
+        spans.append((run_start, run_end))
+    return spans
+
+
+def find_spam(text: str) -> list[str]:
+    """The injected spam runs in `text`, in order (a run found twice is listed twice)."""
+    return [text[a:b] for a, b in _spam_spans(text)]
+
+
+def remove_spam(text: str) -> tuple[str, list[str]]:
+    """`text` with every spam run cut out, and the runs that were removed.
+
+    Only the run itself goes: words it replaced are not restored ("中共苏州市委" with
+    "苏州市" replaced by spam becomes "中共委"), which is why callers must flag the page.
+    """
+    spans = _spam_spans(text)
+    if not spans:
+        return text, []
+    kept: list[str] = []
+    position = 0
+    for a, b in spans:
+        kept.append(text[position:a])
+        position = b
+    kept.append(text[position:])
+    return "".join(kept), [text[a:b] for a, b in spans]

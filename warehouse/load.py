@@ -1,0 +1,441 @@
+"""The write session: every load into the warehouse, as Arrow tables and `INSERT … SELECT`.
+
+A `WriteSession` wraps the read-write connection of one `Warehouse.writing()` block
+(publish.py). Records from `transform.records` become Arrow tables column by column,
+are registered under an `incoming_*` name, and the named statements of
+`sql/load.sql` move them into place, each load in one transaction. Nothing here
+inserts row by row.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import tomllib
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import Protocol
+from importlib import resources
+
+import duckdb
+import pyarrow as pa
+
+from transform.records import Attribution, OrgEvidence, Provenance, Reject, StandardRecord
+from warehouse.db import create_views, statements
+
+OrgKey = Callable[[str], str]
+
+
+class DistrictLike(Protocol):
+    code: str
+    name: str
+    kind: str
+    aliases: Sequence[str]
+
+
+class RegionLike(Protocol):
+    """What load_region reads from a region object (transform.region.Region fits)."""
+
+    code: str
+    unknown_district_code: str
+    unknown_district_name: str
+    districts: Sequence[DistrictLike]
+
+_TS = pa.timestamp("us", tz="UTC")
+_TEXT_LIST = pa.list_(pa.string())
+
+COUNTING_CHOICES = {"count_drafter": {"lead", "any"}, "group_count_by": {"drafter", "publisher"}}
+RUN_SOURCE_FIGURES = (
+    "requests", "pages", "records", "inserted", "updated", "unchanged", "duplicates",
+    "rejected", "blocked", "spam_pages", "faults",
+)
+RESPONSE_SCHEMA = pa.schema([
+    ("response_id", pa.string()), ("run_id", pa.string()), ("source", pa.string()),
+    ("method", pa.string()), ("url", pa.string()), ("status", pa.int32()),
+    ("content_type", pa.string()), ("fetched_at", _TS), ("sha256", pa.string()),
+    ("size", pa.int64()), ("warc_path", pa.string()), ("warc_offset", pa.int64()),
+    ("warc_length", pa.int64()), ("blocked", pa.string()), ("spam", pa.bool_()),
+    ("spam_terms", _TEXT_LIST),
+])
+STANDARD_SCHEMA = pa.schema([
+    ("std_no", pa.string()), ("source", pa.string()), ("source_id", pa.string()),
+    ("std_no_raw", pa.string()), ("std_type", pa.string()), ("prefix", pa.string()),
+    ("year", pa.int32()), ("name", pa.string()), ("status", pa.string()),
+    ("issue_date", pa.date32()), ("act_date", pa.date32()), ("abolish_date", pa.date32()),
+    ("replaces", _TEXT_LIST), ("is_revision", pa.bool_()), ("drafters", _TEXT_LIST),
+    ("drafter_keys", _TEXT_LIST), ("drafters_known", pa.bool_()), ("committee_code", pa.string()),
+    ("committee_name", pa.string()), ("detail_url", pa.string()), ("input_time", _TS),
+    ("spam", pa.bool_()), ("url", pa.string()), ("response_id", pa.string()), ("fetched_at", _TS),
+    ("sha256", pa.string()), ("content_hash", pa.string()), ("batch_order", pa.int64()),
+])
+_RESPONSE_REQUIRED = {"response_id", "source", "url", "fetched_at"}
+
+
+def default_org_key(name: str) -> str:
+    """A minimal organisation key: NFKC (full-width brackets → ASCII), no whitespace, casefolded.
+
+    The flows pass transform's own normaliser to `Warehouse(path, org_key=...)`; this
+    default keeps the warehouse usable (and its tests meaningful) without it.
+    """
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+def content_hash(record: StandardRecord) -> str:
+    """sha256 of a record's business fields. Provenance, fetch time, the portal's entry time
+    and the number as printed are left out, so re-fetching an unchanged page is "unchanged"."""
+    business = [
+        record.std_type, record.prefix, record.year, record.name, record.status,
+        _iso(record.issue_date), _iso(record.act_date), _iso(record.abolish_date),
+        list(record.replaces), record.is_revision, list(record.drafters), record.drafters_known,
+        record.committee_code, record.committee_name, record.source_id, record.spam,
+    ]
+    return hashlib.sha256(json.dumps(business, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class MergeCounts:
+    """What one `merge_standards` call did, counted per (std_no, source) record.
+
+    `duplicates`: records dropped because the batch held a later one for the same
+    (std_no, source). `stale`: records older than the version already held, left unapplied.
+    """
+
+    inserted: int
+    updated: int
+    unchanged: int
+    duplicates: int = 0
+    stale: int = 0
+
+
+class WriteSession:
+    """Loads into an open read-write warehouse connection. Get one from `Warehouse.writing()`."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, org_key: OrgKey = default_org_key) -> None:
+        self.con = con
+        self.org_key = org_key
+
+    # ── plumbing ───────────────────────────────────────────────────────────────────────
+    def _run(self, name: str, params: Mapping[str, object] | None = None) -> list[tuple]:
+        self.con.execute(statements("load.sql")[name], dict(params) if params else None)
+        try:
+            return self.con.fetchall()
+        except duckdb.InvalidInputException:
+            return []
+
+    def _load(
+        self,
+        incoming: Mapping[str, pa.Table],
+        steps: Sequence[str],
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        """Register the Arrow tables, run the named statements in one transaction, unregister."""
+        for view_name, table in incoming.items():
+            self.con.register(view_name, table)
+        self.con.begin()
+        try:
+            for step in steps:
+                needed = {k: v for k, v in (params or {}).items() if f"${k}" in statements("load.sql")[step]}
+                self._run(step, needed)
+            self.con.commit()
+        except BaseException:
+            self.con.rollback()
+            raise
+        finally:
+            for view_name in incoming:
+                self.con.unregister(view_name)
+
+    # ── runs, settings, reference data ─────────────────────────────────────────────────
+    def begin_run(
+        self, run_id: str, flow: str, params: Mapping[str, object], settings: Mapping[str, object]
+    ) -> None:
+        """Record a run as started (status "running"). Beginning a run_id again restarts its row."""
+        self._load({}, ["delete_run", "insert_run"], {
+            "run_id": run_id, "flow": flow,
+            "params": json.dumps(params, ensure_ascii=False, default=str),
+            "settings": json.dumps(settings, ensure_ascii=False, default=str),
+        })
+
+    def finish_run(self, run_id: str, status: str, message: str | None = None) -> None:
+        updated = self._run("finish_run", {"run_id": run_id, "status": status, "message": message})
+        if not updated or updated[0][0] == 0:
+            raise KeyError(f"run {run_id!r} was never begun: call begin_run first")
+
+    def record_source_stats(self, run_id: str, source: str, stats: Mapping[str, object]) -> None:
+        """Per-source figures of a run. Known figures get their own column, `seconds` (a dict
+        of seconds per stage) is JSON, anything else lands in `extra` (JSON)."""
+        figures = {key: stats.get(key) for key in RUN_SOURCE_FIGURES}
+        extra = {k: v for k, v in stats.items() if k not in RUN_SOURCE_FIGURES and k != "seconds"}
+        self._load({}, ["delete_run_source", "insert_run_source"], {
+            "run_id": run_id, "source": source, **figures,
+            "seconds": json.dumps(stats.get("seconds") or {}),
+            "extra": json.dumps(extra, ensure_ascii=False, default=str) if extra else None,
+        })
+
+    def set_settings(self, settings: Mapping[str, object]) -> None:
+        """Write the counting rules in force (window_start, window_end, as_of, count_drafter,
+        group_count_by, region, ...) to ref.setting; keys not given keep their value."""
+        for key, allowed in COUNTING_CHOICES.items():
+            if key in settings and settings[key] not in allowed:
+                raise ValueError(f"setting {key}={settings[key]!r}: expected one of {sorted(allowed)}")
+        if settings.get("group_count_by") == "publisher":
+            raise ValueError(
+                "setting group_count_by='publisher' cannot be applied yet: StandardRecord carries no publisher "
+                "(发布单位) for group standards; use 'drafter'"
+            )
+        table = pa.table({
+            "key": pa.array(list(settings), pa.string()),
+            "value": pa.array([_setting_text(v) for v in settings.values()], pa.string()),
+        })
+        self._load({"incoming_setting": table}, ["delete_settings", "insert_settings"])
+
+    def load_districts(
+        self,
+        rows: Iterable[Mapping[str, object]],
+        *,
+        region_code: str,
+        unknown_code: str | None = None,
+        unknown_name: str = "区县未知",
+    ) -> None:
+        """Replace the region's districts with `rows` (columns of districts.csv; `aliases` a
+        list or a "|"-separated string) plus the "district unknown" row."""
+        rows = list(rows)
+        codes = [str(r["district_code"]) for r in rows] + [unknown_code or f"{region_code}00"]
+        table = pa.table({
+            "district_code": pa.array(codes, pa.string()),
+            "district_name": pa.array([str(r["district_name"]) for r in rows] + [unknown_name], pa.string()),
+            "kind": pa.array([str(r["kind"]) for r in rows] + ["unknown"], pa.string()),
+            "aliases": pa.array([_aliases(r.get("aliases")) for r in rows] + [[]], _TEXT_LIST),
+            "region_code": pa.array([region_code] * len(codes), pa.string()),
+        })
+        self._load({"incoming_district": table}, ["delete_region_districts", "insert_districts"],
+                   {"region_code": region_code})
+
+    def load_region(self, region: str | RegionLike) -> None:
+        """Load a region's districts: from a region object (transform.region.Region: `code`,
+        `districts` with code/name/kind/aliases, `unknown_district_code/name`), or from the
+        packaged reference data of a region code (`transform/regions/<code>/`)."""
+        if not isinstance(region, str):
+            self.load_districts(
+                ({"district_code": d.code, "district_name": d.name, "kind": d.kind, "aliases": d.aliases}
+                 for d in region.districts),
+                region_code=region.code,
+                unknown_code=region.unknown_district_code,
+                unknown_name=region.unknown_district_name,
+            )
+            return
+        folder = resources.files("transform").joinpath("regions", region)
+        if not folder.joinpath("region.toml").is_file():
+            raise ValueError(f"no reference data for region {region!r}: expected transform/regions/{region}/")
+        settings = tomllib.loads(folder.joinpath("region.toml").read_text(encoding="utf-8"))
+        rows = csv.DictReader(io.StringIO(folder.joinpath("districts.csv").read_text(encoding="utf-8")))
+        self.load_districts(
+            rows,
+            region_code=settings["code"],
+            unknown_code=settings["unknown_district_code"],
+            unknown_name=settings["unknown_district_name"],
+        )
+
+    def set_source_priority(self, sources: Sequence[str]) -> None:
+        """The order in which sources' versions of a standard win (samr always first)."""
+        if len(set(sources)) != len(sources) or not all(sources):
+            raise ValueError(f"source priority {list(sources)}: name each source once")
+        table = pa.table({
+            "source": pa.array(list(sources), pa.string()),
+            "priority": pa.array(range(1, len(sources) + 1), pa.int32()),
+        })
+        self._load({"incoming_source_priority": table}, ["delete_source_priority", "insert_source_priority"])
+
+    # ── the archive index ─────────────────────────────────────────────────────────────
+    def record_responses(self, rows: Sequence[Mapping[str, object]]) -> None:
+        """Index archived responses (the columns of raw.response). Idempotent on response_id."""
+        known = set(RESPONSE_SCHEMA.names)
+        for row in rows:
+            unknown, missing = set(row) - known, _RESPONSE_REQUIRED - set(row)
+            if unknown or missing:
+                raise ValueError(
+                    f"archive index row {row.get('response_id')!r}: unknown columns {sorted(unknown)}, "
+                    f"missing {sorted(missing)}; raw.response has {RESPONSE_SCHEMA.names}"
+                )
+        table = pa.Table.from_pylist([dict(row) for row in rows], schema=RESPONSE_SCHEMA)
+        table = table.append_column("batch_order", pa.array(range(len(rows)), pa.int64()))
+        self._load({"incoming_response": table}, ["insert_responses"])
+
+    def flag_spam(self, terms_by_response: Mapping[str, Sequence[str]]) -> None:
+        """Mark archived responses whose page carried injected spam, with the terms found."""
+        table = pa.table({
+            "response_id": pa.array(list(terms_by_response), pa.string()),
+            "spam_terms": pa.array([list(t) for t in terms_by_response.values()], _TEXT_LIST),
+        })
+        self._load({"incoming_spam": table}, ["flag_spam"])
+
+    # ── standards ─────────────────────────────────────────────────────────────────────
+    def merge_standards(self, records: Sequence[StandardRecord], run_id: str) -> MergeCounts:
+        """Upsert standards as their sources saw them, then re-resolve the canonical rows.
+
+        Stage the batch (last record per (std_no, source) by fetch time), compare content
+        hashes of the business fields, append status history on first sight or a change,
+        upsert core.standard_source, and rebuild core.standard and its drafters for every
+        standard a source inserted or updated. All in one transaction.
+        """
+        table = self._standard_table(records)
+        steps = [
+            "clear_stage", "stage_standards", "append_status_history",
+            "delete_updated_standard_sources", "insert_changed_standard_sources",
+            "touch_seen_standard_sources", "resolve_standards",
+            "delete_resolved_standards", "insert_resolved_standards",
+            "delete_resolved_drafters", "insert_resolved_drafters", "drop_resolved",
+        ]
+        self._load({"incoming_standard": table}, steps, {"run_id": run_id})
+        inserted, updated, unchanged, stale = self._run("stage_counts")[0]
+        self._run("clear_stage")  # a working area: the published file need not carry it
+        staged = inserted + updated + unchanged + stale
+        return MergeCounts(inserted, updated, unchanged, duplicates=len(records) - staged, stale=stale)
+
+    def _standard_table(self, records: Sequence[StandardRecord]) -> pa.Table:
+        org_key = cache(self.org_key)  # drafter names repeat across a batch
+        rows = [
+            (
+                r.std_no, r.source, r.source_id, r.std_no_raw, r.std_type, r.prefix, r.year, r.name, r.status,
+                r.issue_date, r.act_date, r.abolish_date, list(r.replaces), r.is_revision,
+                list(r.drafters), [org_key(d) for d in r.drafters], r.drafters_known,
+                r.committee_code, r.committee_name, r.detail_url, r.input_time, r.spam,
+                r.provenance.url, r.provenance.response_id, r.provenance.fetched_at, r.provenance.sha256,
+                content_hash(r), i,
+            )
+            for i, r in enumerate(records)
+        ]
+        columns = zip(*rows, strict=True) if rows else [[] for _ in STANDARD_SCHEMA]
+        return pa.table([pa.array(c, f.type) for c, f in zip(columns, STANDARD_SCHEMA, strict=True)],
+                        schema=STANDARD_SCHEMA)
+
+    def record_rejects(self, rejects: Sequence[Reject], run_id: str) -> None:
+        table = pa.table({
+            "run_id": pa.array([run_id] * len(rejects), pa.string()),
+            "source": pa.array([r.source for r in rejects], pa.string()),
+            "reason": pa.array([r.reason for r in rejects], pa.string()),
+            "detail": pa.array([r.detail for r in rejects], pa.string()),
+            "url": pa.array([r.url for r in rejects], pa.string()),
+            "response_id": pa.array([r.response_id for r in rejects], pa.string()),
+        })
+        self._load({"incoming_reject": table}, ["insert_rejects"])
+
+    def rejects(self, run_id: str | None = None) -> list[Reject]:
+        """The rejects of one run (or of all runs)."""
+        return [Reject(*row) for row in self._run("select_rejects", {"run_id": run_id})]
+
+    # ── organisations ─────────────────────────────────────────────────────────────────
+    def replace_org_evidence(self, origin_prefix: str, evidence: Sequence[OrgEvidence]) -> None:
+        """Re-import one file (or any origin prefix): its earlier rows go, these replace them."""
+        if not origin_prefix:
+            raise ValueError("origin_prefix must not be empty: it would replace the whole register")
+        outside = [e.origin for e in evidence if not (e.origin or "").startswith(origin_prefix)]
+        if outside:
+            raise ValueError(f"evidence origins {outside[:3]} do not start with {origin_prefix!r}")
+        self._load({"incoming_evidence": self._evidence_table(evidence)},
+                   ["delete_org_evidence_by_origin", "insert_new_org_evidence"],
+                   {"origin_prefix": origin_prefix})
+
+    def add_org_evidence(self, evidence: Sequence[OrgEvidence]) -> None:
+        """Add evidence seen by a crawl; evidence already held is not added twice."""
+        self._load({"incoming_evidence": self._evidence_table(evidence)}, ["insert_new_org_evidence"])
+
+    def _evidence_table(self, evidence: Sequence[OrgEvidence]) -> pa.Table:
+        def prov(e: OrgEvidence, field: str):
+            return getattr(e.provenance, field) if e.provenance else None
+
+        return pa.table({
+            "org_key": pa.array([self.org_key(e.name) for e in evidence], pa.string()),
+            "name": pa.array([e.name for e in evidence], pa.string()),
+            "source": pa.array([e.source for e in evidence], pa.string()),
+            "uscc": pa.array([e.uscc for e in evidence], pa.string()),
+            "address": pa.array([e.address for e in evidence], pa.string()),
+            "division": pa.array([e.division for e in evidence], pa.string()),
+            "origin": pa.array([e.origin for e in evidence], pa.string()),
+            "provenance_source": pa.array([prov(e, "source") for e in evidence], pa.string()),
+            "url": pa.array([prov(e, "url") for e in evidence], pa.string()),
+            "fetched_at": pa.array([prov(e, "fetched_at") for e in evidence], _TS),
+            "response_id": pa.array([prov(e, "response_id") for e in evidence], pa.string()),
+            "sha256": pa.array([prov(e, "sha256") for e in evidence], pa.string()),
+        })
+
+    def org_evidence(self) -> list[OrgEvidence]:
+        """The whole organisation register, as the records it was loaded from."""
+        return evidence_records(self.con.execute(statements("read.sql")["org_evidence"]).fetchall())
+
+    def drafting_orgs(self, unattributed_only: bool = False) -> list[str]:
+        """Distinct drafter names to attribute (all of them: core.org is replaced each run;
+        or only those whose key has no attribution yet)."""
+        name = "select_unattributed_drafting_orgs" if unattributed_only else "select_drafting_orgs"
+        return [row[0] for row in self._run(name)]
+
+    def replace_org_attributions(self, rows: Sequence[tuple[str | None, str, Attribution]]) -> None:
+        """Replace core.org (one row per org_key) and core.org_name (each name given → its key)
+        with these attributions. Drafters find their organisation by their name as listed, so
+        give one row per name of `drafting_orgs()`. An org_key of None is computed from the
+        name with this session's key function."""
+        keys = [key if key is not None else self.org_key(name) for key, name, _ in rows]
+        attributions = [a for _, _, a in rows]
+        table = pa.table({
+            "org_key": pa.array(keys, pa.string()),
+            "name": pa.array([name for _, name, _ in rows], pa.string()),
+            "uscc_valid": pa.array([a.uscc_valid for a in attributions], pa.bool_()),
+            "in_region": pa.array([a.in_region for a in attributions], pa.bool_()),
+            "district_code": pa.array([a.district_code for a in attributions], pa.string()),
+            "district_name": pa.array([a.district_name for a in attributions], pa.string()),
+            "method": pa.array([a.method for a in attributions], pa.string()),
+            "confidence": pa.array([a.confidence for a in attributions], pa.float64()),
+            "conflict": pa.array([a.conflict for a in attributions], pa.string()),
+            "evidence": pa.array([list(a.evidence) for a in attributions], _TEXT_LIST),
+            "needs_review": pa.array([a.needs_review for a in attributions], pa.bool_()),
+            "batch_order": pa.array(range(len(rows)), pa.int64()),
+        })
+        self._load({"incoming_org": table}, ["delete_orgs", "delete_org_names", "insert_orgs", "insert_org_names"])
+
+    # ── watermarks and marts ──────────────────────────────────────────────────────────
+    def get_watermark(self, source: str, key: str) -> str | None:
+        rows = self._run("get_watermark", {"source": source, "key": key})
+        return rows[0][0] if rows else None
+
+    def set_watermark(self, source: str, key: str, value: str, run_id: str) -> None:
+        self._run("set_watermark", {"source": source, "key": key, "value": value, "run_id": run_id})
+
+    def refresh_marts(self) -> None:
+        """The marts are views; this re-creates them (a no-op for their data)."""
+        create_views(self.con)
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _setting_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _aliases(value: object) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [a for a in value.split("|") if a]
+    return [str(a) for a in value]
+
+
+def evidence_records(rows: Iterable[tuple]) -> list[OrgEvidence]:
+    """OrgEvidence from rows of (name, source, uscc, address, division, origin, provenance_source,
+    url, fetched_at, response_id, sha256)."""
+    evidence = []
+    for name, source, uscc, address, division, origin, p_source, url, fetched_at, response_id, sha256 in rows:
+        provenance = Provenance(p_source, url, fetched_at, response_id, sha256) if p_source is not None else None
+        evidence.append(OrgEvidence(name, source, uscc, address, division, provenance, origin))
+    return evidence

@@ -1,0 +1,293 @@
+-- The marts: what analysts query. Views over core/ref/raw, re-created by every write
+-- session (warehouse/db.py:create_views), so they carry no data of their own.
+-- docs/data-model.md describes every column in Chinese and English.
+
+-- The counting rules in force, one row: every report states them.
+CREATE OR REPLACE VIEW mart.counting_rules AS
+WITH picked AS (
+    SELECT
+        TRY_CAST(max(value) FILTER (WHERE key = 'window_start') AS DATE) AS window_start,
+        TRY_CAST(max(value) FILTER (WHERE key = 'window_end') AS DATE) AS window_end,
+        coalesce(TRY_CAST(max(value) FILTER (WHERE key = 'as_of') AS DATE), current_date) AS as_of,
+        coalesce(max(value) FILTER (WHERE key = 'count_drafter'), 'lead') AS count_drafter,
+        coalesce(max(value) FILTER (WHERE key = 'group_count_by'), 'drafter') AS group_count_by,
+        coalesce(max(value) FILTER (WHERE key = 'region'),
+                 (SELECT min(region_code) FROM ref.district)) AS region_code
+    FROM ref.setting
+)
+SELECT
+    picked.window_start,
+    picked.window_end,
+    picked.as_of,
+    -- "new" means issued in [window_start, counted_until]: the window, but never past the as-of date
+    least(coalesce(picked.window_end, picked.as_of), picked.as_of) AS counted_until,
+    picked.count_drafter,
+    picked.group_count_by,
+    picked.region_code,
+    unknown.district_code AS unknown_district_code,
+    unknown.district_name AS unknown_district_name
+FROM picked
+LEFT JOIN ref.district AS unknown
+    ON unknown.region_code = picked.region_code AND unknown.kind = 'unknown';
+
+-- Each drafter with its organisation's attribution. A drafter reaches its organisation by
+-- its name as listed (core.org_name, written with the attributions), else by its own key.
+CREATE OR REPLACE VIEW core.standard_drafter_org AS
+SELECT
+    d.std_no,
+    d.position,
+    d.org_name,
+    coalesce(n.org_key, d.org_key) AS org_key,
+    o.in_region,
+    o.district_code,
+    o.district_name,
+    o.method,
+    o.confidence,
+    o.conflict,
+    o.needs_review
+FROM core.standard_drafter AS d
+LEFT JOIN core.org_name AS n USING (org_name)
+LEFT JOIN core.org AS o ON o.org_key = coalesce(n.org_key, d.org_key);
+
+-- One row per standard, with the attribution of the organisation it counts for.
+CREATE OR REPLACE VIEW mart.standard AS
+WITH rules AS (
+    SELECT * FROM mart.counting_rules
+),
+drafter AS (
+    SELECT * FROM core.standard_drafter_org
+),
+-- count_drafter = 'lead': the lead unit (position 1).
+-- count_drafter = 'any':  the first drafter placed in the region, else the lead unit.
+counting_drafter AS (
+    SELECT drafter.*
+    FROM drafter, rules
+    WHERE drafter.position = 1 OR (rules.count_drafter = 'any' AND drafter.in_region)
+    QUALIFY row_number() OVER (
+        PARTITION BY drafter.std_no
+        ORDER BY rules.count_drafter = 'any' AND coalesce(drafter.in_region, false) DESC, drafter.position
+    ) = 1
+),
+decided AS (
+    SELECT
+        s.*,
+        c.org_name AS counting_org,
+        c.position AS counting_position,
+        c.in_region AS org_in_region,
+        c.district_code AS org_district_code,
+        c.district_name AS org_district_name,
+        c.method AS attribution_method,
+        c.confidence AS attribution_confidence,
+        c.conflict AS attribution_conflict,
+        c.needs_review AS attribution_needs_review,
+        -- the region's own local standards (DB<region>/T) are the city's whoever drafted them
+        coalesce(starts_with(s.prefix, 'DB' || rules.region_code), false) AS region_local_standard,
+        rules.window_start, rules.counted_until, rules.count_drafter,
+        rules.unknown_district_code, rules.unknown_district_name
+    FROM core.standard AS s
+    CROSS JOIN rules
+    LEFT JOIN counting_drafter AS c USING (std_no)
+),
+placed AS (
+    SELECT
+        decided.*,
+        CASE
+            WHEN org_in_region THEN
+                CASE WHEN count_drafter = 'any' AND counting_position > 1 THEN 'any_drafter' ELSE 'lead' END
+            WHEN region_local_standard THEN 'region_local_standard'
+        END AS count_basis,
+        CASE WHEN org_in_region OR region_local_standard THEN true ELSE org_in_region END AS counts_in_region,
+        -- a district code the region does not list is matched by name or alias before falling back
+        CASE WHEN org_in_region THEN coalesce(by_code.district_code, by_name.district_code, org_district_code) END
+            AS placed_code,
+        CASE WHEN org_in_region THEN coalesce(by_code.district_name, by_name.district_name, org_district_name) END
+            AS placed_name
+    FROM decided
+    LEFT JOIN ref.district AS by_code
+        ON by_code.district_code = decided.org_district_code AND by_code.kind <> 'unknown'
+    LEFT JOIN (
+        SELECT district_code, district_name, known_as
+        FROM (
+            SELECT district_code, district_name, unnest(list_append(aliases, district_name)) AS known_as
+            FROM ref.district WHERE kind <> 'unknown'
+        )
+        QUALIFY row_number() OVER (PARTITION BY known_as ORDER BY district_code) = 1
+    ) AS by_name
+        ON by_code.district_code IS NULL AND by_name.known_as = decided.org_district_name
+)
+SELECT
+    p.std_no,
+    p.std_type,
+    p.prefix,
+    p.year,
+    p.name,
+    p.status,
+    p.issue_date,
+    p.act_date,
+    p.abolish_date,
+    p.is_revision,
+    p.replaces,
+    p.lead_org,
+    p.lead_org_key,
+    p.drafters,
+    p.drafters_known,
+    p.counting_org,
+    p.counting_position,
+    p.count_basis,
+    p.counts_in_region AS in_region,
+    CASE WHEN p.counts_in_region THEN coalesce(p.placed_code, p.unknown_district_code) END AS district_code,
+    CASE WHEN p.counts_in_region THEN coalesce(p.placed_name, p.unknown_district_name) END AS district_name,
+    p.attribution_method,
+    p.attribution_confidence,
+    p.attribution_conflict,
+    p.attribution_needs_review,
+    coalesce(p.issue_date BETWEEN p.window_start AND p.counted_until, false) AS is_new,
+    coalesce(p.issue_date BETWEEN p.window_start AND p.counted_until, false)
+        AND coalesce(p.counts_in_region, false) AS counted,
+    p.spam,
+    p.committee_code,
+    p.committee_name,
+    p.sources,
+    p.source,
+    p.source_id,
+    p.url,
+    p.fetched_at,
+    p.sha256,
+    p.response_id,
+    r.warc_path,
+    r.warc_offset,
+    r.warc_length,
+    p.drafters_source,
+    p.first_seen_run,
+    p.last_changed_run
+FROM placed AS p
+LEFT JOIN raw.response AS r USING (response_id);
+
+-- New standards per district, type and month of issue: in-region, issued on or after the
+-- window start and not after the as-of date (so a trend can run past the window's end).
+CREATE OR REPLACE VIEW mart.new_standards_by_district_month AS
+SELECT
+    s.district_code,
+    s.district_name,
+    s.std_type,
+    CAST(date_trunc('month', s.issue_date) AS DATE) AS month,
+    CAST(year(s.issue_date) AS INTEGER) AS year,
+    count(*) AS n
+FROM mart.standard AS s, mart.counting_rules AS rules
+WHERE s.in_region AND s.issue_date >= rules.window_start AND s.issue_date <= rules.as_of
+GROUP BY ALL
+ORDER BY month, district_code, std_type;
+
+-- New standards in the window per district and type, one row per district (all of the
+-- region's districts, zeros included, 区县未知 last): the table a terminal prints.
+CREATE OR REPLACE VIEW mart.new_standards_by_district AS
+WITH rules AS (
+    SELECT * FROM mart.counting_rules
+),
+district AS (
+    SELECT d.district_code, d.district_name, d.kind = 'unknown' AS is_unknown
+    FROM ref.district AS d, rules
+    WHERE d.region_code = rules.region_code
+),
+tally AS (
+    SELECT
+        district_code,
+        any_value(district_name) AS district_name,
+        count(*) FILTER (WHERE std_type = 'national') AS n_national,
+        count(*) FILTER (WHERE std_type = 'industry') AS n_industry,
+        count(*) FILTER (WHERE std_type IN ('national', 'industry')) AS n_national_industry,
+        count(*) FILTER (WHERE std_type = 'local') AS n_local,
+        count(*) FILTER (WHERE std_type = 'group') AS n_group,
+        count(*) FILTER (WHERE std_type = 'enterprise') AS n_enterprise,
+        count(*) AS n_total
+    FROM mart.standard
+    WHERE counted
+    GROUP BY district_code
+)
+SELECT
+    coalesce(district.district_code, tally.district_code) AS district_code,
+    coalesce(district.district_name, tally.district_name) AS district_name,
+    coalesce(tally.n_national, 0) AS n_national,
+    coalesce(tally.n_industry, 0) AS n_industry,
+    coalesce(tally.n_national_industry, 0) AS n_national_industry,
+    coalesce(tally.n_local, 0) AS n_local,
+    coalesce(tally.n_group, 0) AS n_group,
+    coalesce(tally.n_enterprise, 0) AS n_enterprise,
+    coalesce(tally.n_total, 0) AS n_total
+FROM district
+FULL OUTER JOIN tally USING (district_code)
+ORDER BY coalesce(district.is_unknown, false), district_code;
+
+-- Organisations whose attribution needs a person: unplaced in-region organisations and
+-- conflicting evidence, the busiest first.
+CREATE OR REPLACE VIEW mart.review_queue AS
+WITH led AS (
+    SELECT
+        d.org_key,
+        count(*) FILTER (WHERE s.is_new) AS standards_led_in_window,
+        count(*) AS standards_led
+    FROM core.standard_drafter_org AS d
+    JOIN mart.standard AS s USING (std_no)
+    WHERE d.position = 1
+    GROUP BY d.org_key
+),
+drafted AS (
+    SELECT org_key, count(DISTINCT std_no) AS standards_drafted
+    FROM core.standard_drafter_org
+    GROUP BY org_key
+),
+register AS (
+    SELECT org_key, count(*) AS register_rows
+    FROM core.org_evidence
+    GROUP BY org_key
+)
+SELECT
+    o.org_key,
+    o.name,
+    o.uscc,
+    o.uscc_valid,
+    o.in_region,
+    o.district_code,
+    o.district_name,
+    o.method,
+    o.confidence,
+    o.conflict,
+    o.evidence,
+    coalesce(led.standards_led_in_window, 0) AS standards_led_in_window,
+    coalesce(led.standards_led, 0) AS standards_led,
+    coalesce(drafted.standards_drafted, 0) AS standards_drafted,
+    coalesce(register.register_rows, 0) AS register_rows
+FROM core.org AS o
+LEFT JOIN led USING (org_key)
+LEFT JOIN drafted USING (org_key)
+LEFT JOIN register USING (org_key)
+WHERE o.needs_review
+ORDER BY standards_led_in_window DESC, standards_drafted DESC, o.org_key;
+
+-- From a standard to the archived responses its facts came from: one row per source listing it.
+CREATE OR REPLACE VIEW mart.standard_provenance AS
+SELECT
+    listed.std_no,
+    listed.source,
+    listed.source_id,
+    listed.source = s.source AS used_for_record,
+    listed.source = s.drafters_source AS used_for_drafters,
+    listed.url,
+    listed.fetched_at,
+    listed.sha256,
+    listed.response_id,
+    r.warc_path,
+    r.warc_offset,
+    r.warc_length,
+    r.status AS http_status,
+    r.content_type,
+    r.spam AS page_spam,
+    r.spam_terms,
+    listed.first_seen_run,
+    listed.last_changed_run,
+    listed.last_seen_run,
+    listed.last_seen_at
+FROM core.standard_source AS listed
+JOIN core.standard AS s USING (std_no)
+LEFT JOIN raw.response AS r ON r.response_id = listed.response_id
+ORDER BY listed.std_no, used_for_record DESC, listed.source;
