@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -84,18 +85,38 @@ def demo(
     corpus = build_corpus(size=size, seed=seed, window_start=base.window_start, window_end=base.window_end)
     mirror_dir = demo_dir / "mirror"
     write_corpus(corpus, mirror_dir)
-    with MirrorServer(corpus) as server:
+    with MirrorServer(corpus) as server, _environment(
+        STDWATCH_DATA_DIR=str(demo_dir),
+        STDWATCH_BASE_URLS__SAMR=server.base_url,
+        STDWATCH_HOSTS=json.dumps({"127.0.0.1": {"rate_per_second": 2000, "concurrency": 4}}),
+        STDWATCH_ORG_MAPPING_FILES=json.dumps([str(mirror_dir / "org_register.csv")]),
+    ):
         console.print(f"Mirror serving {server.base_url} (seed {seed}, size {size}); corpus and ground truth in {mirror_dir}")
-        os.environ["STDWATCH_DATA_DIR"] = str(demo_dir)
-        os.environ["STDWATCH_BASE_URLS__SAMR"] = server.base_url
-        os.environ["STDWATCH_HOSTS"] = json.dumps({"127.0.0.1": {"rate_per_second": 2000, "concurrency": 4}})
-        os.environ["STDWATCH_ORG_MAPPING_FILES"] = json.dumps([str(mirror_dir / "org_register.csv")])
         settings = _settings()
         from flows.nightly import nightly
 
         _run_flow(lambda: nightly())
-    _print_districts(settings, title=f"New national + industry standards led by region organisations since {settings.window_start}")
+    _print_districts(
+        settings,
+        title=f"New national + industry standards led by region organisations, issued "
+        f"{settings.window_start} – {settings.window_end} (the plan window)",
+    )
     _print_unplaced_and_truth(settings, mirror_dir / "ground_truth.json")
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Point the flow at the mirror the way a user would (STDWATCH_* variables), for this command only."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def _print_unplaced_and_truth(settings, truth_path: Path) -> None:
@@ -135,7 +156,10 @@ def run_nightly(
     from flows.nightly import nightly
 
     _run_flow(lambda: nightly(sources=settings.sources, data_dir=str(settings.data_dir)))
-    _print_districts(settings, title=f"New standards led by region organisations since {settings.window_start}")
+    _print_districts(
+        settings,
+        title=f"New standards led by region organisations, issued {settings.window_start} – {settings.window_end}",
+    )
 
 
 @district_app.command("resolve")

@@ -104,8 +104,15 @@ def _token_strength(token: str) -> bool | None:
     return None
 
 
+# Every run holds a strong term, so a text with none has no spam: one regex scan decides
+# that for the vast majority of pages before the tokenizer runs.
+_ANY_STRONG = re.compile("|".join(map(re.escape, _STRONG_TERMS)) + r"|bet|casino|baccarat|pk10", re.I)
+
+
 def _spam_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each spam run: chained vocabulary terms holding at least one strong term."""
+    if not _ANY_STRONG.search(text):
+        return []
     spans: list[tuple[int, int]] = []
     run_start = run_end = legitimate_end = 0
     run_strong = in_run = False

@@ -1,0 +1,136 @@
+"""extract.sources.qybz: homepage and detail requests, and the captcha gate recognised — over loopback."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from extract.archive import Archive
+from extract.http import Blocked, HttpClient
+from extract.sources import qybz
+from transform.parsers import qybz as qybz_parser
+
+FIXTURES = Path(__file__).parent / "fixtures" / "qybz"
+GEETEST_PAGE = (
+    "<html><head><script src='/static/js/gt.js'></script></head><body><div id='captcha'></div>"
+    "<script>initGeetest({gt: 'x', challenge: 'y'}, function (obj) {})</script></body></html>"
+)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    requests: list[tuple[str, dict[str, str]]] = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        path = urlsplit(self.path).path
+        self.requests.append((path, dict(self.headers)))
+        status, headers, body = 200, {}, ""
+        if path == "/":
+            body = (FIXTURES / "home.html").read_text(encoding="utf-8")
+        elif path == "/user/detail/8c2f4a1e9b7d4e6f8a0b1c2d3e4f5a6b":
+            body = (FIXTURES / "detail.8c2f4a1e9b7d4e6f8a0b1c2d3e4f5a6b.html").read_text(encoding="utf-8")
+        elif path == "/user/detail/gated":
+            status, headers = 302, {"Location": "/user/toSearch/"}
+        elif path == "/user/toSearch/":
+            body = "<html><body><form action='/user/searchR'><input name='keyword'></form>" + "<p>请输入关键词</p>" * 200 + "</body></html>"
+        elif path == "/user/detail/captcha":
+            body = GEETEST_PAGE
+        else:
+            status = 404
+        payload = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html;charset=UTF-8")
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+@pytest.fixture(scope="module")
+def base():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def client(tmp_path):
+    Handler.requests.clear()
+    archive = Archive(tmp_path, "run")
+    client = HttpClient(
+        user_agent="stdwatch-test", allowed_hosts={"127.0.0.1"}, host_policy=lambda h: (0.0, 1),
+        timeout=5, max_retries=0, backoff=0.1, max_retry_after=10, max_bytes=1 << 20, archive=archive,
+        sleep=lambda s: None,
+    )
+    yield client
+    client.close()
+    archive.close()
+
+
+def test_coverage_is_partial_by_design():
+    assert qybz.COVERAGE == "partial"
+    assert "PARTIAL BY DESIGN" in qybz.__doc__
+
+
+def test_urls():
+    assert qybz.home_url("https://www.qybz.org.cn/") == "https://www.qybz.org.cn/"
+    assert qybz.detail_url("https://www.qybz.org.cn", "abc") == "https://www.qybz.org.cn/user/detail/abc"
+
+
+def test_extract_and_parser_agree_on_the_detail_path():
+    assert qybz_parser.DETAIL_PATH == qybz.DETAIL_PATH
+
+
+def test_search_url_names_the_gated_endpoint_without_captcha_answers():
+    url = qybz.search_url("https://www.qybz.org.cn", keyword="模具", xzqh="320583")
+    parts = urlsplit(url)
+    assert parts.path == "/user/searchR"
+    assert parse_qs(parts.query, keep_blank_values=True) == {
+        "keyword": ["模具"], "pageNo": ["1"], "standardType": [""], "standardStatus": [""], "xzqh": ["320583"]}
+    assert "geetest" not in url
+
+
+@pytest.mark.parametrize(("url", "gated"), [
+    ("https://www.qybz.org.cn/user/searchR?keyword=x", True),
+    ("https://www.qybz.org.cn/user/toSearch/", True),
+    ("https://www.qybz.org.cn/gc/geetest/login?t=1", True),
+    ("https://www.qybz.org.cn/user/detail/abc", False),
+    ("https://www.qybz.org.cn/", False),
+])
+def test_captcha_gate_is_recognised_by_url(url, gated):
+    assert qybz.is_captcha_gate(url) is gated
+
+
+def test_homepage_and_detail_are_fetched_with_a_referer(client, base):
+    home = qybz.fetch_home(client, base)
+    detail = qybz.fetch_detail(client, base, "8c2f4a1e9b7d4e6f8a0b1c2d3e4f5a6b")
+    assert "toDetail(" in home.text and "统一社会信用代码" in detail.text
+    assert Handler.requests[1][1]["Referer"] == base + "/"
+    assert home.response_id and detail.response_id
+
+
+def test_a_detail_redirected_to_the_search_is_recognised_as_the_gate(client, base):
+    fetched = qybz.fetch_detail(client, base, "gated")
+    assert fetched.redirected_from and qybz.is_captcha_gate(fetched.url)
+
+
+def test_a_geetest_answer_is_blocked_and_archived(client, base):
+    with pytest.raises(Blocked) as error:
+        qybz.fetch_detail(client, base, "captcha")
+    assert error.value.reason == "captcha" and error.value.fetched.response_id
+
+
+def test_the_crawler_never_requests_the_search(client, base):
+    qybz.fetch_home(client, base)
+    qybz.fetch_detail(client, base, "8c2f4a1e9b7d4e6f8a0b1c2d3e4f5a6b")
+    assert not any(qybz.is_captcha_gate(base + path) for path, _ in Handler.requests)

@@ -1,0 +1,157 @@
+"""extract.sources.ttbz: the list form, the JSON-bodied association queries, paging and blocks, over loopback."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from extract.archive import Archive
+from extract.http import Blocked, HttpClient
+from extract.sources import ttbz
+from extract.sources.samr import ListPageError
+from transform.parsers import ttbz as ttbz_parser
+
+# HttpClient.fetch has no content=/json= parameter yet; JSON bodies go through data= (see ttbz.json_body).
+pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>' to upload raw bytes/text content.:DeprecationWarning")
+
+ROWS = [{"standardUniqueId": f"{i:031d}", "standardNo": f"T/ABC {i:03d}—2026"} for i in range(7)]
+ORGANS = [{"organUniqueId": f"org{i}", "organName": f"协会{i}"} for i in range(5)]
+WAF_PAGE = "<html><head><title>WEB 应用防火墙</title></head><body>您的访问被阻断</body></html>"
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    requests: list[tuple[str, str, dict, bytes, dict[str, str]]] = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        self._serve("GET", b"")
+
+    def do_POST(self):
+        self._serve("POST", self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+
+    def _serve(self, method, body):
+        parts = urlsplit(self.path)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        self.requests.append((method, parts.path, query, body, dict(self.headers)))
+        status, content_type = 200, "application/json;charset=UTF-8"
+        if parts.path == ttbz.LIST_PATH:
+            form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+            page, size = int(form["pageNo"]), int(form["pageSize"])
+            answer = {"result": True, "data": {"total": len(ROWS), "rows": ROWS[(page - 1) * size: page * size]}}
+        elif parts.path == ttbz.PROVINCE_PATH:
+            answer = {"result": True, "data": [{"name": "江苏省"}]}
+        elif parts.path == ttbz.ORGAN_PATH:
+            page, size = int(query["pageNo"]), int(query["pageSize"])
+            answer = {"result": True, "data": {"rows": ORGANS[(page - 1) * size: page * size]}}  # no total: [I]
+        elif parts.path == "/refused" + ttbz.LIST_PATH:
+            answer = {"result": False, "message": "系统繁忙"}
+        elif parts.path.startswith(ttbz.DETAIL_PATH + "/"):
+            answer, content_type = "<html><body><script id='portal-standard-detail-json'>{}</script></body></html>", "text/html"
+        elif parts.path.startswith("/waf" + ttbz.DETAIL_PATH):
+            answer, content_type = WAF_PAGE, "text/html"
+        else:
+            status, answer = 404, ""
+        payload = (answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False)).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+@pytest.fixture(scope="module")
+def base():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def client(tmp_path):
+    Handler.requests.clear()
+    archive = Archive(tmp_path, "run")
+    client = HttpClient(
+        user_agent="stdwatch-test", allowed_hosts={"127.0.0.1"}, host_policy=lambda h: (0.0, 1),
+        timeout=5, max_retries=0, backoff=0.1, max_retry_after=10, max_bytes=1 << 20, archive=archive,
+        sleep=lambda s: None,
+    )
+    yield client
+    client.close()
+    archive.close()
+
+
+def test_list_params_send_filters_only_when_set():
+    assert ttbz.list_params(page=1, page_size=50) == {"pageNo": "1", "pageSize": "50"}
+    form = ttbz.list_params(page=3, page_size=20, organ_unique_id="org1", published_from=date(2026, 5, 1))
+    assert form == {"pageNo": "3", "pageSize": "20", "organUniqueId": "org1", "publishDateBegin": "2026-05-01"}
+
+
+def test_page_size_is_bounded():
+    with pytest.raises(ValueError, match="pageSize"):
+        ttbz.list_params(page=1, page_size=100)
+
+
+def test_urls():
+    assert ttbz.detail_url("https://www.ttbz.org.cn/", "abc") == "https://www.ttbz.org.cn/standardDetail/abc.html"
+    assert ttbz.organ_url("https://www.ttbz.org.cn", 2, 100) == (
+        "https://www.ttbz.org.cn/cms-proxy/ms/bus/organList/portal/queryOrgan?pageNo=2&pageSize=100")
+
+
+def test_extract_and_parser_agree_on_the_detail_path():
+    assert ttbz_parser.DETAIL_PATH == ttbz.DETAIL_PATH
+
+
+def test_list_posts_a_form_with_the_portal_headers(client, base):
+    list(ttbz.iter_list_pages(client, base, page_size=3, organ_unique_id="org1"))
+    method, _, _, body, headers = Handler.requests[0]
+    assert method == "POST" and headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert parse_qs(body.decode()) == {"pageNo": ["1"], "pageSize": ["3"], "organUniqueId": ["org1"]}
+    assert headers["Referer"] == base + "/standard.html" and headers["Origin"] == base
+
+
+def test_list_paging_stops_after_the_last_page(client, base):
+    pages = list(ttbz.iter_list_pages(client, base, page_size=3))
+    assert [len(json.loads(p.text)["data"]["rows"]) for p in pages] == [3, 3, 1]
+    assert len(list(ttbz.iter_list_pages(client, base, page_size=7))) == 1
+
+
+def test_provinces_are_asked_with_an_empty_json_body(client, base):
+    fetched = ttbz.fetch_provinces(client, base)
+    _, path, _, body, headers = Handler.requests[0]
+    assert path == ttbz.PROVINCE_PATH and body == b"{}" and headers["Content-Type"].startswith("application/json")
+    assert json.loads(fetched.text)["data"] == [{"name": "江苏省"}]
+
+
+def test_organs_are_asked_by_province_in_a_json_body_and_paged_in_the_query(client, base):
+    pages = list(ttbz.iter_organ_pages(client, base, "江苏省", page_size=2))
+    assert len(pages) == 3  # 2 + 2 + 1, no total in the answer
+    _, path, query, body, _ = Handler.requests[0]
+    assert path == ttbz.ORGAN_PATH and query == {"pageNo": "1", "pageSize": "2"}
+    assert json.loads(body) == {"certUnitArea": "江苏省"}
+
+
+def test_detail_fetch(client, base):
+    fetched = ttbz.fetch_detail(client, base, "abc")
+    assert fetched.url == base + "/standardDetail/abc.html" and "portal-standard-detail-json" in fetched.text
+
+
+def test_a_waf_challenge_is_blocked_and_archived(client, base):
+    with pytest.raises(Blocked) as error:
+        ttbz.fetch_detail(client, base + "/waf", "abc")
+    assert error.value.reason == "waf" and error.value.fetched.response_id
+
+
+def test_result_false_is_a_list_page_error_naming_the_message(client, base):
+    with pytest.raises(ListPageError, match="系统繁忙") as error:
+        list(ttbz.iter_list_pages(client, base + "/refused", page_size=3))
+    assert error.value.fetched.response_id
