@@ -133,12 +133,12 @@ def test_exact_multiple_of_the_page_size_does_not_ask_for_an_empty_page(client, 
     assert len(pages(client, base, page_size=5)) == 2
 
 
-def test_incremental_stops_after_the_first_page_entirely_older_than_the_watermark(client, base):
-    stop_before = NEWEST - timedelta(days=4, hours=12)  # page 2 (rows 3-5) straddles, page 3 is all older
-    assert len(pages(client, base, stop_before=stop_before)) == 3
-
-    stop_before = NEWEST - timedelta(days=1, hours=12)  # page 2 is entirely older
+def test_incremental_stops_after_the_first_page_reaching_past_the_watermark(client, base):
+    stop_before = NEWEST - timedelta(days=4, hours=12)  # page 2 (rows 3-5, 3..5 days old) reaches past it
     assert len(pages(client, base, stop_before=stop_before)) == 2
+
+    stop_before = NEWEST - timedelta(days=1, hours=12)  # page 1's oldest row (2 days) is already older
+    assert len(pages(client, base, stop_before=stop_before)) == 1
 
     stop_before = NEWEST + timedelta(days=1)  # nothing new at all: page 1 is read, then stop
     assert len(pages(client, base, stop_before=stop_before)) == 1

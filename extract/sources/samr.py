@@ -23,10 +23,11 @@ List — `GET {base}/gb/search/gbAdvancedSearchPage` [C], JSON.
 Paging and watermark (this module's business): only `total` and each row's
 `SYS_INPUTIME` are read here. Pages are fetched from 1 until the last page
 (pageNumber × pageSize ≥ total, or an empty page) or, on an incremental run,
-until the first page whose rows are *all* older than `stop_before`: the list is
-newest-`SYS_INPUTIME`-first on the mirror; on the live site that order is [I]
-(no source states the default sort), so a backfill without `stop_before` is
-the safe way to fill a gap.
+until the first page that reaches a row older than `stop_before`: the list is
+newest-`SYS_INPUTIME`-first, so every later page is older still, and a nightly
+with nothing new reads one page per type. That order holds on the mirror; on the
+live site it is [I] (no source states the default sort), so a backfill without
+`stop_before` is the safe way to fill a gap.
 
 Detail — HTML [C]: national `{base}/gb/search/gbDetailed?id=<id>`, industry
 `{base}/hb/search/stdHBDetailed?id=<id>`; markup in transform/parsers/samr.py.
@@ -136,7 +137,7 @@ def iter_list_pages(
         yield fetched
         if not rows or page * page_size >= total:
             return
-        if stop_before is not None and _all_older(rows, stop_before):
+        if stop_before is not None and _reaches_older(rows, stop_before):
             return
         page += 1
 
@@ -171,13 +172,10 @@ def _paging_fields(fetched: Fetched) -> tuple[int, list[dict]]:
     return total, [row for row in payload["rows"] if isinstance(row, dict)]
 
 
-def _all_older(rows: list[dict], stop_before: datetime) -> bool:
-    """True when every row was entered before `stop_before`; a row without a readable time is not older."""
-    for row in rows:
-        when = _input_time(row)
-        if when is None or when >= stop_before:
-            return False
-    return True
+def _reaches_older(rows: list[dict], stop_before: datetime) -> bool:
+    """True when the page's oldest readable row was entered before `stop_before` (rows are newest first)."""
+    times = [when for when in map(_input_time, rows) if when is not None]
+    return bool(times) and min(times) < stop_before
 
 
 def _input_time(row: dict) -> datetime | None:
