@@ -286,14 +286,19 @@ class HttpClient:
         source: str,
         params: Mapping[str, Any] | None = None,
         data: Mapping[str, Any] | None = None,
+        content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> Fetched:
         """Fetch `url`, following up to 5 allowed redirects; every answer is archived first.
 
+        `data` is a form (url-encoded); `content` is a raw body (e.g. JSON bytes — set Content-Type).
+
         Raises DisallowedHost, Blocked, FetchFailed, ResponseTooLarge or TooManyRedirects.
         Other statuses (e.g. 404) are returned; check `Fetched.ok`.
         """
-        request = self._client.build_request(method, url, params=params, data=data, headers=headers)
+        request = self._client.build_request(
+            method, url, params=params, data=data, content=content, headers=headers
+        )
         hops: list[str] = []
         for _ in range(MAX_REDIRECTS + 1):
             self._check_host(request.url)
@@ -306,7 +311,11 @@ class HttpClient:
 
     @property
     def stats(self) -> dict[str, dict[str, Any]]:
-        """Per source: requests, responses by status class, retries, faults (+ kinds), blocked (+ reasons), bytes."""
+        """Per source: requests, responses by status class, retries, faults (+ kinds), blocked (+ reasons), bytes.
+
+        Faults are answers that called for a retry: transport errors (`reset`, `timeout`,
+        `connect`), truncated bodies, and 5xx/429 answers (`http_503`, ...).
+        """
         with self._lock:
             items = list(self._stats.items())
         return {source: stats.snapshot() for source, stats in items}
@@ -374,6 +383,8 @@ class HttpClient:
         elif block:
             action = f"blocked:{block}"
         elif status in RETRY_STATUSES:
+            with stats.lock:
+                stats.faults[f"http_{status}"] += 1
             retry_after = None
             if status in RETRY_AFTER_STATUSES and "retry-after" in answer.headers:
                 retry_after = _retry_after_seconds(answer.headers["retry-after"], answer.headers.get("date"))

@@ -202,3 +202,8 @@ def test_merge_flags_spam_from_the_page():
 def test_merge_refuses_another_standards_page():
     with pytest.raises(qybz.DetailMismatch, match="Q/320583KSJM 002-2023"):
         qybz.merge_detail(SENSOR, MOULD_DETAIL)
+
+
+def test_an_empty_body_is_an_empty_page_not_an_error():
+    assert [r.reason for r in qybz.parse_home("", HOME_PROV, base_url=BASE).rejects] == ["no_rows"]
+    assert len(qybz.parse_detail(" ", provenance(SENSOR.detail_url, "x")).missing) == 6

@@ -295,3 +295,8 @@ def test_merge_keeps_people_out_unless_asked():
 def test_merge_refuses_another_standards_page():
     with pytest.raises(sacinfo.DetailMismatch, match="JT/T 795-2023"):
         sacinfo.merge_detail(PLATFORM, HB)
+
+
+def test_an_empty_detail_body_is_an_empty_page_not_an_error():
+    detail = sacinfo.parse_detail("", provenance(DB_URL, "x"))
+    assert (detail.std_no, detail.drafters, detail.rejects) == (None, [], [])

@@ -113,8 +113,8 @@ def test_established_when_the_page_has_it():
 
 
 def test_provenance_and_detail_url():
-    assert TC_RECORD.provenance == TC_PAGE.record.provenance and TC_RECORD.detail_url == TC_URL
-    assert TC_RECORD.provenance.response_id == "tc-530"
+    assert (TC_RECORD.provenance.url, TC_RECORD.provenance.response_id) == (TC_URL, "tc-530")
+    assert TC_RECORD.detail_url == TC_URL
 
 
 def test_evidence_is_the_secretariat_with_its_address():
@@ -165,3 +165,7 @@ def test_spam_on_a_committee_page_is_removed_and_flagged():
     detail = tc.parse_detail(html, provenance(TC_URL, "x"))
     assert detail.record.secretariat_unit == "苏州某某装备研究院有限公司" and detail.record.spam
     assert "皇冠体育投注" in detail.spam
+
+
+def test_an_empty_committee_page_is_a_reject():
+    assert tc.parse_detail("", provenance(TC_URL, "x")).record is None

@@ -224,3 +224,7 @@ def test_merge_flags_spam_from_the_page():
 def test_merge_refuses_another_standards_page():
     with pytest.raises(ttbz.DetailMismatch, match="T/KSJX 003-2023"):
         ttbz.merge_detail(SECONDARY_NODE, SPAM_DETAIL)
+
+
+def test_an_empty_detail_body_is_not_found():
+    assert not ttbz.parse_detail("", provenance(SECONDARY_NODE.detail_url, "x")).found

@@ -17,7 +17,6 @@ from extract.sources.samr import ListPageError
 from transform.parsers import ttbz as ttbz_parser
 
 # HttpClient.fetch has no content=/json= parameter yet; JSON bodies go through data= (see ttbz.json_body).
-pytestmark = pytest.mark.filterwarnings("ignore:Use 'content=<...>' to upload raw bytes/text content.:DeprecationWarning")
 
 ROWS = [{"standardUniqueId": f"{i:031d}", "standardNo": f"T/ABC {i:03d}—2026"} for i in range(7)]
 ORGANS = [{"organUniqueId": f"org{i}", "organName": f"协会{i}"} for i in range(5)]

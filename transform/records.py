@@ -106,3 +106,69 @@ class CommitteeRecord:
     provenance: Provenance
     detail_url: str | None = None
     spam: bool = False  # the page carried injected spam (removed before parsing)
+
+
+@dataclass(slots=True)
+class EventRecord:
+    """One entry of an announced list (a pilot project, an award, a base, a station…), or one row
+    an analyst entered for a counted kind, reported against an indicator (source "notices" or "inbox").
+
+    `entry_key` identifies the entry across notices: a 公示 (preliminary) and the 公布/下达/认定
+    (decision) that follows it, or the same decision reposted on another portal, share it
+    (`transform.events.entry_key`), so the entry counts once, at its earliest decision.
+    """
+
+    indicator_id: str  # catalogue kind (transform.targets.INDICATOR_CATALOGUE)
+    level: str | None  # 国家级 | 省级 | 市级 | None when the notice does not say
+    name: str  # the project / award / base / station as listed
+    org: str | None  # the organisation it counts for (承担单位, 获奖单位, 依托单位…)
+    announced_on: date  # the notice's date (inbox: the row's date)
+    stage: str  # decision | preliminary
+    year: int  # year of `announced_on`
+    entry_key: str
+    source: str  # notices | inbox
+    notice_title: str | None = None
+    notice_url: str | None = None  # the article the list belongs to
+    division: str | None = None  # the list's 地区/所属地区 cell as printed: evidence for attribution
+    origin: str | None = None  # where in the list: "<attachment url>#<sheet>!<row>", "<file>#<sheet>!<row>"
+    provenance: Provenance | None = None  # the archived response the entry was read from
+    attribution: Attribution | None = None  # filled by the flow (transform.attribution.resolve)
+    spam: bool = False
+
+
+@dataclass(slots=True)
+class ManualEntryNeeded:
+    """A notice whose list could not be read (a scanned PDF, a legacy .doc, a damaged file):
+    the review queue asks a person to enter its rows through the inbox."""
+
+    indicator_id: str | None
+    stage: str | None
+    notice_title: str
+    notice_url: str
+    announced_on: date | None
+    attachment_url: str | None  # None when the article itself is the problem
+    reason: str  # scanned_pdf | unsupported_format | unreadable_file | no_list
+    detail: str  # a sentence a person can act on
+    provenance: Provenance | None = None
+
+
+@dataclass(slots=True)
+class ManualFact:
+    """One validated row of an analyst's inbox file, kept with where it came from."""
+
+    kind: str  # inbox kind (transform.parsers.inbox.INBOX_KINDS)
+    indicator_id: str | None  # the indicator the row reports against (None: the organisation register)
+    file_name: str
+    sheet: str
+    row: int
+    file_sha256: str
+    fields: dict[str, str]  # every cell of the row, by header, as entered
+    district: str | None = None  # a district name of the region; None = the whole city
+    year: int | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    value: float | None = None  # a rate: numerator / denominator × 100
+    subject: str | None = None  # what the row is about: a standard number, a person, a station
+    org: str | None = None
+    uscc: str | None = None
+    on: date | None = None  # the row's date (发布/公开/设立/聘任日期)

@@ -28,8 +28,9 @@ Detail — `GET {base}/standardDetail/<standardUniqueId>.html` [C]; the JSON blo
 `#portal-standard-detail-json` holds editorUnit (起草单位) and drafterNames (起草人) [C1 SCRAPY-ESI].
 
 Paging (this module's business; only data.total/data.rows are read): from page 1 until a
-page shorter than pageSize (an empty one included) or page × pageSize ≥ total. The standards list's order is unknown [I]; the
-incremental knob is `publishDateBegin` (standards published on or after a date).
+page shorter than pageSize (an empty one included) or page × pageSize ≥ total. The
+standards list's order is unknown [I]; the incremental knob is `publishDateBegin`
+(standards published on or after a date).
 
 Blocks (§4.3): the legacy HTML pages answered curl with a "WEB 应用防火墙" JS challenge [C1];
 the API answers plain requests with the Referer [C], but 403/405/429 happen [C1]. A `result:
@@ -112,8 +113,7 @@ def organ_url(base: str, page: int, page_size: int) -> str:
 
 
 def json_body(payload: dict[str, Any]) -> bytes:
-    """A JSON request body. `HttpClient.fetch` has no `json=`/`content=` parameter, so the bytes go
-    through `data=`, which httpx sends as the raw body (with a DeprecationWarning)."""
+    """A JSON request body, sent as `content=` with `Content-Type: application/json`."""
     return json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
 
@@ -148,7 +148,7 @@ def iter_list_pages(
 
 def fetch_provinces(client: HttpClient, base: str) -> Fetched:
     return client.fetch(
-        "POST", _base(base) + PROVINCE_PATH, source=SOURCE, data=json_body({}),  # type: ignore[arg-type]
+        "POST", _base(base) + PROVINCE_PATH, source=SOURCE, content=json_body({}),
         headers=api_headers(base, json_body=True),
     )
 
@@ -159,7 +159,7 @@ def iter_organ_pages(client: HttpClient, base: str, province: str, *, page_size:
     while True:
         fetched = client.fetch(
             "POST", organ_url(base, page, page_size), source=SOURCE,
-            data=json_body({"certUnitArea": province}),  # type: ignore[arg-type]
+            content=json_body({"certUnitArea": province}),
             headers=api_headers(base, json_body=True),
         )
         total, rows = _data_rows(fetched, f"certUnitArea {province!r}")

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+import lxml.html
+
 from transform.dates import DateError, parse_date, parse_datetime
 from transform.records import Provenance, Reject, StandardRecord
 from transform.stdno import StdNo, StdNoError, canonical_std_no, parse_std_no, split_std_nos
@@ -172,6 +174,11 @@ def split_committee(text: str | None) -> tuple[str | None, str | None]:
 
 
 # -- HTML ------------------------------------------------------------------------------------
+
+
+def html_document(html: str):
+    """The parsed page; an empty body (a truncated or blank answer) is an empty document, not an error."""
+    return lxml.html.fromstring(html if html.strip() else "<html></html>")
 
 
 def text_of(node) -> str:

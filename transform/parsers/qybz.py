@@ -28,14 +28,13 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-import lxml.html
-
 from transform.dates import DateError, parse_date
 from transform.parsers.common import (
     ListResult,
     Rejected,
     clean_without_spam,
     first,
+    html_document,
     label_of,
     optional_text,
     page_spam,
@@ -87,7 +86,7 @@ class DetailMismatch(ValueError):
 
 def parse_home(html: str, provenance: Provenance, *, base_url: str) -> ListResult:
     """The homepage's latest disclosures → records (total = rows found; there is no paging)."""
-    doc = lxml.html.fromstring(html)
+    doc = html_document(html)
     rows = doc.xpath('//tr[.//a[contains(@href, "toDetail(") or contains(@onclick, "toDetail(")]]')
     result = ListResult(len(rows), None, [], [], spam=page_spam(doc))
     if not rows:
@@ -156,7 +155,7 @@ def _enterprise_std_no(raw: str, *, label: str) -> StdNo:
 
 def parse_detail(html: str, provenance: Provenance) -> DetailResult:
     """One /user/detail page, with its identity evidence. Spam is removed and listed in `spam`."""
-    doc = lxml.html.fromstring(html)
+    doc = html_document(html)
     tables = doc.xpath("//table")
     fields: dict[str, str] = {}
     for table in tables[:2]:
@@ -184,7 +183,9 @@ def parse_detail(html: str, provenance: Provenance) -> DetailResult:
     org_name, org_spam = clean_without_spam(fields.get("机构名称"))
     uscc = optional_text(fields.get("统一社会信用代码"))
     division = optional_text(fields.get("行政区划"))
-    evidence = [OrgEvidence(name=org_name, source=SOURCE, uscc=uscc, division=division, provenance=provenance)] if org_name else []
+    evidence = []
+    if org_name:
+        evidence.append(OrgEvidence(name=org_name, source=SOURCE, uscc=uscc, division=division, provenance=provenance))
     return DetailResult(
         provenance=provenance,
         standard_id=optional_text(first(doc.xpath('//input[@name="standardId"]/@value'))),

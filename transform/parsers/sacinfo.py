@@ -30,8 +30,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-import lxml.html
-
 from transform.dates import DateError, parse_date
 from transform.orgs import split_units
 from transform.parsers.common import (
@@ -41,6 +39,7 @@ from transform.parsers.common import (
     clean_units,
     clean_without_spam,
     first,
+    html_document,
     json_payload,
     label_of,
     optional_text,
@@ -158,7 +157,7 @@ def _parse_row(row: dict, provenance: Provenance, *, base_url: str, site: str) -
 
 def parse_detail(html: str, provenance: Provenance) -> DetailResult:
     """One stdDetail page. Spam is removed from what is extracted and listed in `spam`."""
-    doc = lxml.html.fromstring(html)
+    doc = html_document(html)
     rejects: list[Reject] = []
     fields = _dl_pairs(doc)
     paragraphs = _labelled_paragraphs(doc)

@@ -28,13 +28,12 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-import lxml.html
-
 from transform.dates import DateError, parse_date
 from transform.parsers.common import (
     clean_without_spam,
     committee_code,
     first,
+    html_document,
     label_of,
     page_spam,
     reject,
@@ -84,7 +83,7 @@ class CommitteeDetail:
 
 def parse_list(html: str, provenance: Provenance, *, base_url: str) -> CommitteeListResult:
     """One orgPage directory page → its items (an item without a title or a link is a reject)."""
-    doc = lxml.html.fromstring(html) if html.strip() else lxml.html.fromstring("<html></html>")
+    doc = html_document(html)
     total_match = _TOTAL.search(clean_text(text_of(doc)))
     result = CommitteeListResult(
         int(total_match.group(1).replace(",", "")) if total_match else None, [], [], spam=page_spam(doc)
@@ -130,7 +129,7 @@ def _parse_item(panel, base_url: str) -> CommitteeItem:
 def parse_detail(html: str, provenance: Provenance, *, item: CommitteeItem | None = None) -> CommitteeDetail:
     """One committee page → its record and the secretariat's evidence; `item` (its directory
     entry) fills what the page lacks."""
-    doc = lxml.html.fromstring(html)
+    doc = html_document(html)
     fields = _dl_pairs(doc)
     spam = page_spam(doc)
     rejects: list[Reject] = []

@@ -30,9 +30,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from datetime import date
-
-import lxml.html
 
 from transform.orgs import split_units
 from transform.parsers.common import (
@@ -42,6 +39,7 @@ from transform.parsers.common import (
     clean_units,
     clean_without_spam,
     first,
+    html_document,
     json_payload,
     optional_text,
     page_spam,
@@ -113,7 +111,8 @@ def parse_list(text: str, provenance: Provenance, *, base_url: str) -> TtbzListR
         if not isinstance(data.get("rows"), list):
             raise Rejected("bad_json", "no 'data.rows' list")
     except Rejected as rejected:
-        return TtbzListResult(None, None, [], [reject(SOURCE, provenance, rejected.reason, f"list page: {rejected.detail}")])
+        detail = f"list page: {rejected.detail}"
+        return TtbzListResult(None, None, [], [reject(SOURCE, provenance, rejected.reason, detail)])
 
     result = TtbzListResult(to_int(data.get("total")), None, [], [])
     for index, row in enumerate(data["rows"]):
@@ -122,7 +121,9 @@ def parse_list(text: str, provenance: Provenance, *, base_url: str) -> TtbzListR
                 raise Rejected("bad_row", f"is {type(row).__name__}, not an object")
             record, publisher = _parse_row(row, provenance, base_url=base_url)
         except Rejected as rejected:
-            label = f"row {index}" + (f" (standardUniqueId {row.get('standardUniqueId')!r})" if isinstance(row, dict) else "")
+            label = f"row {index}"
+            if isinstance(row, dict):
+                label += f" (standardUniqueId {row.get('standardUniqueId')!r})"
             result.rejects.append(reject(SOURCE, provenance, rejected.reason, f"{label}: {rejected.detail}"))
             continue
         result.records.append(record)
@@ -217,7 +218,7 @@ def parse_organs(text: str, provenance: Provenance, *, province: str) -> OrganRe
 
 def parse_detail(html: str, provenance: Provenance) -> DetailResult:
     """The detail page's embedded JSON. A page without it is `found=False` with one reject."""
-    doc = lxml.html.fromstring(html)
+    doc = html_document(html)
     spam = page_spam(doc)
     node = first(doc.xpath(f'//*[@id="{DETAIL_JSON_ID}"]'))
     if node is None:
