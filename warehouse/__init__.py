@@ -15,7 +15,14 @@ from warehouse.db import (
 from warehouse.export import export
 from warehouse.load import MergeCounts, WriteSession, default_org_key
 from warehouse.publish import Warehouse, WarehouseBusy
-from warehouse.read import new_standards_by_district, org_evidence, read_watermarks
+from warehouse.read import (
+    completed_windows,
+    new_standards_by_district,
+    org_evidence,
+    read_watermarks,
+    recent_source_records,
+)
+from warehouse.progress import ProgressReport, progress_report, replace_indicator_events, replace_plan
 
 __all__ = [
     "MergeCounts",
@@ -25,6 +32,7 @@ __all__ = [
     "WarehouseMissing",
     "WriteSession",
     "apply_migrations",
+    "completed_windows",
     "default_org_key",
     "export",
     "new_standards_by_district",
@@ -32,5 +40,10 @@ __all__ = [
     "org_evidence",
     "query",
     "read_watermarks",
+    "recent_source_records",
     "schema_version",
+    "ProgressReport",
+    "progress_report",
+    "replace_indicator_events",
+    "replace_plan",
 ]

@@ -115,6 +115,9 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, upto: int | None = None) ->
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
     """(Re)create the `mart` views. Idempotent; views hold no data, so this is instant."""
     con.execute(_package_file("sql", "marts.sql"))
+    con.execute(statements("events.sql")["create_views"])
+    con.execute(_package_file("sql", "registries_marts.sql"))
+    con.execute(_package_file("sql", "progress.sql"))
 
 
 def open_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:

@@ -1,0 +1,263 @@
+"""`stdwatch targets extract` and `stdwatch progress`: the plan's targets, and progress against them.
+
+Registered on the main app at the bottom of flows/cli.py; `print_progress` ends `stdwatch demo`.
+Every progress report states the counting rules it was computed under (table caption, JSON `rules`).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:  # the commands import what they run late, to keep `stdwatch --help` fast
+    from transform.plan import PlanDocument
+    from transform.targets import Target
+
+targets_app = typer.Typer(help="The plan's numeric targets.", no_args_is_help=True)
+
+STATUS_LABELS = {
+    "met": "[green]met 已完成[/]",
+    "on track": "[green]on track 进度正常[/]",
+    "behind": "[red]behind 滞后[/]",
+    "no data yet": "[yellow]no data yet 暂无数据[/]",
+    "no target yet": "[yellow]no target yet 待导入规划[/]",
+}
+NOT_MET = "[red]not met 未完成[/]"
+DRAFTER_RULES = {"lead": "牵头单位 lead drafter", "any": "任一本地起草单位 any region drafter"}
+UNKNOWN_WORDS = {"unknown", "unattributed", "区县未知"}
+SHARES = {"share_of_target", "expected_share", "share_of_city"}  # stay fractions in JSON
+
+
+def _cli():
+    """The main CLI's settings loader and consoles (imported late: flows.cli imports this module)."""
+    from flows import cli
+
+    return cli
+
+
+# --- targets extract -------------------------------------------------------------------------
+
+
+@targets_app.command("extract")
+def targets_extract(
+    source: str = typer.Argument(..., metavar="PATH|URL", help="A plan as a text or HTML file, or its page's http(s) URL."),
+    as_json: bool = typer.Option(False, "--json", help="Print the targets as a JSON list."),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Where a fetched page is archived (setting data_dir)."),
+) -> None:
+    """Read a plan (spam removed, header read) and print its numeric targets."""
+    from flows.targets import PlanUnreadable, extract_from
+    from transform.targets import targets_to_json
+
+    cli = _cli()
+    settings = cli._settings(data_dir=data_dir)
+    try:
+        plan, targets = extract_from(source, settings)
+    except PlanUnreadable as exc:
+        cli.err.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    if as_json:
+        print(json.dumps(targets_to_json(targets), ensure_ascii=False, indent=1))
+        return
+    cli.console.print(targets_table(plan, targets))
+
+
+def targets_table(plan: PlanDocument, targets: list[Target]) -> Table:
+    spam = f" · {len(plan.spam)} injected spam string(s) removed, page flagged" if plan.spam else ""
+    table = Table(
+        title=plan.title or "(untitled plan)",
+        title_justify="left",
+        caption=f"{plan.doc_number or 'no document number'} · issued {plan.issue_date or 'date not found'}"
+                f" · {len(targets)} targets{spam}",
+        caption_justify="left",
+    )
+    for column, justify in (("#", "right"), ("id", "left"), ("指标 indicator", "left"), ("目标 target", "right"),
+                            ("期限 deadline", "right"), ("口径 scope", "left"), ("条款 clauses", "left")):
+        table.add_column(column, justify=justify, overflow="fold")
+    for i, t in enumerate(targets, 1):
+        table.add_row(
+            str(i), t.indicator_id or "[yellow]unmatched[/]", t.indicator, f"{t.comparator}{_number(t.value)}{t.unit}",
+            str(t.deadline_year or "—"), t.scope, ", ".join(dict.fromkeys(m.clause for m in t.mentions)),
+        )
+    return table
+
+
+# --- progress --------------------------------------------------------------------------------
+
+
+def progress(
+    district: Optional[str] = typer.Option(
+        None, "--district", help="One district (name, alias, code, or 区县未知), or 'all' for every district."
+    ),
+    as_of: Optional[datetime] = typer.Option(
+        None, "--as-of", formats=["%Y-%m-%d"], help="Counts as they stood on this date (setting as_of; default today)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON: rules, plan, indicators (and districts)."),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Where the warehouse lives (setting data_dir)."),
+) -> None:
+    """Every indicator of the plan — measured or not — with target, actual, share, expected share and status."""
+    cli = _cli()
+    settings = cli._settings(data_dir=data_dir, as_of=as_of.date() if as_of else None)
+    district_code = _district_code(settings, district) if district and district != "all" else None
+    report = _report(settings)
+    if as_json:
+        payload = {"rules": report.rules, "plan": report.plan, "indicators": [_plain(r) for r in report.indicators]}
+        if district:
+            payload["districts"] = [_plain(r) for r in report.districts
+                                    if district_code is None or r["district_code"] == district_code]
+        print(json.dumps(payload, ensure_ascii=False, indent=1, default=str))
+        return
+    if district is None:
+        cli.console.print(progress_table(report))
+    elif district == "all":
+        cli.console.print(districts_table(report))
+    else:
+        cli.console.print(district_table(report, district_code))
+
+
+def print_progress(console: Console, settings) -> None:
+    """The progress table from the published warehouse (the end of `stdwatch demo`)."""
+    console.print(progress_table(_report(settings)))
+
+
+def _report(settings):
+    import duckdb
+
+    import warehouse
+
+    cli = _cli()
+    try:
+        return warehouse.progress_report(settings.warehouse_path, settings.as_of)
+    except warehouse.WarehouseMissing as exc:
+        cli.err.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    except duckdb.CatalogException as exc:
+        cli.err.print(f"[red]{settings.warehouse_path} has no progress views yet ({exc}); "
+                      "run `stdwatch run nightly` once to upgrade it.[/]")
+        raise typer.Exit(1) from exc
+
+
+def _district_code(settings, name: str) -> str:
+    from transform.attribution import load_region
+
+    region = load_region(settings.region)
+    if name in UNKNOWN_WORDS or name in (region.unknown_district_name, region.unknown_district_code):
+        return region.unknown_district_code
+    found = region.district_by_code(name) or region.district_by_name(name)
+    if found is None:
+        names = "、".join(d.name for d in region.districts)
+        _cli().err.print(f"[red]No district {name!r} in region {region.code}.[/] "
+                         f"Known: {names}, {region.unknown_district_name}, or 'all'.")
+        raise typer.Exit(2)
+    return found.code
+
+
+def rules_caption(report) -> str:
+    r, plan = report.rules, report.plan
+    lines = [
+        f"Counting rules 计数规则: window 规划期 {r['window_start']} … {r['window_end']}, counted to {r['counted_until']}"
+        f" · as of 统计截止 {r['as_of']}"
+        f" · drafter 计数单位 = {DRAFTER_RULES.get(r['count_drafter'], r['count_drafter'])}"
+        f" · group standards 团体标准 by {r['group_count_by']}"
+        f" · region 地区 {r['region_code']} (unplaced → {r['unknown_district_name']})",
+    ]
+    if plan:
+        spam = f"; spam removed and page flagged ({len(plan['spam_terms'])})" if plan["spam"] else ""
+        lines.append(f"Plan 规划: {plan['doc_number'] or plan['title']} issued {plan['issue_date']}, "
+                     f"{plan['n_targets']} targets, from {plan['plan_url']}{spam}")
+        if plan["issue_date"] and plan["issue_date"] != r["window_start"]:
+            lines.append(f"[yellow]The window starts {r['window_start']}, not on the plan's issue date "
+                         f"{plan['issue_date']}: check the setting window_start.[/]")
+    else:
+        lines.append("[yellow]Plan 规划: not loaded — the targets wait for the plan (set plan_url or plan_file).[/]")
+    return "\n".join(lines)
+
+
+def progress_table(report) -> Table:
+    table = Table(
+        title=f"规划指标进度 Progress against the plan's targets — as of {report.rules['as_of']}",
+        title_justify="left", caption=rules_caption(report), caption_justify="left",
+    )
+    for column, justify in (("#", "right"), ("指标 indicator", "left"), ("目标 target", "right"), ("实际 actual", "right"),
+                            ("完成率 share", "right"), ("应完成 expected", "right"), ("状态 status", "left"),
+                            ("说明 note", "left")):
+        table.add_column(column, justify=justify, overflow="fold")
+    for i, row in enumerate(report.indicators, 1):
+        target = f"{row['comparator']}{_number(row['target'])}{row['unit']}" if row["target"] is not None else "—"
+        status = NOT_MET if row["status"] == "behind" and row["deadline_passed"] else STATUS_LABELS[row["status"]]
+        # without a plan the caption says the targets wait for it; the row keeps its rule
+        waiting = row["waits_for"] and row["status"] != "no target yet"
+        note = f"waits for {row['waits_for']}" if waiting else (row["rule"] or "")
+        table.add_row(
+            str(i), f"{row['indicator']}\n[dim]{row['indicator_id']}[/]", target, _number(row["actual"]),
+            _percent(row["share_of_target"]), _percent(row["expected_share"]), status, note,
+        )
+    return table
+
+
+def district_table(report, district_code: str) -> Table:
+    rows = [r for r in report.districts if r["district_code"] == district_code]
+    name = rows[0]["district_name"] if rows else district_code
+    table = Table(
+        title=f"{name}: measured indicators as of {report.rules['as_of']} (the plan's targets are city-wide)",
+        title_justify="left", caption=rules_caption(report), caption_justify="left", min_width=100,
+    )
+    for column in ("指标 indicator", "区县实际 district actual", "全市实际 city actual", "占全市 share of city",
+                   "全市目标 city target", "说明 note"):
+        table.add_column(column, justify="left" if column.startswith(("指标", "说明")) else "right", overflow="fold")
+    for r in rows:
+        table.add_row(
+            f"{r['indicator']}\n[dim]{r['indicator_id']}[/]", _number(r["actual"]), _number(r["city_actual"]),
+            _percent(r["share_of_city"]), _number(r["city_target"]),
+            f"waits for {r['waits_for']}" if r["waits_for"] else "",
+        )
+    return table
+
+
+def districts_table(report) -> Table:
+    """District × measured indicator with data; the indicators still waiting are listed below it."""
+    indicators = list(dict.fromkeys(r["indicator_id"] for r in report.districts if r["has_data"]))
+    waiting = list(dict.fromkeys(r["indicator_id"] for r in report.districts if not r["has_data"]))
+    cells = {(r["district_name"], r["indicator_id"]): r for r in report.districts}
+    districts = list(dict.fromkeys(r["district_name"] for r in report.districts))
+    caption = rules_caption(report)
+    if waiting:
+        caption += "\nNo data yet 暂无数据: " + ", ".join(waiting)
+    table = Table(
+        title=f"区县进度 Measured indicators per district as of {report.rules['as_of']} (targets are city-wide)",
+        title_justify="left", caption=caption, caption_justify="left", show_footer=True, min_width=100,
+    )
+    table.add_column("区县 district", footer="全市 city", no_wrap=True)
+    for indicator in indicators:
+        city = next(r["city_actual"] for r in report.districts if r["indicator_id"] == indicator)
+        table.add_column(indicator, justify="right", footer=_number(city))
+    for name in districts:
+        table.add_row(name, *(_number(cells[name, i]["actual"]) if (name, i) in cells else "" for i in indicators))
+    return table
+
+
+def _number(value) -> str:
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def _plain(row: dict) -> dict:
+    """A JSON-friendly row: whole-number floats as integers, dates as ISO strings."""
+    out = {}
+    for key, value in row.items():
+        if isinstance(value, float) and value.is_integer() and key not in SHARES:
+            value = int(value)
+        elif isinstance(value, (date, datetime)):
+            value = value.isoformat()
+        out[key] = value
+    return out
