@@ -1,0 +1,359 @@
+"""Wiring for the notices source: column lists → selected notices → articles → list tables and
+attachments → events.
+
+Fetching is `extract.sources.notices` (the contract), parsing `transform.parsers.notices`,
+`transform.attachments` and `transform.events`; this module decides what to fetch next,
+turns what was read into `EventRecord`s, the organisation evidence lists carry (their 地区
+column), and the review-queue items for lists no program can read (a scanned PDF), and
+loads them (`load`, called by the pipeline inside its write session).
+
+Paging and watermarks, one per column (`<site>:<column>`): the newest notice date a
+complete crawl of the column read. Lists are newest first; a crawl pages until a page
+reaches back past `max(watermark − overlap, window start − LOOKBACK)`. Notices are read from
+a year before the window (`LOOKBACK`) so that a decision announced before the window and
+reposted inside it is known as a repost, not counted as new.
+
+A notice is fetched only when its list title announces a list (`announces_a_list`); the
+article's title, or when that names no indicator the opening of its body, decides
+(`select_notice`). A list page or article that cannot be had (blocked, retries exhausted)
+leaves the column incomplete: its watermark stays and the next run asks again. An
+attachment that answers with an error status, or cannot be read (a scan, a legacy .doc),
+goes to the review queue as "needs manual entry" — never silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from extract.archive import ArchiveEntry
+from extract.http import Blocked, Fetched, HttpClient, decode_text
+from extract.sources import notices as notices_source
+from extract.sources.notices import COLUMNS, Column
+from flows.settings import Settings, load_settings
+from flows.sources.common import SourceResult, Window
+from transform.attachments import read_attachment
+from transform.attribution import Register, load_region, resolve
+from transform.events import events_from_entries
+from transform.parsers import notices as parser
+from transform.records import EventRecord, ManualEntryNeeded, OrgEvidence, Provenance
+from transform.region import Region
+from warehouse import events as event_store
+from warehouse.load import WriteSession
+
+SOURCE = notices_source.SOURCE
+LOOKBACK = timedelta(days=365)
+MAX_LIST_PAGES = 200  # a column deeper than this is a paging bug, not a column
+HANWEB_GROUP_PAGES = 3  # dataproxy records asked for at once: pages of `per_page`
+PAGE_SIZE = 15  # list items asked for per page where the portal lets us choose (getInfoCommon)
+_ARTICLE_PATH = re.compile(r"/\d{6}/[0-9a-f]{32}\.shtml$|/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$")
+
+
+@dataclass
+class NoticeResult(SourceResult):
+    """A notices crawl: no standards, but events, the identity evidence lists carry, and the
+    notices whose list needs a person."""
+
+    events: list[EventRecord] = field(default_factory=list)
+    evidence: list[OrgEvidence] = field(default_factory=list)
+    manual_entries: list[ManualEntryNeeded] = field(default_factory=list)
+    notices_selected: int = 0
+
+
+def _provenance(fetched: Fetched) -> Provenance:
+    return Provenance(**fetched.provenance_fields())
+
+
+# -- crawl ---------------------------------------------------------------------------------------
+
+
+def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str], window: Window,
+          columns: Iterable[Column] = COLUMNS) -> NoticeResult:
+    """Every column of `columns`; see the module docstring for paging, selection and watermarks."""
+    result = NoticeResult(SOURCE)
+    region = load_region(settings.region)
+    overlap = timedelta(days=settings.watermark_overlap_days)
+    refused: set[str] = set()  # sites that blocked us: left alone for the rest of the run
+    for column in columns:
+        if column.site in refused:
+            result.stop(f"{column.watermark_key}: skipped, {column.site} blocked this run")
+            continue
+        base = settings.base_url(column.site)
+        floor = window.issued_from - LOOKBACK if window.issued_from else None
+        if column.watermark_key in watermarks:
+            since = date.fromisoformat(watermarks[column.watermark_key]) - overlap
+            floor = max(floor, since) if floor else since
+        try:
+            links, complete = _list_column(client, base, column, floor, result)
+            complete = _read_notices(client, links, window, region, result) and complete
+        except Blocked as exc:
+            result.blocked[exc.reason] += 1
+            result.stop(f"{column.watermark_key}: blocked ({exc.reason}) at {exc.url}")
+            refused.add(column.site)
+            continue
+        newest = max((link.published for link in links if link.published), default=None)
+        previous = watermarks.get(column.watermark_key)
+        if complete and newest is not None and (previous is None or newest.isoformat() > previous):
+            result.watermarks[column.watermark_key] = newest.isoformat()
+    return result
+
+
+def _list_column(client: HttpClient, base: str, column: Column, floor: date | None,
+                 result: NoticeResult) -> tuple[list[parser.NoticeLink], bool]:
+    """The column's links, newest first, down to `floor`; and whether the listing was complete."""
+    links: list[parser.NoticeLink] = []
+    seen: set[str] = set()
+
+    def take(page: parser.ListPage) -> bool:
+        """Add a page's links; True when paging should go on."""
+        result.pages += 1
+        for link in page.links:
+            if link.url not in seen:
+                seen.add(link.url)
+                links.append(link)
+        dates = [link.published for link in page.links if link.published]
+        return bool(page.links) and not (floor and dates and min(dates) < floor)
+
+    with result.stage("fetch_list"):
+        try:
+            if column.cms == notices_source.SCJGJ:
+                for number in range(1, MAX_LIST_PAGES + 1):
+                    fetched = notices_source.fetch_scjgj_list(client, base, column, number)
+                    if fetched.status == 404 and number > 1:
+                        break
+                    page = parser.parse_scjgj_list(_ok(fetched).text, fetched.url)
+                    if not take(page) or (page.total_pages and number >= page.total_pages):
+                        break
+            elif column.cms == notices_source.SUZHOU_GOV:
+                for number in range(1, MAX_LIST_PAGES + 1):
+                    fetched = notices_source.fetch_suzhou_gov_list(client, base, column, number, PAGE_SIZE)
+                    page = parser.parse_suzhou_gov_list(_ok(fetched).text, fetched.url)
+                    if not take(page) or len(page.links) < PAGE_SIZE:
+                        break
+            else:
+                fetched = notices_source.fetch_hanweb_column(client, base, column)
+                first = parser.parse_hanweb_column(_ok(fetched).text, fetched.url)
+                paging = first.hanweb
+                go_on = take(first)
+                start = len(first.links) + 1
+                per_page = paging.per_page or PAGE_SIZE
+                while go_on and paging.total_records and start <= paging.total_records:
+                    end = min(start + per_page * HANWEB_GROUP_PAGES - 1, paging.total_records)
+                    fetched = notices_source.fetch_hanweb_records(
+                        client, base, column, start=start, end=end, per_page=per_page,
+                        unitid=paging.unitid, webid=paging.webid, webname=paging.webname, path=paging.path)
+                    go_on = take(parser.parse_hanweb_dataproxy(_ok(fetched).text, fetched.url))
+                    start = end + 1
+        except Blocked:
+            raise
+        except Exception as exc:  # a broken list page: what was listed is still read, the rest waits
+            result.reject("list_failed", f"{column.watermark_key}: {exc}", url=getattr(exc, "url", None))
+            result.stop(f"{column.watermark_key}: {exc}")
+            return links, False
+    return links, True
+
+
+class _HttpError(Exception):
+    def __init__(self, fetched: Fetched) -> None:
+        super().__init__(f"{fetched.url}: HTTP {fetched.status}")
+        self.url = fetched.url
+
+
+def _ok(fetched: Fetched) -> Fetched:
+    if not fetched.ok:
+        raise _HttpError(fetched)
+    return fetched
+
+
+def _read_notices(client: HttpClient, links: list[parser.NoticeLink], window: Window, region: Region,
+                  result: NoticeResult) -> bool:
+    """Fetch and read every selected notice in the window (and its lookback); True when all were read."""
+    failures: list[str] = []
+    floor = window.issued_from - LOOKBACK if window.issued_from else None
+    for link in links:
+        if link.published and ((floor and link.published < floor) or (window.issued_to and link.published > window.issued_to)):
+            continue
+        if not parser.announces_a_list(link.title):
+            continue
+        with result.stage("fetch_detail"):
+            try:
+                page = notices_source.fetch_article(client, link.url)
+            except Blocked:
+                raise
+            except Exception as exc:
+                result.reject("article_failed", f"{link.title}: {exc}", url=link.url)
+                result.stop(f"article {link.url}: {exc}")
+                failures.append(link.url)
+                continue
+        result.details += 1
+        if not page.ok:
+            result.reject("article_failed", f"{link.title}: HTTP {page.status}", url=link.url, response_id=page.response_id)
+            continue
+
+        def attachment(url: str, article_url: str = page.url) -> tuple[bytes, Provenance] | str | None:
+            try:
+                fetched = notices_source.fetch_attachment(client, url, article_url)
+            except Blocked:
+                raise
+            except Exception as exc:
+                result.reject("attachment_failed", f"{url}: {exc}", url=url)
+                result.stop(f"attachment {url}: {exc}")
+                failures.append(url)
+                return None
+            if not fetched.ok:
+                return f"HTTP {fetched.status}"
+            return fetched.body, _provenance(fetched)
+
+        with result.stage("parse"):
+            read_notice(page.text, _provenance(page), link, attachment, region, result)
+    return not failures
+
+
+AttachmentSource = Callable[[str], "tuple[bytes, Provenance] | str | None"]
+
+
+def read_notice(html: str, provenance: Provenance, link: parser.NoticeLink | None,
+                attachment: AttachmentSource, region: Region, result: NoticeResult) -> None:
+    """One article: its HTML tables and attachments → events, evidence and review-queue items.
+
+    `attachment(url)` gives (bytes, provenance), a string saying why the portal refused it
+    (review queue), or None when it could not be had this run (nothing recorded: the next run
+    asks again).
+    """
+    try:
+        article = parser.parse_article(html, provenance.url, link)
+    except parser.NoticeParseError as exc:
+        result.reject("bad_article", str(exc), url=provenance.url, response_id=provenance.response_id)
+        return
+    selection = parser.select_notice(article.title, region, article.body)
+    if selection is None:
+        return
+    if article.spam:
+        result.spam_pages[provenance.response_id] = article.spam
+    result.notices_selected += 1
+    announced = article.published
+    if announced is None:
+        result.reject("missing_field", f"{article.title}: no publication date on the page or in the list",
+                      url=article.url, response_id=provenance.response_id)
+        return
+    common = {"announced_on": announced, "notice_title": article.title, "notice_url": article.url,
+              "page_spam": bool(article.spam)}
+    found = 0
+    for number, rows in enumerate(article.tables, start=1):
+        entries = parser.table_entries(rows)
+        if entries:
+            found += len(entries)
+            _add(result, events_from_entries(entries, selection, origin=f"{article.url}#table {number}",
+                                             provenance=provenance, **common))
+    problems: list[ManualEntryNeeded] = []
+    for link_to in article.attachments:
+        got = attachment(link_to.url)
+        if got is None:
+            continue
+        if isinstance(got, str):
+            problems.append(_manual(article, selection, link_to.url, "unreadable_file",
+                                    f"{link_to.text}: the portal answered {got}; fetch it by hand and enter its rows "
+                                    "through the inbox", provenance))
+            continue
+        data, attachment_provenance = got
+        read = read_attachment(data, link_to.text)
+        if not read.readable:
+            problems.append(_manual(article, selection, link_to.url, read.problem, read.detail, attachment_provenance))
+            continue
+        for table in read.tables:
+            entries = parser.table_entries(table.rows)
+            if entries:
+                found += len(entries)
+                _add(result, events_from_entries(entries, selection, origin=f"{link_to.url}#{table.name}",
+                                                 provenance=attachment_provenance, **common))
+    result.manual_entries.extend(problems)
+    if not found and not problems:
+        result.manual_entries.append(_manual(
+            article, selection, None, "no_list",
+            "the notice names a list but no table of entries was found in the page or its attachments; "
+            "enter its rows through the inbox", provenance))
+
+
+def _add(result: NoticeResult, events: list[EventRecord]) -> None:
+    result.events.extend(events)
+    for event in events:
+        if event.org and event.division:
+            result.evidence.append(OrgEvidence(event.org, SOURCE, division=event.division,
+                                               provenance=event.provenance, origin=event.origin))
+
+
+def _manual(article: parser.Article, selection: parser.Selection, attachment_url: str | None, reason: str,
+            detail: str, provenance: Provenance) -> ManualEntryNeeded:
+    return ManualEntryNeeded(selection.indicator_id, selection.stage, article.title, article.url, article.published,
+                             attachment_url, reason, detail, provenance)
+
+
+# -- reparse -------------------------------------------------------------------------------------
+
+
+def reparse(entries: Iterable[tuple[ArchiveEntry, bytes]], region: Region | None = None) -> NoticeResult:
+    """Events from archived notices with today's parsers: the latest archived copy of each article
+    and attachment. No network: an attachment that was never archived is left out. `region`
+    defaults to the one the settings name."""
+    region = region or load_region(load_settings().region)
+    result = NoticeResult(SOURCE)
+    articles: dict[str, tuple[ArchiveEntry, bytes]] = {}
+    others: dict[str, tuple[ArchiveEntry, bytes]] = {}
+    for entry, body in entries:
+        target = articles if _ARTICLE_PATH.search(urlsplit(entry.url).path) else others
+        held = target.get(entry.url)
+        if held is None or held[0].fetched_at < entry.fetched_at:
+            target[entry.url] = (entry, body)
+
+    def attachment(url: str) -> tuple[bytes, Provenance] | None:
+        held = others.get(url)
+        return (held[1], _provenance_of(held[0])) if held else None
+
+    with result.stage("parse"):
+        for entry, body in articles.values():
+            result.details += 1
+            text, _ = decode_text(body, entry.content_type)
+            read_notice(text, _provenance_of(entry), None, attachment, region, result)
+    return result
+
+
+def _provenance_of(entry: ArchiveEntry) -> Provenance:
+    return Provenance(entry.source, entry.url, entry.fetched_at, entry.response_id, entry.sha256)
+
+
+# -- load ----------------------------------------------------------------------------------------
+
+
+def load(w: WriteSession, result: NoticeResult, *, run_id: str) -> dict[str, int]:
+    """The crawl's events, evidence and review-queue items, inside the pipeline's write session.
+    Call `attribute_events` once the organisation register is complete for the run."""
+    counts = event_store.merge_events(w, result.events, run_id)
+    event_store.record_manual_entries(w, result.manual_entries, run_id)
+    w.add_org_evidence(result.evidence)
+    return {"events": len(result.events), "events_inserted": counts.inserted, "events_unchanged": counts.unchanged,
+            "needs_manual_entry": len(result.manual_entries), "notices_selected": result.notices_selected}
+
+
+def attribute_events(w: WriteSession, settings: Settings, overrides: Mapping[str, str]) -> int:
+    """Re-attribute every event's organisation (the list's 地区 cell first, then the register as it
+    now stands, then the name), the way drafting organisations are attributed, then hand the
+    counted events to the progress measures (`warehouse.events.publish_indicator_events`).
+    Returns the number of events."""
+    region = load_region(settings.region)
+    register = Register.from_evidence(w.org_evidence())
+    rows = []
+    cache: dict[tuple, object] = {}
+    for event_id, org, name, division in event_store.event_orgs(w):
+        key = (org or name, division)
+        if key not in cache:
+            cache[key] = resolve(region, name=org or name, division=division, register=register, overrides=overrides)
+        rows.append((event_id, cache[key]))
+    event_store.set_event_attributions(w, rows)
+    event_store.publish_indicator_events(w)
+    return len(rows)
+
+
+__all__ = ["SOURCE", "NoticeResult", "attribute_events", "crawl", "load", "read_notice", "reparse"]

@@ -1,0 +1,237 @@
+"""The analyst inbox: templates, row validation with reasons, idempotent loads, corrected files."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from typer.testing import CliRunner
+
+import warehouse
+from extract.sources.inbox import FileRow
+from flows.inbox import InboxError, load_file, write_template
+from flows.settings import load_settings
+from transform.parsers.inbox import INBOX_KINDS, REJECT_REASONS, detect_kind, parse_org_register, validate_inbox
+from transform.region import load_region
+from transform.uscc import make_uscc
+
+SUZHOU = load_region("3205")
+NOW = datetime(2026, 6, 30, tzinfo=timezone.utc)
+GOOD_USCC = make_uscc("91320583MA1XYW123")
+
+
+def rows(kind: str, *cells: tuple, headers: tuple | None = None) -> list[FileRow]:
+    header = headers or tuple(c.header for c in INBOX_KINDS[kind].columns)
+    return [FileRow(f"f.xlsx#{kind}!{i}", "sha", dict(zip(header, map(str, row)))) for i, row in enumerate(cells, start=2)]
+
+
+def validate(kind: str, *cells: tuple, headers: tuple | None = None):
+    return validate_inbox(rows(kind, *cells, headers=headers), kind, SUZHOU, loaded_at=NOW)
+
+
+def reasons(result) -> list[str]:
+    return [r.reason for r in result.rejects]
+
+
+# -- templates ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", list(INBOX_KINDS))
+def test_template_headers_are_chinese_and_detected_back(tmp_path, kind):
+    path = write_template(kind, tmp_path / f"{kind}.xlsx")
+    book = load_workbook(path)
+    headers = [c.value for c in book.worksheets[0][1]]
+    assert headers == [c.header for c in INBOX_KINDS[kind].columns]
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in h) for h in headers)
+    assert book.sheetnames[1] == "填写说明"
+    assert detect_kind(headers) == kind
+
+
+def test_cli_template_and_unknown_kind(tmp_path):
+    from flows.cli import app
+
+    runner = CliRunner()
+    ok = runner.invoke(app, ["inbox", "template", "rates", "--out", str(tmp_path / "r.xlsx")])
+    assert ok.exit_code == 0 and (tmp_path / "r.xlsx").is_file()
+    bad = runner.invoke(app, ["inbox", "template", "nonsense"])
+    assert bad.exit_code == 2
+
+
+# -- validation ---------------------------------------------------------------------------------
+
+def test_enterprise_rows_become_standards_and_evidence():
+    result = validate("enterprise_std", ("Q/ABCD 001-2024", "精密轴承", "恒瑞精密机械有限公司", GOOD_USCC, "", "2024-05-06"))
+    assert not result.rejects
+    (standard,) = result.standards
+    assert (standard.std_no, standard.std_type, standard.drafters, standard.source) == (
+        "Q/ABCD 001-2024", "enterprise", ["恒瑞精密机械有限公司"], "inbox")
+    assert result.evidence[0].uscc == GOOD_USCC and result.evidence[0].origin == "f.xlsx#enterprise_std!2"
+    assert result.facts[0].row == 2 and result.facts[0].file_sha256 == "sha"
+
+
+@pytest.mark.parametrize("cells, reason", [
+    (("Q/ABCD 001-2024", "x", "某公司", GOOD_USCC[:-1] + ("0" if GOOD_USCC[-1] != "0" else "1"), "", "2024-01-01"), "bad_uscc"),
+    (("Q/ABCD 001-2024", "x", "某公司", "", "浦东新区", "2024-01-01"), "unknown_district"),
+    (("Q/ABCD 001-2024", "x", "某公司", "", "", "2035-01-01"), "date_out_of_range"),
+    (("Q/ABCD 001-2024", "x", "某公司", "", "", "2024-02-30"), "bad_date"),
+    (("", "x", "某公司", "", "", "2024-01-01"), "missing_field"),
+    (("GB/T 1234-2020", "x", "某公司", "", "", "2024-01-01"), "bad_std_no"),
+])
+def test_enterprise_row_rejects(cells, reason):
+    result = validate("enterprise_std", cells)
+    assert reasons(result) == [reason] and not result.standards
+    assert result.rejects[0].detail.startswith("f.xlsx#enterprise_std!2: ")
+
+
+def test_district_codes_and_aliases_are_known_districts():
+    result = validate("enterprise_std", ("Q/A 1-2024", "x", "甲公司", "", "320583", "2024-01-01"),
+                      ("Q/B 1-2024", "x", "乙公司", "", "苏州高新区", "2024-01-01"),
+                      ("Q/C 1-2024", "x", "丙公司", "", "320594", "2024-01-01"))
+    assert not result.rejects
+    assert [e.division for e in result.evidence] == ["昆山市", "虎丘区", "苏州工业园区"]
+
+
+def test_duplicate_row_names_the_earlier_one():
+    result = validate("experts", ("张三", "甲公司", "ISO/TC 299", "国际标准化组织注册专家", "", "2024-01-01"),
+                      ("张三", "乙公司", "ISO/TC 299", "国际标准化组织注册专家", "", "2024-02-01"))
+    assert reasons(result) == ["duplicate_row"] and "repeats row 2" in result.rejects[0].detail
+
+
+def test_rates_rows():
+    result = validate("rates", ("规上企业标准总监覆盖率", "昆山市", "2024", "30", "120", ""),
+                      ("std_research_rate", "全市", "2024年", "5", "10", ""),
+                      ("规上企业标准总监覆盖率", "太仓市", "2024", "130", "120", ""),
+                      ("规上企业标准总监覆盖率", "太仓市", "2025", "1", "0", ""),
+                      ("规上企业标准总监覆盖率", "太仓市", "2024", "x", "10", ""),
+                      ("研发投入强度", "太仓市", "2024", "1", "10", ""),
+                      ("规上企业标准总监覆盖率", "太仓市", "1999", "1", "10", ""))
+    assert reasons(result) == ["numerator_exceeds_denominator", "bad_number", "bad_number", "unknown_indicator",
+                               "date_out_of_range"]
+    first, city = result.facts
+    assert (first.indicator_id, first.district, first.year, first.value) == ("std_director_coverage", "昆山市", 2024, 25.0)
+    assert (city.indicator_id, city.district, city.value) == ("std_research_rate", None, 50.0)
+
+
+def test_counted_kinds_become_decision_events():
+    result = validate("liaison_stations", ("ISO/TC 299苏州联络站", "ISO/TC 299", "苏州某某研究院", "吴中区", "2024-05-05"))
+    (event,) = result.events
+    assert (event.indicator_id, event.stage, event.division, event.source, event.year) == (
+        "intl_liaison_stations", "decision", "吴中区", "inbox", 2024)
+    assert event.origin == "f.xlsx#liaison_stations!2"
+
+
+def test_missing_required_column_rejects_every_row():
+    headers = ("联络站名称", "对口国际组织", "区县", "设立日期")
+    result = validate("liaison_stations", ("a", "b", "", "2024-01-01"), ("c", "d", "", "2024-01-01"), headers=headers)
+    assert reasons(result) == ["missing_column", "missing_column"] and "依托单位" in result.rejects[0].detail
+
+
+def test_every_reason_is_documented():
+    assert set(REJECT_REASONS) >= {"missing_column", "missing_field", "bad_number", "numerator_exceeds_denominator",
+                                   "bad_date", "date_out_of_range", "bad_uscc", "unknown_district",
+                                   "unknown_indicator", "bad_std_no", "duplicate_row"}
+
+
+def test_org_register_parser_still_keeps_invalid_codes_as_seen():
+    evidence, rejects = parse_org_register([FileRow("r.csv#csv!2", "s", {"机构名称": "甲", "统一社会信用代码": "123"}),
+                                            FileRow("r.csv#csv!3", "s", {"机构名称": ""})])
+    assert [e.uscc for e in evidence] == ["123"] and [r.reason for r in rejects] == ["missing_field"]
+
+
+# -- loading into the warehouse ----------------------------------------------------------------------
+
+def _xlsx(path: Path, kind: str, *cells: tuple) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = kind
+    sheet.append([c.header for c in INBOX_KINDS[kind].columns])
+    for row in cells:
+        sheet.append(list(row))
+    book.save(path)
+    return path
+
+
+def _count(settings, sql: str) -> int:
+    return warehouse.query(settings.warehouse_path, sql).to_pylist()[0]["n"]
+
+
+def test_load_is_idempotent_and_a_corrected_file_replaces_its_rows(tmp_path):
+    settings = load_settings(data_dir=tmp_path / "data")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    path = _xlsx(inbox / "企业标准.xlsx", "enterprise_std",
+                 ("Q/ABCD 001-2024", "精密轴承", "恒瑞精密机械有限公司", GOOD_USCC, "", "2024-05-06"),
+                 ("Q/ABCD 002-2024", "电动工具", "博达电气有限公司", "", "太仓市", "2024-06-06"),
+                 ("Q/ABCD 003-2024", "坏行", "博达电气有限公司", "", "浦东新区", "2024-06-06"))
+    first = load_file(path, settings)
+    assert (first.status, first.loaded, [r.reason for r in first.rejects]) == ("loaded", 2, ["unknown_district"])
+    rejects = list(csv.reader(first.rejects_path.open(encoding="utf-8-sig")))
+    assert rejects[0][:3] == ["工作表", "行号", "原因代码"] and rejects[1][1:3] == ["4", "unknown_district"]
+    snapshot = settings.warehouse_path.read_bytes()
+    again = load_file(path, settings)
+    assert again.status == "unchanged" and settings.warehouse_path.read_bytes() == snapshot
+    sql = "SELECT count(*) AS n FROM mart.standard WHERE std_type = 'enterprise' AND in_region"
+    assert _count(settings, sql) == 2
+    places = warehouse.query(settings.warehouse_path, "SELECT std_no, district_name FROM mart.standard ORDER BY std_no").to_pylist()
+    assert [p["district_name"] for p in places] == ["昆山市", "太仓市"]
+
+    _xlsx(path, "enterprise_std",  # corrected: row 2 gone, row 3 fixed
+          ("Q/ABCD 001-2024", "精密轴承", "恒瑞精密机械有限公司", GOOD_USCC, "", "2024-05-06"),
+          ("Q/ABCD 003-2024", "坏行已改", "博达电气有限公司", "", "常熟市", "2024-06-06"))
+    corrected = load_file(path, settings)
+    assert (corrected.status, corrected.loaded, corrected.rejects, corrected.retracted) == ("replaced", 2, [], 1)
+    assert corrected.rejects_path is None and not (inbox / "企业标准.xlsx.rejects.csv").exists()
+    std_nos = warehouse.query(settings.warehouse_path, "SELECT std_no FROM mart.standard ORDER BY 1").column(0).to_pylist()
+    assert std_nos == ["Q/ABCD 001-2024", "Q/ABCD 003-2024"]
+    facts = warehouse.query(settings.warehouse_path,
+                            "SELECT file_name, sheet, row_number, file_sha256, loaded_at FROM core.manual_fact ORDER BY row_number").to_pylist()
+    assert [(f["sheet"], f["row_number"]) for f in facts] == [("enterprise_std", 2), ("enterprise_std", 3)]
+    assert all(f["file_sha256"] and f["loaded_at"] for f in facts)
+    assert _count(settings, "SELECT count(*) AS n FROM core.org_evidence WHERE origin LIKE '企业标准.xlsx#%'") == 2
+
+
+def test_load_rates_and_events_feed_the_marts(tmp_path):
+    settings = load_settings(data_dir=tmp_path / "data")
+    rates = _xlsx(tmp_path / "比率.xlsx", "rates",
+                  ("规上企业标准总监覆盖率", "昆山市", 2024, 30, 120, ""), ("规上企业标准总监覆盖率", "太仓市", 2024, 10, 80, ""),
+                  ("规上企业标准总监覆盖率", "太仓市", 2025, 20, 80, ""))
+    load_file(rates, settings)
+    city = warehouse.query(settings.warehouse_path, "SELECT year, value, latest FROM mart.manual_facts WHERE scope = 'city' "
+                           "ORDER BY year").to_pylist()
+    assert [(c["year"], round(c["value"], 4), c["latest"]) for c in city] == [(2024, 20.0, False), (2025, 25.0, True)]
+    stations = _xlsx(tmp_path / "联络站.xlsx", "liaison_stations",
+                     ("ISO/TC 299苏州联络站", "ISO/TC 299", "苏州某某研究院", "吴中区", "2024-05-05"))
+    load_file(stations, settings)
+    (row,) = warehouse.query(settings.warehouse_path, "SELECT * FROM mart.indicator_events").to_pylist()
+    assert (row["indicator_id"], row["district_name"], row["counted"], row["file_name"]) == (
+        "intl_liaison_stations", "吴中区", True, "联络站.xlsx")
+
+
+def test_unusable_files_say_what_to_do(tmp_path):
+    settings = load_settings(data_dir=tmp_path / "data")
+    odd = tmp_path / "odd.xlsx"
+    book = Workbook()
+    book.active.append(["甲", "乙"])
+    book.active.append(["1", "2"])
+    book.save(odd)
+    with pytest.raises(InboxError, match="match no inbox kind"):
+        load_file(odd, settings)
+    with pytest.raises(InboxError, match="rejects file"):
+        load_file(tmp_path / "x.xlsx.rejects.csv", settings)
+    with pytest.raises(InboxError, match="no such file"):
+        load_file(tmp_path / "missing.xlsx", settings)
+
+
+def test_cli_load_reports_each_rejected_row(tmp_path):
+    from flows.cli import app
+
+    path = _xlsx(tmp_path / "专家.xlsx", "experts",
+                 ("张三", "昆山某某有限公司", "ISO/TC 299", "国际标准化组织注册专家", "昆山市", "2024-01-01"),
+                 ("李四", "", "ISO/TC 299", "国际标准化组织注册专家", "昆山市", "2024-01-01"))
+    result = CliRunner().invoke(app, ["inbox", "load", str(path), "--data-dir", str(tmp_path / "data")])
+    assert result.exit_code == 0, result.output
+    assert "1 rejected" in result.output and "missing_field" in result.output and "experts!3" in result.output
+    again = CliRunner().invoke(app, ["inbox", "load", str(path), "--data-dir", str(tmp_path / "data")])
+    assert "unchanged" in again.output

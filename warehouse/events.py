@@ -1,0 +1,270 @@
+"""Events, inbox files and the manual-entry queue in the warehouse.
+
+Writes take an open `WriteSession` (`Warehouse.writing()`): records become Arrow tables,
+registered under `incoming_*`, and the named statements of `sql/events.sql` move them into
+place, one transaction per call (as `WriteSession` does for load.sql). Nothing here inserts row by row.
+
+- `merge_events`: notice entries, idempotent on `event_id` (sha1 of source + origin: the
+  same row of the same list, however often it is fetched). Rows are never merged across
+  notices; `mart.indicator_events` decides which row of an entry counts.
+- `replace_inbox_file`: one analyst file, keyed by its file name. The same content again
+  (same sha256) changes nothing; a corrected file replaces every row the earlier version
+  loaded (facts, events, register evidence, rejects) and retracts the enterprise standards
+  it no longer lists.
+- `record_manual_entries`: notices whose list needs a person (scanned PDF…), idempotent.
+- `event_orgs` / `set_event_attributions`: the flows re-attribute every event's organisation
+  with the register as it stands, after each load.
+- `publish_indicator_events`: hands the counted events and the city-wide rates to the progress
+  measures (`core.indicator_event`, source `events`), replacing what it handed over before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from collections.abc import Mapping
+
+import duckdb
+import pyarrow as pa
+
+from transform.records import Attribution, EventRecord, ManualEntryNeeded, ManualFact, OrgEvidence, Reject, StandardRecord
+from warehouse.db import statements
+from warehouse.load import MergeCounts, WriteSession
+
+_SQL = "events.sql"
+_TS = pa.timestamp("us", tz="UTC")
+EVENT_SCHEMA = pa.schema([
+    ("event_id", pa.string()), ("indicator_id", pa.string()), ("level", pa.string()), ("name", pa.string()),
+    ("org", pa.string()), ("announced_on", pa.date32()), ("stage", pa.string()), ("year", pa.int32()),
+    ("entry_key", pa.string()), ("source", pa.string()), ("notice_title", pa.string()), ("notice_url", pa.string()),
+    ("division", pa.string()), ("origin", pa.string()), ("file_name", pa.string()), ("in_region", pa.bool_()),
+    ("district_code", pa.string()), ("district_name", pa.string()), ("attribution_method", pa.string()),
+    ("attribution_confidence", pa.float64()), ("attribution_conflict", pa.string()), ("needs_review", pa.bool_()),
+    ("url", pa.string()), ("response_id", pa.string()), ("fetched_at", _TS), ("sha256", pa.string()),
+    ("spam", pa.bool_()), ("batch_order", pa.int64()),
+])
+FACT_SCHEMA = pa.schema([
+    ("kind", pa.string()), ("indicator_id", pa.string()), ("file_name", pa.string()), ("sheet", pa.string()),
+    ("row_number", pa.int32()), ("file_sha256", pa.string()), ("fields", pa.string()), ("district_name", pa.string()),
+    ("district_code", pa.string()), ("year", pa.int32()), ("numerator", pa.float64()), ("denominator", pa.float64()),
+    ("value", pa.float64()), ("subject", pa.string()), ("org", pa.string()), ("uscc", pa.string()),
+    ("on_date", pa.date32()), ("run_id", pa.string()),
+])
+MANUAL_ENTRY_SCHEMA = pa.schema([
+    ("notice_url", pa.string()), ("attachment_url", pa.string()), ("indicator_id", pa.string()), ("stage", pa.string()),
+    ("notice_title", pa.string()), ("announced_on", pa.date32()), ("reason", pa.string()), ("detail", pa.string()),
+    ("url", pa.string()), ("response_id", pa.string()), ("fetched_at", _TS), ("sha256", pa.string()),
+])
+
+
+def _load(w: WriteSession, incoming: Mapping[str, pa.Table], steps: Sequence[str],
+          params: Mapping[str, object] | None = None) -> None:
+    """Register the Arrow tables, run the named statements of events.sql in one transaction, unregister."""
+    con = w.con
+    for name, table in incoming.items():
+        con.register(name, table)
+    con.begin()
+    try:
+        for step in steps:
+            sql = statements(_SQL)[step]
+            con.execute(sql, {k: v for k, v in (params or {}).items() if f"${k}" in sql} or None)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    finally:
+        for name in incoming:
+            con.unregister(name)
+
+
+def create_event_views(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the views of sql/events.sql (they read mart.counting_rules from marts.sql)."""
+    con.execute(statements(_SQL)["create_views"])
+
+
+def event_id(event: EventRecord) -> str:
+    return hashlib.sha1(f"{event.source}|{event.origin}".encode("utf-8")).hexdigest()
+
+
+def _table(schema: pa.Schema, rows: list[tuple]) -> pa.Table:
+    columns = zip(*rows, strict=True) if rows else [[] for _ in schema]
+    return pa.table([pa.array(list(c), f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
+
+
+def _event_rows(events: Sequence[EventRecord], file_name: str | None = None) -> pa.Table:
+    rows = []
+    for order, e in enumerate(events):
+        if not e.origin:
+            raise ValueError(f"event {e.name!r} ({e.indicator_id}) has no origin: it cannot be loaded idempotently")
+        a, p = e.attribution, e.provenance
+        rows.append((
+            event_id(e), e.indicator_id, e.level, e.name, e.org, e.announced_on, e.stage, e.year, e.entry_key,
+            e.source, e.notice_title, e.notice_url, e.division, e.origin, file_name,
+            a.in_region if a else None, a.district_code if a else None, a.district_name if a else None,
+            a.method if a else None, a.confidence if a else None, a.conflict if a else None,
+            a.needs_review if a else None,
+            p.url if p else None, p.response_id if p else None, p.fetched_at if p else None, p.sha256 if p else None,
+            e.spam, order,
+        ))
+    return _table(EVENT_SCHEMA, rows)
+
+
+def merge_events(w: WriteSession, events: Sequence[EventRecord], run_id: str) -> MergeCounts:
+    """Upsert events by event_id; counts are per distinct event_id of the batch."""
+    table = _event_rows(events)
+    known = _known_event_ids(w, table)
+    _load(w, {"incoming_event": table}, ["keep_event_runs", "delete_events", "insert_events"], {"run_id": run_id})
+    ids = set(table.column("event_id").to_pylist())
+    return MergeCounts(inserted=len(ids - known), updated=0, unchanged=len(ids & known),
+                       duplicates=len(events) - len(ids))
+
+
+def _known_event_ids(w: WriteSession, table: pa.Table) -> set[str]:
+    w.con.register("probe_event", table.select(["event_id"]))
+    try:
+        return {row[0] for row in w.con.execute(
+            "SELECT event_id FROM core.event WHERE event_id IN (SELECT event_id FROM probe_event)").fetchall()}
+    finally:
+        w.con.unregister("probe_event")
+
+
+def event_orgs(w: WriteSession) -> list[tuple[str, str | None, str, str | None]]:
+    """(event_id, org, name, division) of every event, for re-attribution."""
+    return w.con.execute(statements(_SQL)["select_event_orgs"]).fetchall()
+
+
+def set_event_attributions(w: WriteSession, attributions: Iterable[tuple[str, Attribution]]) -> None:
+    rows = list(attributions)
+    table = pa.table({
+        "event_id": pa.array([i for i, _ in rows], pa.string()),
+        "in_region": pa.array([a.in_region for _, a in rows], pa.bool_()),
+        "district_code": pa.array([a.district_code for _, a in rows], pa.string()),
+        "district_name": pa.array([a.district_name for _, a in rows], pa.string()),
+        "method": pa.array([a.method for _, a in rows], pa.string()),
+        "confidence": pa.array([a.confidence for _, a in rows], pa.float64()),
+        "conflict": pa.array([a.conflict for _, a in rows], pa.string()),
+        "needs_review": pa.array([a.needs_review for _, a in rows], pa.bool_()),
+    })
+    _load(w, {"incoming_attribution": table}, ["update_event_attributions"])
+
+
+# -- the inbox -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InboxLoad:
+    """What loading one file did."""
+
+    file_name: str
+    kind: str
+    status: str  # loaded | replaced | unchanged
+    rows: int
+    loaded: int
+    rejected: int
+    standards: MergeCounts | None = None
+    retracted: int = 0  # enterprise standards the corrected file no longer lists
+
+
+def inbox_file_version(w: WriteSession, file_name: str) -> tuple[str, str] | None:
+    """(kind, sha256) of the version in force of a file name, or None."""
+    rows = w.con.execute(statements(_SQL)["select_inbox_file"], {"file_name": file_name}).fetchall()
+    return rows[0] if rows else None
+
+
+def replace_inbox_file(
+    w: WriteSession,
+    *,
+    file_name: str,
+    kind: str,
+    sha256: str,
+    rows: int,
+    facts: Sequence[ManualFact],
+    events: Sequence[EventRecord],
+    standards: Sequence[StandardRecord],
+    evidence: Sequence[OrgEvidence],
+    rejects: Sequence[Reject],
+    run_id: str,
+    district_codes: dict[str, str],
+) -> InboxLoad:
+    """Make this content the version in force of `file_name` (see the module docstring)."""
+    previous = inbox_file_version(w, file_name)
+    if previous is not None and previous == (kind, sha256):
+        return InboxLoad(file_name, kind, "unchanged", rows, len(facts), len(rejects))
+    params = {"file_name": file_name}
+    retracted: list[str] = []
+    if previous is not None and previous[0] == "enterprise_std":
+        before = {r[0] for r in w.con.execute(statements(_SQL)["select_file_subjects"],
+                                               {"file_name": file_name, "kind": "enterprise_std"}).fetchall()}
+        elsewhere = {r[0] for r in w.con.execute(statements(_SQL)["select_other_file_subjects"], params).fetchall()}
+        retracted = sorted(before - {s.std_no for s in standards} - elsewhere)
+    fact_table = _table(FACT_SCHEMA, [(
+        f.kind, f.indicator_id, f.file_name, f.sheet, f.row, f.file_sha256, json.dumps(f.fields, ensure_ascii=False),
+        f.district, district_codes.get(f.district) if f.district else None, f.year, f.numerator, f.denominator,
+        f.value, f.subject, f.org, f.uscc, f.on, run_id,
+    ) for f in facts])
+    reject_table = pa.table({
+        "file_name": pa.array([file_name] * len(rejects), pa.string()),
+        "sheet": pa.array([_origin_part(r.url, "sheet") for r in rejects], pa.string()),
+        "row_number": pa.array([int(_origin_part(r.url, "row")) for r in rejects], pa.int32()),
+        "sha256": pa.array([sha256] * len(rejects), pa.string()),
+        "reason": pa.array([r.reason for r in rejects], pa.string()),
+        "detail": pa.array([r.detail for r in rejects], pa.string()),
+    })
+    file_table = pa.table({
+        "file_name": pa.array([file_name], pa.string()), "kind": pa.array([kind], pa.string()),
+        "sha256": pa.array([sha256], pa.string()), "rows": pa.array([rows], pa.int32()),
+        "loaded": pa.array([len(facts)], pa.int32()), "rejected": pa.array([len(rejects)], pa.int32()),
+        "run_id": pa.array([run_id], pa.string()),
+    })
+    _load(w,
+        {"incoming_fact": fact_table, "incoming_inbox_reject": reject_table, "incoming_inbox_file": file_table,
+         "incoming_event": _event_rows(events, file_name)},
+        ["delete_file_facts", "insert_manual_facts", "delete_file_rejects", "insert_inbox_rejects",
+         "delete_inbox_file", "insert_inbox_file", "keep_event_runs", "delete_file_events",
+         "delete_events", "insert_events"],
+        {**params, "run_id": run_id},
+    )
+    w.replace_org_evidence(f"{file_name}#", list(evidence))
+    counts = w.merge_standards(list(standards), run_id) if standards or kind == "enterprise_std" else None
+    if retracted:
+        _load(w, {"incoming_retracted": pa.table({"std_no": pa.array(retracted, pa.string())})},
+                ["retract_inbox_standard_sources", "retract_orphaned_standards", "retract_orphaned_drafters"])
+    return InboxLoad(file_name, kind, "replaced" if previous else "loaded", rows, len(facts), len(rejects),
+                     standards=counts, retracted=len(retracted))
+
+
+def _origin_part(origin: str | None, part: str) -> str:
+    _, _, rest = (origin or "#!0").rpartition("#")
+    sheet, _, row = rest.rpartition("!")
+    return sheet if part == "sheet" else (row or "0")
+
+
+# -- the manual-entry queue ----------------------------------------------------------------------
+
+
+def record_manual_entries(w: WriteSession, items: Sequence[ManualEntryNeeded], run_id: str) -> None:
+    rows = []
+    for item in items:
+        p = item.provenance
+        rows.append((item.notice_url, item.attachment_url or "", item.indicator_id, item.stage, item.notice_title,
+                     item.announced_on, item.reason, item.detail, p.url if p else None,
+                     p.response_id if p else None, p.fetched_at if p else None, p.sha256 if p else None))
+    _load(w, {"incoming_manual_entry": _table(MANUAL_ENTRY_SCHEMA, rows)},
+            ["keep_manual_entry_runs", "delete_manual_entries", "insert_manual_entries"], {"run_id": run_id})
+
+
+# -- the progress measures -----------------------------------------------------------------------
+
+FEED_SOURCE = "events"
+
+
+def publish_indicator_events(w: WriteSession) -> int:
+    """Replace the `events` rows of core.indicator_event with sql/events.sql `indicator_event_feed`
+    (call after the events' attribution, so their districts are current). Returns the row count."""
+    from warehouse.progress import replace_indicator_events
+
+    rows = w.con.sql(statements(_SQL)["indicator_event_feed"]).to_arrow_table().to_pylist()
+    replace_indicator_events(w, FEED_SOURCE, rows)
+    return len(rows)
