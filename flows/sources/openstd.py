@@ -1,0 +1,136 @@
+"""Wiring for the openstd source: national standards' status and dates, newest issue date first.
+
+Fetching is `extract.sources.openstd` (the contract), parsing `transform.parsers.openstd`.
+openstd has no drafters: its records say `drafters_known=False`, and the warehouse takes a
+standard's drafters from the best source that knows them (`resolve_standards` in
+warehouse/sql/load.sql orders sources with known drafters first), so openstd never erases
+samr's. What it adds is its own status and dates, status conflicts with samr included, which
+the warehouse keeps as status history.
+
+Paging: the list sorted by issue date, newest first (`p.p90=circulation_date&p.p91=desc`),
+walked until a page reaches back past the floor — the window's start, or watermark − overlap
+when later — and none of its rows is kept from before the floor; the window's end is applied to
+what it returns. Pages of the largest size the portal allows within `page_size`. A walk
+without a floor (no window start, no watermark) reads the whole list: that is how status
+changes of older standards (现行 → 废止) are seen, since an incremental walk stops at recent
+issue dates.
+
+Detail pages only for a row that lacks a field the record needs (status, issue or
+implementation date); the list has them all as a rule. Pages are GBK; `Fetched.text` is
+already decoded, and `reparse` decodes by the archived Content-Type.
+
+Watermark `issued`: the newest issue date a complete walk read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from extract.archive import ArchiveEntry
+from extract.http import HttpClient, decode_text
+from extract.sources import openstd as openstd_source
+from flows.settings import Settings
+from flows.sources.common import SourceResult, Window
+from flows.sources.pages import (
+    add_rejects_once, fetch_details, in_window, latest_by_url, merge_detail_page, newest_until, portal_now,
+    provenance, provenance_of, read_list,
+)
+from transform.parsers import openstd as openstd_parser
+from transform.records import StandardRecord
+
+SOURCE = openstd_source.SOURCE
+WATERMARK = "issued"
+_LIST_PATHS = (openstd_source.LIST_PATH, openstd_source.LIST_PATH + "_type")
+
+
+def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str], window: Window) -> SourceResult:
+    """The national standards issued in the window (or since the watermark); see the module docstring."""
+    result = SourceResult(SOURCE)
+    base = settings.base_url(SOURCE)
+    _, workers = settings.host_policy(urlsplit(base).hostname or "")
+    since = None
+    if WATERMARK in watermarks:
+        since = date.fromisoformat(watermarks[WATERMARK]) - timedelta(days=settings.watermark_overlap_days)
+    floor = max((d for d in (window.issued_from, since) if d is not None), default=None)
+    page_size = max((s for s in openstd_source.PAGE_SIZES if s <= settings.page_size),
+                    default=min(openstd_source.PAGE_SIZES))
+    pages, complete = read_list(result, "list", openstd_source.iter_list_pages(
+        client, base, page_size=page_size, stop_before=floor))
+
+    records: dict[str, StandardRecord] = {}  # hcno → record
+    issued_on: list[date] = []
+    with result.stage("parse"):
+        for page in pages:
+            result.pages += 1
+            parsed = openstd_parser.parse_list(page.text, provenance(page), base_url=base)
+            result.rejects.extend(parsed.rejects)
+            if parsed.spam:
+                result.spam_pages[page.response_id] = list(parsed.spam)
+            for record in parsed.records:
+                if record.issue_date is not None:
+                    issued_on.append(record.issue_date)
+                if in_window(record.issue_date, window, since):
+                    records.setdefault(record.source_id, record)
+
+    need = [r for r in records.values() if _lacks_a_field(r)]
+    details = fetch_details(client, [(r.std_no, r.detail_url or "") for r in need], source=SOURCE,
+                            headers=openstd_source.page_headers(base), workers=workers, result=result)
+    with result.stage("parse"):
+        for record in records.values():
+            page = details.pages.get(record.detail_url or "")
+            if page is not None:
+                result.details += 1
+                record = merge_detail_page(openstd_parser, record, page.text, provenance(page), result)[0]
+            result.records.append(record)  # without its page, the record still says what the list says
+
+    newest = newest_until(issued_on, portal_now().date())
+    previous = watermarks.get(WATERMARK)
+    if complete and details.complete and newest is not None and (previous is None or newest.isoformat() > previous):
+        result.watermarks[WATERMARK] = newest.isoformat()
+    return result
+
+
+def reparse(entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
+    """Records from archived openstd pages, with today's parser: the latest list row of each
+    standard (whatever window it was read for), completed by the latest copy of its detail page
+    where the row lacks a field and the archive holds the page. No network."""
+    result = SourceResult(SOURCE)
+    latest: dict[str, StandardRecord] = {}  # hcno → record
+    details: list[tuple[ArchiveEntry, bytes]] = []
+    seen_rejects: set[tuple[str, str]] = set()
+    with result.stage("parse"):
+        for entry, body in entries:
+            parts = urlsplit(entry.url)
+            if parts.path == openstd_source.DETAIL_PATH:
+                details.append((entry, body))
+                continue
+            if parts.path not in _LIST_PATHS:
+                continue
+            result.pages += 1
+            text, _ = decode_text(body, entry.content_type)
+            parsed = openstd_parser.parse_list(text, provenance_of(entry), base_url=f"{parts.scheme}://{parts.netloc}")
+            add_rejects_once(result, parsed.rejects, seen_rejects)
+            for record in parsed.records:
+                held = latest.get(record.source_id)
+                if held is None or held.provenance.fetched_at <= record.provenance.fetched_at:
+                    latest[record.source_id] = record
+        pages = latest_by_url(details)
+        for record in latest.values():
+            page = pages.get(record.detail_url or "") if _lacks_a_field(record) else None
+            if page is not None:
+                entry, body = page
+                result.details += 1
+                text, _ = decode_text(body, entry.content_type)
+                record = merge_detail_page(openstd_parser, record, text, provenance_of(entry), result)[0]
+            result.records.append(record)
+    return result
+
+
+def _lacks_a_field(record: StandardRecord) -> bool:
+    """A row without one of the fields openstd is read for (its detail page has them)."""
+    return record.status is None or record.issue_date is None or record.act_date is None
+
+
+__all__ = ["SOURCE", "WATERMARK", "crawl", "reparse"]

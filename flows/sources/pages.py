@@ -1,0 +1,185 @@
+"""What the registry sources (sacinfo, ttbz, qybz, tc, openstd) share: detail pages fetched side
+by side and merged into their records, the provenance of a fetched or archived page, the window
+test, and the latest archived copy of each page.
+
+`read_list` walks a list (any iterator of pages from an `extract.sources` module): a block
+or a page that cannot be paged ends the walk, keeps what was read, and leaves the source
+incomplete — a block counted in `result.blocked`, anything else a `list_failed` reject.
+
+`fetch_details` follows `flows.sources.samr`'s rules (`_add_details`) for any list of pages:
+
+- at most `workers` requests in flight (the host's concurrency; the client spaces them);
+- a portal that refuses us (`Blocked`) is asked nothing more: the block is counted in
+  `result.blocked`, the source stops (`result.stop`), the pages not asked are lost;
+- a page whose retries ran out is a `detail_failed` reject and lost;
+- a page answered with an error status is a `detail_failed` reject, not lost: asking
+  again would not change it;
+- anything lost leaves the crawl incomplete, so no watermark advances past it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import ModuleType
+from typing import Any, TypeVar
+
+from extract.archive import ArchiveEntry
+from extract.http import Blocked, Fetched, HttpClient
+from flows.sources.common import SourceResult, Window
+from transform.dates import SHANGHAI
+from transform.records import Provenance, Reject, StandardRecord
+
+_ROW_POSITION = re.compile(r"\brow \d+\b")
+_When = TypeVar("_When", bound=date)  # a date, or a datetime (compared with a datetime)
+
+
+def read_list(result: SourceResult, what: str, pages: Iterable[Fetched]) -> tuple[list[Fetched], bool]:
+    """Every page of a list walk, and whether the walk reached its end (`what` names it in errors)."""
+    read: list[Fetched] = []
+    with result.stage("fetch_list"):
+        try:
+            for page in pages:
+                read.append(page)
+        except Blocked as exc:
+            result.blocked[exc.reason] += 1
+            result.stop(f"{what}: blocked ({exc.reason})")
+            return read, False
+        except Exception as exc:  # a broken page: what was read still loads, the rest waits for the next run
+            result.reject("list_failed", f"{what}: {exc}", url=getattr(exc, "url", None))
+            result.stop(f"{what}: {exc}")
+            return read, False
+    return read, True
+
+
+def once(fetch: Callable[[], Fetched]) -> Iterator[Fetched]:
+    """A single page as a walk of one, for `read_list`."""
+    yield fetch()
+
+
+@dataclass
+class DetailPages:
+    pages: dict[str, Fetched] = field(default_factory=dict)  # url → its 2xx answer
+    lost: set[str] = field(default_factory=set)  # urls that could not be had this run
+
+    @property
+    def complete(self) -> bool:
+        return not self.lost
+
+
+def fetch_details(
+    client: HttpClient,
+    jobs: Sequence[tuple[str, str]],
+    *,
+    source: str,
+    headers: Mapping[str, str],
+    workers: int,
+    result: SourceResult,
+) -> DetailPages:
+    """GET each (label, url) of `jobs` once (a url listed twice is fetched once); `label` names the
+    page in a reject ("DB32/T 4012-2024")."""
+    labels = dict((url, label) for label, url in jobs)
+    refused = threading.Event()
+
+    def fetch(url: str) -> Fetched | Exception | None:
+        if refused.is_set():
+            return None  # not asked: the portal has refused us
+        try:
+            return client.fetch("GET", url, source=source, headers=headers)
+        except Blocked as exc:
+            refused.set()
+            return exc
+        except Exception as exc:  # returned, not raised: one bad page must not stop the batch
+            return exc
+
+    out = DetailPages()
+    if not labels:
+        return out
+    with result.stage("fetch_detail"), ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        answers = list(pool.map(fetch, labels))
+    for (url, label), answer in zip(labels.items(), answers, strict=True):
+        if isinstance(answer, Fetched):
+            if answer.ok:
+                out.pages[url] = answer
+            else:
+                result.reject("detail_failed", f"{label}: HTTP {answer.status}", url=answer.url,
+                              response_id=answer.response_id)
+            continue
+        out.lost.add(url)
+        if isinstance(answer, Blocked):
+            result.blocked[answer.reason] += 1
+            result.stop(f"detail pages: blocked ({answer.reason})")
+        elif answer is not None:
+            result.reject("detail_failed", f"{label}: {answer}", url=url)
+    if out.lost:
+        result.complete = False
+    return out
+
+
+def merge_detail_page(parser: ModuleType, record: StandardRecord, html: str, page: Provenance,
+                      result: SourceResult) -> tuple[StandardRecord, Any]:
+    """The record completed by its detail page, and what the page said. `parser` is the source's
+    `transform.parsers` module (`parse_detail`, `merge_detail`, `DetailMismatch`). The page's rejects
+    and spam are recorded; a page about another standard is a reject, and the record stays as the
+    list had it."""
+    detail = parser.parse_detail(html, page)
+    result.rejects.extend(detail.rejects)
+    if detail.spam:
+        result.spam_pages[page.response_id] = list(detail.spam)
+    try:
+        return parser.merge_detail(record, detail), detail
+    except parser.DetailMismatch as exc:
+        result.reject("detail_mismatch", str(exc), url=page.url, response_id=page.response_id)
+        return record, detail
+
+
+def provenance(fetched: Fetched) -> Provenance:
+    return Provenance(**fetched.provenance_fields())
+
+
+def provenance_of(entry: ArchiveEntry) -> Provenance:
+    return Provenance(entry.source, entry.url, entry.fetched_at, entry.response_id, entry.sha256)
+
+
+def in_window(day: date | None, window: Window, since: date | None = None) -> bool:
+    """Whether a standard issued on `day` is asked for: in the window and not before `since`
+    (an incremental run's floor). An unknown day is kept: nothing says it is outside."""
+    if day is None:
+        return True
+    floor = max((d for d in (window.issued_from, since) if d is not None), default=None)
+    return (floor is None or day >= floor) and (window.issued_to is None or day <= window.issued_to)
+
+
+def add_rejects_once(result: SourceResult, rejects: Iterable[Reject], seen: set[tuple[str, str]]) -> None:
+    """Add the rejects `seen` does not hold yet: the same bad row is on every re-read of its page,
+    and on the pages of overlapping queries, where its position ("row 4") differs."""
+    for reject in rejects:
+        key = (reject.reason, _ROW_POSITION.sub("row", reject.detail))
+        if key not in seen:
+            seen.add(key)
+            result.rejects.append(reject)
+
+
+def portal_now() -> datetime:
+    """Now on the portals' clock (Asia/Shanghai): their dates are Chinese dates."""
+    return datetime.now(SHANGHAI)
+
+
+def newest_until(values: Iterable[_When | None], now: _When) -> _When | None:
+    """The newest of `values` that is not after `now`, for a watermark: a date ahead of the clock
+    is a portal's data error, and a watermark there would skip everything dated before it."""
+    return max((v for v in values if v is not None and v <= now), default=None)
+
+
+def latest_by_url(entries: Iterable[tuple[ArchiveEntry, bytes]]) -> dict[str, tuple[ArchiveEntry, bytes]]:
+    """The latest archived copy of each URL (for pages a GET names completely: details, HTML lists)."""
+    latest: dict[str, tuple[ArchiveEntry, bytes]] = {}
+    for entry, body in entries:
+        held = latest.get(entry.url)
+        if held is None or held[0].fetched_at < entry.fetched_at:
+            latest[entry.url] = (entry, body)
+    return latest

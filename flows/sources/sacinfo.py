@@ -1,0 +1,193 @@
+"""Wiring for the sacinfo source: hbba (industry) and dbba (local) lists → detail pages → records.
+
+Fetching is `extract.sources.sacinfo` (the contract), parsing `transform.parsers.sacinfo`;
+this module decides what to ask each site for, which records need their detail page, how
+archived pages become records again (`reparse`), and collects both for the load. One
+source in the warehouse ("sacinfo"); the site only sets the type a list must hold.
+
+- hbba: every industry standard it lists. Most duplicate samr's tid=3; the warehouse
+  counts a canonical number once.
+- dbba: the region's local standards, `region_queries` of the region's province (from the
+  region's reference data) and of the city's own prefix (`DB` + the region code), deduplicated
+  on `pk`.
+
+The list never carries 起草单位: every record asked for needs its `stdDetail` page, fetched
+in a pool of the host's concurrency. The list cannot be filtered by issue date, so the window
+is applied to what it returns and only records issued in the window get a detail page.
+
+Watermarks, one per site (`hbba`, `dbba`): the newest 备案日期 (`recordDate`) a complete crawl of
+the site read. An incremental crawl asks for the smallest `pubdate` window (months since
+filing) reaching back to watermark − overlap and keeps only the records filed since then:
+the list's order is unknown, so nothing stops on it.
+
+A detail page that could not be had (blocked, retries exhausted) withholds its record and
+leaves the crawl incomplete, so the watermark stays and the next run asks again: a list-only
+record would say "drafters unknown" where the page names them. A page the portal answers
+with an error status, or that is about another standard, is a reject.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from extract.archive import ArchiveEntry
+from extract.http import HttpClient, decode_text
+from extract.sources import sacinfo as sacinfo_source
+from flows.settings import Settings
+from flows.sources.common import SourceResult, Window
+from flows.sources.pages import (
+    add_rejects_once, fetch_details, in_window, merge_detail_page, newest_until, portal_now, provenance,
+    provenance_of, read_list,
+)
+from transform.parsers import sacinfo as sacinfo_parser
+from transform.records import StandardRecord
+from transform.region import load_region
+from transform.stdno import StdNoError, parse_std_no
+
+SOURCE = sacinfo_source.SOURCE
+SITES = tuple(sacinfo_source.SITES)  # ("hbba", "dbba"): also the settings' base-URL keys and the watermark keys
+
+
+def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str], window: Window) -> SourceResult:
+    """Crawl hbba, then dbba for the region; see the module docstring."""
+    result = SourceResult(SOURCE)
+    region = load_region(settings.region)
+    overlap = timedelta(days=settings.watermark_overlap_days)
+    queries = {"hbba": [{}], "dbba": sacinfo_source.region_queries(region.province, f"DB{region.code}")}
+    for site in SITES:  # two hosts: a block on one does not keep us from the other
+        base = settings.base_url(site)
+        _, workers = settings.host_policy(urlsplit(base).hostname or "")
+        since = datetime.fromisoformat(watermarks[site]) - overlap if site in watermarks else None
+        newest = _crawl_site(client, site, base, queries[site], result, page_size=settings.page_size,
+                             window=window, since=since, workers=workers)
+        previous = watermarks.get(site)
+        if newest is not None and (previous is None or newest > datetime.fromisoformat(previous)):
+            result.watermarks[site] = newest.isoformat()
+    return result
+
+
+def reparse(entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
+    """Records from archived hbba/dbba pages, with today's parser: the latest list row of each
+    standard whose detail page the archive holds, completed by the latest copy of that page. A row
+    whose page was never fetched was outside what its crawl asked for. No network."""
+    result = SourceResult(SOURCE)
+    latest: dict[str, StandardRecord] = {}
+    details: dict[str, tuple[ArchiveEntry, bytes]] = {}
+    seen_rejects: set[tuple[str, str]] = set()
+    with result.stage("parse"):
+        for entry, body in entries:
+            parts = urlsplit(entry.url)
+            if parts.path.startswith(sacinfo_source.DETAIL_PATH + "/"):
+                held = details.get(entry.url)
+                if held is None or held[0].fetched_at < entry.fetched_at:
+                    details[entry.url] = (entry, body)
+                continue
+            if parts.path != sacinfo_source.LIST_PATH:
+                continue
+            result.pages += 1
+            text, _ = decode_text(body, entry.content_type)
+            parsed = sacinfo_parser.parse_list(text, provenance_of(entry), site=_site_of(entry.url, text),
+                                               base_url=f"{parts.scheme}://{parts.netloc}")
+            add_rejects_once(result, parsed.rejects, seen_rejects)
+            for record in parsed.records:
+                held_record = latest.get(record.detail_url or "")
+                if held_record is None or held_record.provenance.fetched_at <= record.provenance.fetched_at:
+                    latest[record.detail_url or ""] = record
+        for url, record in latest.items():
+            page = details.get(url)
+            if page is None:
+                continue
+            entry, body = page
+            result.details += 1
+            text, _ = decode_text(body, entry.content_type)
+            result.records.append(merge_detail_page(sacinfo_parser, record, text, provenance_of(entry), result)[0])
+    return result
+
+
+# -- crawl ---------------------------------------------------------------------------------------
+
+
+def _crawl_site(
+    client: HttpClient,
+    site: str,
+    base: str,
+    queries: list[dict[str, str]],
+    result: SourceResult,
+    *,
+    page_size: int,
+    window: Window,
+    since: datetime | None,
+    workers: int,
+) -> datetime | None:
+    """Fetch and parse one site; returns the newest 备案日期 read when the site was covered completely."""
+    pubdate = sacinfo_source.pubdate_window(since.date(), portal_now().date()) if since is not None else ""
+
+    def walk():
+        yield sacinfo_source.prime(client, base)  # the session cookie the list POSTs carry
+        for query in queries:
+            yield from sacinfo_source.iter_list_pages(client, base, page_size=page_size, pubdate=pubdate, **query)
+
+    fetched, complete = read_list(result, site, walk())
+
+    records: dict[str, StandardRecord] = {}  # pk → record: the region's queries overlap
+    seen_rejects: set[tuple[str, str]] = set()
+    filed_on: list[datetime] = []
+    with result.stage("parse"):
+        for page in fetched[1:]:  # after the priming page
+            result.pages += 1
+            parsed = sacinfo_parser.parse_list(page.text, provenance(page), base_url=base, site=site)
+            add_rejects_once(result, parsed.rejects, seen_rejects)  # the region's queries overlap
+            for record in parsed.records:
+                filed = record.input_time
+                if filed is not None:
+                    filed_on.append(filed)
+                    if since is not None and filed < since:
+                        continue  # filed before the watermark: loaded by an earlier run
+                if in_window(record.issue_date, window):
+                    records.setdefault(record.source_id, record)
+
+    need = list(records.values())
+    details = fetch_details(client, [(r.std_no, r.detail_url or "") for r in need], source=SOURCE,
+                            headers=sacinfo_source.page_headers(base), workers=workers, result=result)
+    with result.stage("parse"):
+        for record in need:
+            page = details.pages.get(record.detail_url or "")
+            if page is not None:
+                result.details += 1
+                record = merge_detail_page(sacinfo_parser, record, page.text, provenance(page), result)[0]
+            elif record.detail_url in details.lost:
+                continue  # withheld: the next run asks again
+            result.records.append(record)
+    if not (complete and details.complete):
+        return None
+    return newest_until(filed_on, portal_now())
+
+
+# -- shared --------------------------------------------------------------------------------------
+
+
+def _site_of(url: str, text: str) -> str:
+    """The site an archived list page came from: its host name, else what it lists (a mirror or a
+    proxy may serve both sites under one name): local numbers → dbba, anything else → hbba."""
+    host = urlsplit(url).hostname or ""
+    for site in SITES:
+        if host.startswith(site + "."):
+            return site
+    try:
+        rows = json.loads(text).get("records") or []
+    except (ValueError, AttributeError):
+        return "hbba"  # not a list: the parser rejects it whatever the site
+    kinds: Counter[str] = Counter()
+    for row in rows:
+        try:
+            kinds[parse_std_no(str(row.get("code") or "")).std_type] += 1
+        except (StdNoError, AttributeError):
+            continue
+    return "dbba" if kinds["local"] > kinds["industry"] else "hbba"
+
+
+__all__ = ["SITES", "SOURCE", "crawl", "reparse"]

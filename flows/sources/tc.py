@@ -1,0 +1,130 @@
+"""Wiring for the tc source: the committee directory of the region's province → committee pages →
+`CommitteeRecord`s and the secretariats' identity evidence.
+
+Fetching is `extract.sources.tc` (the contract), parsing `transform.parsers.tc`. The directory
+lives on std.samr.gov.cn (the `samr` base URL) and is filtered by the province of the
+secretariat: the region's province, from its reference data (`transform.region`). Each item
+links to its committee page (`div.page-header a`), fetched in a pool of the host's
+concurrency. The page gives the committee (`SourceResult.committees`) and its secretariat unit
+with the secretariat's address (`SourceResult.evidence`). No standards: `records` stays empty.
+
+Committees are not filtered by the window: the warehouse counts those established in it.
+
+Watermark `directory`: a digest of what the directory says about every committee (number,
+title, link, 秘书处承担单位, 秘书处所在地). A run whose directory reads the same as the last
+complete run's fetches no committee page and returns no committee: nothing it would change has
+changed. A run without the watermark (the first, a backfill) reads every page. A committee page
+that could not be had leaves the crawl incomplete (the digest is not saved); its committee is
+left out this run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from extract.archive import ArchiveEntry
+from extract.http import HttpClient, decode_text
+from extract.sources import tc as tc_source
+from flows.settings import Settings
+from flows.sources.common import SourceResult, Window
+from flows.sources.pages import fetch_details, latest_by_url, provenance, provenance_of, read_list
+from transform.parsers import tc as tc_parser
+from transform.records import Provenance
+from transform.region import load_region
+
+SOURCE = tc_source.SOURCE
+DIRECTORY_SITE = "samr"  # the settings' base-URL key of the host that serves the directory
+WATERMARK = "directory"
+
+
+def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str], window: Window) -> SourceResult:
+    """The committees whose secretariat is in the region's province; see the module docstring."""
+    result = SourceResult(SOURCE)
+    base = settings.base_url(DIRECTORY_SITE)
+    _, workers = settings.host_policy(urlsplit(base).hostname or "")
+    province = load_region(settings.region).province
+    pages, complete = read_list(result, f"committee directory of {province}",
+                                tc_source.iter_list_pages(client, base, province))
+
+    items: dict[str, tc_parser.CommitteeItem] = {}  # committee page url → its directory item
+    with result.stage("parse"):
+        for page in pages:
+            result.pages += 1
+            _add_items(items, page.text, provenance(page), base, result)
+    digest = _digest(items.values())
+    if complete and watermarks.get(WATERMARK) == digest:
+        return result  # the directory reads as the last complete run left it
+
+    details = fetch_details(client, [(item.title or url, url) for url, item in items.items()], source=SOURCE,
+                            headers=tc_source.page_headers(base), workers=workers, result=result)
+    with result.stage("parse"):
+        for url, item in items.items():
+            page = details.pages.get(url)
+            if page is not None:
+                result.details += 1
+                _add_committee(page.text, provenance(page), item, result)
+    if complete and details.complete and items:
+        result.watermarks[WATERMARK] = digest
+    return result
+
+
+def reparse(entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
+    """Committees and evidence from archived tc pages, with today's parser: the items of the latest
+    copy of each directory page, each with the latest copy of its committee page when the archive
+    holds one. No network."""
+    result = SourceResult(SOURCE)
+    pages = latest_by_url(entries)
+    items: dict[str, tc_parser.CommitteeItem] = {}
+    with result.stage("parse"):
+        for url, (entry, body) in sorted(pages.items(), key=lambda kv: kv[1][0].fetched_at):
+            parts = urlsplit(url)
+            if parts.path != tc_source.LIST_PATH:
+                continue
+            result.pages += 1
+            text, _ = decode_text(body, entry.content_type)
+            _add_items(items, text, provenance_of(entry), f"{parts.scheme}://{parts.netloc}", result)
+        for url, item in items.items():
+            page = pages.get(url)
+            if page is not None:
+                entry, body = page
+                result.details += 1
+                text, _ = decode_text(body, entry.content_type)
+                _add_committee(text, provenance_of(entry), item, result)
+    return result
+
+
+# -- shared --------------------------------------------------------------------------------------
+
+
+def _add_items(items: dict[str, tc_parser.CommitteeItem], html: str, page: Provenance, base: str,
+               result: SourceResult) -> None:
+    """A directory page's items, by their committee page (a page that repeats adds nothing)."""
+    parsed = tc_parser.parse_list(html, page, base_url=base)
+    result.rejects.extend(parsed.rejects)
+    if parsed.spam:
+        result.spam_pages[page.response_id] = list(parsed.spam)
+    for item in parsed.items:
+        items[item.detail_url or ""] = item
+
+
+def _add_committee(html: str, page: Provenance, item: tc_parser.CommitteeItem, result: SourceResult) -> None:
+    detail = tc_parser.parse_detail(html, page, item=item)
+    result.rejects.extend(detail.rejects)
+    if detail.spam:
+        result.spam_pages[page.response_id] = list(detail.spam)
+    if detail.record is not None:
+        result.committees.append(detail.record)
+        result.evidence.extend(detail.evidence)
+
+
+def _digest(items: Iterable[tc_parser.CommitteeItem]) -> str:
+    """What the directory says about its committees, independent of their order and paging."""
+    rows = sorted([item.number or "", item.title or "", item.detail_url or "", item.secretariat_unit or "",
+                   item.location or ""] for item in items)
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+__all__ = ["DIRECTORY_SITE", "SOURCE", "WATERMARK", "crawl", "reparse"]

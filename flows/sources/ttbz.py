@@ -1,0 +1,205 @@
+"""Wiring for the ttbz source: group standards → detail pages → records, publishers, associations.
+
+Fetching is `extract.sources.ttbz` (the contract), parsing `transform.parsers.ttbz`; this
+module decides what to fetch, how archived pages become records again (`reparse`), and
+collects for the load: the records, each group standard's publishing association
+(`SourceResult.publishers`) and the region's province's associations as organisation
+evidence (`SourceResult.evidence`: address, else province), so that publishers can be
+attributed.
+
+Standards: every group standard published in the window, whatever association published
+it — organisations of the region also draft standards of other provinces' associations, so
+the list is not narrowed to the province's. The list is filtered at the portal with
+`publishDateBegin` (window start, or watermark − overlap when later) and the window's end is
+applied to what it returns. Drafters (`editorUnit`) are only on the detail page: every
+record gets its page, fetched in a pool of the host's concurrency. The legacy HTML pages
+(`/Home/*`) are behind a WAF and never requested.
+
+Watermark `published`: the newest 公布日期 a complete crawl of the list read.
+
+A detail page that could not be had (blocked, retries exhausted) withholds its record and
+leaves the crawl incomplete (the watermark stays; the next run asks again). A page answered
+with an error status, or about another standard, is a reject. The association list is read
+on every run (a few requests); when it cannot be had the run is incomplete, but the
+standards' watermark still advances: the two do not depend on each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from extract.archive import ArchiveEntry
+from extract.http import HttpClient, decode_text
+from extract.sources import ttbz as ttbz_source
+from flows.settings import Settings, load_settings
+from flows.sources.common import SourceResult, Window
+from flows.sources.pages import (
+    add_rejects_once, fetch_details, in_window, merge_detail_page, newest_until, once, portal_now, provenance,
+    provenance_of, read_list,
+)
+from transform.parsers import ttbz as ttbz_parser
+from transform.records import OrgEvidence, Provenance, StandardRecord
+from transform.region import load_region
+
+SOURCE = ttbz_source.SOURCE
+WATERMARK = "published"
+
+
+def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str], window: Window) -> SourceResult:
+    """The window's group standards, then the province's associations; see the module docstring."""
+    result = SourceResult(SOURCE)
+    base = settings.base_url(SOURCE)
+    _, workers = settings.host_policy(urlsplit(base).hostname or "")
+    since = None
+    if WATERMARK in watermarks:
+        since = date.fromisoformat(watermarks[WATERMARK]) - timedelta(days=settings.watermark_overlap_days)
+    newest = _crawl_standards(client, base, result, page_size=min(settings.page_size, ttbz_source.MAX_PAGE_SIZE),
+                              window=window, since=since, workers=workers)
+    if not result.blocked:  # a portal that refuses us is left alone for the rest of the run
+        _crawl_associations(client, base, load_region(settings.region).province, result)
+    previous = watermarks.get(WATERMARK)
+    if newest is not None and (previous is None or newest.isoformat() > previous):
+        result.watermarks[WATERMARK] = newest.isoformat()
+    return result
+
+
+def reparse(entries: Iterable[tuple[ArchiveEntry, bytes]], province: str | None = None) -> SourceResult:
+    """Records, publishers and association evidence from archived ttbz answers, with today's
+    parser: the latest list row of each standard whose detail page the archive holds, completed by
+    the latest copy of that page; the latest row of each association. A list row whose page was
+    never fetched was outside what its crawl asked for. `province` (where an association row
+    without `certUnitArea` is taken to be) defaults to the region's. No network."""
+    province = province or load_region(load_settings().region).province
+    result = SourceResult(SOURCE)
+    latest: dict[str, tuple[StandardRecord, str | None]] = {}  # detail url → (record, publisher)
+    details: dict[str, tuple[ArchiveEntry, bytes]] = {}
+    organs: dict[str, OrgEvidence] = {}
+    seen_rejects: set[tuple[str, str]] = set()  # the same bad row is on every re-read of its page
+
+    def newer(held: Provenance | None, seen: Provenance | None) -> bool:
+        return held is None or seen is None or held.fetched_at <= seen.fetched_at
+
+    with result.stage("parse"):
+        for entry, body in entries:
+            parts = urlsplit(entry.url)
+            if parts.path.startswith(ttbz_source.DETAIL_PATH + "/"):
+                held = details.get(entry.url)
+                if held is None or held[0].fetched_at < entry.fetched_at:
+                    details[entry.url] = (entry, body)
+                continue
+            if parts.path not in (ttbz_source.LIST_PATH, ttbz_source.ORGAN_PATH):
+                continue
+            result.pages += 1
+            text, _ = decode_text(body, entry.content_type)
+            if parts.path == ttbz_source.LIST_PATH:
+                parsed = ttbz_parser.parse_list(text, provenance_of(entry), base_url=f"{parts.scheme}://{parts.netloc}")
+                add_rejects_once(result, parsed.rejects, seen_rejects)
+                for record in parsed.records:
+                    held_record = latest.get(record.detail_url or "")
+                    if held_record is None or newer(held_record[0].provenance, record.provenance):
+                        latest[record.detail_url or ""] = (record, parsed.publishers.get(record.std_no))
+            else:
+                parsed_organs = ttbz_parser.parse_organs(text, provenance_of(entry), province=province)
+                add_rejects_once(result, parsed_organs.rejects, seen_rejects)
+                for evidence in parsed_organs.evidence:
+                    held_evidence = organs.get(evidence.name)
+                    if held_evidence is None or newer(held_evidence.provenance, evidence.provenance):
+                        organs[evidence.name] = evidence
+        for url, (record, publisher) in latest.items():
+            page = details.get(url)
+            if page is None:
+                continue
+            entry, body = page
+            result.details += 1
+            text, _ = decode_text(body, entry.content_type)
+            result.records.append(merge_detail_page(ttbz_parser, record, text, provenance_of(entry), result)[0])
+            if publisher:
+                result.publishers[record.std_no] = publisher
+        result.evidence.extend(organs.values())
+    return result
+
+
+# -- crawl ---------------------------------------------------------------------------------------
+
+
+def _crawl_standards(
+    client: HttpClient,
+    base: str,
+    result: SourceResult,
+    *,
+    page_size: int,
+    window: Window,
+    since: date | None,
+    workers: int,
+) -> date | None:
+    """Fetch and parse the window's standards; the newest 公布日期 read, when the list was covered completely."""
+    published_from = max((d for d in (window.issued_from, since) if d is not None), default=None)
+    pages, complete = read_list(result, "standards list", ttbz_source.iter_list_pages(
+        client, base, page_size=page_size, published_from=published_from))
+
+    records: dict[str, StandardRecord] = {}  # standardUniqueId → record
+    publishers: dict[str, str] = {}
+    published_on: list[date] = []
+    with result.stage("parse"):
+        for page in pages:
+            result.pages += 1
+            parsed = ttbz_parser.parse_list(page.text, provenance(page), base_url=base)
+            result.rejects.extend(parsed.rejects)
+            publishers.update(parsed.publishers)
+            for record in parsed.records:
+                if record.issue_date is not None:
+                    published_on.append(record.issue_date)
+                if in_window(record.issue_date, window, since):
+                    records.setdefault(record.source_id, record)
+
+    need = list(records.values())
+    details = fetch_details(client, [(r.std_no, r.detail_url or "") for r in need], source=SOURCE,
+                            headers=ttbz_source.page_headers(base), workers=workers, result=result)
+    with result.stage("parse"):
+        for record in need:
+            page = details.pages.get(record.detail_url or "")
+            if page is not None:
+                result.details += 1
+                record = merge_detail_page(ttbz_parser, record, page.text, provenance(page), result)[0]
+            elif record.detail_url in details.lost:
+                continue  # withheld: the next run asks again
+            result.records.append(record)
+            if record.std_no in publishers:
+                result.publishers[record.std_no] = publishers[record.std_no]
+    if not (complete and details.complete):
+        return None
+    return newest_until(published_on, portal_now().date())
+
+
+def _crawl_associations(client: HttpClient, base: str, province: str, result: SourceResult) -> None:
+    """The associations registered in `province`, as organisation evidence. The province list says
+    whether the portal knows the province by that name (`certUnitArea` must match it)."""
+    fetched, _ = read_list(result, "province list", once(lambda: ttbz_source.fetch_provinces(client, base)))
+    if not fetched:
+        return
+    listed = fetched[0]
+    if not listed.ok:
+        result.reject("list_failed", f"province list: HTTP {listed.status}", url=listed.url,
+                      response_id=listed.response_id)
+        result.stop(f"province list: HTTP {listed.status}")
+        return
+    names, rejects = ttbz_parser.parse_provinces(listed.text, provenance(listed))
+    result.rejects.extend(rejects)
+    if province not in names:
+        result.reject("unknown_province", f"the association list knows {len(names)} provinces, not {province!r}: "
+                      "check the region's province name", url=listed.url, response_id=listed.response_id)
+        result.stop(f"association list: no province {province!r}")
+        return
+    pages, _ = read_list(result, f"association list of {province}",
+                         ttbz_source.iter_organ_pages(client, base, province))
+    with result.stage("parse"):
+        for page in pages:
+            result.pages += 1
+            parsed = ttbz_parser.parse_organs(page.text, provenance(page), province=province)
+            result.rejects.extend(parsed.rejects)
+            result.evidence.extend(parsed.evidence)
+
+
+__all__ = ["SOURCE", "WATERMARK", "crawl", "reparse"]
