@@ -2,9 +2,11 @@
 
     python -m mirror generate --out DIR [--size demo] [--seed 7] [--window-start 2022-08-21] [--window-end …]
         writes org_register.csv, org_register.xlsx and ground_truth.json, prints corpus statistics.
-    python -m mirror serve [--size demo] [--seed 7] [--port 0] [--out DIR] [--window-start …]
-        (optionally writes the same files, then) serves the mirror on 127.0.0.1,
-        prints its base URL and serves until Ctrl-C.
+    python -m mirror serve [--size demo] [--seed 7] [--port 0] [--site SITE …] [--out DIR] [--window-start …]
+        (optionally writes the same files, then) serves every portal of the mirror on 127.0.0.1,
+        each on its own port (`--port` fixes std.samr's; `--site` serves only those sites),
+        prints each site's base URL and the environment lines that point stdwatch at them
+        (`STDWATCH_BASE_URLS__HBBA=…`), and serves until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ import threading
 import time
 from datetime import date
 
+from mirror.cluster import MirrorCluster
 from mirror.corpus import WINDOW_START, Corpus, resolve_size
-from mirror.server import MirrorServer
+from mirror.sites import SITES
 from mirror.truth import summary, write_corpus
 
 
@@ -44,7 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     gen = sub.add_parser("generate", parents=[common], help="write the register files and the ground truth")
     gen.add_argument("--out", required=True, help="directory to write into")
     serve = sub.add_parser("serve", parents=[common], help="serve the mirror on 127.0.0.1 until Ctrl-C")
-    serve.add_argument("--port", type=int, default=0, help="0 = any free port")
+    serve.add_argument("--port", type=int, default=0, help="std.samr's port (0 = any free port); other sites take any free port")
+    serve.add_argument("--site", action="append", choices=SITES, help="serve only this site (repeatable; default: all)")
     serve.add_argument("--out", help="also write the register files and the ground truth here")
     return parser
 
@@ -64,8 +68,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with MirrorServer(corpus, port=args.port) as mirror:
-        print(mirror.base_url, flush=True)
+    with MirrorCluster(corpus, sites=args.site, ports={"samr": args.port}) as cluster:
+        width = max(len(site) for site in cluster.sites)
+        for site, url in cluster.base_urls.items():
+            print(f"{site:<{width}}  {url}")
+        print("# point stdwatch at the mirror:")
+        for name, value in cluster.env().items():
+            print(f"{name}={value}")
+        sys.stdout.flush()
         try:
             stop.wait()
         except KeyboardInterrupt:

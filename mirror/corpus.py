@@ -22,6 +22,13 @@ What the corpus knows, and the product has to find out:
   highlight tags, `TOTAL_REPE` == ",", list rows without `DRAFT_UNIT`, spam
   injected into ~3% of detail pages, and a few malformed rows the product must
   reject (`Standard.defect`).
+
+`corpus.standards` are std.samr's (national and industry). The other portals'
+records are built afterwards by `mirror.registries.populate`, from their own
+generators (so the std.samr part of a seed and size never changes): `local`,
+`hbba_only`, `associations`/`group`, `enterprises`/`enterprise` (`qybz_home()`),
+`committees`, `openstd_status`, `plan_url_path`; their organisations are appended
+to `orgs` with the same evidence scenarios.
 """
 
 from __future__ import annotations
@@ -415,6 +422,11 @@ class Corpus:
         self._generate(rng)
         self._roots = None
         self._rebuild_order()
+        # The other portals' registries (dbba, hbba, ttbz, qybz, committees, openstd, the plan page):
+        # drawn from their own generators, so the std.samr part above is unchanged by them.
+        from mirror import registries  # noqa: PLC0415 - registries builds on this module
+
+        registries.populate(self)
 
     # -- generation ----------------------------------------------------------------
     def _make_orgs(self, rng: random.Random) -> list[Org]:
@@ -431,7 +443,8 @@ class Corpus:
         k = rng.choices(range(1, 9), weights=(10, 14, 16, 16, 14, 12, 10, 8))[0]
         units = [lead]
         while len(units) < k:
-            o = self._org_ids[rng.randrange(len(self.orgs))]  # shared int objects: big corpora repeat them
+            # Co-drafters come from the std.samr organisations (the registries append more after them).
+            o = self._org_ids[rng.randrange(len(self._org_ids))]  # shared int objects: big corpora repeat them
             if o not in units:
                 units.append(o)
         return tuple(units)
@@ -563,7 +576,7 @@ class Corpus:
             input_time = datetime.strptime(input_time, "%Y-%m-%d %H:%M:%S")
         with self._lock:
             if self._roots is None:
-                self._roots = {f"{s.prefix} {s.root}" for s in self.standards}
+                self._roots = {f"{s.prefix} {s.root}" for s in (*self.standards, *self.hbba_only)}
             newest = max(s.input_ts for s in self.standards)
             if input_time is None:
                 start = newest + 86400
@@ -620,6 +633,10 @@ class Corpus:
                     self._search_cache.clear()
                 self._search_cache[key] = hit
             return hit
+
+    def qybz_home(self) -> list:
+        """The latest 100 enterprise-standard disclosures (`registries.Record`), newest first: all qybz's homepage shows."""
+        return self._qybz_home
 
     def register_rows(self) -> list[RegisterRow]:
         return [o.register for o in self.orgs if o.register is not None]

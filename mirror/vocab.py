@@ -352,3 +352,99 @@ HB_CLASS = {
     "NY/T": ("67.060", "B22"), "YD/T": ("33.040.40", "M32"), "GA/T": ("13.310", "A91"),
     "CY/T": ("01.140.40", "A19"),
 }
+
+
+# -- the other registries (mirror.registries) -------------------------------------------------------
+
+# Jiangsu's other prefecture-level cities: (short name, city, DB code, [(division code, district)]).
+JIANGSU_CITIES = (
+    ("南京", "南京市", "3201", (("320102", "玄武区"), ("320104", "秦淮区"), ("320105", "建邺区"), ("320106", "鼓楼区"),
+                              ("320113", "栖霞区"), ("320115", "江宁区"))),
+    ("无锡", "无锡市", "3202", (("320211", "滨湖区"), ("320213", "梁溪区"), ("320214", "新吴区"), ("320281", "江阴市"),
+                              ("320282", "宜兴市"))),
+    ("徐州", "徐州市", "3203", (("320302", "鼓楼区"), ("320311", "泉山区"))),
+    ("常州", "常州市", "3204", (("320402", "天宁区"), ("320404", "钟楼区"), ("320411", "新北区"), ("320412", "武进区"))),
+    ("南通", "南通市", "3206", (("320613", "崇川区"), ("320612", "通州区"))),
+    ("连云港", "连云港市", "3207", (("320706", "海州区"),)),
+    ("淮安", "淮安市", "3208", (("320812", "清江浦区"),)),
+    ("盐城", "盐城市", "3209", (("320902", "亭湖区"),)),
+    ("扬州", "扬州市", "3210", (("321002", "广陵区"), ("321003", "邗江区"))),
+    ("镇江", "镇江市", "3211", (("321102", "京口区"), ("321112", "丹徒区"))),
+    ("泰州", "泰州市", "3212", (("321202", "海陵区"),)),
+    ("宿迁", "宿迁市", "3213", (("321302", "宿城区"),)),
+)
+# Weight of each of those cities among Jiangsu organisations outside Suzhou.
+JIANGSU_CITY_WEIGHTS = (22, 18, 5, 12, 10, 3, 3, 4, 6, 5, 5, 2)
+
+# Other provinces' local standards: (province, DB code, dbba ministry code, a city, its DB code, regulator).
+OTHER_PROVINCES = (
+    ("浙江省", "33", "zjzjj", "杭州市", "3301", "浙江省市场监督管理局"),
+    ("上海市", "31", "shzjj", "", "", "上海市市场监督管理局"),
+    ("广东省", "44", "gdzjj", "深圳市", "4403", "广东省市场监督管理局"),
+    ("山东省", "37", "sdzjj", "青岛市", "3702", "山东省市场监督管理局"),
+    ("安徽省", "34", "ahzjj", "合肥市", "3401", "安徽省市场监督管理局"),
+    ("陕西省", "61", "sxzjj61", "延安市", "6106", "陕西省市场监督管理局"),
+)
+# Provinces as ttbz's getProvince lists them.
+PROVINCES = (
+    "北京市", "天津市", "河北省", "山西省", "内蒙古自治区", "辽宁省", "吉林省", "黑龙江省", "上海市", "江苏省", "浙江省",
+    "安徽省", "福建省", "江西省", "山东省", "河南省", "湖北省", "湖南省", "广东省", "广西壮族自治区", "海南省", "重庆市",
+    "四川省", "贵州省", "云南省", "西藏自治区", "陕西省", "甘肃省", "青海省", "宁夏回族自治区", "新疆维吾尔自治区",
+)
+# Where associations registered outside Jiangsu sit: (province, name prefix, address prefix, division code).
+ASSOCIATION_PLACES = (
+    ("北京市", "北京市", "北京市海淀区", "110108"), ("上海市", "上海市", "上海市浦东新区", "310115"),
+    ("浙江省", "浙江省", "浙江省杭州市西湖区", "330106"), ("广东省", "广东省", "广东省广州市天河区", "440106"),
+    ("山东省", "山东省", "山东省青岛市崂山区", "370212"),
+)
+
+LOCAL_SUBJECTS = (
+    "苏式糕点生产", "古典园林养护", "智慧社区建设", "养老机构服务质量", "河湖长制工作", "农村生活污水处理设施运行维护",
+    "水产养殖尾水排放", "大闸蟹生态养殖", "碧螺春茶加工", "刺绣技艺传承基地建设", "政务服务事项办理", "公共数据共享交换",
+    "智能制造 工业互联网平台 数据采集", "城市道路照明设施管理", "电梯维护保养", "农产品冷链物流", "地下管线探测",
+    "建筑垃圾资源化利用", "绿色建筑评价", "海绵城市建设", "中小学校食堂管理", "餐饮服务食品安全操作", "旅游民宿服务质量",
+    "水稻机插秧", "设施蔬菜生产", "生态河道建设", "工业企业循环化改造", "企业首席质量官管理", "知识产权服务",
+    "标准化良好行为企业评价", "老旧小区改造", "既有住宅加装电梯", "居家养老上门服务", "社区嵌入式托育服务",
+    "公共场所无障碍设施", "城市轨道交通运营服务", "新能源汽车充电设施运营", "小微企业质量管理体系",
+)
+LOCAL_ASPECTS = ("技术规范", "管理规范", "服务规范", "建设指南", "评价规范", "操作规程", "技术规程", "通用要求")
+LOCAL_CCS = ("A16", "B05", "C52", "P04", "Z10", "J07", "X04", "Q10", "R85", "A12")
+
+ASSOCIATION_FIELDS = (
+    "智能制造", "电子信息", "新材料", "生物医药", "纺织服装", "丝绸", "精密机械", "软件", "光伏", "检验检测",
+    "质量", "标准化", "电梯", "医疗器械", "半导体", "汽车零部件", "物流", "食品", "环保产业", "建筑业",
+    "信息化", "机器人", "数字经济", "人工智能", "集成电路", "模具", "纳米技术", "轨道交通", "节能", "家具",
+    "化纤", "照明", "仪器仪表", "电线电缆", "工业互联网", "绿色建材", "冷链物流", "跨境电商", "养老服务", "品牌建设",
+)
+ASSOCIATION_SUFFIXES = ("行业协会", "协会", "学会", "商会", "促进会", "产业联盟", "产业技术创新战略联盟")
+
+ENTERPRISE_PRODUCTS = (
+    "精密轴承", "不锈钢管件", "电力电缆", "光伏组件", "锂离子电池", "LED 灯具", "塑料包装袋", "医用口罩", "丝绸面料",
+    "针织服装", "速冻食品", "苏式月饼", "智能门锁", "工业机器人", "数控机床", "电梯导轨", "液压阀", "瓦楞纸箱",
+    "实木家具", "水性涂料", "电子元器件", "印制电路板", "连接器", "压力传感器", "空气净化器", "电动自行车",
+    "太阳能热水器", "净水器", "涤纶长丝", "木质门", "精密模具", "铝合金型材", "注塑件", "汽车线束", "电源适配器",
+)
+ENTERPRISE_ASPECTS = ("", "", "企业标准", "技术条件", "产品标准", "技术要求")
+
+# Technical committees: (field, English field, international counterpart) for TC/SC/WG names.
+TC_FIELDS = (
+    ("纳米技术", "Nanotechnology", "ISO/TC 229"), ("丝绸", "Silk", ""), ("电梯", "Lifts and escalators", "ISO/TC 178"),
+    ("智能制造系统", "Smart manufacturing systems", "IEC/TC 65"), ("工业过程测量控制和自动化", "Industrial-process measurement, control and automation", "IEC/TC 65"),
+    ("光伏", "Photovoltaics", "IEC/TC 82"), ("微机电", "Micro-electromechanical systems", "IEC/TC 47"),
+    ("纺织机械与附件", "Textile machinery and accessories", "ISO/TC 72"), ("轻型汽车", "Light vehicles", "ISO/TC 22"),
+    ("医用光学和仪器", "Medical optics and instruments", "ISO/TC 172"), ("生物芯片", "Biochips", ""),
+    ("电子设备用机电元件", "Electromechanical components for electronic equipment", "IEC/TC 48"),
+    ("家用电器", "Household appliances", "IEC/TC 59"), ("信息技术服务", "IT services", "ISO/IEC JTC 1"),
+    ("服务标准化", "Service standardization", ""), ("绿色制造", "Green manufacturing", ""), ("化学纤维", "Man-made fibres", "ISO/TC 38"),
+    ("工业机器人", "Industrial robots", "ISO/TC 299"), ("电力电缆", "Power cables", "IEC/TC 20"), ("半导体设备", "Semiconductor equipment", "IEC/TC 47"),
+    ("集成电路", "Integrated circuits", "IEC/TC 47"), ("精密机械", "Precision machinery", "ISO/TC 39"),
+    ("新型显示", "New displays", "IEC/TC 110"), ("锂离子电池", "Lithium-ion batteries", "IEC/TC 21"),
+    ("检验检测", "Testing and inspection", "ISO/CASCO"), ("智慧城市", "Smart cities", "ISO/TC 268"),
+    ("物流信息", "Logistics information", "ISO/TC 204"), ("环境监测仪器", "Environmental monitoring instruments", "ISO/TC 146"),
+    ("船舶舾装", "Ship outfitting", "ISO/TC 8"), ("园林绿化", "Landscaping", ""), ("养老服务", "Elderly care services", "ISO/TC 314"),
+    ("茶叶", "Tea", "ISO/TC 34/SC 8"), ("水产品加工", "Aquatic product processing", "ISO/TC 234"), ("印刷", "Printing", "ISO/TC 130"),
+    ("汽车电子", "Automotive electronics", "ISO/TC 22/SC 32"), ("数据中心", "Data centres", "ISO/IEC JTC 1/SC 39"),
+    ("工业互联网", "Industrial internet", ""), ("文化遗产保护", "Cultural heritage conservation", "ISO/TC 46"),
+    ("建筑幕墙", "Curtain walls", "ISO/TC 59"), ("压力容器", "Pressure vessels", "ISO/TC 11"),
+)
+TC_UNIT_KINDS = ("研究院", "研究所", "技术研究院", "检验检测中心", "质量监督检验中心", "标准化研究院")
