@@ -8,6 +8,10 @@ gzip member and is flushed and fsynced before `write` returns, so a killed run
 loses nothing it had already archived; at worst the last record is cut short,
 which `iter_archive` skips and a writer reopening the file trims.
 
+While a run writes a file it holds an exclusive `flock` on it (released when the
+file is closed or the process dies), so `unindexed_files` can tell the files of
+a run that was killed before its load from those of a run still crawling.
+
 Besides the standard fields, each response record carries the stdwatch fields
 the index needs so that the index can be rebuilt from the WARC files alone:
 `WARC-Stdwatch-Source`, `-Run-Id`, `-Method` and, when set, `-Blocked`.
@@ -23,6 +27,7 @@ same bytes `extract.http.Fetched.body` holds.
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import os
 import threading
@@ -220,9 +225,15 @@ class Archive:
                 rel_path = f"{source}/{day}/{self.run_id}.warc.gz"
                 path = self.root / rel_path
                 path.parent.mkdir(parents=True, exist_ok=True)
-                if path.exists():
+                fh = open(path, "ab")
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    fh.close()
+                    raise RuntimeError(f"{path} is being written by another archive of run {self.run_id}") from None
+                if path.stat().st_size:  # a resumed run: appends go after the last whole record
                     _trim_partial_tail(path)
-                self._files[source] = (open(path, "ab"), rel_path, threading.Lock())
+                self._files[source] = (fh, rel_path, threading.Lock())
             return self._files[source]
 
     def _sync(self, fh: BinaryIO) -> None:
@@ -250,13 +261,39 @@ def iter_archive(root: Path, source: str | None = None) -> Iterator[tuple[Archiv
     root = Path(root)
     pattern = f"{source}/*/*.warc.gz" if source else "*/*/*.warc.gz"
     for path in sorted(root.glob(pattern)):
+        yield from iter_warc_file(root, path.relative_to(root).as_posix())
+
+
+def iter_warc_file(root: Path, rel_path: str) -> Iterator[tuple[ArchiveEntry, bytes]]:
+    """The archived responses of one WARC file (a path relative to `root`, as `ArchiveEntry.warc_path`)."""
+    run_id = Path(rel_path).name.removesuffix(".warc.gz")
+    with open(Path(root) / rel_path, "rb") as fh:
+        for record, raw, offset, length in _complete_records(fh, rel_path):
+            if record.rec_type == "response":
+                entry = _entry_from_record(record, raw, rel_path, run_id, offset, length)
+                yield entry, _decode_content(raw, record.http_headers)
+
+
+def unindexed_files(root: Path, indexed: set[str]) -> list[str]:
+    """WARC files under `root` (relative paths) that are not in `indexed` and that no live run is writing:
+    what runs killed or failed before their load left behind."""
+    root = Path(root)
+    found = []
+    for path in sorted(root.glob("*/*/*.warc.gz")):
         rel_path = path.relative_to(root).as_posix()
-        run_id = path.name.removesuffix(".warc.gz")
-        with open(path, "rb") as fh:
-            for record, raw, offset, length in _complete_records(fh, rel_path):
-                if record.rec_type == "response":
-                    entry = _entry_from_record(record, raw, rel_path, run_id, offset, length)
-                    yield entry, _decode_content(raw, record.http_headers)
+        if rel_path not in indexed and not _being_written(path):
+            found.append(rel_path)
+    return found
+
+
+def _being_written(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+    return False
 
 
 def _complete_records(fh: BinaryIO, rel_path: str) -> Iterator[tuple[object, bytes, int, int]]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from datetime import datetime
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -28,9 +29,11 @@ DataDir = typer.Option(None, "--data-dir", help="Where the archive and warehouse
 
 
 def _quiet_prefect() -> None:
-    """Sensible defaults for running flows from a terminal; any of them can be overridden in the environment."""
+    """Sensible defaults for running flows from a terminal; any of them can be overridden in the environment.
+    The terminal shows warnings and the run's own summary; every log line still reaches the Prefect API
+    (per-window logs of a backfill, say), which only the console handler's level would hide."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_LOGGING_TO_API_BATCH_INTERVAL", "0.5")
 
 
@@ -44,17 +47,33 @@ def _settings(**overrides):
         raise typer.Exit(2) from exc
 
 
-def _run_flow(flow_call) -> "object":
+def _run_flow(flow_call, during=None) -> "object":
+    """Run a flow (inside the context manager `during`, if given) and print its one-screen summary;
+    a failed health check exits 1."""
     from flows.pipeline import HealthCheckFailed
     from flows.report import print_run_summary
 
-    try:
-        report = flow_call()
-    except HealthCheckFailed as exc:
-        print_run_summary(console, exc.report)
-        raise typer.Exit(1) from exc
+    failed = None
+    with during or nullcontext():
+        try:
+            report = flow_call()
+        except HealthCheckFailed as exc:
+            report, failed = exc.report, exc
     print_run_summary(console, report)
+    if failed is not None:
+        raise typer.Exit(1) from failed
     return report
+
+
+def _check_sources(names: list[str]) -> None:
+    from flows.sources import UnknownSource, get_source
+
+    for name in names:
+        try:
+            get_source(name)
+        except UnknownSource as exc:
+            err.print(f"[red]{exc}[/]")
+            raise typer.Exit(2) from exc
 
 
 def _print_districts(settings, *, title: str) -> None:
@@ -73,10 +92,16 @@ def demo(
     size: str = typer.Option("demo", help="Mirror corpus size: 'demo' (a few thousand standards) or a number."),
     seed: int = typer.Option(7, help="Mirror corpus seed."),
     data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Default: <data_dir>/demo."),
+    faults: float = typer.Option(0.0, "--faults", min=0.0, max=1.0,
+                                 help="Share of requests the mirror answers with a fault (e.g. 0.1)."),
+    fault_mix: Optional[str] = typer.Option(
+        None, "--fault-mix",
+        help="Fault kinds and weights, e.g. 'http_503:2,reset,timeout,waf' (default: every transient kind)."),
 ) -> None:
     """Start the bundled mirror on 127.0.0.1, run `nightly` against it, print the per-district table."""
     _quiet_prefect()
     from mirror.corpus import build_corpus
+    from mirror.faults import FaultPolicy
     from mirror.server import MirrorServer
     from mirror.truth import write_corpus
 
@@ -85,23 +110,38 @@ def demo(
     corpus = build_corpus(size=size, seed=seed, window_start=base.window_start, window_end=base.window_end)
     mirror_dir = demo_dir / "mirror"
     write_corpus(corpus, mirror_dir)
-    with MirrorServer(corpus) as server, _environment(
+    try:
+        # Faults that stall (timeouts, slow answers) are kept short, and the client's waits with them.
+        policy = FaultPolicy(faults, mix=fault_mix, seed=seed, retry_after_seconds=1, timeout_seconds=6,
+                             slow_seconds=1) if faults else None
+    except ValueError as exc:
+        err.print(f"[red]--fault-mix:[/] {exc}")
+        raise typer.Exit(2) from exc
+    fault_env = {"STDWATCH_TIMEOUT_SECONDS": "5", "STDWATCH_BACKOFF_SECONDS": "0.2"} if policy else {}
+    with MirrorServer(corpus, fault_policy=policy) as server, _environment(
         STDWATCH_DATA_DIR=str(demo_dir),
         STDWATCH_BASE_URLS__SAMR=server.base_url,
         STDWATCH_HOSTS=json.dumps({"127.0.0.1": {"rate_per_second": 2000, "concurrency": 4}}),
         STDWATCH_ORG_MAPPING_FILES=json.dumps([str(mirror_dir / "org_register.csv")]),
+        **fault_env,
     ):
         console.print(f"Mirror serving {server.base_url} (seed {seed}, size {size}); corpus and ground truth in {mirror_dir}")
         settings = _settings()
         from flows.nightly import nightly
 
-        _run_flow(lambda: nightly())
+        try:
+            _run_flow(lambda: nightly())
+        finally:
+            if policy is not None:
+                kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(policy.injected.items()))
+                console.print(f"The mirror answered {policy.faults} of {policy.requests} requests with a fault ({kinds}).")
     _print_districts(
         settings,
         title=f"New national + industry standards led by region organisations, issued "
         f"{settings.window_start} – {settings.window_end} (the plan window)",
     )
     _print_unplaced_and_truth(settings, mirror_dir / "ground_truth.json")
+    print_progress(console, settings)
 
 
 @contextmanager
@@ -155,11 +195,93 @@ def run_nightly(
     settings = _settings(data_dir=data_dir, sources=source or None)
     from flows.nightly import nightly
 
+    _check_sources(settings.sources)
     _run_flow(lambda: nightly(sources=settings.sources, data_dir=str(settings.data_dir)))
     _print_districts(
         settings,
         title=f"New standards led by region organisations, issued {settings.window_start} – {settings.window_end}",
     )
+
+
+@run_app.command("backfill")
+def run_backfill(
+    since: datetime = typer.Option(..., "--since", formats=["%Y-%m-%d"], help="First issue date, YYYY-MM-DD."),
+    until: Optional[datetime] = typer.Option(
+        None, "--until", formats=["%Y-%m-%d"], help="Last issue date, YYYY-MM-DD (default: today, Beijing time)."),
+    source: Optional[list[str]] = typer.Option(None, "--source", help="Only these sources (repeatable)."),
+    window_months: int = typer.Option(1, "--window-months", min=1, help="Months per window; each commits on its own."),
+    redo: bool = typer.Option(False, "--redo", help="Fetch windows already loaded again instead of skipping them."),
+    data_dir: Optional[Path] = DataDir,
+) -> None:
+    """Crawl and load an issue-date range window by window; safe to interrupt and to run again."""
+    _quiet_prefect()
+    settings = _settings(data_dir=data_dir, sources=source or None)
+    _check_sources(settings.sources)
+    if until is not None and since > until:
+        err.print(f"--since {since:%Y-%m-%d} is after --until {until:%Y-%m-%d}: give the range oldest first.")
+        raise typer.Exit(2)
+    from flows.backfill import backfill
+
+    _run_flow(lambda: backfill(
+        since=since.date(), until=until.date() if until else None, sources=settings.sources,
+        data_dir=str(settings.data_dir), window_months=window_months, redo=redo,
+    ), during=_window_progress())
+
+
+@contextmanager
+def _window_progress() -> Iterator[None]:
+    """A progress bar over a backfill's windows on a terminal; elsewhere, nothing (Prefect logs each window)."""
+    if not console.is_terminal:
+        yield
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from flows.backfill import watching
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TimeRemainingColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("backfill", total=None)
+
+        def advance(event) -> None:
+            verb = "loaded" if event.loaded else "skipped (already loaded)"
+            bar.update(task, total=event.total, completed=event.index, description=f"{event.window} {verb}")
+
+        with watching(advance):
+            yield
+
+
+@run_app.command("reprocess")
+def run_reprocess(
+    source: Optional[list[str]] = typer.Option(None, "--source", help="Only these sources (repeatable)."),
+    data_dir: Optional[Path] = DataDir,
+) -> None:
+    """Re-parse the archive with today's parsers and re-load, with no network; report what changed."""
+    _quiet_prefect()
+    settings = _settings(data_dir=data_dir, sources=source or None)
+    _check_sources(settings.sources)
+    from flows.reprocess import reprocess
+
+    _run_flow(lambda: reprocess(sources=settings.sources, data_dir=str(settings.data_dir)))
+
+
+@app.command()
+def serve(
+    project_file: Optional[Path] = typer.Option(
+        None, "--project-file", help="The prefect.yaml whose deployments to serve (default: stdwatch's own)."),
+    limit: int = typer.Option(1, "--limit", min=1, help="Flow runs at once."),
+) -> None:
+    """Run the deployments' schedules (nightly 02:00 Asia/Shanghai) in this process, until Ctrl-C.
+
+    With no PREFECT_API_URL set, a Prefect server is started on 127.0.0.1 for as long as this runs.
+    """
+    _quiet_prefect()
+    from flows.serve import DeploymentFileError, default_project_file, serve_project
+
+    try:
+        serve_project(project_file or default_project_file(), limit=limit, console=console)
+    except DeploymentFileError as exc:
+        err.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
 
 
 @district_app.command("resolve")
@@ -269,6 +391,13 @@ def mirror_serve(
     if out:
         args += ["--out", str(out)]
     raise typer.Exit(mirror_main(args) or 0)
+
+
+from flows.cli_progress import print_progress, progress, targets_app  # noqa: E402  (it uses this module's helpers)
+
+app.add_typer(targets_app, name="targets")
+app.command("progress")(progress)
+app.add_typer(__import__("flows.cli_inbox", fromlist=["inbox_app"]).inbox_app, name="inbox")
 
 
 if __name__ == "__main__":

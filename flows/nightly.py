@@ -1,85 +1,111 @@
-"""Prefect flows. Thin wiring: typed parameters are the deployment knobs (prefect.yaml).
+"""The nightly flow, and the Prefect tasks every run shares (`backfill` and `reprocess` reuse them).
 
-Tasks are coarse — one per source crawl and one for the load — because a Prefect
-task run costs ~35 ms of CPU (perf-notes.md §2); the crawl's own thread pool,
-bounded by the per-host concurrency setting, does the fine-grained work.
+Thin wiring: typed parameters are the deployment knobs (prefect.yaml). Tasks are
+coarse — one per source crawl and one for the load — because a Prefect task run
+costs ~35 ms of CPU (perf-notes.md §2); the crawl's own thread pool, bounded by
+the per-host concurrency setting, does the fine-grained work.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+import time
+from datetime import datetime, timezone
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from extract.archive import Archive
 from flows import pipeline
-from flows.report import run_report_markdown
+from flows.report import run_report_markdown, summary_lines
 from flows.settings import Settings, load_settings
-from flows.sources.common import SourceResult
+from flows.sources import SourceResult, Window
+
+# Sources crawled at once; each keeps to its own host's politeness (perf-notes.md §2: always bound the pool).
+SOURCE_WORKERS = 4
 
 
 @task(name="crawl-source", persist_result=False, cache_policy=None)
-def crawl_source_task(source: str, settings: Settings, client, watermarks: dict, issued_from, issued_to) -> SourceResult:
-    logger = get_run_logger()
-    result = pipeline.crawl_source(
-        source, settings, client, watermarks=watermarks, issued_from=issued_from, issued_to=issued_to
-    )
-    logger.info(
-        "%s: %d records, %d list pages, %d detail pages, %d rejected, %d blocked",
-        source, len(result.records), result.pages, result.details, len(result.rejects), sum(result.blocked.values()),
+def crawl_source_task(source: str, settings: Settings, client, watermarks: dict, window: Window) -> SourceResult:
+    result = pipeline.crawl_source(source, settings, client, watermarks=watermarks, window=window)
+    get_run_logger().info(
+        "%s %s: %d records, %d list pages, %d detail pages, %d rejected, %d blocked%s",
+        source, window, len(result.records), result.pages, result.details, len(result.rejects),
+        sum(result.blocked.values()), "" if result.complete else f" — incomplete: {result.error or 'pages failed'}",
     )
     return result
 
 
+@task(name="reparse-source", persist_result=False, cache_policy=None)
+def reparse_source_task(source: str, settings: Settings) -> SourceResult:
+    result = pipeline.reparse_source(source, settings)
+    get_run_logger().info("%s: %d records from %d list and %d detail pages in the archive",
+                          source, len(result.records), result.pages, result.details)
+    return result
+
+
 @task(name="load-and-publish", persist_result=False, cache_policy=None)
-def load_task(settings: Settings, **kwargs) -> pipeline.RunReport:
-    return pipeline.load(settings, **kwargs)
+def load_task(settings: Settings, run: pipeline.RunSpec, **kwargs) -> pipeline.RunReport:
+    return pipeline.load(settings, run, **kwargs)
 
 
-def _run(
-    settings: Settings, *, flow_name: str, params: dict, issued_from: date | None, issued_to: date | None,
-    incremental: bool,
+def crawl_and_load(
+    settings: Settings, run: pipeline.RunSpec, *, watermarks: dict[str, dict[str, str]] | None, check_silence: bool
 ) -> pipeline.RunReport:
-    started_at = datetime.now(timezone.utc)
-    run_id = pipeline.new_run_id(flow_name)
-    marks = pipeline.read_watermarks(settings) if incremental else {}
-    archive = Archive(settings.archive_dir, run_id)
+    """Crawl every source in `settings.sources` for `run.window`, then load and publish.
+
+    `watermarks` (the nightly's) make the crawl incremental and advance with the load;
+    None (a backfill) reads the whole window and leaves the watermarks alone.
+    """
+    archive = Archive(settings.archive_dir, run.run_id)
     client = pipeline.make_client(settings, archive)
+    started = time.perf_counter()
     try:
         # 1. Crawl every source; each is archived before parsing and fails on its own.
         futures = [
-            crawl_source_task.submit(
-                source, settings, client, marks.get(source, {}), issued_from, issued_to
-            )
+            crawl_source_task.submit(source, quote(settings), quote(client),
+                                     (watermarks or {}).get(source, {}), run.window)
             for source in settings.sources
         ]
-        results = [f.result() for f in futures]
+        results = [future.result() for future in futures]
     finally:
         client.close()
         archive.close()
+    crawl_seconds = round(time.perf_counter() - started, 3)
     # 2. Load everything in one blue/green write session, then publish.
     report = load_task(
-        settings, run_id=run_id, flow=flow_name, params=params, started_at=started_at,
-        archive=archive, client=client, results=results,
+        quote(settings), run, responses=quote(archive.entries), results=quote(results),
+        client_stats=client.stats, advance_watermarks=watermarks is not None, check_silence=check_silence,
     )
-    # 3. The run report, as a Prefect artifact too.
-    create_markdown_artifact(run_report_markdown(report), key=f"{flow_name}-run-report", description=run_id)
+    report.seconds = {"crawl": crawl_seconds, **report.seconds}
+    return report
+
+
+def publish_report(report: pipeline.RunReport) -> pipeline.RunReport:
+    """The run report as a Prefect artifact and log lines; a failed health check fails the flow run."""
+    create_markdown_artifact(run_report_markdown(report), key=f"{report.flow}-run-report", description=report.run_id)
+    logger = get_run_logger()
+    for line in summary_lines(report):
+        logger.info(line)
     if report.problems:
+        for problem in report.problems:
+            logger.error("HEALTH CHECK FAILED: %s", problem)
         raise pipeline.HealthCheckFailed(report)
     return report
 
 
-@flow(name="nightly", task_runner=ThreadPoolTaskRunner(max_workers=4), persist_result=False)
+@flow(name="nightly", task_runner=ThreadPoolTaskRunner(max_workers=SOURCE_WORKERS), persist_result=False)
 def nightly(sources: list[str] | None = None, data_dir: str | None = None) -> pipeline.RunReport:
-    """Fetch what is new since the last successful run (plus an overlap), load it, publish."""
+    """Fetch what is new since the last complete run (plus an overlap), load it, publish."""
     settings = load_settings(sources=sources, data_dir=data_dir)
-    return _run(
-        settings,
-        flow_name="nightly",
+    pipeline.check_sources(settings.sources)
+    run = pipeline.RunSpec(
+        run_id=pipeline.new_run_id("nightly"),
+        flow="nightly",
         params={"sources": settings.sources, "data_dir": str(settings.data_dir)},
-        issued_from=settings.window_start,
-        issued_to=None,
-        incremental=True,
+        window=Window(settings.window_start, None),
+        started_at=datetime.now(timezone.utc),
     )
+    report = crawl_and_load(settings, run, watermarks=pipeline.read_watermarks(settings), check_silence=True)
+    return publish_report(report)

@@ -1,51 +1,92 @@
-"""The steps of a run as plain functions; `flows/nightly.py` wires them as Prefect tasks.
+"""The steps of a run as plain functions; the Prefect flows (nightly, backfill, reprocess) wire them as tasks.
 
-crawl (per source: fetch → archive → parse) → load (one blue/green write session:
-archive index, merge, rejects, organisation register, attribution, watermarks,
-run report) → publish. A source that fails or is blocked is reported and the
-others still load; its watermark does not advance.
+crawl (per source, from the registry `flows.sources`: fetch → archive → parse) →
+load (one blue/green write session: archive index — including files a killed run
+left unindexed —, merge, rejects, spam flags, watermarks, organisation register,
+attribution, the run report in meta.run/meta.run_source) → publish.
+
+A source that fails or is blocked is reported and the others still load. A
+watermark advances only in the session that loads what it covers, and only for
+what the source covered completely; a killed run publishes nothing, so the next
+run asks again from the old watermark and the idempotent merge absorbs the overlap.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 import uuid
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterable
 
-from extract.archive import Archive
+import warehouse
+from extract.archive import Archive, ArchiveEntry, iter_archive, iter_warc_file, unindexed_files
 from extract.http import HttpClient
 from extract.sources.inbox import read_rows
 from flows.settings import Settings
-from flows.sources import samr as samr_flow
-from flows.sources.common import SourceResult
+from flows.sources import SourceResult, Window, get_source
 from transform.attribution import Register, load_region, resolve
 from transform.orgs import normalize_org_name
 from transform.parsers.inbox import parse_org_register
 from transform.records import Attribution, OrgEvidence, Reject
-import warehouse
 from warehouse import Warehouse
 
-CRAWLERS = {"samr"}
+logger = logging.getLogger(__name__)
+
+# How long a load waits for another process's load (a nightly meeting a backfill window) before giving up.
+LOAD_LOCK_WAIT_SECONDS = 600.0
+# "Usually returns some": compare with this many earlier successful runs of the same flow.
+SILENCE_HISTORY = 5
+# Changed standards named per source in the run report (all are counted).
+CHANGED_LISTED = 50
 
 
 @dataclass
 class SourceReport:
     source: str
     requests: int = 0
+    retries: int = 0
+    faults: int = 0
+    fault_kinds: dict[str, int] = field(default_factory=dict)
     pages: int = 0
     records: int = 0
+    yielded: int = 0  # records, or whatever else the source returns (committees, evidence, events)
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    duplicates: int = 0
+    stale: int = 0
     rejected: int = 0
     reject_reasons: dict[str, int] = field(default_factory=dict)
     blocked: int = 0
     blocked_reasons: dict[str, int] = field(default_factory=dict)
-    faults: int = 0
     spam_pages: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage: fetch_list, fetch_detail, parse, load
+    complete: bool = True
     error: str | None = None
+    updated_std_nos: list[str] = field(default_factory=list)  # the first CHANGED_LISTED of `updated`
+    note: str | None = None  # the source's own remark for the report (e.g. why its coverage is partial)
+    figures: dict[str, object] = field(default_factory=dict)  # what the source's own `load` counted
+
+    def add(self, other: "SourceReport") -> None:
+        """Sum another window's figures into this one (a backfill's total)."""
+        for name in ("requests", "retries", "faults", "pages", "records", "yielded", "inserted", "updated", "unchanged",
+                     "duplicates", "stale", "rejected", "blocked", "spam_pages"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("fault_kinds", "reject_reasons", "blocked_reasons", "seconds"):
+            mine = getattr(self, name)
+            for key, value in getattr(other, name).items():
+                mine[key] = round(mine.get(key, 0) + value, 3)
+        for key, value in other.figures.items():
+            mine = self.figures.get(key)
+            numeric = isinstance(value, (int, float)) and isinstance(mine, (int, float, type(None)))
+            self.figures[key] = (mine or 0) + value if numeric else value
+        self.complete = self.complete and other.complete
+        self.error = self.error or other.error
+        self.note = self.note or other.note
+        self.updated_std_nos = (self.updated_std_nos + other.updated_std_nos)[:CHANGED_LISTED]
 
 
 @dataclass
@@ -55,9 +96,39 @@ class RunReport:
     status: str  # completed | failed
     started_at: datetime
     finished_at: datetime | None = None
+    window: Window = field(default_factory=Window)
     sources: list[SourceReport] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # health-check failures, loudly reported
     warehouse_path: Path | None = None
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage of the run: crawl, load, publish
+    adopted: int = 0  # archived responses of earlier, interrupted runs indexed by this one
+    windows: int = 0  # backfill: windows in the range
+    windows_loaded: int = 0  # backfill: windows crawled and loaded by this run (the others were done already)
+
+    @property
+    def duration(self) -> float:
+        end = self.finished_at or datetime.now(timezone.utc)
+        return (end - self.started_at).total_seconds()
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """What a run is: its id, flow, parameters and window, as meta.run records them."""
+
+    run_id: str
+    flow: str
+    params: dict
+    window: Window
+    started_at: datetime
+    parent_run_id: str | None = None
+
+
+class HealthCheckFailed(RuntimeError):
+    """The run loaded what it could, but a source was blocked, failed or went silent."""
+
+    def __init__(self, report: RunReport) -> None:
+        super().__init__(f"run {report.run_id} failed its health check: " + "; ".join(report.problems))
+        self.report = report
 
 
 def new_run_id(flow: str) -> str:
@@ -79,39 +150,190 @@ def make_client(settings: Settings, archive: Archive) -> HttpClient:
     )
 
 
+def check_sources(names: Iterable[str]) -> list[str]:
+    """The names, each checked against the registry (UnknownSource names the known ones)."""
+    names = list(names)
+    for name in names:
+        get_source(name)
+    return names
+
+
 def read_watermarks(settings: Settings) -> dict[str, dict[str, str]]:
     """Per-source watermarks from the published warehouse ({} on a first run)."""
     return warehouse.read_watermarks(settings.warehouse_path)
 
 
+# -- crawl and re-parse ------------------------------------------------------------------------
+
+
 def crawl_source(
-    source: str,
-    settings: Settings,
-    client: HttpClient,
-    *,
-    watermarks: dict[str, str],
-    issued_from: date | None,
-    issued_to: date | None,
+    source: str, settings: Settings, client: HttpClient, *, watermarks: dict[str, str], window: Window
 ) -> SourceResult:
-    if source == "samr":
-        _, concurrency = settings.host_policy(_host(settings.base_url("samr")))
-        return samr_flow.crawl(
-            client,
-            settings.base_url("samr"),
-            page_size=settings.page_size,
-            issued_from=issued_from,
-            issued_to=issued_to,
-            watermarks=watermarks,
-            overlap=timedelta(days=settings.watermark_overlap_days),
-            detail_workers=concurrency,
-        )
-    raise ValueError(f"unknown source {source!r}; known sources: {', '.join(sorted(CRAWLERS))}")
+    """One source's crawl. A source that raises (a bug, not a portal's misbehaviour, which sources
+    report) is reported as failed so the other sources still load."""
+    module = get_source(source)
+    try:
+        return module.crawl(client, settings, watermarks=watermarks, window=window)
+    except Exception as exc:
+        logger.exception("crawl of %s failed", source)
+        result = SourceResult(source)
+        result.stop(f"crawl failed: {type(exc).__name__}: {exc}")
+        return result
 
 
-def _host(url: str) -> str:
-    from urllib.parse import urlsplit
+def reparse_source(source: str, settings: Settings) -> SourceResult:
+    """One source's records rebuilt from its archived answers that can be re-parsed (2xx, neither
+    blocked nor cut short), with today's parsers. No network."""
+    module = get_source(source)
+    entries = (
+        (entry, body)
+        for entry, body in iter_archive(settings.archive_dir, source)
+        if 200 <= entry.status < 300 and entry.blocked is None and entry.truncated is None
+    )
+    try:
+        return module.reparse(entries)
+    except Exception as exc:
+        logger.exception("re-parse of %s failed", source)
+        result = SourceResult(source)
+        result.stop(f"re-parse failed: {type(exc).__name__}: {exc}")
+        return result
 
-    return urlsplit(url).hostname or ""
+
+# -- load ----------------------------------------------------------------------------------------
+
+
+def load(
+    settings: Settings,
+    run: RunSpec,
+    *,
+    responses: list[ArchiveEntry],
+    results: list[SourceResult],
+    client_stats: dict[str, dict],
+    advance_watermarks: bool,
+    check_silence: bool,
+) -> RunReport:
+    """One write session: everything of this run lands together, or nothing does."""
+    report = RunReport(run.run_id, run.flow, "completed", run.started_at, window=run.window,
+                       warehouse_path=settings.warehouse_path)
+    history = {
+        r.source: warehouse.recent_source_records(settings.warehouse_path, r.source, run.flow, SILENCE_HISTORY)
+        for r in results
+    } if check_silence else {}
+    register_files, register_rejects = read_org_register(settings)
+    overrides = read_overrides(settings)
+    region = load_region(settings.region)
+    started = time.perf_counter()
+    with Warehouse(settings.warehouse_path, org_key=normalize_org_name).writing(LOAD_LOCK_WAIT_SECONDS) as w:
+        w.begin_run(run.run_id, run.flow, run.params, settings.model_dump(mode="json"),
+                    window_from=run.window.issued_from, window_to=run.window.issued_to,
+                    parent_run_id=run.parent_run_id)
+        w.set_settings({
+            "region": settings.region,
+            "window_start": settings.window_start.isoformat(),
+            "window_end": settings.window_end.isoformat(),
+            "count_drafter": settings.count_drafter,
+            "group_count_by": settings.group_count_by,
+        })
+        w.load_region(region)
+        w.record_responses([entry.as_row() for entry in responses])
+        report.adopted = _adopt_unindexed(settings, w)
+        for result in results:
+            source_report = source_report_of(result, client_stats.get(result.source, {}))
+            load_started = time.perf_counter()
+            w.flag_spam(result.spam_pages)
+            counts = w.merge_standards(result.records, run.run_id)
+            source_report.inserted, source_report.updated, source_report.unchanged = (
+                counts.inserted, counts.updated, counts.unchanged)
+            source_report.duplicates, source_report.stale = counts.duplicates, counts.stale
+            source_report.updated_std_nos = list(counts.updated_std_nos[:CHANGED_LISTED])
+            w.record_rejects(result.rejects, run.run_id)
+            if result.evidence:
+                w.add_org_evidence(result.evidence)
+            source_load = getattr(get_source(result.source), "load", None)
+            if source_load is not None:  # what the source read beyond standards (committees, events, …)
+                source_report.figures = dict(source_load(w, result, run_id=run.run_id) or {})
+            if advance_watermarks:
+                for key, value in result.watermarks.items():
+                    w.set_watermark(result.source, key, value, run.run_id)
+            source_report.seconds["load"] = round(time.perf_counter() - load_started, 3)
+            report.sources.append(source_report)
+        for prefix, evidence in register_files.items():
+            w.replace_org_evidence(prefix, evidence)
+        w.record_rejects(register_rejects, run.run_id)
+        attributions = attribute_orgs(settings, w.drafting_orgs(), w.org_evidence(), overrides)
+        w.replace_org_attributions(attributions)
+        for result in results:  # the register is complete: sources attributing more than drafters
+            source_attribute = getattr(get_source(result.source), "attribute", None)
+            if source_attribute is not None:
+                source_attribute(w, settings, overrides)
+        report.problems = health_problems(report, history)
+        report.status = "failed" if report.problems else "completed"
+        for source_report in report.sources:
+            stats = asdict(source_report)
+            del stats["source"]
+            w.record_source_stats(run.run_id, source_report.source, stats)
+        w.finish_run(run.run_id, report.status, "; ".join(report.problems) or None)
+        session_done = time.perf_counter()
+    report.seconds["load"] = round(session_done - started, 3)
+    report.seconds["publish"] = round(time.perf_counter() - session_done, 3)
+    report.finished_at = datetime.now(timezone.utc)
+    return report
+
+
+def _adopt_unindexed(settings: Settings, w) -> int:
+    """Index the archived responses of runs killed (or failed) before their load: nothing archived is lost."""
+    orphans = unindexed_files(settings.archive_dir, w.indexed_warc_paths())
+    rows = [entry.as_row() for path in orphans for entry, _ in iter_warc_file(settings.archive_dir, path)]
+    if rows:
+        w.record_responses(rows)
+        logger.warning("indexed %d archived responses of interrupted runs (%s)", len(rows), ", ".join(orphans))
+    return len(rows)
+
+
+def source_report_of(result: SourceResult, stats: dict) -> SourceReport:
+    reasons: dict[str, int] = {}
+    for reject in result.rejects:
+        reasons[reject.reason] = reasons.get(reject.reason, 0) + 1
+    return SourceReport(
+        source=result.source,
+        requests=int(stats.get("requests", 0)),
+        retries=int(stats.get("retries", 0)),
+        faults=int(stats.get("faults", 0)),
+        fault_kinds=dict(stats.get("fault_kinds", {})),
+        pages=result.pages + result.details,
+        records=len(result.records),
+        yielded=result.yielded(),
+        rejected=len(result.rejects),
+        reject_reasons=reasons,
+        blocked=sum(result.blocked.values()),
+        blocked_reasons=dict(result.blocked),
+        spam_pages=len(result.spam_pages),
+        seconds={k: round(v, 3) for k, v in result.seconds.items()},
+        complete=result.complete,
+        error=result.error,
+        note=getattr(result, "coverage_note", None),
+    )
+
+
+def health_problems(report: RunReport, history: dict[str, list[int]] | None = None) -> list[str]:
+    """Why the run must fail loudly: a source blocked, failed, or silent where it usually returns records
+    (`history`: what it yielded in earlier successful runs of the same flow, newest first)."""
+    problems = []
+    for source in report.sources:
+        earlier = (history or {}).get(source.source, [])
+        if source.blocked:
+            problems.append(f"{source.source}: blocked ({', '.join(source.blocked_reasons)})")
+        elif source.error:
+            problems.append(f"{source.source}: {source.error}")
+        elif source.yielded == 0 and sum(n > 0 for n in earlier) * 2 > len(earlier) > 0:
+            problems.append(
+                f"{source.source}: returned no records, where {sum(n > 0 for n in earlier)} of its last "
+                f"{len(earlier)} successful runs returned some (up to {max(earlier)})"
+            )
+    return problems
+
+
+# -- organisation register and attribution -------------------------------------------------------
 
 
 def read_org_register(settings: Settings) -> tuple[dict[str, list[OrgEvidence]], list[Reject]]:
@@ -149,98 +371,3 @@ def attribute_orgs(
         key = normalize_org_name(name)
         rows.append((key, name, resolve(region, name=name, register=register, overrides=overrides)))
     return rows
-
-
-def load(
-    settings: Settings,
-    *,
-    run_id: str,
-    flow: str,
-    params: dict,
-    started_at: datetime,
-    archive: Archive,
-    client: HttpClient,
-    results: list[SourceResult],
-) -> RunReport:
-    """One write session: everything of this run lands together, or nothing does."""
-    report = RunReport(run_id, flow, "completed", started_at, warehouse_path=settings.warehouse_path)
-    register_files, register_rejects = read_org_register(settings)
-    overrides = read_overrides(settings)
-    region = load_region(settings.region)
-    with Warehouse(settings.warehouse_path, org_key=normalize_org_name).writing() as w:
-        w.begin_run(run_id, flow, params, settings.model_dump(mode="json"))
-        w.set_settings(
-            {
-                "region": settings.region,
-                "window_start": settings.window_start.isoformat(),
-                "window_end": settings.window_end.isoformat(),
-                "count_drafter": settings.count_drafter,
-                "group_count_by": settings.group_count_by,
-            }
-        )
-        w.load_region(region)
-        w.record_responses([entry.as_row() for entry in archive.entries])
-        for result in results:
-            source_report = _source_report(result, client)
-            w.flag_spam(result.spam_pages)
-            counts = w.merge_standards(result.records, run_id)
-            source_report.inserted, source_report.updated, source_report.unchanged = (
-                counts.inserted,
-                counts.updated,
-                counts.unchanged,
-            )
-            w.record_rejects(result.rejects, run_id)
-            for key, value in result.watermarks.items():
-                w.set_watermark(result.source, key, value, run_id)
-            report.sources.append(source_report)
-        for prefix, evidence in register_files.items():
-            w.replace_org_evidence(prefix, evidence)
-        w.record_rejects(register_rejects, run_id)
-        attributions = attribute_orgs(settings, w.drafting_orgs(), w.org_evidence(), overrides)
-        w.replace_org_attributions(attributions)
-        report.problems = health_problems(report)
-        report.status = "failed" if report.problems else "completed"
-        report.finished_at = datetime.now(timezone.utc)
-        for source_report in report.sources:
-            w.record_source_stats(run_id, source_report.source, source_report.__dict__)
-        w.finish_run(run_id, report.status, "; ".join(report.problems) or None)
-    return report
-
-
-def _source_report(result: SourceResult, client: HttpClient) -> SourceReport:
-    stats = client.stats.get(result.source, {}) if hasattr(client.stats, "get") else {}
-    reasons: dict[str, int] = {}
-    for reject in result.rejects:
-        reasons[reject.reason] = reasons.get(reject.reason, 0) + 1
-    return SourceReport(
-        source=result.source,
-        requests=int(stats.get("requests", 0)),
-        pages=result.pages + result.details,
-        records=len(result.records),
-        rejected=len(result.rejects),
-        reject_reasons=reasons,
-        blocked=sum(result.blocked.values()),
-        blocked_reasons=dict(result.blocked),
-        faults=int(stats.get("faults", 0)),
-        spam_pages=len(result.spam_pages),
-        seconds={k: round(v, 3) for k, v in result.seconds.items()},
-        error=result.error,
-    )
-
-
-class HealthCheckFailed(RuntimeError):
-    """The run loaded what it could, but a source was blocked, failed or went silent."""
-
-    def __init__(self, report: "RunReport") -> None:
-        super().__init__(f"run {report.run_id} failed its health check: " + "; ".join(report.problems))
-        self.report = report
-
-
-def health_problems(report: RunReport) -> list[str]:
-    problems = []
-    for source in report.sources:
-        if source.blocked:
-            problems.append(f"{source.source}: blocked ({', '.join(source.blocked_reasons)})")
-        elif source.error:
-            problems.append(f"{source.source}: {source.error}")
-    return problems

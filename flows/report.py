@@ -47,24 +47,64 @@ def district_table(rows: Iterable[dict], district_order: list[str], *, title: st
     return table
 
 
+_FIGURES = ("requests", "retries", "faults", "pages", "records", "inserted", "updated", "unchanged", "rejected",
+            "blocked", "spam_pages")
+
+
 def run_summary_table(report: RunReport) -> Table:
-    table = Table(title=f"Run {report.run_id} — {report.status}", title_justify="left")
-    for column in ("source", "requests", "pages", "records", "inserted", "updated", "unchanged", "rejected", "blocked", "spam pages", "seconds"):
-        table.add_column(column, justify="left" if column == "source" else "right")
+    """Figures down, sources across: fits a terminal however many figures there are."""
+    table = Table()
+    table.add_column("")
     for s in report.sources:
-        table.add_row(
-            s.source, str(s.requests), str(s.pages), str(s.records), str(s.inserted), str(s.updated),
-            str(s.unchanged), str(s.rejected), str(s.blocked), str(s.spam_pages), f"{sum(s.seconds.values()):.1f}",
-        )
+        table.add_column(s.source, justify="right")
+    for figure in _FIGURES:
+        table.add_row(figure.replace("_", " "), *(str(getattr(s, figure)) for s in report.sources))
+    table.add_row("complete", *("yes" if s.complete else "[red]no[/]" for s in report.sources))
+    table.add_row("seconds", *(f"{sum(s.seconds.values()):.1f}" for s in report.sources))
     return table
 
 
-def print_run_summary(console: Console, report: RunReport) -> None:
-    console.print(run_summary_table(report))
+def summary_lines(report: RunReport) -> list[str]:
+    """What the table does not show, one line each: stages, windows, faults, rejects, changes, adoption."""
+    lines = []
+    if report.window.issued_from or report.window.issued_to:
+        lines.append(f"issued {report.window}")
+    if report.windows:
+        lines.append(f"windows: {report.windows} in the range, {report.windows_loaded} loaded by this run, "
+                     f"{report.windows - report.windows_loaded} already done (skipped)")
+    if report.seconds:
+        lines.append("stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items()))
     for s in report.sources:
+        if s.seconds:
+            lines.append(f"{s.source} stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in s.seconds.items()))
+        if s.fault_kinds:
+            lines.append(f"{s.source} faults: " + ", ".join(f"{k} {v}" for k, v in sorted(s.fault_kinds.items())))
         if s.reject_reasons:
             reasons = ", ".join(f"{reason} {n}" for reason, n in sorted(s.reject_reasons.items()))
-            console.print(f"  {s.source} rejected: {reasons} (details: SELECT * FROM core.reject WHERE run_id = '{report.run_id}')")
+            lines.append(f"{s.source} rejected: {reasons} "
+                         f"(details: SELECT * FROM core.reject WHERE run_id LIKE '{report.run_id}%')")
+        if s.note:
+            lines.append(f"{s.source}: {s.note}")
+        if s.figures:
+            lines.append(f"{s.source} also loaded: " + ", ".join(f"{k} {v}" for k, v in s.figures.items()))
+        if s.updated_std_nos:
+            more = s.updated - len(s.updated_std_nos)
+            lines.append(f"{s.source} updated: " + ", ".join(s.updated_std_nos) + (f" and {more} more" if more > 0 else ""))
+        if not s.complete and not s.blocked and not s.error:
+            lines.append(f"{s.source}: some pages could not be had; its watermark stays and the next run asks again")
+    if report.adopted:
+        lines.append(f"indexed {report.adopted} archived responses left by interrupted runs")
+    return lines
+
+
+def print_run_summary(console: Console, report: RunReport) -> None:
+    """One screen: the per-source table, the lines it cannot hold, and any failed health check."""
+    status = "[green]completed[/]" if report.status == "completed" else f"[bold red]{report.status}[/]"
+    console.print(f"{report.flow} run {report.run_id} — {status} in {report.duration:.1f} s", highlight=False)
+    if report.sources:
+        console.print(run_summary_table(report))
+    for line in summary_lines(report):
+        console.print(f"  {line}", highlight=False)
     for problem in report.problems:
         console.print(f"[bold red]HEALTH CHECK FAILED[/]: {problem}")
 
@@ -73,18 +113,21 @@ def run_report_markdown(report: RunReport) -> str:
     lines = [
         f"# {report.flow} run `{report.run_id}`: **{report.status}**",
         "",
-        "| source | requests | pages | records | inserted | updated | unchanged | rejected | blocked | spam pages | faults | seconds by stage |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        f"Started {report.started_at:%Y-%m-%d %H:%M:%S} UTC, {report.duration:.1f} s.",
+        "",
+        "| source | requests | retries | faults | pages | records | inserted | updated | unchanged | rejected "
+        "| blocked | spam pages | complete | seconds by stage |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for s in report.sources:
         stages = ", ".join(f"{k} {v:.1f}s" for k, v in s.seconds.items())
         lines.append(
-            f"| {s.source} | {s.requests} | {s.pages} | {s.records} | {s.inserted} | {s.updated} | {s.unchanged} "
-            f"| {s.rejected} | {s.blocked} | {s.spam_pages} | {s.faults} | {stages} |"
+            f"| {s.source} | {s.requests} | {s.retries} | {s.faults} | {s.pages} | {s.records} | {s.inserted} "
+            f"| {s.updated} | {s.unchanged} | {s.rejected} | {s.blocked} | {s.spam_pages} "
+            f"| {'yes' if s.complete else 'no'} | {stages} |"
         )
-    for s in report.sources:
-        if s.reject_reasons:
-            lines.append(f"\n{s.source} rejects: " + ", ".join(f"{k}: {v}" for k, v in sorted(s.reject_reasons.items())))
+    lines.append("")
+    lines.extend(f"- {line}" for line in summary_lines(report))
     if report.problems:
         lines.append("\n## Health check failed\n")
         lines.extend(f"- {p}" for p in report.problems)

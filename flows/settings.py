@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     # Counting rules (indicators.md): who makes a standard count for the region.
     count_drafter: Literal["lead", "any"] = "lead"
     group_count_by: Literal["drafter", "publisher"] = "drafter"
+    # The plan whose targets are tracked: its page (fetched and archived) or a local copy (text or HTML).
+    plan_url: str | None = None
+    plan_file: Path | None = None
+    # The "as of" date of the figures (counts as they stood then); None = today.
+    as_of: date | None = None
 
     # Sources: base URL per source. Only these differ between the live portals and the mirror.
     base_urls: BaseUrls = Field(default_factory=BaseUrls)

@@ -52,7 +52,7 @@ _TEXT_LIST = pa.list_(pa.string())
 COUNTING_CHOICES = {"count_drafter": {"lead", "any"}, "group_count_by": {"drafter", "publisher"}}
 RUN_SOURCE_FIGURES = (
     "requests", "pages", "records", "inserted", "updated", "unchanged", "duplicates",
-    "rejected", "blocked", "spam_pages", "faults",
+    "rejected", "blocked", "spam_pages", "faults", "retries", "complete",
 )
 RESPONSE_SCHEMA = pa.schema([
     ("response_id", pa.string()), ("run_id", pa.string()), ("source", pa.string()),
@@ -110,6 +110,7 @@ class MergeCounts:
     unchanged: int
     duplicates: int = 0
     stale: int = 0
+    updated_std_nos: tuple[str, ...] = ()  # the standards `updated` counts, by number
 
 
 class WriteSession:
@@ -151,13 +152,17 @@ class WriteSession:
 
     # ── runs, settings, reference data ─────────────────────────────────────────────────
     def begin_run(
-        self, run_id: str, flow: str, params: Mapping[str, object], settings: Mapping[str, object]
+        self, run_id: str, flow: str, params: Mapping[str, object], settings: Mapping[str, object], *,
+        window_from: date | None = None, window_to: date | None = None, parent_run_id: str | None = None,
     ) -> None:
-        """Record a run as started (status "running"). Beginning a run_id again restarts its row."""
+        """Record a run as started (status "running"). Beginning a run_id again restarts its row.
+        `window_from`/`window_to`: the issue dates the run crawled (None = open); `parent_run_id`:
+        the backfill a window's run belongs to."""
         self._load({}, ["delete_run", "insert_run"], {
             "run_id": run_id, "flow": flow,
             "params": json.dumps(params, ensure_ascii=False, default=str),
             "settings": json.dumps(settings, ensure_ascii=False, default=str),
+            "window_from": window_from, "window_to": window_to, "parent_run_id": parent_run_id,
         })
 
     def finish_run(self, run_id: str, status: str, message: str | None = None) -> None:
@@ -265,6 +270,10 @@ class WriteSession:
         table = table.append_column("batch_order", pa.array(range(len(rows)), pa.int64()))
         self._load({"incoming_response": table}, ["insert_responses"])
 
+    def indexed_warc_paths(self) -> set[str]:
+        """The WARC files (archive-relative paths) raw.response already indexes."""
+        return {row[0] for row in self._run("select_indexed_warc_paths")}
+
     def flag_spam(self, terms_by_response: Mapping[str, Sequence[str]]) -> None:
         """Mark archived responses whose page carried injected spam, with the terms found."""
         table = pa.table({
@@ -292,9 +301,11 @@ class WriteSession:
         ]
         self._load({"incoming_standard": table}, steps, {"run_id": run_id})
         inserted, updated, unchanged, stale = self._run("stage_counts")[0]
+        updated_std_nos = tuple(row[0] for row in self._run("stage_updated"))
         self._run("clear_stage")  # a working area: the published file need not carry it
         staged = inserted + updated + unchanged + stale
-        return MergeCounts(inserted, updated, unchanged, duplicates=len(records) - staged, stale=stale)
+        return MergeCounts(inserted, updated, unchanged, duplicates=len(records) - staged, stale=stale,
+                           updated_std_nos=updated_std_nos)
 
     def _standard_table(self, records: Sequence[StandardRecord]) -> pa.Table:
         org_key = cache(self.org_key)  # drafter names repeat across a batch

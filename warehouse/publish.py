@@ -16,6 +16,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,9 +39,11 @@ class Warehouse:
         self.org_key = org_key
 
     @contextmanager
-    def writing(self) -> Iterator[WriteSession]:
+    def writing(self, wait_seconds: float = 0.0) -> Iterator[WriteSession]:
+        """The write session (see the module docstring). If another process is writing, wait up to
+        `wait_seconds` for it to finish, then raise WarehouseBusy."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._exclusive_lock():
+        with self._exclusive_lock(wait_seconds):
             _remove(self.next_path, _wal(self.next_path))
             if self.path.exists():
                 shutil.copyfile(self.path, self.next_path)
@@ -63,14 +66,20 @@ class Warehouse:
             _fsync(self.path.parent)
 
     @contextmanager
-    def _exclusive_lock(self) -> Iterator[None]:
+    def _exclusive_lock(self, wait_seconds: float) -> Iterator[None]:
+        deadline = time.monotonic() + wait_seconds
         with open(self.lock_path, "a") as lock:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise WarehouseBusy(
-                    f"another process is writing {self.path} (it holds {self.lock_path}); wait for it to finish"
-                ) from None
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise WarehouseBusy(
+                            f"another process is writing {self.path} (it holds {self.lock_path}); "
+                            "wait for it to finish"
+                        ) from None
+                    time.sleep(0.2)
             try:
                 yield
             finally:

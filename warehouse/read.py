@@ -6,6 +6,7 @@ always sees the latest publish.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from transform.records import OrgEvidence
@@ -13,10 +14,10 @@ from warehouse.db import open_readonly, statements
 from warehouse.load import evidence_records
 
 
-def _rows(path: str | Path, name: str) -> list[tuple]:
+def _rows(path: str | Path, name: str, params: dict | None = None) -> list[tuple]:
     con = open_readonly(path)
     try:
-        return con.execute(statements("read.sql")[name]).fetchall()
+        return con.execute(statements("read.sql")[name], params).fetchall()
     finally:
         con.close()
 
@@ -29,6 +30,23 @@ def read_watermarks(path: str | Path) -> dict[str, dict[str, str]]:
     for source, key, value in _rows(path, "watermarks"):
         marks.setdefault(source, {})[key] = value
     return marks
+
+
+def completed_windows(path: str | Path, flow: str = "backfill") -> set[tuple[str, date | None, date | None]]:
+    """(source, window_from, window_to) of every window a run of `flow` covered completely; empty
+    when there is no warehouse yet."""
+    if not Path(path).is_file():
+        return set()
+    return {tuple(row) for row in _rows(path, "completed_windows", {"flow": flow})}
+
+
+def recent_source_records(path: str | Path, source: str, flow: str, limit: int = 5) -> list[int]:
+    """What `source` returned (its records, or what else it yields) in the last `limit` successful runs
+    of `flow` (health check passed, the source covered completely), newest first."""
+    if not Path(path).is_file():
+        return []
+    return [row[0] or 0 for row in _rows(path, "recent_source_records",
+                                          {"flow": flow, "source": source, "limit": limit})]
 
 
 def org_evidence(path: str | Path) -> list[OrgEvidence]:

@@ -148,7 +148,7 @@ def max_input_time(pages: Iterable[Fetched]) -> datetime | None:
     for fetched in pages:
         _, rows = _paging_fields(fetched)
         for row in rows:
-            when = _input_time(row)
+            when = row_input_time(row)
             if when is not None and (newest is None or when > newest):
                 newest = when
     return newest
@@ -174,11 +174,24 @@ def _paging_fields(fetched: Fetched) -> tuple[int, list[dict]]:
 
 def _reaches_older(rows: list[dict], stop_before: datetime) -> bool:
     """True when the page's oldest readable row was entered before `stop_before` (rows are newest first)."""
-    times = [when for when in map(_input_time, rows) if when is not None]
+    times = [when for when in map(row_input_time, rows) if when is not None]
     return bool(times) and min(times) < stop_before
 
 
-def _input_time(row: dict) -> datetime | None:
+def rows_entered_since(fetched: Fetched, since: datetime) -> str:
+    """The list page's JSON with only the rows entered at or after `since` (and those whose
+    SYS_INPUTIME cannot be read, which paging also treats as new): what an incremental run
+    loads from the page where it stops."""
+    payload = json.loads(fetched.text)
+    payload["rows"] = [
+        row for row in payload.get("rows", [])
+        if not isinstance(row, dict) or (when := row_input_time(row)) is None or when >= since
+    ]
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def row_input_time(row: dict) -> datetime | None:
+    """A list row's SYS_INPUTIME (Beijing time, aware), or None when missing or unreadable."""
     value = row.get("SYS_INPUTIME")
     if not isinstance(value, str):
         return None

@@ -1,4 +1,4 @@
-"""What every source's crawl returns to the flow, and how it is counted."""
+"""What every source's crawl returns to the flow, what it is asked for, and how it is counted."""
 
 from __future__ import annotations
 
@@ -6,14 +6,27 @@ import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Iterator
 
-from transform.records import Reject, StandardRecord
+from transform.records import CommitteeRecord, OrgEvidence, Reject, StandardRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Which standards a crawl asks for: those issued from `issued_from` to `issued_to`, inclusive
+    (None = open). The nightly asks for the plan window, open-ended; a backfill for one month at a time."""
+
+    issued_from: date | None = None
+    issued_to: date | None = None
+
+    def __str__(self) -> str:
+        return f"{self.issued_from or '…'} – {self.issued_to or '…'}"
 
 
 @dataclass
 class SourceResult:
-    """One source's crawl in one run: records to load, and the figures for the run report."""
+    """One source's crawl (or re-parse) in one run: records to load, and the figures for the run report."""
 
     source: str
     records: list[StandardRecord] = field(default_factory=list)
@@ -25,6 +38,17 @@ class SourceResult:
     watermarks: dict[str, str] = field(default_factory=dict)  # key → new value, set only when complete
     seconds: dict[str, float] = field(default_factory=dict)  # stage → seconds
     error: str | None = None  # why the source stopped early, if it did
+    # Everything the run asked for was fetched and parsed: no block, no page given up on. Only then
+    # may a watermark advance, and a backfill count the window as done.
+    complete: bool = True
+    # Beyond standards, what the registry sources (sacinfo, ttbz, qybz, tc, openstd) read for the load:
+    committees: list[CommitteeRecord] = field(default_factory=list)  # tc: committees and their secretariats
+    # Identity evidence for the organisation register: qybz 统一社会信用代码 + 行政区划, ttbz associations'
+    # addresses (or province), tc secretariat units' addresses.
+    evidence: list[OrgEvidence] = field(default_factory=list)
+    publishers: dict[str, str] = field(default_factory=dict)  # group std_no → publishing association (ttbz)
+    coverage: str | None = None  # "partial" when the portal cannot list everything (qybz: captcha-gated search)
+    coverage_note: str | None = None  # one line for the run report: why, and what fills the gap
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -36,3 +60,13 @@ class SourceResult:
 
     def reject(self, reason: str, detail: str, url: str | None = None, response_id: str | None = None) -> None:
         self.rejects.append(Reject(self.source, reason, detail, url, response_id))
+
+    def yielded(self) -> int:
+        """What the source returned, for the health check's "silent where it usually returns some":
+        standards, committees, identity evidence (a subclass with more kinds counts them too)."""
+        return len(self.records) + len(self.committees) + len(self.evidence)
+
+    def stop(self, error: str) -> None:
+        """The source could not finish: say why; nothing it covers counts as done."""
+        self.complete = False
+        self.error = self.error or error

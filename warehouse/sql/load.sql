@@ -7,8 +7,10 @@
 DELETE FROM meta.run WHERE run_id = $run_id;
 
 -- name: insert_run
-INSERT INTO meta.run (run_id, flow, params, settings, started_at, finished_at, status, message)
-VALUES ($run_id, $flow, CAST($params AS JSON), CAST($settings AS JSON), current_timestamp, NULL, 'running', NULL);
+INSERT INTO meta.run (run_id, flow, params, settings, started_at, finished_at, status, message,
+                      window_from, window_to, parent_run_id)
+VALUES ($run_id, $flow, CAST($params AS JSON), CAST($settings AS JSON), current_timestamp, NULL, 'running', NULL,
+        CAST($window_from AS DATE), CAST($window_to AS DATE), $parent_run_id);
 
 -- name: finish_run
 UPDATE meta.run
@@ -25,6 +27,7 @@ SELECT
     $requests AS requests, $pages AS pages, $records AS records,
     $inserted AS inserted, $updated AS updated, $unchanged AS unchanged, $duplicates AS duplicates,
     $rejected AS rejected, $blocked AS blocked, $spam_pages AS spam_pages, $faults AS faults,
+    $retries AS retries, $complete AS complete,
     CAST($seconds AS JSON) AS seconds, CAST($extra AS JSON) AS extra,
     current_timestamp AS recorded_at;
 
@@ -68,6 +71,9 @@ FROM incoming_response AS incoming
 ANTI JOIN raw.response USING (response_id)
 QUALIFY row_number() OVER (PARTITION BY response_id ORDER BY batch_order) = 1;
 
+-- name: select_indexed_warc_paths
+SELECT DISTINCT warc_path FROM raw.response WHERE warc_path IS NOT NULL;
+
 -- name: flag_spam
 UPDATE raw.response AS r
 SET spam = true, spam_terms = f.spam_terms
@@ -108,6 +114,9 @@ SELECT
 FROM latest
 LEFT JOIN core.standard_source AS old USING (std_no, source)
 LEFT JOIN last_status USING (std_no, source);
+
+-- name: stage_updated
+SELECT std_no FROM stg.standard WHERE change = 'updated' ORDER BY std_no;
 
 -- name: stage_counts
 SELECT

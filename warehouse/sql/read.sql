@@ -16,3 +16,21 @@ FROM mart.standard
 WHERE counted
 GROUP BY district_code, district_name, std_type
 ORDER BY district_code, std_type;
+
+-- name: completed_windows
+-- The (source, issue-date window) pairs that runs of one flow covered completely and loaded.
+SELECT DISTINCT rs.source, r.window_from, r.window_to
+FROM meta.run AS r
+JOIN meta.run_source AS rs USING (run_id)
+WHERE r.flow = $flow AND r.status <> 'running' AND rs.complete
+ORDER BY rs.source, r.window_from;
+
+-- name: recent_source_records
+-- What a source returned (standards, or whatever else it yields) in the last successful runs of
+-- one flow (health check passed, the source covered everything asked), newest first.
+SELECT coalesce(TRY_CAST(rs.extra->>'$.yielded' AS BIGINT), rs.records) AS records
+FROM meta.run AS r
+JOIN meta.run_source AS rs USING (run_id)
+WHERE r.flow = $flow AND r.status = 'completed' AND rs.source = $source AND rs.complete
+ORDER BY r.started_at DESC
+LIMIT $limit;

@@ -1,0 +1,198 @@
+"""`stdwatch serve`: run the deployments of prefect.yaml — their schedules included — in one process.
+
+prefect.yaml is the one description of the deployments: `prefect deploy --all`
+registers them for workers on a Prefect server; `serve_project` reads the same
+file and serves them with `prefect.serve`, so the schedules cannot drift apart.
+
+Schedules need a Prefect server's scheduler; Prefect's ephemeral in-process API
+has none. So when no `PREFECT_API_URL` is set, serving starts `prefect server
+start` on 127.0.0.1 as a child process (its database in PREFECT_HOME, so run
+history survives restarts), points itself at it, and stops it on the way out;
+the child is also asked to die with its parent (Linux), so even a killed
+`stdwatch serve` leaves no server behind.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import yaml
+
+SERVER_START_TIMEOUT = 90.0
+
+
+class DeploymentFileError(ValueError):
+    """prefect.yaml is missing, or a deployment in it cannot be served as written."""
+
+
+@dataclass(frozen=True)
+class DeploymentSpec:
+    name: str
+    entrypoint: str  # "flows/nightly.py:nightly"
+    description: str | None
+    parameters: dict
+    schedules: list[dict]  # {"cron": ..., "timezone": ...}
+    tags: list[str]
+
+
+def default_project_file() -> Path:
+    """The prefect.yaml beside the `flows` package (a checkout or an editable install)."""
+    return Path(__file__).resolve().parents[1] / "prefect.yaml"
+
+
+def read_deployments(project_file: Path) -> list[DeploymentSpec]:
+    try:
+        document = yaml.safe_load(Path(project_file).read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise DeploymentFileError(f"cannot read {project_file}: {exc.strerror}; pass --project-file") from exc
+    specs = []
+    for entry in document.get("deployments") or []:
+        if "name" not in entry or "entrypoint" not in entry:
+            raise DeploymentFileError(f"{project_file}: a deployment needs a name and an entrypoint: {entry!r}")
+        specs.append(DeploymentSpec(
+            name=entry["name"],
+            entrypoint=entry["entrypoint"],
+            description=entry.get("description"),
+            parameters=dict(entry.get("parameters") or {}),
+            schedules=list(entry.get("schedules") or []),
+            tags=list(entry.get("tags") or []),
+        ))
+    if not specs:
+        raise DeploymentFileError(f"{project_file} declares no deployments")
+    return specs
+
+
+def load_flow(entrypoint: str):
+    """The flow object of an entrypoint "flows/nightly.py:nightly", imported as a module of the package."""
+    path, _, name = entrypoint.partition(":")
+    module_name = path.removesuffix(".py").replace("/", ".")
+    try:
+        return getattr(importlib.import_module(module_name), name)
+    except (ImportError, AttributeError) as exc:
+        raise DeploymentFileError(f"entrypoint {entrypoint!r}: {exc}") from exc
+
+
+def runner_deployments(specs: list[DeploymentSpec]) -> list:
+    from prefect.deployments.runner import EntrypointType
+    from prefect.schedules import Cron
+
+    deployments = []
+    for spec in specs:
+        schedules = []
+        for schedule in spec.schedules:
+            if "cron" not in schedule:
+                raise DeploymentFileError(f"deployment {spec.name}: only cron schedules are served, got {schedule!r}")
+            schedules.append(Cron(schedule["cron"], timezone=schedule.get("timezone")))
+        deployments.append(load_flow(spec.entrypoint).to_deployment(
+            name=spec.name,
+            description=spec.description,
+            parameters=spec.parameters,
+            schedules=schedules or None,
+            tags=spec.tags or None,
+            # The package is installed: served runs import it by module path, from any directory.
+            entrypoint_type=EntrypointType.MODULE_PATH,
+        ))
+    return deployments
+
+
+class LocalPrefectServer:
+    """`prefect server start` on 127.0.0.1, as a child process of this one."""
+
+    def __init__(self, port: int | None = None, home: Path | None = None) -> None:
+        self.port = port or _free_port()
+        self.home = home  # PREFECT_HOME of the server (its database); default: this process's
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def start(self, timeout: float = SERVER_START_TIMEOUT) -> "LocalPrefectServer":
+        env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+        env.pop("PREFECT_API_URL", None)
+        if self.home is not None:
+            env["PREFECT_HOME"] = str(self.home)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                message = self.process.stderr.read().decode(errors="replace")[-2000:] if self.process.stderr else ""
+                raise RuntimeError(f"the Prefect server exited with {self.process.returncode}: {message}")
+            try:
+                if httpx.get(f"{self.api_url}/health", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"the Prefect server did not answer on {self.api_url} within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def __enter__(self) -> "LocalPrefectServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def serve_project(project_file: Path, *, limit: int = 1, console=None) -> None:
+    """Serve every deployment of `project_file` until interrupted (Ctrl-C or SIGTERM)."""
+    from prefect import serve
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    say = console.print if console is not None else print
+    specs = read_deployments(project_file)
+    deployments = runner_deployments(specs)
+    server = None
+    api_url = PREFECT_API_URL.value()
+    if not api_url:
+        say("No PREFECT_API_URL set: starting a Prefect server on 127.0.0.1 for the schedules…")
+        server = LocalPrefectServer().start()
+        api_url = server.api_url
+        os.environ["PREFECT_API_URL"] = api_url  # for the flow-run processes the runner starts
+    say(f"Prefect API: {api_url} (UI: {api_url.removesuffix('/api')})")
+    for spec in specs:
+        when = ", ".join(f"cron {s['cron']} ({s.get('timezone') or 'UTC'})" for s in spec.schedules) or "on demand"
+        say(f"  {spec.entrypoint.rpartition(':')[2]}/{spec.name}: {when}")
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: api_url}):
+            serve(*deployments, limit=limit)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: receive SIGTERM when the parent dies (Linux prctl PR_SET_PDEATHSIG)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
