@@ -98,11 +98,15 @@ def demo(
         None, "--fault-mix",
         help="Fault kinds and weights, e.g. 'http_503:2,reset,timeout,waf' (default: every transient kind)."),
 ) -> None:
-    """Start the bundled mirror on 127.0.0.1, run `nightly` against it, print the per-district table."""
+    """Start the bundled mirror of every portal on 127.0.0.1, run `nightly` against it, load the
+    analysts' inbox files, and print the per-district table and the plan's progress."""
     _quiet_prefect()
+    from flows.inbox import load_file
+    from flows.sources import SOURCES
+    from mirror.cluster import MirrorCluster
     from mirror.corpus import build_corpus
     from mirror.faults import FaultPolicy
-    from mirror.server import MirrorServer
+    from mirror.notices import notice_corpus, write_inbox_files, write_notice_truth
     from mirror.truth import write_corpus
 
     base = _settings()
@@ -110,6 +114,9 @@ def demo(
     corpus = build_corpus(size=size, seed=seed, window_start=base.window_start, window_end=base.window_end)
     mirror_dir = demo_dir / "mirror"
     write_corpus(corpus, mirror_dir)
+    notices = notice_corpus(corpus)
+    write_notice_truth(notices, mirror_dir)
+    inbox_files = write_inbox_files(notices, mirror_dir / "inbox")
     try:
         # Faults that stall (timeouts, slow answers) are kept short, and the client's waits with them.
         policy = FaultPolicy(faults, mix=fault_mix, seed=seed, retry_after_seconds=1, timeout_seconds=6,
@@ -118,14 +125,16 @@ def demo(
         err.print(f"[red]--fault-mix:[/] {exc}")
         raise typer.Exit(2) from exc
     fault_env = {"STDWATCH_TIMEOUT_SECONDS": "5", "STDWATCH_BACKOFF_SECONDS": "0.2"} if policy else {}
-    with MirrorServer(corpus, fault_policy=policy) as server, _environment(
+    with MirrorCluster(corpus, fault_policy=policy) as cluster, _environment(
         STDWATCH_DATA_DIR=str(demo_dir),
-        STDWATCH_BASE_URLS__SAMR=server.base_url,
+        STDWATCH_SOURCES=json.dumps(list(SOURCES)),
         STDWATCH_HOSTS=json.dumps({"127.0.0.1": {"rate_per_second": 2000, "concurrency": 4}}),
         STDWATCH_ORG_MAPPING_FILES=json.dumps([str(mirror_dir / "org_register.csv")]),
+        **cluster.env(),
         **fault_env,
     ):
-        console.print(f"Mirror serving {server.base_url} (seed {seed}, size {size}); corpus and ground truth in {mirror_dir}")
+        console.print(f"Mirror serving {len(cluster.base_urls)} portals on 127.0.0.1 (seed {seed}, size {size}); "
+                      f"corpus, inbox files and ground truth in {mirror_dir}")
         settings = _settings()
         from flows.nightly import nightly
 
@@ -135,12 +144,17 @@ def demo(
             if policy is not None:
                 kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(policy.injected.items()))
                 console.print(f"The mirror answered {policy.faults} of {policy.requests} requests with a fault ({kinds}).")
+    # The analysts' inbox: statistics and lists no portal publishes (docs/notices-and-inbox.md).
+    for path in inbox_files:
+        loaded = load_file(path, settings)
+        rejects = f", {len(loaded.rejects)} rejected (reasons in {loaded.rejects_path.name})" if loaded.rejects else ""
+        console.print(f"inbox {path.name}: {loaded.status}, {loaded.loaded} of {loaded.rows} rows{rejects}")
     _print_districts(
         settings,
-        title=f"New national + industry standards led by region organisations, issued "
+        title=f"New standards led by region organisations, issued "
         f"{settings.window_start} – {settings.window_end} (the plan window)",
     )
-    _print_unplaced_and_truth(settings, mirror_dir / "ground_truth.json")
+    _print_unplaced_and_truth(settings, mirror_dir / "ground_truth.json", mirror_dir / "notices_ground_truth.json")
     print_progress(console, settings)
 
 
@@ -159,7 +173,8 @@ def _environment(**values: str) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _print_unplaced_and_truth(settings, truth_path: Path) -> None:
+def _print_unplaced_and_truth(settings, truth_path: Path, notices_truth_path: Path) -> None:
+    """How many region-led standards are unplaced, and whether the counts equal the mirror's ground truth."""
     import warehouse
 
     rows = warehouse.new_standards_by_district(settings.warehouse_path)
@@ -169,20 +184,29 @@ def _print_unplaced_and_truth(settings, truth_path: Path) -> None:
         f"{unknown} of {total} region-led standards could not be placed in a district "
         "(see mart.review_queue for the organisations and their evidence)."
     )
-    truth = json.loads(truth_path.read_text(encoding="utf-8"))
-    expected: dict[tuple[str, str], int] = {}
-    for row in truth["counts"]:
-        key = (row["district"], row["std_type"])
-        expected[key] = expected.get(key, 0) + row["n"]
+    expected = expected_standard_counts(truth_path, notices_truth_path)
     actual = {(r["district_name"], r["std_type"]): int(r["n"]) for r in rows}
     if actual == expected:
-        console.print("[green]Equal to the mirror's ground truth[/] (every district × type).")
-    else:
-        diff = sorted(set(actual) | set(expected))
-        console.print("[red]Differs from the mirror's ground truth:[/]")
-        for key in diff:
-            if actual.get(key, 0) != expected.get(key, 0):
-                console.print(f"  {key[0]} {key[1]}: warehouse {actual.get(key, 0)}, ground truth {expected.get(key, 0)}")
+        console.print("[green]Equal to the mirror's ground truth[/] (every district × standard type).")
+        return
+    console.print("[red]Differs from the mirror's ground truth:[/]")
+    for key in sorted(set(actual) | set(expected)):
+        if actual.get(key, 0) != expected.get(key, 0):
+            console.print(f"  {key[0]} {key[1]}: warehouse {actual.get(key, 0)}, ground truth {expected.get(key, 0)}")
+
+
+def expected_standard_counts(truth_path: Path, notices_truth_path: Path) -> dict[tuple[str, str], int]:
+    """The mirror's truth per (district, standard type): the registries' standards, each once however
+    many portals list it, plus the enterprise standards of the analysts' regulator export."""
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    expected: dict[tuple[str, str], int] = {}
+    for row in truth["all_counts"]:
+        key = (row["district"], row["std_type"])
+        expected[key] = expected.get(key, 0) + row["n"]
+    notices = json.loads(notices_truth_path.read_text(encoding="utf-8"))
+    for district, n in notices["indicators"]["enterprise_std"]["by_district"].items():
+        expected[(district, "enterprise")] = expected.get((district, "enterprise"), 0) + n
+    return expected
 
 
 @run_app.command("nightly")

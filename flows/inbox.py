@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from extract.sources.inbox import UnreadableFile, file_sha256, read_rows
-from flows.pipeline import LOAD_LOCK_WAIT_SECONDS, attribute_orgs, new_run_id, read_overrides
+from flows.pipeline import LOAD_LOCK_WAIT_SECONDS, attribute_all, new_run_id, read_overrides
 from flows.settings import Settings
 from flows.sources.notices import attribute_events
 from transform.attribution import load_region
@@ -137,7 +137,7 @@ def load_file(path: Path, settings: Settings, *, kind: str | None = None, reject
             run_id=run_id, district_codes=codes,
         )
         overrides = read_overrides(settings)
-        w.replace_org_attributions(attribute_orgs(settings, w.drafting_orgs(), w.org_evidence(), overrides))
+        attribute_all(w, settings, overrides)
         attribute_events(w, settings, overrides)
         w.finish_run(run_id, "completed", f"{path.name}: {done.status}, {done.loaded} rows, {done.rejected} rejected")
     report.status = done.status

@@ -17,7 +17,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from extract.archive import Archive
-from flows import pipeline
+from flows import pipeline, targets
 from flows.report import run_report_markdown, summary_lines
 from flows.settings import Settings, load_settings
 from flows.sources import SourceResult, Window
@@ -69,6 +69,8 @@ def crawl_and_load(
             for source in settings.sources
         ]
         results = [future.result() for future in futures]
+        # The plan document, on the nightly only: its targets are what progress is measured against.
+        plan = targets.crawl_plan(settings, client) if watermarks is not None else None
     finally:
         client.close()
         archive.close()
@@ -77,6 +79,7 @@ def crawl_and_load(
     report = load_task(
         quote(settings), run, responses=quote(archive.entries), results=quote(results),
         client_stats=client.stats, advance_watermarks=watermarks is not None, check_silence=check_silence,
+        plan=quote(plan),
     )
     report.seconds = {"crawl": crawl_seconds, **report.seconds}
     return report

@@ -27,11 +27,13 @@ from extract.http import HttpClient
 from extract.sources.inbox import read_rows
 from flows.settings import Settings
 from flows.sources import SourceResult, Window, get_source
+from flows.targets import PlanResult, load_plan
 from transform.attribution import Register, load_region, resolve
 from transform.orgs import normalize_org_name
 from transform.parsers.inbox import parse_org_register
 from transform.records import Attribution, OrgEvidence, Reject
 from warehouse import Warehouse
+from warehouse.registries import registry_orgs
 
 logger = logging.getLogger(__name__)
 
@@ -211,8 +213,11 @@ def load(
     client_stats: dict[str, dict],
     advance_watermarks: bool,
     check_silence: bool,
+    plan: PlanResult | None = None,
 ) -> RunReport:
-    """One write session: everything of this run lands together, or nothing does."""
+    """One write session: everything of this run lands together, or nothing does.
+
+    `plan`: the plan document read by this run (the nightly reads it), loaded as the targets in force."""
     report = RunReport(run.run_id, run.flow, "completed", run.started_at, window=run.window,
                        warehouse_path=settings.warehouse_path)
     history = {
@@ -237,6 +242,8 @@ def load(
         w.load_region(region)
         w.record_responses([entry.as_row() for entry in responses])
         report.adopted = _adopt_unindexed(settings, w)
+        if plan is not None:
+            load_plan(w, plan, settings, run.run_id)
         for result in results:
             source_report = source_report_of(result, client_stats.get(result.source, {}))
             load_started = time.perf_counter()
@@ -260,13 +267,12 @@ def load(
         for prefix, evidence in register_files.items():
             w.replace_org_evidence(prefix, evidence)
         w.record_rejects(register_rejects, run.run_id)
-        attributions = attribute_orgs(settings, w.drafting_orgs(), w.org_evidence(), overrides)
-        w.replace_org_attributions(attributions)
+        attribute_all(w, settings, overrides)
         for result in results:  # the register is complete: sources attributing more than drafters
             source_attribute = getattr(get_source(result.source), "attribute", None)
             if source_attribute is not None:
                 source_attribute(w, settings, overrides)
-        report.problems = health_problems(report, history)
+        report.problems = health_problems(report, history) + plan_problems(plan)
         report.status = "failed" if report.problems else "completed"
         for source_report in report.sources:
             stats = asdict(source_report)
@@ -333,6 +339,13 @@ def health_problems(report: RunReport, history: dict[str, list[int]] | None = No
     return problems
 
 
+def plan_problems(plan: PlanResult | None) -> list[str]:
+    """A configured plan that could not be read fails the run (the previous targets stay in force)."""
+    if plan is None or plan.status in ("read", "not_configured"):
+        return []
+    return [f"plan: {plan.status} ({plan.message})"]
+
+
 # -- organisation register and attribution -------------------------------------------------------
 
 
@@ -358,6 +371,13 @@ def read_overrides(settings: Settings) -> dict[str, str]:
         if name and district:
             overrides[normalize_org_name(name)] = district.strip()
     return overrides
+
+
+def attribute_all(w, settings: Settings, overrides: dict[str, str]) -> None:
+    """Re-attribute every organisation the warehouse counts by — drafters, committee secretariats,
+    group-standard publishers — from the whole register, replacing core.org."""
+    names = sorted(set(w.drafting_orgs()) | set(registry_orgs(w)))
+    w.replace_org_attributions(attribute_orgs(settings, names, w.org_evidence(), overrides))
 
 
 def attribute_orgs(

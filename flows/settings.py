@@ -74,7 +74,10 @@ class Settings(BaseSettings):
 
     # Sources: base URL per source. Only these differ between the live portals and the mirror.
     base_urls: BaseUrls = Field(default_factory=BaseUrls)
-    sources: list[str] = Field(default_factory=lambda: ["samr"])
+    # Which sources a run crawls (the registry in flows/sources/__init__.py knows them all).
+    sources: list[str] = Field(
+        default_factory=lambda: ["samr", "sacinfo", "openstd", "ttbz", "qybz", "tc", "notices"]
+    )
 
     # HTTP client.
     user_agent: str = (

@@ -158,6 +158,8 @@ def load_targets(w: WriteSession, plan: PlanDocument, targets: list[Target], pro
 def load_plan(w: WriteSession, result: PlanResult, settings: Settings, run_id: str) -> None:
     """The load half of the plan source (see the module docstring)."""
     w.set_settings({"as_of": settings.as_of})
+    if result.status == "not_configured":
+        return  # nothing was asked of a plan source; the progress report says the targets wait for it
     if result.status == "read":
         load_targets(w, result.plan, result.targets, result.provenance)
     w.record_source_stats(run_id, SOURCE, {

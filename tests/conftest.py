@@ -13,3 +13,11 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 # A stdwatch.toml in the developer's working directory must not change what tests see.
 os.environ["STDWATCH_CONFIG"] = os.path.join(_PREFECT_HOME, "no-stdwatch.toml")
+
+# No test may reach a live portal: every source's base URL defaults to a closed loopback port
+# (127.0.0.1:9, "discard"), so a test that forgets to point a source at the mirror fails fast
+# with a connection error instead of going to the internet.
+from flows.settings import BaseUrls  # noqa: E402
+
+for _source in BaseUrls.model_fields:
+    os.environ.setdefault(f"STDWATCH_BASE_URLS__{_source.upper()}", "http://127.0.0.1:9")

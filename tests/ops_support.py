@@ -65,6 +65,7 @@ def mirror_site(tmp_path: Path, *, size: int = 600, seed: int = 7, fault_policy:
         env = {
             "STDWATCH_DATA_DIR": str(data_dir),
             "STDWATCH_BASE_URLS__SAMR": server.base_url,
+            "STDWATCH_SOURCES": json.dumps(["samr"]),  # this mirror serves std.samr only
             "STDWATCH_HOSTS": json.dumps({"127.0.0.1": {"rate_per_second": 5000, "concurrency": 4}}),
             "STDWATCH_ORG_MAPPING_FILES": json.dumps([str(mirror_dir / "org_register.csv")]),
             **{f"STDWATCH_{name.upper()}": value for name, value in settings.items()},

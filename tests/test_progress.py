@@ -254,9 +254,12 @@ def test_district_rows_replay_committees_and_events_without_a_district(wh):
     assert districts(wh, "pilot_projects", date(2024, 6, 30))[UNKNOWN]["actual"] == 0
 
 
-def test_district_rows_are_for_counted_measures_only(wh):
-    ids = {r["indicator_id"] for r in progress_report(wh).districts}
-    assert "std_research_rate" not in ids and "std_director_coverage" not in ids  # rates are city figures
+def test_district_rows_are_counts_and_rates_per_district(wh):
+    rates = [r for r in progress_report(wh).districts if r["indicator_id"] == "std_research_rate"]
+    # a rate is given per district (no 区县未知 row) and is never a share of the city; this warehouse
+    # holds only the city's figure (42%), so each district's own figure is empty, not 0
+    assert len(rates) == 10 and not any(r["is_unknown"] for r in rates)
+    assert {(r["actual"], r["city_actual"], r["share_of_city"]) for r in rates} == {(None, 42.0, None)}
     enterprise = districts(wh, "enterprise_std")
     assert {(r["actual"], r["has_data"]) for r in enterprise.values()} == {(None, False)}
     assert "qybz" in enterprise[KUNSHAN]["waits_for"]

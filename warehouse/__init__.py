@@ -17,6 +17,7 @@ from warehouse.load import MergeCounts, WriteSession, default_org_key
 from warehouse.publish import Warehouse, WarehouseBusy
 from warehouse.read import (
     completed_windows,
+    coverage_notes,
     new_standards_by_district,
     org_evidence,
     read_watermarks,
@@ -33,6 +34,7 @@ __all__ = [
     "WriteSession",
     "apply_migrations",
     "completed_windows",
+    "coverage_notes",
     "default_org_key",
     "export",
     "new_standards_by_district",

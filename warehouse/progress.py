@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from warehouse.read import coverage_notes
 from warehouse.db import open_readonly, statements
 from warehouse.load import WriteSession
 
@@ -149,6 +150,7 @@ class ProgressReport:
     plan: dict | None  # ref.plan, None until a plan is loaded
     indicators: list[dict]  # mart.indicator_progress_at(as_of)
     districts: list[dict]  # mart.district_progress_at(as_of)
+    coverage: dict[str, str] = field(default_factory=dict)  # source → why its latest run covered only part
 
 
 def progress_report(path: str | Path, as_of: date | None = None) -> ProgressReport:
@@ -166,6 +168,7 @@ def progress_report(path: str | Path, as_of: date | None = None) -> ProgressRepo
             plan=plan[0] if plan else None,
             indicators=rows("indicator_progress_at"),
             districts=rows("district_progress_at"),
+            coverage=coverage_notes(path),
         )
     finally:
         con.close()

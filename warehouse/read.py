@@ -59,3 +59,10 @@ def new_standards_by_district(path: str | Path) -> list[dict]:
     std_type, n): the rows behind the view mart.new_standards_by_district."""
     keys = ("district_code", "district_name", "std_type", "n")
     return [dict(zip(keys, row, strict=True)) for row in _rows(path, "new_standards_by_district_and_type")]
+
+
+def coverage_notes(path: str | Path) -> dict[str, str]:
+    """Sources whose latest run covered only part of what they list, and why ({source: note})."""
+    if not Path(path).is_file():
+        return {}
+    return dict(_rows(path, "coverage_notes"))

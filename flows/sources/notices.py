@@ -357,3 +357,7 @@ def attribute_events(w: WriteSession, settings: Settings, overrides: Mapping[str
 
 
 __all__ = ["SOURCE", "NoticeResult", "attribute_events", "crawl", "load", "read_notice", "reparse"]
+
+
+# The registry calls `attribute(w, settings, overrides)` once the organisation register is complete.
+attribute = attribute_events

@@ -40,7 +40,7 @@ from transform.records import Provenance, StandardRecord
 SOURCE = qybz_source.SOURCE
 WATERMARK = "published"
 COVERAGE = qybz_source.COVERAGE
-COVERAGE_NOTE = ("qybz: only the homepage's latest disclosures are read; the search that lists a region's "
+COVERAGE_NOTE = ("only the homepage's latest disclosures are read; the search that lists a region's "
                  "enterprise standards is behind a captcha (never solved) — analysts' exports fill the gap")
 
 

@@ -34,6 +34,8 @@ from flows.sources.pages import fetch_details, latest_by_url, provenance, proven
 from transform.parsers import tc as tc_parser
 from transform.records import Provenance
 from transform.region import load_region
+from warehouse.load import WriteSession
+from warehouse.registries import merge_committees
 
 SOURCE = tc_source.SOURCE
 DIRECTORY_SITE = "samr"  # the settings' base-URL key of the host that serves the directory
@@ -128,3 +130,10 @@ def _digest(items: Iterable[tc_parser.CommitteeItem]) -> str:
 
 
 __all__ = ["DIRECTORY_SITE", "SOURCE", "WATERMARK", "crawl", "reparse"]
+
+
+def load(w: WriteSession, result: SourceResult, *, run_id: str) -> dict[str, int]:
+    """Committees into core.committee (the secretariats' evidence is loaded by the pipeline)."""
+    counts = merge_committees(w, result.committees, run_id)
+    return {"committees_inserted": counts.inserted, "committees_updated": counts.updated,
+            "committees_unchanged": counts.unchanged}

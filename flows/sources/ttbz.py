@@ -42,6 +42,8 @@ from flows.sources.pages import (
 from transform.parsers import ttbz as ttbz_parser
 from transform.records import OrgEvidence, Provenance, StandardRecord
 from transform.region import load_region
+from warehouse.load import WriteSession
+from warehouse.registries import load_group_publishers
 
 SOURCE = ttbz_source.SOURCE
 WATERMARK = "published"
@@ -203,3 +205,9 @@ def _crawl_associations(client: HttpClient, base: str, province: str, result: So
 
 
 __all__ = ["SOURCE", "WATERMARK", "crawl", "reparse"]
+
+
+def load(w: WriteSession, result: SourceResult, *, run_id: str) -> dict[str, int]:
+    """Each group standard's publishing association (the second view of group_std)."""
+    load_group_publishers(w, SOURCE, result.publishers)
+    return {"publishers": len(result.publishers)}

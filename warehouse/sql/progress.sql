@@ -244,25 +244,67 @@ grid AS (
     FROM measure
     CROSS JOIN district
     FULL OUTER JOIN tally USING (indicator_id, district_code)
+),
+counts AS (
+    SELECT
+        measure.indicator_id,
+        measure.indicator,
+        grid.district_code,
+        coalesce(grid.district_name, grid.district_code) AS district_name,
+        grid.is_unknown,
+        CASE WHEN measure.has_data THEN coalesce(grid.actual, 0) END AS actual,
+        CASE WHEN measure.has_data THEN coalesce(grid.city_actual, 0) END AS city_actual,
+        CASE WHEN measure.has_data THEN coalesce(grid.actual, 0) / nullif(grid.city_actual, 0) END AS share_of_city,
+        measure.city_target,
+        measure.has_data,
+        CASE WHEN NOT measure.has_data THEN measure.waits_for END AS waits_for,
+        coalesce(measure.position, 1000 + measure.ordinal) AS sort_key
+    FROM grid
+    JOIN measure USING (indicator_id)
+),
+-- Rates (the analysts' numerator/denominator per district and year): each district's latest
+-- year on or before the as-of date; a rate is not a share of the city, so share_of_city is NULL.
+rate_measure AS (
+    SELECT m.indicator_id, m.ordinal, m.has_data, m.waits_for, stated.position,
+           coalesce(stated.indicator, m.label) AS indicator, stated.target AS city_target
+    FROM ref.measure_status AS m
+    LEFT JOIN stated ON stated.kind = m.indicator_id
+    WHERE m.aggregate = 'latest' AND (stated.kind IS NOT NULL OR NOT EXISTS (SELECT 1 FROM ref.indicator))
+),
+rate_cells AS (
+    SELECT f.indicator_id, f.district_code, arg_max(f.value, f.year) AS actual
+    FROM mart.manual_facts AS f, rules
+    WHERE f.scope = 'district' AND f.year <= year(rules.as_of)
+    GROUP BY f.indicator_id, f.district_code
+),
+rates AS (
+    SELECT
+        rate_measure.indicator_id,
+        rate_measure.indicator,
+        district.district_code,
+        district.district_name,
+        district.is_unknown,
+        rate_cells.actual,
+        city.actual AS city_actual,
+        CAST(NULL AS DOUBLE) AS share_of_city,
+        rate_measure.city_target,
+        rate_measure.has_data,
+        CASE WHEN NOT rate_measure.has_data THEN rate_measure.waits_for END AS waits_for,
+        coalesce(rate_measure.position, 1000 + rate_measure.ordinal) AS sort_key
+    FROM rate_measure
+    CROSS JOIN district
+    LEFT JOIN rate_cells USING (indicator_id, district_code)
+    LEFT JOIN (SELECT indicator_id, actual FROM mart.indicator_actual_at(as_of_date) WHERE district_code IS NULL) AS city
+        USING (indicator_id)
+    WHERE NOT district.is_unknown
 )
 SELECT
-    measure.indicator_id,
-    measure.indicator,
-    grid.district_code,
-    coalesce(grid.district_name, grid.district_code) AS district_name,
-    grid.is_unknown,
-    CASE WHEN measure.has_data THEN coalesce(grid.actual, 0) END AS actual,
-    CASE WHEN measure.has_data THEN coalesce(grid.city_actual, 0) END AS city_actual,
-    CASE WHEN measure.has_data THEN coalesce(grid.actual, 0) / nullif(grid.city_actual, 0) END AS share_of_city,
-    measure.city_target,
-    measure.has_data,
-    CASE WHEN NOT measure.has_data THEN measure.waits_for END AS waits_for,
+    both_kinds.* EXCLUDE (sort_key),
     rules.as_of,
     rules.counted_until
-FROM grid
-JOIN measure USING (indicator_id)
+FROM (SELECT * FROM counts UNION ALL BY NAME SELECT * FROM rates) AS both_kinds
 CROSS JOIN rules
-ORDER BY coalesce(measure.position, 1000 + measure.ordinal), grid.is_unknown, grid.district_code;
+ORDER BY both_kinds.sort_key, both_kinds.is_unknown, both_kinds.district_code;
 
 CREATE OR REPLACE VIEW mart.indicator_progress AS
 SELECT * FROM mart.indicator_progress_at(NULL);

@@ -34,3 +34,11 @@ JOIN meta.run_source AS rs USING (run_id)
 WHERE r.flow = $flow AND r.status = 'completed' AND rs.source = $source AND rs.complete
 ORDER BY r.started_at DESC
 LIMIT $limit;
+
+-- name: coverage_notes
+-- The latest coverage note of each source that reports one (e.g. qybz: partial, behind a captcha).
+SELECT source, json_extract_string(extra, '$.note') AS note
+FROM meta.run_source
+WHERE json_extract_string(extra, '$.note') IS NOT NULL
+QUALIFY row_number() OVER (PARTITION BY source ORDER BY run_id DESC) = 1
+ORDER BY source;
