@@ -5,15 +5,15 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import threading
 from datetime import date, datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
+from loopback import reply, serve
 from transform.plan import read_plan
 from transform.records import Attribution, Provenance, StandardRecord
 from transform.targets import extract_targets
@@ -97,22 +97,13 @@ class PlanPage(BaseHTTPRequestHandler):
         body = ("<html><head><meta charset='utf-8'></head><body><ucapcontent>"
                 + "".join(f"<p>{html.escape(line)}</p>" for line in text.split("\n"))
                 + "</ucapcontent></body></html>").encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        reply(self, 200, body, "text/html; charset=utf-8")
 
 
 def test_extract_a_url_fetches_archives_and_gives_the_same_targets(tmp_path):
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), PlanPage)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{httpd.server_address[1]}/szsrmzf/zfwj/202208/0f1e2d3c4b5a69788796a5b4c3d2e1f0.shtml"
-    try:
+    with serve(PlanPage) as base:
+        url = base + "/szsrmzf/zfwj/202208/0f1e2d3c4b5a69788796a5b4c3d2e1f0.shtml"
         from_url = invoke("targets", "extract", url, "--json", "--data-dir", str(tmp_path))
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     assert from_url.exit_code == 0, from_url.output
     from_file = invoke("targets", "extract", str(PLAN_FILE), "--json")
     assert json.loads(from_url.output) == json.loads(from_file.output)

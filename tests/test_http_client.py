@@ -12,7 +12,7 @@ import json
 import threading
 import time
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -26,6 +26,7 @@ from extract.http import (
     ResponseTooLarge,
     decode_text,
 )
+from loopback import reply, serve
 
 HTML_UTF8 = "<html><head><meta charset='utf-8'><title>标准</title></head><body>全国标准信息公共服务平台</body></html>"
 GBK_WITH_META = (
@@ -64,14 +65,7 @@ class Handler(BaseHTTPRequestHandler):
         if isinstance(body, str):
             body = body.encode("utf-8")
         self.served.setdefault(self.path.split("?")[0], []).append(body)
-        self.send_response(status)
-        names = {name.lower() for name, _ in headers}
-        for name, value in headers:
-            self.send_header(name, value)
-        if "content-length" not in names:
-            self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        reply(self, status, body, headers=headers)
 
     def do_GET(self):  # noqa: C901 - a routing table
         path = self.path.split("?")[0]
@@ -156,13 +150,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(Handler) as url:
+        yield url
 
 
 class FakeTime:

@@ -5,9 +5,8 @@ ref.indicator / ref.indicator_mention; and what happens when there is no plan, o
 from __future__ import annotations
 
 import html
-import threading
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from extract.http import HttpClient
 from extract.sources import plan as plan_source
 from flows.settings import Settings
 from flows.targets import crawl_plan, plan_step
+from loopback import reply, serve
 from warehouse import Warehouse, progress_report, query
 
 PLAN_FILE = Path(__file__).parent / "fixtures" / "plans" / "suzhou-2022-standardization-opinions.txt"
@@ -58,20 +58,13 @@ class Handler(BaseHTTPRequestHandler):
             self._answer(404, "<html><body>页面不存在</body></html>".encode())
 
     def _answer(self, status: int, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        reply(self, status, body, "text/html; charset=utf-8")
 
 
 @pytest.fixture(scope="module")
 def base():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(Handler) as url:
+        yield url
 
 
 def settings_for(tmp_path: Path, **values) -> Settings:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import threading
 from datetime import date, datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from extract.archive import Archive
-from extract.http import HttpClient
 from extract.sources import samr
+from loopback import make_client, reply, serve
 from transform.parsers import samr as samr_parser
 
 BEIJING = timezone(timedelta(hours=8))
@@ -45,39 +43,22 @@ class Handler(BaseHTTPRequestHandler):
         elif parts.path == "/norows" + samr.LIST_PATH:
             body = json.dumps({"total": 3, "data": []})
         else:
-            self.send_response(404)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            reply(self, 404)
             return
-        payload = body.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json;charset=UTF-8")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        reply(self, 200, body, "application/json;charset=UTF-8")
 
 
 @pytest.fixture(scope="module")
 def base():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(Handler) as url:
+        yield url
 
 
 @pytest.fixture
 def client(tmp_path):
     Handler.requests.clear()
-    archive = Archive(tmp_path, "run")
-    client = HttpClient(
-        user_agent="stdwatch-test", allowed_hosts={"127.0.0.1"}, host_policy=lambda h: (0.0, 1),
-        timeout=5, max_retries=0, backoff=0.1, max_retry_after=10, max_bytes=1 << 20, archive=archive,
-        sleep=lambda s: None,
-    )
-    yield client
-    client.close()
-    archive.close()
+    with make_client(tmp_path) as client:
+        yield client
 
 
 def pages(client, base, **kwargs):

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from extract.archive import Archive
-from extract.http import Blocked, HttpClient
+from extract.http import Blocked
 from extract.sources import tc
 from extract.sources.samr import ListPageError
+from loopback import make_client, reply, serve
 
 COMMITTEES = 23
 OP = 'TABLE_NAME:"BV_COMMITEE_INFO",G_SECRETARIAT_UNIT_PROVINCE:"江苏省"'
@@ -53,35 +52,20 @@ class Handler(BaseHTTPRequestHandler):
             status, body = 521, "<html><script>document.cookie='__jsl_clearance_s=1';location.reload()</script></html>"
         else:
             status = 404
-        payload = body.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html;charset=UTF-8")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        reply(self, status, body, "text/html;charset=UTF-8")
 
 
 @pytest.fixture(scope="module")
 def base():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(Handler) as url:
+        yield url
 
 
 @pytest.fixture
 def client(tmp_path):
     Handler.requests.clear()
-    archive = Archive(tmp_path, "run")
-    client = HttpClient(
-        user_agent="stdwatch-test", allowed_hosts={"127.0.0.1"}, host_policy=lambda h: (0.0, 1),
-        timeout=5, max_retries=0, backoff=0.1, max_retry_after=10, max_bytes=1 << 20, archive=archive,
-        sleep=lambda s: None,
-    )
-    yield client
-    client.close()
-    archive.close()
+    with make_client(tmp_path) as client:
+        yield client
 
 
 def test_list_params_filter_by_secretariat_province():

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-import threading
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from extract.archive import Archive
-from extract.http import Blocked, HttpClient
+from extract.http import Blocked
 from extract.sources import ttbz
 from extract.sources.samr import ListPageError
+from loopback import make_client, reply, serve
 from transform.parsers import ttbz as ttbz_parser
 
 # HttpClient.fetch has no content=/json= parameter yet; JSON bodies go through data= (see ttbz.json_body).
@@ -58,35 +57,20 @@ class Handler(BaseHTTPRequestHandler):
             answer, content_type = WAF_PAGE, "text/html"
         else:
             status, answer = 404, ""
-        payload = (answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False)).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+        reply(self, status, answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False), content_type)
 
 
 @pytest.fixture(scope="module")
 def base():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve(Handler) as url:
+        yield url
 
 
 @pytest.fixture
 def client(tmp_path):
     Handler.requests.clear()
-    archive = Archive(tmp_path, "run")
-    client = HttpClient(
-        user_agent="stdwatch-test", allowed_hosts={"127.0.0.1"}, host_policy=lambda h: (0.0, 1),
-        timeout=5, max_retries=0, backoff=0.1, max_retry_after=10, max_bytes=1 << 20, archive=archive,
-        sleep=lambda s: None,
-    )
-    yield client
-    client.close()
-    archive.close()
+    with make_client(tmp_path) as client:
+        yield client
 
 
 def test_list_params_send_filters_only_when_set():

@@ -2,7 +2,7 @@
 
 Writes take an open `WriteSession` (`Warehouse.writing()`): records become Arrow tables,
 registered under `incoming_*`, and the named statements of `sql/events.sql` move them into
-place, one transaction per call (as `WriteSession` does for load.sql). Nothing here inserts row by row.
+place, one transaction per call (`WriteSession.run_statements`). Nothing here inserts row by row.
 
 - `merge_events`: notice entries, idempotent on `event_id` (sha1 of source + origin: the
   same row of the same list, however often it is fetched). Rows are never merged across
@@ -24,7 +24,6 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from collections.abc import Mapping
 
 import duckdb
 import pyarrow as pa
@@ -57,26 +56,6 @@ MANUAL_ENTRY_SCHEMA = pa.schema([
     ("notice_title", pa.string()), ("announced_on", pa.date32()), ("reason", pa.string()), ("detail", pa.string()),
     ("url", pa.string()), ("response_id", pa.string()), ("fetched_at", _TS), ("sha256", pa.string()),
 ])
-
-
-def _load(w: WriteSession, incoming: Mapping[str, pa.Table], steps: Sequence[str],
-          params: Mapping[str, object] | None = None) -> None:
-    """Register the Arrow tables, run the named statements of events.sql in one transaction, unregister."""
-    con = w.con
-    for name, table in incoming.items():
-        con.register(name, table)
-    con.begin()
-    try:
-        for step in steps:
-            sql = statements(_SQL)[step]
-            con.execute(sql, {k: v for k, v in (params or {}).items() if f"${k}" in sql} or None)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    finally:
-        for name in incoming:
-            con.unregister(name)
 
 
 def create_event_views(con: duckdb.DuckDBPyConnection) -> None:
@@ -115,19 +94,17 @@ def merge_events(w: WriteSession, events: Sequence[EventRecord], run_id: str) ->
     """Upsert events by event_id; counts are per distinct event_id of the batch."""
     table = _event_rows(events)
     known = _known_event_ids(w, table)
-    _load(w, {"incoming_event": table}, ["keep_event_runs", "delete_events", "insert_events"], {"run_id": run_id})
+    w.run_statements(_SQL, {"incoming_event": table}, ["keep_event_runs", "delete_events", "insert_events"],
+                     {"run_id": run_id})
     ids = set(table.column("event_id").to_pylist())
     return MergeCounts(inserted=len(ids - known), updated=0, unchanged=len(ids & known),
                        duplicates=len(events) - len(ids))
 
 
 def _known_event_ids(w: WriteSession, table: pa.Table) -> set[str]:
-    w.con.register("probe_event", table.select(["event_id"]))
-    try:
+    with w.registered({"probe_event": table.select(["event_id"])}):
         return {row[0] for row in w.con.execute(
             "SELECT event_id FROM core.event WHERE event_id IN (SELECT event_id FROM probe_event)").fetchall()}
-    finally:
-        w.con.unregister("probe_event")
 
 
 def event_orgs(w: WriteSession) -> list[tuple[str, str | None, str, str | None]]:
@@ -147,7 +124,7 @@ def set_event_attributions(w: WriteSession, attributions: Iterable[tuple[str, At
         "conflict": pa.array([a.conflict for _, a in rows], pa.string()),
         "needs_review": pa.array([a.needs_review for _, a in rows], pa.bool_()),
     })
-    _load(w, {"incoming_attribution": table}, ["update_event_attributions"])
+    w.run_statements(_SQL, {"incoming_attribution": table}, ["update_event_attributions"])
 
 
 # -- the inbox -------------------------------------------------------------------------------
@@ -218,7 +195,8 @@ def replace_inbox_file(
         "loaded": pa.array([len(facts)], pa.int32()), "rejected": pa.array([len(rejects)], pa.int32()),
         "run_id": pa.array([run_id], pa.string()),
     })
-    _load(w,
+    w.run_statements(
+        _SQL,
         {"incoming_fact": fact_table, "incoming_inbox_reject": reject_table, "incoming_inbox_file": file_table,
          "incoming_event": _event_rows(events, file_name)},
         ["delete_file_facts", "insert_manual_facts", "delete_file_rejects", "insert_inbox_rejects",
@@ -229,8 +207,8 @@ def replace_inbox_file(
     w.replace_org_evidence(f"{file_name}#", list(evidence))
     counts = w.merge_standards(list(standards), run_id) if standards or kind == "enterprise_std" else None
     if retracted:
-        _load(w, {"incoming_retracted": pa.table({"std_no": pa.array(retracted, pa.string())})},
-                ["retract_inbox_standard_sources", "retract_orphaned_standards", "retract_orphaned_drafters"])
+        w.run_statements(_SQL, {"incoming_retracted": pa.table({"std_no": pa.array(retracted, pa.string())})},
+                         ["retract_inbox_standard_sources", "retract_orphaned_standards", "retract_orphaned_drafters"])
     return InboxLoad(file_name, kind, "replaced" if previous else "loaded", rows, len(facts), len(rejects),
                      standards=counts, retracted=len(retracted))
 
@@ -251,8 +229,8 @@ def record_manual_entries(w: WriteSession, items: Sequence[ManualEntryNeeded], r
         rows.append((item.notice_url, item.attachment_url or "", item.indicator_id, item.stage, item.notice_title,
                      item.announced_on, item.reason, item.detail, p.url if p else None,
                      p.response_id if p else None, p.fetched_at if p else None, p.sha256 if p else None))
-    _load(w, {"incoming_manual_entry": _table(MANUAL_ENTRY_SCHEMA, rows)},
-            ["keep_manual_entry_runs", "delete_manual_entries", "insert_manual_entries"], {"run_id": run_id})
+    w.run_statements(_SQL, {"incoming_manual_entry": _table(MANUAL_ENTRY_SCHEMA, rows)},
+                     ["keep_manual_entry_runs", "delete_manual_entries", "insert_manual_entries"], {"run_id": run_id})
 
 
 # -- the progress measures -----------------------------------------------------------------------

@@ -15,7 +15,8 @@ import io
 import json
 import tomllib
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -134,20 +135,43 @@ class WriteSession:
         steps: Sequence[str],
         params: Mapping[str, object] | None = None,
     ) -> None:
-        """Register the Arrow tables, run the named statements in one transaction, unregister."""
-        for view_name, table in incoming.items():
-            self.con.register(view_name, table)
-        self.con.begin()
-        try:
+        self.run_statements("load.sql", incoming, steps, params)
+
+    def run_statements(
+        self,
+        sql_file: str,
+        incoming: Mapping[str, pa.Table],
+        steps: Sequence[str],
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        """Register the Arrow tables, run the named statements of `sql_file` in one transaction
+        (each given the `params` it names), unregister. The load of every warehouse module."""
+        with self.transaction(incoming):
             for step in steps:
-                needed = {k: v for k, v in (params or {}).items() if f"${k}" in statements("load.sql")[step]}
-                self._run(step, needed)
-            self.con.commit()
-        except BaseException:
-            self.con.rollback()
-            raise
+                sql = statements(sql_file)[step]
+                self.con.execute(sql, {k: v for k, v in (params or {}).items() if f"${k}" in sql} or None)
+
+    @contextmanager
+    def transaction(self, incoming: Mapping[str, pa.Table]) -> Iterator[None]:
+        """The block in one transaction (rolled back if it raises), with the Arrow tables registered."""
+        with self.registered(incoming):
+            self.con.begin()
+            try:
+                yield
+                self.con.commit()
+            except BaseException:
+                self.con.rollback()
+                raise
+
+    @contextmanager
+    def registered(self, tables: Mapping[str, pa.Table]) -> Iterator[None]:
+        """The Arrow tables readable by SQL under their names for the block, unregistered after."""
+        for view_name, table in tables.items():
+            self.con.register(view_name, table)
+        try:
+            yield
         finally:
-            for view_name in incoming:
+            for view_name in tables:
                 self.con.unregister(view_name)
 
     # ── runs, settings, reference data ─────────────────────────────────────────────────

@@ -2,7 +2,7 @@
 
 Writes take an open `WriteSession` (`Warehouse.writing()`): Arrow tables registered on its
 connection and moved into place by the named statements of `sql/indicators.sql`, one
-transaction per load, as `warehouse/load.py` does. Reads open the published file read-only,
+transaction per load (`WriteSession.run_statements`). Reads open the published file read-only,
 one connection for a whole report, so the rules, targets and figures are one snapshot.
 
 The progress views and macros (`mart.indicator_progress[_at]`, `mart.district_progress[_at]`,
@@ -94,8 +94,8 @@ def replace_plan(w: WriteSession, plan: PlanDocument, targets: Sequence[Target],
         "clause": pa.array([m.clause for _, _, m in mentions], pa.string()),
         "sentence": pa.array([m.sentence for _, _, m in mentions], pa.string()),
     })
-    _load(
-        w,
+    w.run_statements(
+        _SQL,
         {"incoming_plan": plan_table, "incoming_indicator": indicator_table, "incoming_indicator_mention": mention_table},
         ["delete_plan", "insert_plan", "delete_indicator_mentions", "delete_indicators",
          "insert_indicators", "insert_indicator_mentions"],
@@ -116,27 +116,7 @@ def replace_indicator_events(w: WriteSession, source: str, rows: Sequence[Mappin
     table = pa.Table.from_pylist(
         [{"value": 1.0, **row, "source": source} for row in rows], schema=EVENT_SCHEMA
     )
-    _load(w, {"incoming_event": table}, ["delete_source_events", "insert_events"], {"source": source})
-
-
-def _load(
-    w: WriteSession, incoming: Mapping[str, pa.Table], steps: Sequence[str], params: Mapping[str, object] | None = None
-) -> None:
-    con = w.con
-    for name, table in incoming.items():
-        con.register(name, table)
-    con.begin()
-    try:
-        for step in steps:
-            sql = statements(_SQL)[step]
-            con.execute(sql, {k: v for k, v in (params or {}).items() if f"${k}" in sql} or None)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    finally:
-        for name in incoming:
-            con.unregister(name)
+    w.run_statements(_SQL, {"incoming_event": table}, ["delete_source_events", "insert_events"], {"source": source})
 
 
 # ── reads ────────────────────────────────────────────────────────────────────────────

@@ -62,17 +62,9 @@ def merge_committees(w: WriteSession, committees: Iterable[CommitteeRecord], run
         ],
         schema=COMMITTEE_SCHEMA,
     )
-    w.con.register("incoming_committee", table)
-    w.con.begin()
-    try:
+    with w.transaction({"incoming_committee": table}):
         inserted, updated, unchanged = _run(w, "committee_changes")[0]
         _run(w, "upsert_committees", {"run_id": run_id})
-        w.con.commit()
-    except BaseException:
-        w.con.rollback()
-        raise
-    finally:
-        w.con.unregister("incoming_committee")
     return MergeCounts(inserted=inserted, updated=updated, unchanged=unchanged,
                        duplicates=len(committees) - len(rows))
 
@@ -88,11 +80,8 @@ def load_group_publishers(w: WriteSession, source: str, publishers: Mapping[str,
         "publisher": pa.array(list(publishers.values()), pa.string()),
         "response_id": pa.array([(response_ids or {}).get(k) for k in publishers], pa.string()),
     })
-    w.con.register("incoming_group_publisher", table)
-    try:
+    with w.registered({"incoming_group_publisher": table}):
         _run(w, "upsert_group_publishers")
-    finally:
-        w.con.unregister("incoming_group_publisher")
 
 
 def registry_orgs(w: WriteSession) -> list[str]:

@@ -15,6 +15,9 @@ incomplete — a block counted in `result.blocked`, anything else a `list_failed
 - a page answered with an error status is a `detail_failed` reject, not lost: asking
   again would not change it;
 - anything lost leaves the crawl incomplete, so no watermark advances past it.
+
+`add_with_details` is that, plus the merge, for sources whose records wait for their page: a
+record whose page was lost is withheld from this run's load (sacinfo, ttbz).
 """
 
 from __future__ import annotations
@@ -135,6 +138,34 @@ def merge_detail_page(parser: ModuleType, record: StandardRecord, html: str, pag
     except parser.DetailMismatch as exc:
         result.reject("detail_mismatch", str(exc), url=page.url, response_id=page.response_id)
         return record, detail
+
+
+def add_with_details(
+    client: HttpClient,
+    records: Sequence[StandardRecord],
+    parser: ModuleType,
+    *,
+    headers: Mapping[str, str],
+    workers: int,
+    result: SourceResult,
+) -> tuple[list[StandardRecord], bool]:
+    """Fetch each record's detail page (`fetch_details`) and add the records to `result`, each merged
+    with its page (`merge_detail_page`). A record whose page was lost is withheld: the next run asks
+    again. Returns the records added, and whether no page was lost."""
+    details = fetch_details(client, [(r.std_no, r.detail_url or "") for r in records], source=result.source,
+                            headers=headers, workers=workers, result=result)
+    added: list[StandardRecord] = []
+    with result.stage("parse"):
+        for record in records:
+            page = details.pages.get(record.detail_url or "")
+            if page is not None:
+                result.details += 1
+                record = merge_detail_page(parser, record, page.text, provenance(page), result)[0]
+            elif record.detail_url in details.lost:
+                continue  # withheld: the next run asks again
+            result.records.append(record)
+            added.append(record)
+    return added, details.complete
 
 
 def provenance(fetched: Fetched) -> Provenance:

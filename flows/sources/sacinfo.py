@@ -40,7 +40,7 @@ from extract.sources import sacinfo as sacinfo_source
 from flows.settings import Settings
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import (
-    add_rejects_once, fetch_details, in_window, merge_detail_page, newest_until, portal_now, provenance,
+    add_rejects_once, add_with_details, in_window, merge_detail_page, newest_until, portal_now, provenance,
     provenance_of, read_list,
 )
 from transform.parsers import sacinfo as sacinfo_parser
@@ -150,19 +150,9 @@ def _crawl_site(
                 if in_window(record.issue_date, window):
                     records.setdefault(record.source_id, record)
 
-    need = list(records.values())
-    details = fetch_details(client, [(r.std_no, r.detail_url or "") for r in need], source=SOURCE,
-                            headers=sacinfo_source.page_headers(base), workers=workers, result=result)
-    with result.stage("parse"):
-        for record in need:
-            page = details.pages.get(record.detail_url or "")
-            if page is not None:
-                result.details += 1
-                record = merge_detail_page(sacinfo_parser, record, page.text, provenance(page), result)[0]
-            elif record.detail_url in details.lost:
-                continue  # withheld: the next run asks again
-            result.records.append(record)
-    if not (complete and details.complete):
+    _, details_complete = add_with_details(client, list(records.values()), sacinfo_parser,
+                                           headers=sacinfo_source.page_headers(base), workers=workers, result=result)
+    if not (complete and details_complete):
         return None
     return newest_until(filed_on, portal_now())
 

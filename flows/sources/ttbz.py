@@ -36,7 +36,7 @@ from extract.sources import ttbz as ttbz_source
 from flows.settings import Settings, load_settings
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import (
-    add_rejects_once, fetch_details, in_window, merge_detail_page, newest_until, once, portal_now, provenance,
+    add_rejects_once, add_with_details, in_window, merge_detail_page, newest_until, once, portal_now, provenance,
     provenance_of, read_list,
 )
 from transform.parsers import ttbz as ttbz_parser
@@ -156,21 +156,12 @@ def _crawl_standards(
                 if in_window(record.issue_date, window, since):
                     records.setdefault(record.source_id, record)
 
-    need = list(records.values())
-    details = fetch_details(client, [(r.std_no, r.detail_url or "") for r in need], source=SOURCE,
-                            headers=ttbz_source.page_headers(base), workers=workers, result=result)
-    with result.stage("parse"):
-        for record in need:
-            page = details.pages.get(record.detail_url or "")
-            if page is not None:
-                result.details += 1
-                record = merge_detail_page(ttbz_parser, record, page.text, provenance(page), result)[0]
-            elif record.detail_url in details.lost:
-                continue  # withheld: the next run asks again
-            result.records.append(record)
-            if record.std_no in publishers:
-                result.publishers[record.std_no] = publishers[record.std_no]
-    if not (complete and details.complete):
+    added, details_complete = add_with_details(client, list(records.values()), ttbz_parser,
+                                               headers=ttbz_source.page_headers(base), workers=workers, result=result)
+    for record in added:
+        if record.std_no in publishers:
+            result.publishers[record.std_no] = publishers[record.std_no]
+    if not (complete and details_complete):
         return None
     return newest_until(published_on, portal_now().date())
 

@@ -1,10 +1,11 @@
 """What the registry parsers share: the result shape of a list page, row rejection, and cleaning.
 
-Each parser module (`sacinfo`, `ttbz`, `qybz`, `tc`, `openstd`) declares only what
+Each parser module (`samr`, `sacinfo`, `ttbz`, `qybz`, `tc`, `openstd`) declares only what
 differs — its fields and its markup — and takes from here: `ListResult`, the
 `Rejected` signal that turns one bad row into one `Reject` without costing the
 others, spam-aware cleaning of names and unit lists, standard numbers of an
-expected type, dates that reject rather than guess, and page-wide spam detection.
+expected type, dates that reject rather than guess, page-wide spam detection, and
+the checks and gap-filling every `merge_detail` starts from.
 Pure: str in, values out.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -53,6 +54,10 @@ class Rejected(Exception):
         super().__init__(detail)
         self.reason = reason
         self.detail = detail
+
+
+class DetailMismatch(ValueError):
+    """A detail page about another standard than the record it was fetched for."""
 
 
 def reject(source: str, provenance: Provenance, reason: str, detail: str) -> Reject:
@@ -173,6 +178,36 @@ def split_committee(text: str | None) -> tuple[str | None, str | None]:
     return committee_code(text), name or None
 
 
+# -- merging a detail page ------------------------------------------------------------------
+
+
+def check_same_standard(record: StandardRecord, detail: Any, id_label: str) -> None:
+    """Raises `DetailMismatch` when the page (`detail.std_no`, when it names one) is another standard's;
+    `id_label` names the portal's id in the message ("id", "pk", …)."""
+    if detail.std_no and detail.std_no != record.std_no:
+        raise DetailMismatch(
+            f"{detail.provenance.url} is the page of {detail.std_no}, not of {record.std_no} "
+            f"({id_label} {record.source_id})"
+        )
+
+
+def fill_from_detail(record: StandardRecord, detail: Any, **changes: Any) -> StandardRecord:
+    """`record` with what its detail page adds where the list left a gap — name, status, issue and
+    act dates, 归口 — the page's spam flag, and the page's provenance; `changes` are the source's own."""
+    return replace(
+        record,
+        name=record.name or detail.title or "",
+        status=record.status or detail.status,
+        issue_date=record.issue_date or detail.issue_date,
+        act_date=record.act_date or detail.act_date,
+        committee_code=record.committee_code or detail.committee_code,
+        committee_name=record.committee_name or detail.committee_name,
+        spam=record.spam or bool(detail.spam),
+        provenance=detail.provenance,
+        **changes,
+    )
+
+
 # -- HTML ------------------------------------------------------------------------------------
 
 
@@ -194,6 +229,18 @@ def page_spam(doc) -> list[str]:
     texts = doc.xpath("//text()[not(ancestor::script) and not(ancestor::style)]")
     texts += doc.xpath('//meta[@name="keywords" or @name="description"]/@content')
     return find_spam(clean_text(" ".join(texts)))
+
+
+def dt_dd_pairs(dts: list) -> dict[str, str]:
+    """Each `dt` label → the cleaned text of the `dd` right after it; the first of a repeated label
+    wins, and a `dt` without a `dd` after it is skipped."""
+    fields: dict[str, str] = {}
+    for dt in dts:
+        dd = first(dt.xpath("following-sibling::*[1][self::dd]"))
+        label = label_of(dt)
+        if label and dd is not None and label not in fields:
+            fields[label] = clean_text(" ".join(dd.itertext()))
+    return fields
 
 
 def label_of(node) -> str:

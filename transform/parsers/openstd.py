@@ -26,14 +26,17 @@ labelled by the element before it when that is a known label, else by position: 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from transform.dates import DateError, parse_date
 from transform.parsers.common import (
+    DetailMismatch,  # noqa: F401 - raised by merge_detail; callers catch <parser>.DetailMismatch
     ListResult,
     Rejected,
+    check_same_standard,
     clean_without_spam,
+    fill_from_detail,
     first,
     html_document,
     label_of,
@@ -87,10 +90,6 @@ class DetailResult:
     fields: dict[str, str] = field(default_factory=dict)  # CONTENT_ORDER name → value
     spam: list[str] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
-
-
-class DetailMismatch(ValueError):
-    """A detail page about another standard than the record it was fetched for."""
 
 
 # -- list ------------------------------------------------------------------------------------
@@ -222,21 +221,8 @@ def merge_detail(record: StandardRecord, detail: DetailResult) -> StandardRecord
     """
     if not detail.found:
         return record
-    if detail.std_no and detail.std_no != record.std_no:
-        raise DetailMismatch(
-            f"{detail.provenance.url} is the page of {detail.std_no}, not of {record.std_no} (hcno {record.source_id})"
-        )
-    return replace(
-        record,
-        name=record.name or detail.title or "",
-        status=record.status or detail.status,
-        issue_date=record.issue_date or detail.issue_date,
-        act_date=record.act_date or detail.act_date,
-        committee_code=record.committee_code or detail.committee_code,
-        committee_name=record.committee_name or detail.committee_name,
-        spam=record.spam or bool(detail.spam),
-        provenance=detail.provenance,
-    )
+    check_same_standard(record, detail, "hcno")
+    return fill_from_detail(record, detail)
 
 
 def _contents(doc) -> dict[str, str]:

@@ -30,8 +30,10 @@ from datetime import date
 
 from transform.dates import DateError, parse_date
 from transform.parsers.common import (
+    DetailMismatch,  # noqa: F401 - raised by merge_detail; callers catch <parser>.DetailMismatch
     ListResult,
     Rejected,
+    check_same_standard,
     clean_without_spam,
     first,
     html_document,
@@ -75,10 +77,6 @@ class DetailResult:
     fields: dict[str, str] = field(default_factory=dict)  # every label → value of tables 0 and 1
     spam: list[str] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
-
-
-class DetailMismatch(ValueError):
-    """A detail page about another standard than the record it was fetched for."""
 
 
 # -- homepage --------------------------------------------------------------------------------
@@ -209,10 +207,7 @@ def parse_detail(html: str, provenance: Provenance) -> DetailResult:
 def merge_detail(record: StandardRecord, detail: DetailResult) -> StandardRecord:
     """The homepage record completed by its detail page: 机构名称 as the drafter, 公开时间, the
     name, the spam flag and the page's provenance. Raises DetailMismatch for another standard's page."""
-    if detail.std_no and detail.std_no != record.std_no:
-        raise DetailMismatch(
-            f"{detail.provenance.url} is the page of {detail.std_no}, not of {record.std_no} (id {record.source_id})"
-        )
+    check_same_standard(record, detail, "id")
     drafters = [detail.org_name] if detail.org_name else record.drafters
     return replace(
         record,

@@ -27,21 +27,24 @@ template; portals.md gives no title selector for sacinfo], type label `.label-in
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from transform.dates import DateError, parse_date
 from transform.orgs import split_units
 from transform.parsers.common import (
+    DetailMismatch,  # noqa: F401 - raised by merge_detail; callers catch <parser>.DetailMismatch
     ListResult,
     Rejected,
     as_text,
+    check_same_standard,
     clean_units,
     clean_without_spam,
+    dt_dd_pairs,
+    fill_from_detail,
     first,
     html_document,
     json_payload,
-    label_of,
     optional_text,
     page_spam,
     reject,
@@ -86,10 +89,6 @@ class DetailResult:
     fields: dict[str, str] = field(default_factory=dict)  # every dt label → cleaned value
     spam: list[str] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
-
-
-class DetailMismatch(ValueError):
-    """A detail page about another standard than the record it was fetched for."""
 
 
 # -- list ------------------------------------------------------------------------------------
@@ -210,27 +209,17 @@ def merge_detail(record: StandardRecord, detail: DetailResult, *, keep_people: b
 
     Raises DetailMismatch when the page is about another standard.
     """
-    if detail.std_no and detail.std_no != record.std_no:
-        raise DetailMismatch(
-            f"{detail.provenance.url} is the page of {detail.std_no}, not of {record.std_no} (pk {record.source_id})"
-        )
+    check_same_standard(record, detail, "pk")
     replaces = record.replaces or detail.replaces
-    return replace(
+    return fill_from_detail(
         record,
-        name=record.name or detail.title or "",
-        status=record.status or detail.status,
-        issue_date=record.issue_date or detail.issue_date,
-        act_date=record.act_date or detail.act_date,
+        detail,
         abolish_date=record.abolish_date or detail.abolish_date,
         replaces=replaces,
         is_revision=bool(replaces) or detail.revision == "修订",
         drafters=detail.drafters,
         drafters_known=True,
-        committee_code=record.committee_code or detail.committee_code,
-        committee_name=record.committee_name or detail.committee_name,
         drafter_people=detail.drafter_people if keep_people else record.drafter_people,
-        spam=record.spam or bool(detail.spam),
-        provenance=detail.provenance,
     )
 
 
@@ -244,13 +233,7 @@ def _title(doc) -> str:
 
 def _dl_pairs(doc) -> dict[str, str]:
     """Every dt → following dd pair on the page (the drafter fallback block has dd only)."""
-    fields: dict[str, str] = {}
-    for dt in doc.xpath("//dl/dt"):
-        dd = first(dt.xpath("following-sibling::*[1][self::dd]"))
-        label = label_of(dt)
-        if label and dd is not None and label not in fields:
-            fields[label] = clean_text(" ".join(dd.itertext()))
-    return fields
+    return dt_dd_pairs(doc.xpath("//dl/dt"))
 
 
 def _labelled_paragraphs(doc) -> dict[str, str]:

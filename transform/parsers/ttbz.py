@@ -33,9 +33,11 @@ from dataclasses import dataclass, field, replace
 
 from transform.orgs import split_units
 from transform.parsers.common import (
+    DetailMismatch,  # noqa: F401 - raised by merge_detail; callers catch <parser>.DetailMismatch
     ListResult,
     Rejected,
     as_text,
+    check_same_standard,
     clean_units,
     clean_without_spam,
     first,
@@ -95,10 +97,6 @@ class DetailResult:
     fields: dict[str, str] = field(default_factory=dict)
     spam: list[str] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)
-
-
-class DetailMismatch(ValueError):
-    """A detail page about another standard than the record it was fetched for."""
 
 
 # -- standards list --------------------------------------------------------------------------
@@ -258,11 +256,7 @@ def merge_detail(record: StandardRecord, detail: DetailResult, *, keep_people: b
     A page without its JSON (`found=False`) changes nothing but the spam flag: the drafters stay unknown.
     Raises DetailMismatch when the page is about another standard.
     """
-    if detail.std_no and detail.std_no != record.std_no:
-        raise DetailMismatch(
-            f"{detail.provenance.url} is the page of {detail.std_no}, not of {record.std_no} "
-            f"(standardUniqueId {record.source_id})"
-        )
+    check_same_standard(record, detail, "standardUniqueId")
     spam = record.spam or bool(detail.spam)
     if not detail.found:
         return replace(record, spam=spam)
