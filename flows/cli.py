@@ -76,7 +76,8 @@ def _check_sources(names: list[str]) -> None:
             raise typer.Exit(2) from exc
 
 
-def _print_districts(settings, *, title: str) -> None:
+def _print_districts(settings, *, title: str) -> list[dict]:
+    """The per-district table and how many region-led standards are unplaced; returns its rows."""
     import warehouse
     from flows.report import district_table
     from transform.attribution import load_region
@@ -84,7 +85,13 @@ def _print_districts(settings, *, title: str) -> None:
     region = load_region(settings.region)
     rows = warehouse.new_standards_by_district(settings.warehouse_path)
     order = [d.name for d in region.districts] + [region.unknown_district_name]
-    console.print(district_table(rows, order, title=title))
+    console.print(district_table(rows, order, title=title, unknown=region.unknown_district_name))
+    unknown = sum(int(r["n"]) for r in rows if r["district_name"] == region.unknown_district_name)
+    console.print(
+        f"{unknown} of {sum(int(r['n']) for r in rows)} region-led standards could not be placed in a district "
+        "(see mart.review_queue for the organisations and their evidence)."
+    )
+    return rows
 
 
 @app.command()
@@ -149,12 +156,12 @@ def demo(
         loaded = load_file(path, settings)
         rejects = f", {len(loaded.rejects)} rejected (reasons in {loaded.rejects_path.name})" if loaded.rejects else ""
         console.print(f"inbox {path.name}: {loaded.status}, {loaded.loaded} of {loaded.rows} rows{rejects}")
-    _print_districts(
+    rows = _print_districts(
         settings,
         title=f"New standards led by region organisations, issued "
         f"{settings.window_start} – {settings.window_end} (the plan window)",
     )
-    _print_unplaced_and_truth(settings, mirror_dir / "ground_truth.json", mirror_dir / "notices_ground_truth.json")
+    _print_truth_check(rows, mirror_dir / "ground_truth.json", mirror_dir / "notices_ground_truth.json")
     print_progress(console, settings)
 
 
@@ -173,17 +180,8 @@ def _environment(**values: str) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _print_unplaced_and_truth(settings, truth_path: Path, notices_truth_path: Path) -> None:
-    """How many region-led standards are unplaced, and whether the counts equal the mirror's ground truth."""
-    import warehouse
-
-    rows = warehouse.new_standards_by_district(settings.warehouse_path)
-    unknown = sum(int(r["n"]) for r in rows if r["district_code"] is None or r["district_name"] == "区县未知")
-    total = sum(int(r["n"]) for r in rows)
-    console.print(
-        f"{unknown} of {total} region-led standards could not be placed in a district "
-        "(see mart.review_queue for the organisations and their evidence)."
-    )
+def _print_truth_check(rows: list[dict], truth_path: Path, notices_truth_path: Path) -> None:
+    """Whether the per-district counts equal the mirror's ground truth (the demo only)."""
     expected = expected_standard_counts(truth_path, notices_truth_path)
     actual = {(r["district_name"], r["std_type"]): int(r["n"]) for r in rows}
     if actual == expected:

@@ -21,15 +21,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from extract.sources.inbox import UnreadableFile, file_sha256, read_rows
-from flows.pipeline import LOAD_LOCK_WAIT_SECONDS, attribute_all, new_run_id, read_overrides
+from extract.sources.inbox import UnreadableFile, read_rows
+from flows.pipeline import LOAD_LOCK_WAIT_SECONDS, attribute_all, new_run_id, read_overrides, record_counting_settings
 from flows.settings import Settings
 from flows.sources.notices import attribute_events
 from transform.attribution import load_region
 from transform.orgs import normalize_org_name
 from transform.parsers.inbox import INBOX_KINDS, REJECT_REASONS, detect_kind, kind_of, split_origin, validate_inbox
 from transform.records import Reject
-from warehouse import Warehouse, query
+from warehouse import Warehouse, inbox_file_in_force
 from warehouse.events import InboxLoad, replace_inbox_file
 
 REJECTS_SUFFIX = ".rejects.csv"
@@ -115,22 +115,15 @@ def load_file(path: Path, settings: Settings, *, kind: str | None = None, reject
     region = load_region(settings.region)
     result = validate_inbox(rows, kind, region, loaded_at=now)
     rejects_path = write_rejects(path, result.rejects, rows, rejects_dir)
-    sha = file_sha256(path)
+    sha = rows[0].file_sha256
     report = InboxReport(path, kind, "unchanged", result.rows, len(result.facts), result.rejects, rejects_path)
-    if _version_in_force(settings, path.name) == (kind, sha):
+    if inbox_file_in_force(settings.warehouse_path, path.name) == (kind, sha):
         return report
     run_id = new_run_id("inbox")
     codes = {d.name: d.code for d in region.districts}
     with Warehouse(settings.warehouse_path, org_key=normalize_org_name).writing(LOAD_LOCK_WAIT_SECONDS) as w:
         w.begin_run(run_id, "inbox", {"path": str(path), "kind": kind}, settings.model_dump(mode="json"))
-        w.set_settings({
-            "region": settings.region,
-            "window_start": settings.window_start.isoformat(),
-            "window_end": settings.window_end.isoformat(),
-            "count_drafter": settings.count_drafter,
-            "group_count_by": settings.group_count_by,
-        })
-        w.load_region(region)
+        record_counting_settings(w, settings, region)
         done: InboxLoad = replace_inbox_file(
             w, file_name=path.name, kind=kind, sha256=sha, rows=result.rows, facts=result.facts,
             events=result.events, standards=result.standards, evidence=result.evidence, rejects=result.rejects,
@@ -145,18 +138,6 @@ def load_file(path: Path, settings: Settings, *, kind: str | None = None, reject
         report.standards_inserted, report.standards_updated = done.standards.inserted, done.standards.updated
     report.retracted = done.retracted
     return report
-
-
-def _version_in_force(settings: Settings, file_name: str) -> tuple[str, str] | None:
-    if not settings.warehouse_path.is_file():
-        return None
-    try:
-        table = query(settings.warehouse_path, "SELECT kind, sha256 FROM core.inbox_file WHERE file_name = $name",
-                      {"name": file_name})
-    except Exception:  # a warehouse from before migration 007 has no inbox yet
-        return None
-    rows = table.to_pylist()
-    return (rows[0]["kind"], rows[0]["sha256"]) if rows else None
 
 
 def write_rejects(path: Path, rejects: list[Reject], rows: list, rejects_dir: Path | None = None) -> Path | None:

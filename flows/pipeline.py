@@ -32,6 +32,7 @@ from transform.attribution import Register, load_region, resolve
 from transform.orgs import normalize_org_name
 from transform.parsers.inbox import parse_org_register
 from transform.records import Attribution, OrgEvidence, Reject
+from transform.region import Region
 from warehouse import Warehouse
 from warehouse.registries import registry_orgs
 
@@ -232,14 +233,7 @@ def load(
         w.begin_run(run.run_id, run.flow, run.params, settings.model_dump(mode="json"),
                     window_from=run.window.issued_from, window_to=run.window.issued_to,
                     parent_run_id=run.parent_run_id)
-        w.set_settings({
-            "region": settings.region,
-            "window_start": settings.window_start.isoformat(),
-            "window_end": settings.window_end.isoformat(),
-            "count_drafter": settings.count_drafter,
-            "group_count_by": settings.group_count_by,
-        })
-        w.load_region(region)
+        record_counting_settings(w, settings, region)
         w.record_responses([entry.as_row() for entry in responses])
         report.adopted = _adopt_unindexed(settings, w)
         if plan is not None:
@@ -284,6 +278,19 @@ def load(
     report.seconds["publish"] = round(time.perf_counter() - session_done, 3)
     report.finished_at = datetime.now(timezone.utc)
     return report
+
+
+def record_counting_settings(w, settings: Settings, region: Region) -> None:
+    """What the marts count by — the region and its districts, the window, the counting rules — into
+    the write session (every load writes them: a changed setting takes effect with the next load)."""
+    w.set_settings({
+        "region": settings.region,
+        "window_start": settings.window_start.isoformat(),
+        "window_end": settings.window_end.isoformat(),
+        "count_drafter": settings.count_drafter,
+        "group_count_by": settings.group_count_by,
+    })
+    w.load_region(region)
 
 
 def _adopt_unindexed(settings: Settings, w) -> int:

@@ -16,7 +16,6 @@ TYPE_LABELS = {
     "group": "团体标准 group",
     "enterprise": "企业标准 enterprise",
 }
-UNKNOWN_DISTRICT = "区县未知"
 
 
 def pivot_district_counts(rows: Iterable[dict], district_order: list[str]) -> tuple[list[str], list[tuple[str, dict[str, int]]]]:
@@ -33,7 +32,8 @@ def pivot_district_counts(rows: Iterable[dict], district_order: list[str]) -> tu
     return types, list(by_district.items())
 
 
-def district_table(rows: Iterable[dict], district_order: list[str], *, title: str) -> Table:
+def district_table(rows: Iterable[dict], district_order: list[str], *, title: str, unknown: str) -> Table:
+    """Districts down, standard types across; `unknown` is the region's name for "district unknown"."""
     types, pivot = pivot_district_counts(rows, district_order)
     table = Table(title=title, title_justify="left", show_footer=True)
     table.add_column("区县 district", footer="合计 total")
@@ -42,7 +42,7 @@ def district_table(rows: Iterable[dict], district_order: list[str], *, title: st
         table.add_column(TYPE_LABELS.get(t, t), justify="right", footer=str(totals[t]))
     table.add_column("合计 total", justify="right", footer=str(sum(totals.values())))
     for district, cells in pivot:
-        label = f"{district} (unattributed)" if district == UNKNOWN_DISTRICT else district
+        label = f"{district} (unattributed)" if district == unknown else district
         table.add_row(label, *(str(cells.get(t, 0)) for t in types), str(sum(cells.values())))
     return table
 

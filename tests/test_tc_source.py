@@ -9,7 +9,7 @@ import pytest
 
 from extract.http import Blocked
 from extract.sources import tc
-from extract.sources.samr import ListPageError
+from extract.sources import ListPageError
 from loopback import make_client, reply, serve
 
 COMMITTEES = 23

@@ -11,7 +11,7 @@ import pytest
 
 from extract.http import Blocked
 from extract.sources import ttbz
-from extract.sources.samr import ListPageError
+from extract.sources import ListPageError
 from loopback import make_client, reply, serve
 from transform.parsers import ttbz as ttbz_parser
 

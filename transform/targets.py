@@ -321,7 +321,7 @@ def _events(sv: str, plan_year: int | None) -> list[tuple[int, str, int | None]]
             continue
         elif plan_year and year <= plan_year:
             kind = "past"
-        elif plan_year and re.fullmatch(r"[\s—\-]*", _segment_prefix(sv, m.start())) and sv[m.end() : m.end() + 1] == ",":
+        elif plan_year and re.fullmatch(r"[\s—\-]*", sv[_segment_start(sv, m.start()) : m.start()]) and sv[m.end() : m.end() + 1] == ",":
             kind = "deadline"  # "2025年，…": a deadline whose 到 the scrape dropped
         else:
             continue
@@ -330,10 +330,10 @@ def _events(sv: str, plan_year: int | None) -> list[tuple[int, str, int | None]]
     return sorted(events, key=lambda e: (e[0], e[1] != "past"))
 
 
-def _segment_prefix(sv: str, position: int) -> str:
-    """The text of a sentence view between the last segment break and `position`."""
+def _segment_start(sv: str, position: int) -> int:
+    """Where the segment of a sentence view holding `position` starts: after the last break before it."""
     breaks = [m.end() for m in _SEGMENT_BREAK.finditer(sv, 0, position)]
-    return sv[breaks[-1] if breaks else 0 : position]
+    return breaks[-1] if breaks else 0
 
 
 def _sentence_targets(text: str, view: str, start: int, end: int, clause: str, state: _State) -> list[_Found]:
@@ -377,8 +377,7 @@ def _read_candidate(
         if unit not in _COUNT_UNITS:
             return None
         value *= 10_000 if m["mult"] == "万" else 100_000_000
-    breaks = [b.end() for b in _SEGMENT_BREAK.finditer(sv, 0, m.start())]
-    segment_start = breaks[-1] if breaks else 0
+    segment_start = _segment_start(sv, m.start())
     continuation = False
     phrase_start = segment_start
     if previous is not None and previous.end > segment_start:
@@ -450,8 +449,7 @@ def _read_candidate(
 def _previous_segment(sv: str, segment_start: int) -> tuple[int, int]:
     """(start, end) of the segment before the one starting at `segment_start`, noise stripped."""
     end = max(segment_start - 1, 0)
-    breaks = [b.end() for b in _SEGMENT_BREAK.finditer(sv, 0, end)]
-    begin = breaks[-1] if breaks else 0
+    begin = _segment_start(sv, end)
     noise = _LEADING_NOISE.match(sv, begin, end)
     return (noise.end() if noise else begin), end
 

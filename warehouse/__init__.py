@@ -18,6 +18,7 @@ from warehouse.publish import Warehouse, WarehouseBusy
 from warehouse.read import (
     completed_windows,
     coverage_notes,
+    inbox_file_in_force,
     new_standards_by_district,
     org_evidence,
     read_watermarks,
@@ -37,6 +38,7 @@ __all__ = [
     "coverage_notes",
     "default_org_key",
     "export",
+    "inbox_file_in_force",
     "new_standards_by_district",
     "open_readonly",
     "org_evidence",

@@ -9,6 +9,7 @@ transaction, and recorded in `meta.schema_version`.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -61,6 +62,25 @@ def statements(filename: str) -> dict[str, str]:
     text = _package_file("sql", filename)
     parts = _STATEMENT_NAME.split(text)
     return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def _named(sql_file: str, name: str, params: Mapping[str, object] | None) -> tuple[str, dict | None]:
+    """The named statement of `sql/<sql_file>` and the subset of `params` it names."""
+    sql = statements(sql_file)[name]
+    return sql, {k: v for k, v in (params or {}).items() if f"${k}" in sql} or None
+
+
+def execute(con: duckdb.DuckDBPyConnection, sql_file: str, name: str,
+            params: Mapping[str, object] | None = None) -> duckdb.DuckDBPyConnection:
+    """Execute a named statement (DB-API: fetch rows from the returned connection)."""
+    return con.execute(*_named(sql_file, name, params))
+
+
+def relation(con: duckdb.DuckDBPyConnection, sql_file: str, name: str,
+             params: Mapping[str, object] | None = None) -> duckdb.DuckDBPyRelation:
+    """A named query as a relation, for Arrow output without the DB-API's extra copy."""
+    sql, used = _named(sql_file, name, params)
+    return con.sql(sql, params=used)
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

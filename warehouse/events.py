@@ -25,15 +25,13 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import duckdb
 import pyarrow as pa
 
 from transform.records import Attribution, EventRecord, ManualEntryNeeded, ManualFact, OrgEvidence, Reject, StandardRecord
-from warehouse.db import statements
-from warehouse.load import MergeCounts, WriteSession
+from warehouse.db import relation
+from warehouse.load import UTC_TIMESTAMP, MergeCounts, WriteSession, arrow_table
 
 _SQL = "events.sql"
-_TS = pa.timestamp("us", tz="UTC")
 EVENT_SCHEMA = pa.schema([
     ("event_id", pa.string()), ("indicator_id", pa.string()), ("level", pa.string()), ("name", pa.string()),
     ("org", pa.string()), ("announced_on", pa.date32()), ("stage", pa.string()), ("year", pa.int32()),
@@ -41,7 +39,7 @@ EVENT_SCHEMA = pa.schema([
     ("division", pa.string()), ("origin", pa.string()), ("file_name", pa.string()), ("in_region", pa.bool_()),
     ("district_code", pa.string()), ("district_name", pa.string()), ("attribution_method", pa.string()),
     ("attribution_confidence", pa.float64()), ("attribution_conflict", pa.string()), ("needs_review", pa.bool_()),
-    ("url", pa.string()), ("response_id", pa.string()), ("fetched_at", _TS), ("sha256", pa.string()),
+    ("url", pa.string()), ("response_id", pa.string()), ("fetched_at", UTC_TIMESTAMP), ("sha256", pa.string()),
     ("spam", pa.bool_()), ("batch_order", pa.int64()),
 ])
 FACT_SCHEMA = pa.schema([
@@ -54,22 +52,12 @@ FACT_SCHEMA = pa.schema([
 MANUAL_ENTRY_SCHEMA = pa.schema([
     ("notice_url", pa.string()), ("attachment_url", pa.string()), ("indicator_id", pa.string()), ("stage", pa.string()),
     ("notice_title", pa.string()), ("announced_on", pa.date32()), ("reason", pa.string()), ("detail", pa.string()),
-    ("url", pa.string()), ("response_id", pa.string()), ("fetched_at", _TS), ("sha256", pa.string()),
+    ("url", pa.string()), ("response_id", pa.string()), ("fetched_at", UTC_TIMESTAMP), ("sha256", pa.string()),
 ])
-
-
-def create_event_views(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create the views of sql/events.sql (they read mart.counting_rules from marts.sql)."""
-    con.execute(statements(_SQL)["create_views"])
 
 
 def event_id(event: EventRecord) -> str:
     return hashlib.sha1(f"{event.source}|{event.origin}".encode("utf-8")).hexdigest()
-
-
-def _table(schema: pa.Schema, rows: list[tuple]) -> pa.Table:
-    columns = zip(*rows, strict=True) if rows else [[] for _ in schema]
-    return pa.table([pa.array(list(c), f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
 
 
 def _event_rows(events: Sequence[EventRecord], file_name: str | None = None) -> pa.Table:
@@ -87,29 +75,22 @@ def _event_rows(events: Sequence[EventRecord], file_name: str | None = None) -> 
             p.url if p else None, p.response_id if p else None, p.fetched_at if p else None, p.sha256 if p else None,
             e.spam, order,
         ))
-    return _table(EVENT_SCHEMA, rows)
+    return arrow_table(EVENT_SCHEMA, rows)
 
 
 def merge_events(w: WriteSession, events: Sequence[EventRecord], run_id: str) -> MergeCounts:
     """Upsert events by event_id; counts are per distinct event_id of the batch."""
     table = _event_rows(events)
-    known = _known_event_ids(w, table)
     w.run_statements(_SQL, {"incoming_event": table}, ["keep_event_runs", "delete_events", "insert_events"],
                      {"run_id": run_id})
-    ids = set(table.column("event_id").to_pylist())
-    return MergeCounts(inserted=len(ids - known), updated=0, unchanged=len(ids & known),
-                       duplicates=len(events) - len(ids))
-
-
-def _known_event_ids(w: WriteSession, table: pa.Table) -> set[str]:
-    with w.registered({"probe_event": table.select(["event_id"])}):
-        return {row[0] for row in w.con.execute(
-            "SELECT event_id FROM core.event WHERE event_id IN (SELECT event_id FROM probe_event)").fetchall()}
+    known = w.fetch(_SQL, "count_kept_event_runs")[0][0]  # the batch's events already held before it
+    ids = len(set(table.column("event_id").to_pylist()))
+    return MergeCounts(inserted=ids - known, updated=0, unchanged=known, duplicates=len(events) - ids)
 
 
 def event_orgs(w: WriteSession) -> list[tuple[str, str | None, str, str | None]]:
     """(event_id, org, name, division) of every event, for re-attribution."""
-    return w.con.execute(statements(_SQL)["select_event_orgs"]).fetchall()
+    return w.fetch(_SQL, "select_event_orgs")
 
 
 def set_event_attributions(w: WriteSession, attributions: Iterable[tuple[str, Attribution]]) -> None:
@@ -146,7 +127,7 @@ class InboxLoad:
 
 def inbox_file_version(w: WriteSession, file_name: str) -> tuple[str, str] | None:
     """(kind, sha256) of the version in force of a file name, or None."""
-    rows = w.con.execute(statements(_SQL)["select_inbox_file"], {"file_name": file_name}).fetchall()
+    rows = w.fetch(_SQL, "select_inbox_file", {"file_name": file_name})
     return rows[0] if rows else None
 
 
@@ -172,11 +153,10 @@ def replace_inbox_file(
     params = {"file_name": file_name}
     retracted: list[str] = []
     if previous is not None and previous[0] == "enterprise_std":
-        before = {r[0] for r in w.con.execute(statements(_SQL)["select_file_subjects"],
-                                               {"file_name": file_name, "kind": "enterprise_std"}).fetchall()}
-        elsewhere = {r[0] for r in w.con.execute(statements(_SQL)["select_other_file_subjects"], params).fetchall()}
+        before = {r[0] for r in w.fetch(_SQL, "select_file_subjects", {"file_name": file_name, "kind": "enterprise_std"})}
+        elsewhere = {r[0] for r in w.fetch(_SQL, "select_other_file_subjects", params)}
         retracted = sorted(before - {s.std_no for s in standards} - elsewhere)
-    fact_table = _table(FACT_SCHEMA, [(
+    fact_table = arrow_table(FACT_SCHEMA, [(
         f.kind, f.indicator_id, f.file_name, f.sheet, f.row, f.file_sha256, json.dumps(f.fields, ensure_ascii=False),
         f.district, district_codes.get(f.district) if f.district else None, f.year, f.numerator, f.denominator,
         f.value, f.subject, f.org, f.uscc, f.on, run_id,
@@ -229,7 +209,7 @@ def record_manual_entries(w: WriteSession, items: Sequence[ManualEntryNeeded], r
         rows.append((item.notice_url, item.attachment_url or "", item.indicator_id, item.stage, item.notice_title,
                      item.announced_on, item.reason, item.detail, p.url if p else None,
                      p.response_id if p else None, p.fetched_at if p else None, p.sha256 if p else None))
-    w.run_statements(_SQL, {"incoming_manual_entry": _table(MANUAL_ENTRY_SCHEMA, rows)},
+    w.run_statements(_SQL, {"incoming_manual_entry": arrow_table(MANUAL_ENTRY_SCHEMA, rows)},
                      ["keep_manual_entry_runs", "delete_manual_entries", "insert_manual_entries"], {"run_id": run_id})
 
 
@@ -243,6 +223,6 @@ def publish_indicator_events(w: WriteSession) -> int:
     (call after the events' attribution, so their districts are current). Returns the row count."""
     from warehouse.progress import replace_indicator_events
 
-    rows = w.con.sql(statements(_SQL)["indicator_event_feed"]).to_arrow_table().to_pylist()
+    rows = relation(w.con, _SQL, "indicator_event_feed").to_arrow_table().to_pylist()
     replace_indicator_events(w, FEED_SOURCE, rows)
     return len(rows)

@@ -27,7 +27,7 @@ import duckdb
 import pyarrow as pa
 
 from transform.records import Attribution, OrgEvidence, Provenance, Reject, StandardRecord
-from warehouse.db import create_views, statements
+from warehouse.db import execute
 
 OrgKey = Callable[[str], str]
 
@@ -47,8 +47,8 @@ class RegionLike(Protocol):
     unknown_district_name: str
     districts: Sequence[DistrictLike]
 
-_TS = pa.timestamp("us", tz="UTC")
-_TEXT_LIST = pa.list_(pa.string())
+UTC_TIMESTAMP = pa.timestamp("us", tz="UTC")
+TEXT_LIST = pa.list_(pa.string())
 
 COUNTING_CHOICES = {"count_drafter": {"lead", "any"}, "group_count_by": {"drafter", "publisher"}}
 RUN_SOURCE_FIGURES = (
@@ -58,20 +58,20 @@ RUN_SOURCE_FIGURES = (
 RESPONSE_SCHEMA = pa.schema([
     ("response_id", pa.string()), ("run_id", pa.string()), ("source", pa.string()),
     ("method", pa.string()), ("url", pa.string()), ("status", pa.int32()),
-    ("content_type", pa.string()), ("fetched_at", _TS), ("sha256", pa.string()),
+    ("content_type", pa.string()), ("fetched_at", UTC_TIMESTAMP), ("sha256", pa.string()),
     ("size", pa.int64()), ("warc_path", pa.string()), ("warc_offset", pa.int64()),
     ("warc_length", pa.int64()), ("blocked", pa.string()), ("spam", pa.bool_()),
-    ("spam_terms", _TEXT_LIST),
+    ("spam_terms", TEXT_LIST),
 ])
 STANDARD_SCHEMA = pa.schema([
     ("std_no", pa.string()), ("source", pa.string()), ("source_id", pa.string()),
     ("std_no_raw", pa.string()), ("std_type", pa.string()), ("prefix", pa.string()),
     ("year", pa.int32()), ("name", pa.string()), ("status", pa.string()),
     ("issue_date", pa.date32()), ("act_date", pa.date32()), ("abolish_date", pa.date32()),
-    ("replaces", _TEXT_LIST), ("is_revision", pa.bool_()), ("drafters", _TEXT_LIST),
-    ("drafter_keys", _TEXT_LIST), ("drafters_known", pa.bool_()), ("committee_code", pa.string()),
-    ("committee_name", pa.string()), ("detail_url", pa.string()), ("input_time", _TS),
-    ("spam", pa.bool_()), ("url", pa.string()), ("response_id", pa.string()), ("fetched_at", _TS),
+    ("replaces", TEXT_LIST), ("is_revision", pa.bool_()), ("drafters", TEXT_LIST),
+    ("drafter_keys", TEXT_LIST), ("drafters_known", pa.bool_()), ("committee_code", pa.string()),
+    ("committee_name", pa.string()), ("detail_url", pa.string()), ("input_time", UTC_TIMESTAMP),
+    ("spam", pa.bool_()), ("url", pa.string()), ("response_id", pa.string()), ("fetched_at", UTC_TIMESTAMP),
     ("sha256", pa.string()), ("content_hash", pa.string()), ("batch_order", pa.int64()),
 ])
 _RESPONSE_REQUIRED = {"response_id", "source", "url", "fetched_at"}
@@ -122,12 +122,16 @@ class WriteSession:
         self.org_key = org_key
 
     # ── plumbing ───────────────────────────────────────────────────────────────────────
-    def _run(self, name: str, params: Mapping[str, object] | None = None) -> list[tuple]:
-        self.con.execute(statements("load.sql")[name], dict(params) if params else None)
+    def fetch(self, sql_file: str, name: str, params: Mapping[str, object] | None = None) -> list[tuple]:
+        """Run one named statement of `sql_file` (given the `params` it names); its rows, if any."""
+        execute(self.con, sql_file, name, params)
         try:
             return self.con.fetchall()
-        except duckdb.InvalidInputException:
+        except duckdb.InvalidInputException:  # statements without a result set
             return []
+
+    def _run(self, name: str, params: Mapping[str, object] | None = None) -> list[tuple]:
+        return self.fetch("load.sql", name, params)
 
     def _load(
         self,
@@ -148,8 +152,7 @@ class WriteSession:
         (each given the `params` it names), unregister. The load of every warehouse module."""
         with self.transaction(incoming):
             for step in steps:
-                sql = statements(sql_file)[step]
-                self.con.execute(sql, {k: v for k, v in (params or {}).items() if f"${k}" in sql} or None)
+                execute(self.con, sql_file, step, params)
 
     @contextmanager
     def transaction(self, incoming: Mapping[str, pa.Table]) -> Iterator[None]:
@@ -238,7 +241,7 @@ class WriteSession:
             "district_code": pa.array(codes, pa.string()),
             "district_name": pa.array([str(r["district_name"]) for r in rows] + [unknown_name], pa.string()),
             "kind": pa.array([str(r["kind"]) for r in rows] + ["unknown"], pa.string()),
-            "aliases": pa.array([_aliases(r.get("aliases")) for r in rows] + [[]], _TEXT_LIST),
+            "aliases": pa.array([_aliases(r.get("aliases")) for r in rows] + [[]], TEXT_LIST),
             "region_code": pa.array([region_code] * len(codes), pa.string()),
         })
         self._load({"incoming_district": table}, ["delete_region_districts", "insert_districts"],
@@ -269,16 +272,6 @@ class WriteSession:
             unknown_name=settings["unknown_district_name"],
         )
 
-    def set_source_priority(self, sources: Sequence[str]) -> None:
-        """The order in which sources' versions of a standard win (samr always first)."""
-        if len(set(sources)) != len(sources) or not all(sources):
-            raise ValueError(f"source priority {list(sources)}: name each source once")
-        table = pa.table({
-            "source": pa.array(list(sources), pa.string()),
-            "priority": pa.array(range(1, len(sources) + 1), pa.int32()),
-        })
-        self._load({"incoming_source_priority": table}, ["delete_source_priority", "insert_source_priority"])
-
     # ── the archive index ─────────────────────────────────────────────────────────────
     def record_responses(self, rows: Sequence[Mapping[str, object]]) -> None:
         """Index archived responses (the columns of raw.response). Idempotent on response_id."""
@@ -302,7 +295,7 @@ class WriteSession:
         """Mark archived responses whose page carried injected spam, with the terms found."""
         table = pa.table({
             "response_id": pa.array(list(terms_by_response), pa.string()),
-            "spam_terms": pa.array([list(t) for t in terms_by_response.values()], _TEXT_LIST),
+            "spam_terms": pa.array([list(t) for t in terms_by_response.values()], TEXT_LIST),
         })
         self._load({"incoming_spam": table}, ["flag_spam"])
 
@@ -344,9 +337,7 @@ class WriteSession:
             )
             for i, r in enumerate(records)
         ]
-        columns = zip(*rows, strict=True) if rows else [[] for _ in STANDARD_SCHEMA]
-        return pa.table([pa.array(c, f.type) for c, f in zip(columns, STANDARD_SCHEMA, strict=True)],
-                        schema=STANDARD_SCHEMA)
+        return arrow_table(STANDARD_SCHEMA, rows)
 
     def record_rejects(self, rejects: Sequence[Reject], run_id: str) -> None:
         table = pa.table({
@@ -393,14 +384,14 @@ class WriteSession:
             "origin": pa.array([e.origin for e in evidence], pa.string()),
             "provenance_source": pa.array([prov(e, "source") for e in evidence], pa.string()),
             "url": pa.array([prov(e, "url") for e in evidence], pa.string()),
-            "fetched_at": pa.array([prov(e, "fetched_at") for e in evidence], _TS),
+            "fetched_at": pa.array([prov(e, "fetched_at") for e in evidence], UTC_TIMESTAMP),
             "response_id": pa.array([prov(e, "response_id") for e in evidence], pa.string()),
             "sha256": pa.array([prov(e, "sha256") for e in evidence], pa.string()),
         })
 
     def org_evidence(self) -> list[OrgEvidence]:
         """The whole organisation register, as the records it was loaded from."""
-        return evidence_records(self.con.execute(statements("read.sql")["org_evidence"]).fetchall())
+        return evidence_records(self.fetch("read.sql", "org_evidence"))
 
     def drafting_orgs(self, unattributed_only: bool = False) -> list[str]:
         """Distinct drafter names to attribute (all of them: core.org is replaced each run;
@@ -425,7 +416,7 @@ class WriteSession:
             "method": pa.array([a.method for a in attributions], pa.string()),
             "confidence": pa.array([a.confidence for a in attributions], pa.float64()),
             "conflict": pa.array([a.conflict for a in attributions], pa.string()),
-            "evidence": pa.array([list(a.evidence) for a in attributions], _TEXT_LIST),
+            "evidence": pa.array([list(a.evidence) for a in attributions], TEXT_LIST),
             "needs_review": pa.array([a.needs_review for a in attributions], pa.bool_()),
             "batch_order": pa.array(range(len(rows)), pa.int64()),
         })
@@ -439,9 +430,11 @@ class WriteSession:
     def set_watermark(self, source: str, key: str, value: str, run_id: str) -> None:
         self._run("set_watermark", {"source": source, "key": key, "value": value, "run_id": run_id})
 
-    def refresh_marts(self) -> None:
-        """The marts are views; this re-creates them (a no-op for their data)."""
-        create_views(self.con)
+
+def arrow_table(schema: pa.Schema, rows: Sequence[tuple]) -> pa.Table:
+    """An Arrow table of `schema` from row tuples in its column order, built column by column."""
+    columns = zip(*rows, strict=True) if rows else [[] for _ in schema]
+    return pa.table([pa.array(list(c), f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
 
 
 def _iso(value: date | None) -> str | None:

@@ -5,8 +5,8 @@ connection and moved into place by the named statements of `sql/indicators.sql`,
 transaction per load (`WriteSession.run_statements`). Reads open the published file read-only,
 one connection for a whole report, so the rules, targets and figures are one snapshot.
 
-The progress views and macros (`mart.indicator_progress[_at]`, `mart.district_progress[_at]`,
-`mart.counting_rules_at`) are in `sql/progress.sql`, re-created with the marts.
+The progress views and macros (`mart.indicator_progress[_at]`, `mart.district_progress[_at]`) are
+in `sql/progress.sql`, re-created with the marts; `mart.counting_rules_at` is in `sql/marts.sql`.
 """
 
 from __future__ import annotations
@@ -20,9 +20,8 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from warehouse.read import coverage_notes
-from warehouse.db import open_readonly, statements
-from warehouse.load import WriteSession
+from warehouse.db import open_readonly, relation
+from warehouse.load import TEXT_LIST, WriteSession
 
 if TYPE_CHECKING:  # record types only; importing transform.plan at run time would pull in the HTML parser
     from transform.plan import PlanDocument
@@ -30,7 +29,6 @@ if TYPE_CHECKING:  # record types only; importing transform.plan at run time wou
     from transform.targets import Target
 
 _SQL = "indicators.sql"
-_TEXT_LIST = pa.list_(pa.string())
 EVENT_SCHEMA = pa.schema([
     ("indicator_id", pa.string()), ("event_date", pa.date32()), ("value", pa.float64()),
     ("subject", pa.string()), ("org_name", pa.string()), ("district_code", pa.string()),
@@ -68,7 +66,7 @@ def replace_plan(w: WriteSession, plan: PlanDocument, targets: Sequence[Target],
         "doc_number": pa.array([plan.doc_number], pa.string()),
         "issue_date": pa.array([plan.issue_date], pa.date32()),
         "spam": pa.array([bool(plan.spam)], pa.bool_()),
-        "spam_terms": pa.array([list(plan.spam)], _TEXT_LIST),
+        "spam_terms": pa.array([list(plan.spam)], TEXT_LIST),
         "n_targets": pa.array([n], pa.int32()),
     })
     indicator_table = pa.table({
@@ -138,9 +136,8 @@ def progress_report(path: str | Path, as_of: date | None = None) -> ProgressRepo
     in ref.setting, else today)."""
     con = open_readonly(path)
     try:
-        def rows(name: str) -> list[dict]:
-            sql = statements(_SQL)[name]
-            return con.sql(sql, params={"as_of": as_of} if "$as_of" in sql else None).to_arrow_table().to_pylist()
+        def rows(name: str, sql_file: str = _SQL) -> list[dict]:
+            return relation(con, sql_file, name, {"as_of": as_of}).to_arrow_table().to_pylist()
 
         plan = rows("plan")
         return ProgressReport(
@@ -148,7 +145,7 @@ def progress_report(path: str | Path, as_of: date | None = None) -> ProgressRepo
             plan=plan[0] if plan else None,
             indicators=rows("indicator_progress_at"),
             districts=rows("district_progress_at"),
-            coverage=coverage_notes(path),
+            coverage={row["source"]: row["note"] for row in rows("coverage_notes", "read.sql")},
         )
     finally:
         con.close()

@@ -10,19 +10,17 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 
-import duckdb
 import pyarrow as pa
 
 from transform.records import CommitteeRecord
-from warehouse.db import statements
-from warehouse.load import MergeCounts, WriteSession
+from warehouse.load import UTC_TIMESTAMP, MergeCounts, WriteSession
 
-_TS = pa.timestamp("us", tz="UTC")
+_SQL = "registries.sql"
 COMMITTEE_SCHEMA = pa.schema([
     ("code", pa.string()), ("name", pa.string()), ("kind", pa.string()),
     ("secretariat_unit", pa.string()), ("address", pa.string()), ("province", pa.string()),
     ("established", pa.date32()), ("spam", pa.bool_()), ("source", pa.string()), ("url", pa.string()),
-    ("response_id", pa.string()), ("fetched_at", _TS), ("sha256", pa.string()), ("content_hash", pa.string()),
+    ("response_id", pa.string()), ("fetched_at", UTC_TIMESTAMP), ("sha256", pa.string()), ("content_hash", pa.string()),
 ])
 
 
@@ -31,15 +29,6 @@ def _committee_hash(c: CommitteeRecord) -> str:
     business = [c.name, c.kind, c.secretariat_unit, c.address, c.province,
                 c.established.isoformat() if c.established else None, c.spam]
     return hashlib.sha256(json.dumps(business, ensure_ascii=False).encode()).hexdigest()
-
-
-def _run(w: WriteSession, name: str, params: Mapping[str, object] | None = None) -> list[tuple]:
-    sql = statements("registries.sql")[name]
-    w.con.execute(sql, {k: v for k, v in (params or {}).items() if f"${k}" in sql} or None)
-    try:
-        return w.con.fetchall()
-    except duckdb.InvalidInputException:  # statements without a result set
-        return []
 
 
 def merge_committees(w: WriteSession, committees: Iterable[CommitteeRecord], run_id: str) -> MergeCounts:
@@ -63,8 +52,8 @@ def merge_committees(w: WriteSession, committees: Iterable[CommitteeRecord], run
         schema=COMMITTEE_SCHEMA,
     )
     with w.transaction({"incoming_committee": table}):
-        inserted, updated, unchanged = _run(w, "committee_changes")[0]
-        _run(w, "upsert_committees", {"run_id": run_id})
+        inserted, updated, unchanged = w.fetch(_SQL, "committee_changes")[0]
+        w.fetch(_SQL, "upsert_committees", {"run_id": run_id})
     return MergeCounts(inserted=inserted, updated=updated, unchanged=unchanged,
                        duplicates=len(committees) - len(rows))
 
@@ -80,10 +69,9 @@ def load_group_publishers(w: WriteSession, source: str, publishers: Mapping[str,
         "publisher": pa.array(list(publishers.values()), pa.string()),
         "response_id": pa.array([(response_ids or {}).get(k) for k in publishers], pa.string()),
     })
-    with w.registered({"incoming_group_publisher": table}):
-        _run(w, "upsert_group_publishers")
+    w.run_statements(_SQL, {"incoming_group_publisher": table}, ["upsert_group_publishers"])
 
 
 def registry_orgs(w: WriteSession) -> list[str]:
     """Committee secretariats and group-standard publishers: organisations to attribute besides drafters."""
-    return [row[0] for row in _run(w, "secretariat_orgs")]
+    return [row[0] for row in w.fetch(_SQL, "secretariat_orgs")]

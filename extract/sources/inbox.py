@@ -29,26 +29,22 @@ class UnreadableFile(ValueError):
     """The file is not a CSV/XLSX we can read; the message names the file and the fix."""
 
 
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def read_rows(path: Path) -> Iterator[FileRow]:
     path = Path(path)
     if not path.exists():
         raise UnreadableFile(f"{path}: no such file")
     suffix = path.suffix.lower()
-    digest = file_sha256(path)
+    raw = path.read_bytes()  # once: the rows and their file's sha256 come from the same bytes
+    digest = hashlib.sha256(raw).hexdigest()
     if suffix == ".csv":
-        yield from _read_csv(path, digest)
+        yield from _read_csv(path, raw, digest)
     elif suffix in (".xlsx", ".xlsm"):
-        yield from _read_xlsx(path, digest)
+        yield from _read_xlsx(path, raw, digest)
     else:
         raise UnreadableFile(f"{path}: unsupported file type {suffix!r}; save it as .xlsx or .csv")
 
 
-def _read_csv(path: Path, digest: str) -> Iterator[FileRow]:
-    raw = path.read_bytes()
+def _read_csv(path: Path, raw: bytes, digest: str) -> Iterator[FileRow]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
@@ -69,11 +65,11 @@ def _read_csv(path: Path, digest: str) -> Iterator[FileRow]:
         yield FileRow(f"{path.name}#csv!{line_no}", digest, _as_values(header, cells))
 
 
-def _read_xlsx(path: Path, digest: str) -> Iterator[FileRow]:
+def _read_xlsx(path: Path, raw: bytes, digest: str) -> Iterator[FileRow]:
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a damaged file
         raise UnreadableFile(f"{path}: cannot open as Excel ({exc}); re-save it as .xlsx") from exc
     try:

@@ -41,7 +41,7 @@ from typing import Iterator
 import lxml.html
 
 from extract.http import Fetched, HttpClient
-from extract.sources.samr import ListPageError
+from extract.sources import ok_page
 
 SOURCE = "openstd"
 LIST_PATH = "/bzgk/std/std_list"
@@ -107,9 +107,7 @@ def iter_list_pages(
     while True:
         params = list_params(page=page, page_size=page_size, std_type=std_type, keyword=keyword, status=status)
         fetched = client.fetch("GET", list_url(base), source=SOURCE, params=params, headers=page_headers(base))
-        if not fetched.ok:
-            raise ListPageError(f"openstd list page {fetched.url}: HTTP {fetched.status}", fetched)
-        total, issue_dates = _paging_fields(fetched.text)
+        total, issue_dates = _paging_fields(ok_page(fetched, f"openstd list page {fetched.url}").text)
         yield fetched
         if len(issue_dates) < page_size or (total is not None and page * page_size >= total):
             return

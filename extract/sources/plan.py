@@ -25,17 +25,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from extract.http import Fetched, HttpClient
+from extract.sources import ListPageError
 
 SOURCE = "plan"
 
 
-class PlanPageError(Exception):
+class PlanPageError(ListPageError):
     """The plan page answered, but not with a page (an HTTP error status)."""
-
-    def __init__(self, message: str, fetched: Fetched) -> None:
-        super().__init__(message)
-        self.fetched = fetched
-        self.url = fetched.url
 
 
 def page_headers(url: str) -> dict[str, str]:

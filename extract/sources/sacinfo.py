@@ -49,13 +49,12 @@ Blocks (§3.3): no captcha on list/detail [C]; full-text pages may show one (not
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Iterator
 from urllib.parse import urlsplit
 
 from extract.http import Fetched, HttpClient
-from extract.sources.samr import ListPageError
+from extract.sources import ListPageError, json_page
 
 SOURCE = "sacinfo"
 SITES = {"hbba": "industry", "dbba": "local"}
@@ -206,13 +205,7 @@ def fetch_detail(client: HttpClient, base: str, pk: str) -> Fetched:
 
 def _paging_fields(fetched: Fetched, form: dict[str, str]) -> tuple[int, int | None, list]:
     where = f"sacinfo list page {fetched.url} (form {_form_summary(form)})"
-    if not fetched.ok:
-        raise ListPageError(f"{where}: HTTP {fetched.status}", fetched)
-    try:
-        payload = json.loads(fetched.text)
-    except ValueError as exc:
-        start = fetched.text[:80].replace("\n", " ")
-        raise ListPageError(f"{where}: not JSON ({exc}); it starts {start!r}", fetched) from None
+    payload = json_page(fetched, where)
     if not isinstance(payload, dict) or not isinstance(payload.get("records"), list):
         keys = sorted(payload) if isinstance(payload, dict) else type(payload).__name__
         raise ListPageError(f"{where}: no 'records' list in the JSON (keys: {keys})", fetched)

@@ -45,6 +45,7 @@ from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from extract.http import Fetched, HttpClient
+from extract.sources import ListPageError, json_page
 
 SOURCE = "samr"
 LIST_PATH = "/gb/search/gbAdvancedSearchPage"
@@ -60,15 +61,6 @@ _EMPTY_PARAMS = (
 # SYS_INPUTIME is Beijing wall-clock time. (transform.dates.parse_datetime does the same for
 # the parser; extract may not import transform.)
 _BEIJING = timezone(timedelta(hours=8))
-
-
-class ListPageError(Exception):
-    """A list page that cannot be paged: not JSON, not the expected shape, or an HTTP error."""
-
-    def __init__(self, message: str, fetched: Fetched) -> None:
-        super().__init__(message)
-        self.fetched = fetched
-        self.url = fetched.url
 
 
 def list_url(base: str) -> str:
@@ -155,13 +147,7 @@ def max_input_time(pages: Iterable[Fetched]) -> datetime | None:
 
 
 def _paging_fields(fetched: Fetched) -> tuple[int, list[dict]]:
-    if not fetched.ok:
-        raise ListPageError(f"samr list page {fetched.url}: HTTP {fetched.status}", fetched)
-    try:
-        payload = json.loads(fetched.text)
-    except ValueError as exc:
-        start = fetched.text[:80].replace("\n", " ")
-        raise ListPageError(f"samr list page {fetched.url}: not JSON ({exc}); it starts {start!r}", fetched) from None
+    payload = json_page(fetched, f"samr list page {fetched.url}")
     if not isinstance(payload, dict) or not isinstance(payload.get("rows"), list):
         keys = sorted(payload) if isinstance(payload, dict) else type(payload).__name__
         raise ListPageError(f"samr list page {fetched.url}: no 'rows' list in the JSON (keys: {keys})", fetched)

@@ -32,7 +32,7 @@ from urllib.parse import urlencode, urljoin
 import lxml.html
 
 from extract.http import Fetched, HttpClient
-from extract.sources.samr import ListPageError
+from extract.sources import ListPageError, ok_page
 
 SOURCE = "tc"
 LIST_PATH = "/search/orgPage"
@@ -73,9 +73,7 @@ def iter_list_pages(client: HttpClient, base: str, province: str, *, max_pages: 
     """
     for page in range(1, max_pages + 1):
         fetched = client.fetch("GET", list_url(base, province, page), source=SOURCE, headers=page_headers(base))
-        if not fetched.ok:
-            raise ListPageError(f"tc directory page {fetched.url}: HTTP {fetched.status}", fetched)
-        items, total = _paging_fields(fetched.text)
+        items, total = _paging_fields(ok_page(fetched, f"tc directory page {fetched.url}").text)
         yield fetched
         if items < PAGE_SIZE or (total is not None and page * PAGE_SIZE >= total):
             return

@@ -46,7 +46,7 @@ from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 from extract.http import Fetched, HttpClient
-from extract.sources.samr import ListPageError
+from extract.sources import ListPageError, json_page
 
 SOURCE = "ttbz"
 REFERER_PATH = "/standard.html"
@@ -175,13 +175,7 @@ def fetch_detail(client: HttpClient, base: str, standard_unique_id: str) -> Fetc
 
 def _data_rows(fetched: Fetched, asked: str) -> tuple[int | None, list]:
     where = f"ttbz page {fetched.url} ({asked})"
-    if not fetched.ok:
-        raise ListPageError(f"{where}: HTTP {fetched.status}", fetched)
-    try:
-        payload = json.loads(fetched.text)
-    except ValueError as exc:
-        start = fetched.text[:80].replace("\n", " ")
-        raise ListPageError(f"{where}: not JSON ({exc}); it starts {start!r}", fetched) from None
+    payload = json_page(fetched, where)
     if not isinstance(payload, dict):
         raise ListPageError(f"{where}: the JSON is a {type(payload).__name__}, not an object", fetched)
     if payload.get("result") is False:

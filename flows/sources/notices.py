@@ -32,9 +32,11 @@ from urllib.parse import urlsplit
 from extract.archive import ArchiveEntry
 from extract.http import Blocked, Fetched, HttpClient, decode_text
 from extract.sources import notices as notices_source
+from extract.sources import ok_page
 from extract.sources.notices import COLUMNS, Column
 from flows.settings import Settings, load_settings
 from flows.sources.common import SourceResult, Window
+from flows.sources.pages import advance_watermark, latest_by_url, provenance, provenance_of
 from transform.attachments import read_attachment
 from transform.attribution import Register, load_region, resolve
 from transform.events import events_from_entries
@@ -58,13 +60,8 @@ class NoticeResult(SourceResult):
     notices whose list needs a person."""
 
     events: list[EventRecord] = field(default_factory=list)
-    evidence: list[OrgEvidence] = field(default_factory=list)
     manual_entries: list[ManualEntryNeeded] = field(default_factory=list)
     notices_selected: int = 0
-
-
-def _provenance(fetched: Fetched) -> Provenance:
-    return Provenance(**fetched.provenance_fields())
 
 
 # -- crawl ---------------------------------------------------------------------------------------
@@ -95,9 +92,7 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
             refused.add(column.site)
             continue
         newest = max((link.published for link in links if link.published), default=None)
-        previous = watermarks.get(column.watermark_key)
-        if complete and newest is not None and (previous is None or newest.isoformat() > previous):
-            result.watermarks[column.watermark_key] = newest.isoformat()
+        advance_watermark(result, watermarks, column.watermark_key, newest if complete else None)
     return result
 
 
@@ -156,16 +151,8 @@ def _list_column(client: HttpClient, base: str, column: Column, floor: date | No
     return links, True
 
 
-class _HttpError(Exception):
-    def __init__(self, fetched: Fetched) -> None:
-        super().__init__(f"{fetched.url}: HTTP {fetched.status}")
-        self.url = fetched.url
-
-
 def _ok(fetched: Fetched) -> Fetched:
-    if not fetched.ok:
-        raise _HttpError(fetched)
-    return fetched
+    return ok_page(fetched, fetched.url)
 
 
 def _read_notices(client: HttpClient, links: list[parser.NoticeLink], window: Window, region: Region,
@@ -205,10 +192,10 @@ def _read_notices(client: HttpClient, links: list[parser.NoticeLink], window: Wi
                 return None
             if not fetched.ok:
                 return f"HTTP {fetched.status}"
-            return fetched.body, _provenance(fetched)
+            return fetched.body, provenance(fetched)
 
         with result.stage("parse"):
-            read_notice(page.text, _provenance(page), link, attachment, region, result)
+            read_notice(page.text, provenance(page), link, attachment, region, result)
     return not failures
 
 
@@ -302,26 +289,19 @@ def reparse(entries: Iterable[tuple[ArchiveEntry, bytes]], region: Region | None
     result = NoticeResult(SOURCE)
     articles: dict[str, tuple[ArchiveEntry, bytes]] = {}
     others: dict[str, tuple[ArchiveEntry, bytes]] = {}
-    for entry, body in entries:
-        target = articles if _ARTICLE_PATH.search(urlsplit(entry.url).path) else others
-        held = target.get(entry.url)
-        if held is None or held[0].fetched_at < entry.fetched_at:
-            target[entry.url] = (entry, body)
+    for url, page in latest_by_url(entries).items():
+        (articles if _ARTICLE_PATH.search(urlsplit(url).path) else others)[url] = page
 
     def attachment(url: str) -> tuple[bytes, Provenance] | None:
         held = others.get(url)
-        return (held[1], _provenance_of(held[0])) if held else None
+        return (held[1], provenance_of(held[0])) if held else None
 
     with result.stage("parse"):
         for entry, body in articles.values():
             result.details += 1
             text, _ = decode_text(body, entry.content_type)
-            read_notice(text, _provenance_of(entry), None, attachment, region, result)
+            read_notice(text, provenance_of(entry), None, attachment, region, result)
     return result
-
-
-def _provenance_of(entry: ArchiveEntry) -> Provenance:
-    return Provenance(entry.source, entry.url, entry.fetched_at, entry.response_id, entry.sha256)
 
 
 # -- load ----------------------------------------------------------------------------------------

@@ -34,8 +34,8 @@ from extract.sources import openstd as openstd_source
 from flows.settings import Settings
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import (
-    add_rejects_once, fetch_details, in_window, latest_by_url, merge_detail_page, newest_until, portal_now,
-    provenance, provenance_of, read_list,
+    add_rejects_once, advance_watermark, fetch_details, in_window, latest_by_url, merge_detail_page, newest_until,
+    portal_now, provenance, provenance_of, read_list,
 )
 from transform.parsers import openstd as openstd_parser
 from transform.records import StandardRecord
@@ -86,9 +86,7 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
             result.records.append(record)  # without its page, the record still says what the list says
 
     newest = newest_until(issued_on, portal_now().date())
-    previous = watermarks.get(WATERMARK)
-    if complete and details.complete and newest is not None and (previous is None or newest.isoformat() > previous):
-        result.watermarks[WATERMARK] = newest.isoformat()
+    advance_watermark(result, watermarks, WATERMARK, newest if complete and details.complete else None)
     return result
 
 

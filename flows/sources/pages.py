@@ -1,4 +1,4 @@
-"""What the registry sources (sacinfo, ttbz, qybz, tc, openstd) share: detail pages fetched side
+"""What the sources share: detail pages fetched side
 by side and merged into their records, the provenance of a fetched or archived page, the window
 test, and the latest archived copy of each page.
 
@@ -6,7 +6,7 @@ test, and the latest archived copy of each page.
 or a page that cannot be paged ends the walk, keeps what was read, and leaves the source
 incomplete — a block counted in `result.blocked`, anything else a `list_failed` reject.
 
-`fetch_details` follows `flows.sources.samr`'s rules (`_add_details`) for any list of pages:
+`fetch_details` fetches any list of detail pages by the same rules for every source:
 
 - at most `workers` requests in flight (the host's concurrency; the client spaces them);
 - a portal that refuses us (`Blocked`) is asked nothing more: the block is counted in
@@ -204,6 +204,17 @@ def newest_until(values: Iterable[_When | None], now: _When) -> _When | None:
     """The newest of `values` that is not after `now`, for a watermark: a date ahead of the clock
     is a portal's data error, and a watermark there would skip everything dated before it."""
     return max((v for v in values if v is not None and v <= now), default=None)
+
+
+def advance_watermark(result: SourceResult, watermarks: Mapping[str, str], key: str,
+                      newest: date | datetime | None) -> None:
+    """Set watermark `key` to `newest` when it is later than the one held: a watermark never moves back.
+    (The caller passes None for what it did not cover completely.)"""
+    if newest is None:
+        return
+    previous = watermarks.get(key)
+    if previous is None or newest > type(newest).fromisoformat(previous):
+        result.watermarks[key] = newest.isoformat()
 
 
 def latest_by_url(entries: Iterable[tuple[ArchiveEntry, bytes]]) -> dict[str, tuple[ArchiveEntry, bytes]]:

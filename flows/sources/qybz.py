@@ -31,8 +31,8 @@ from extract.sources import qybz as qybz_source
 from flows.settings import Settings
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import (
-    add_rejects_once, fetch_details, in_window, latest_by_url, merge_detail_page, newest_until, once, portal_now,
-    provenance, provenance_of, read_list,
+    add_rejects_once, advance_watermark, fetch_details, in_window, latest_by_url, merge_detail_page, newest_until,
+    once, portal_now, provenance, provenance_of, read_list,
 )
 from transform.parsers import qybz as qybz_parser
 from transform.records import Provenance, StandardRecord
@@ -85,9 +85,7 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
                 record = _with_detail(record, page.text, provenance(page), result)
             result.records.append(record)
 
-    previous = watermarks.get(WATERMARK)
-    if result.complete and newest is not None and (previous is None or newest.isoformat() > previous):
-        result.watermarks[WATERMARK] = newest.isoformat()
+    advance_watermark(result, watermarks, WATERMARK, newest if result.complete else None)
     return result
 
 

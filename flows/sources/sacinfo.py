@@ -40,8 +40,8 @@ from extract.sources import sacinfo as sacinfo_source
 from flows.settings import Settings
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import (
-    add_rejects_once, add_with_details, in_window, merge_detail_page, newest_until, portal_now, provenance,
-    provenance_of, read_list,
+    add_rejects_once, add_with_details, advance_watermark, in_window, merge_detail_page, newest_until, portal_now,
+    provenance, provenance_of, read_list,
 )
 from transform.parsers import sacinfo as sacinfo_parser
 from transform.records import StandardRecord
@@ -64,9 +64,7 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
         since = datetime.fromisoformat(watermarks[site]) - overlap if site in watermarks else None
         newest = _crawl_site(client, site, base, queries[site], result, page_size=settings.page_size,
                              window=window, since=since, workers=workers)
-        previous = watermarks.get(site)
-        if newest is not None and (previous is None or newest > datetime.fromisoformat(previous)):
-            result.watermarks[site] = newest.isoformat()
+        advance_watermark(result, watermarks, site, newest)
     return result
 
 

@@ -36,8 +36,8 @@ from extract.sources import ttbz as ttbz_source
 from flows.settings import Settings, load_settings
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import (
-    add_rejects_once, add_with_details, in_window, merge_detail_page, newest_until, once, portal_now, provenance,
-    provenance_of, read_list,
+    add_rejects_once, add_with_details, advance_watermark, in_window, merge_detail_page, newest_until, once,
+    portal_now, provenance, provenance_of, read_list,
 )
 from transform.parsers import ttbz as ttbz_parser
 from transform.records import OrgEvidence, Provenance, StandardRecord
@@ -61,9 +61,7 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
                               window=window, since=since, workers=workers)
     if not result.blocked:  # a portal that refuses us is left alone for the rest of the run
         _crawl_associations(client, base, load_region(settings.region).province, result)
-    previous = watermarks.get(WATERMARK)
-    if newest is not None and (previous is None or newest.isoformat() > previous):
-        result.watermarks[WATERMARK] = newest.isoformat()
+    advance_watermark(result, watermarks, WATERMARK, newest)
     return result
 
 

@@ -4,8 +4,8 @@ Each parser module (`samr`, `sacinfo`, `ttbz`, `qybz`, `tc`, `openstd`) declares
 differs — its fields and its markup — and takes from here: `ListResult`, the
 `Rejected` signal that turns one bad row into one `Reject` without costing the
 others, spam-aware cleaning of names and unit lists, standard numbers of an
-expected type, dates that reject rather than guess, page-wide spam detection, and
-the checks and gap-filling every `merge_detail` starts from.
+expected type, dates that reject rather than guess (`PageValues` for a detail page's),
+page-wide spam detection, and the checks and gap-filling every `merge_detail` starts from.
 Pure: str in, values out.
 """
 
@@ -62,6 +62,31 @@ class DetailMismatch(ValueError):
 
 def reject(source: str, provenance: Provenance, reason: str, detail: str) -> Reject:
     return Reject(source, reason, detail, provenance.url, provenance.response_id)
+
+
+@dataclass(slots=True)
+class PageValues:
+    """Reads the standard number and dates of one detail page: a value that cannot be read is
+    None and one `Reject` in `rejects` naming it (`label` says where: "detail page 发布日期"),
+    and the rest of the page is kept."""
+
+    source: str
+    provenance: Provenance
+    rejects: list[Reject] = field(default_factory=list)
+
+    def read_std_no(self, raw: str, label: str) -> str | None:
+        try:
+            return canonical_std_no(raw)
+        except StdNoError as exc:
+            self.rejects.append(reject(self.source, self.provenance, "bad_std_no", f"{label} {raw!r}: {exc}"))
+            return None
+
+    def read_date(self, value: Any, label: str) -> date | None:
+        try:
+            return parse_date(value)
+        except DateError as exc:
+            self.rejects.append(reject(self.source, self.provenance, "bad_date", f"{label} {value!r}: {exc}"))
+            return None
 
 
 def json_payload(text: str) -> Any:
@@ -222,6 +247,13 @@ def text_of(node) -> str:
 
 def first(nodes: list):
     return nodes[0] if nodes else None
+
+
+def first_line(node) -> str:
+    """The first line of a heading that also holds other elements (type and status labels, attachments)."""
+    if node is None:
+        return ""
+    return (node.text if (node.text or "").strip() else text_of(node)).strip().split("\n")[0]
 
 
 def page_spam(doc) -> list[str]:

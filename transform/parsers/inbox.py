@@ -34,11 +34,13 @@ from typing import Protocol
 
 from transform.dates import DateError, parse_date
 from transform.events import DECISION, entry_key
+from transform.parsers.common import Rejected
 from transform.records import EventRecord, ManualFact, OrgEvidence, Provenance, Reject, StandardRecord
 from transform.region import Region
 from transform.stdno import StdNoError, parse_std_no
 from transform.text import clean_text, to_halfwidth
 from transform.uscc import explain_uscc, is_valid_uscc, normalize_uscc
+
 
 class Row(Protocol):
     """A row of an analyst's file (extract.sources.inbox.FileRow has this shape)."""
@@ -234,13 +236,6 @@ class InboxResult:
     rows: int = 0
 
 
-class _RowRejected(Exception):
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(detail)
-        self.reason = reason
-        self.detail = detail
-
-
 def split_origin(origin: str) -> tuple[str, str, int]:
     """"file.xlsx#Sheet1!5" → ("file.xlsx", "Sheet1", 5)."""
     file_name, _, rest = origin.rpartition("#")
@@ -270,17 +265,17 @@ def validate_inbox(
         try:
             missing = [c.header for c in spec.columns if c.required and c.field not in headers]
             if missing:
-                raise _RowRejected("missing_column", f"the file has no column {'、'.join(missing)}: "
-                                                     f"write it into the header row (see `stdwatch inbox template {kind}`)")
+                raise Rejected("missing_column", f"the file has no column {'、'.join(missing)}: "
+                                                 f"write it into the header row (see `stdwatch inbox template {kind}`)")
             values = _row_values(spec, headers, row, region, earliest, latest)
             key = tuple(_key_text(values.get(f)) for f in spec.unique)
             if spec.unique and key in seen:
-                raise _RowRejected("duplicate_row", f"repeats row {seen[key]} ({'、'.join(spec.column(f).header for f in spec.unique)} "
-                                                    f"{' / '.join(map(str, key))}); delete one of them")
+                raise Rejected("duplicate_row", f"repeats row {seen[key]} ({'、'.join(spec.column(f).header for f in spec.unique)} "
+                                                f"{' / '.join(map(str, key))}); delete one of them")
             if spec.unique:
                 seen[key] = row.origin.rpartition("!")[2]
-            _emit(spec, values, row, region, loaded_at, result)
-        except _RowRejected as rejected:
+            _emit(spec, values, row, headers, loaded_at, result)
+        except Rejected as rejected:
             result.rejects.append(Reject(SOURCE, rejected.reason, f"{row.origin}: {rejected.detail}", url=row.origin))
     return result
 
@@ -300,17 +295,17 @@ def _row_values(spec: InboxKind, headers: Mapping[str, str], row: Row, region: R
         raw = clean_text(row.values.get(headers.get(column.field, ""), "") or "")
         if not raw:
             if column.required:
-                raise _RowRejected("missing_field", f"{column.header} is empty; fill it in or delete the row")
+                raise Rejected("missing_field", f"{column.header} is empty; fill it in or delete the row")
             values[column.field] = None
             continue
         values[column.field] = _typed(column, raw, region, earliest, latest)
     if spec.kind == "rates":
         numerator, denominator = values["numerator"], values["denominator"]
         if denominator == 0:
-            raise _RowRejected("bad_number", "分母 is 0: a rate needs a denominator above 0")
+            raise Rejected("bad_number", "分母 is 0: a rate needs a denominator above 0")
         if numerator > denominator:
-            raise _RowRejected("numerator_exceeds_denominator",
-                               f"分子 {numerator:g} is larger than 分母 {denominator:g}; check the two cells")
+            raise Rejected("numerator_exceeds_denominator",
+                           f"分子 {numerator:g} is larger than 分母 {denominator:g}; check the two cells")
     return values
 
 
@@ -320,29 +315,29 @@ def _typed(column: Column, raw: str, region: Region, earliest: date, latest: dat
         try:
             day = parse_date(raw)
         except DateError:
-            raise _RowRejected("bad_date", f"{label} {raw!r} is not a date; write YYYY-MM-DD") from None
+            raise Rejected("bad_date", f"{label} {raw!r} is not a date; write YYYY-MM-DD") from None
         if not earliest <= day <= latest:
-            raise _RowRejected("date_out_of_range", f"{label} {day} is outside {earliest}..{latest}")
+            raise Rejected("date_out_of_range", f"{label} {day} is outside {earliest}..{latest}")
         return day
     if column.kind == "year":
         text = to_halfwidth(raw).removesuffix("年").strip()
         if not re.fullmatch(r"\d{4}", text):
-            raise _RowRejected("bad_number", f"{label} {raw!r} is not a year; write four digits, e.g. 2024")
+            raise Rejected("bad_number", f"{label} {raw!r} is not a year; write four digits, e.g. 2024")
         year = int(text)
         if not earliest.year <= year <= latest.year:
-            raise _RowRejected("date_out_of_range", f"{label} {year} is outside {earliest.year}..{latest.year}")
+            raise Rejected("date_out_of_range", f"{label} {year} is outside {earliest.year}..{latest.year}")
         return year
     if column.kind == "number":
         try:
             number = float(to_halfwidth(raw).replace(",", ""))
         except ValueError:
-            raise _RowRejected("bad_number", f"{label} {raw!r} is not a number") from None
+            raise Rejected("bad_number", f"{label} {raw!r} is not a number") from None
         if number < 0:
-            raise _RowRejected("bad_number", f"{label} {raw!r} is negative")
+            raise Rejected("bad_number", f"{label} {raw!r} is negative")
         return number
     if column.kind == "uscc":
         if not is_valid_uscc(raw):
-            raise _RowRejected("bad_uscc", f"{explain_uscc(raw)}; correct it or leave the cell empty")
+            raise Rejected("bad_uscc", f"{explain_uscc(raw)}; correct it or leave the cell empty")
         return normalize_uscc(raw)
     if column.kind == "district":
         return _district(raw, region, label)
@@ -350,16 +345,16 @@ def _typed(column: Column, raw: str, region: Region, earliest: date, latest: dat
         try:
             std = parse_std_no(raw)
         except StdNoError:
-            raise _RowRejected("bad_std_no", f"{label} {raw!r} is not a standard number; write e.g. Q/ABCD 001-2024") from None
+            raise Rejected("bad_std_no", f"{label} {raw!r} is not a standard number; write e.g. Q/ABCD 001-2024") from None
         if std.std_type != "enterprise":
-            raise _RowRejected("bad_std_no", f"{label} {std.canonical} is a {std.std_type} standard, not an enterprise one (Q/…)")
+            raise Rejected("bad_std_no", f"{label} {std.canonical} is a {std.std_type} standard, not an enterprise one (Q/…)")
         return std
     if column.kind == "indicator":
         for indicator, labels in RATE_INDICATORS.items():
             if raw == indicator or raw in labels:
                 return indicator
-        raise _RowRejected("unknown_indicator", f"{label} {raw!r} is not a rate this inbox takes: "
-                                                f"{'; '.join(labels[0] for labels in RATE_INDICATORS.values())}")
+        raise Rejected("unknown_indicator", f"{label} {raw!r} is not a rate this inbox takes: "
+                                            f"{'; '.join(labels[0] for labels in RATE_INDICATORS.values())}")
     return raw
 
 
@@ -373,11 +368,11 @@ def _district(raw: str, region: Region, label: str) -> str | None:
         district = entry.district
     if district is None:
         known = "、".join(d.name for d in region.districts)
-        raise _RowRejected("unknown_district", f"{label} {raw!r} is not a district of {region.name} ({known}, or 全市)")
+        raise Rejected("unknown_district", f"{label} {raw!r} is not a district of {region.name} ({known}, or 全市)")
     return district.name
 
 
-def _emit(spec: InboxKind, values: Mapping[str, object], row: HashedRow, region: Region,
+def _emit(spec: InboxKind, values: Mapping[str, object], row: HashedRow, headers: Mapping[str, str],
           loaded_at: datetime, result: InboxResult) -> None:
     file_name, sheet, number = split_origin(row.origin)
     on = values.get("on")
@@ -399,7 +394,7 @@ def _emit(spec: InboxKind, values: Mapping[str, object], row: HashedRow, region:
         std = values["std_no"]
         fact.subject = std.canonical
         result.standards.append(StandardRecord(
-            std_no=std.canonical, std_no_raw=row.values.get(_raw_header(spec, row, "std_no"), std.canonical),
+            std_no=std.canonical, std_no_raw=row.values.get(headers.get("std_no", ""), std.canonical),
             std_type="enterprise", prefix=std.prefix, year=std.year, name=values["name"], status="现行",
             issue_date=on, act_date=None, abolish_date=None, replaces=[], is_revision=False,
             drafters=[values["org"]], drafters_known=True, source=SOURCE, source_id=std.canonical,
@@ -420,14 +415,10 @@ def _emit(spec: InboxKind, values: Mapping[str, object], row: HashedRow, region:
         result.events.append(EventRecord(
             indicator_id=spec.indicator_id, level=None, name=name, org=values["org"], announced_on=on,
             stage=DECISION, year=on.year, entry_key=entry_key(spec.indicator_id, None, name, values["org"]),
-            source=SOURCE, notice_title=f"{INBOX_KINDS[spec.kind].label}（{file_name}）", notice_url=None,
+            source=SOURCE, notice_title=f"{spec.label}（{file_name}）", notice_url=None,
             division=district, origin=row.origin, provenance=provenance,
         ))
         if district:
             result.evidence.append(OrgEvidence(values["org"], SOURCE, division=district,
                                                provenance=provenance, origin=row.origin))
     result.facts.append(fact)
-
-
-def _raw_header(spec: InboxKind, row: Row, name: str) -> str:
-    return _header_index(spec, row.values.keys()).get(name, "")

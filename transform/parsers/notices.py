@@ -41,7 +41,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import lxml.html
 
 from transform.dates import DateError, parse_date
-from transform.parsers.common import clean_without_spam, page_spam, text_of
+from transform.parsers.common import clean_without_spam, first, page_spam, text_of, to_int
 from transform.region import Region
 from transform.text import clean_text
 
@@ -164,7 +164,7 @@ def parse_scjgj_list(html: str, page_url: str) -> ListPage:
                       ' and contains(concat(" ", normalize-space(@class), " "), " mt10 ")]//li')
     links = []
     for li in items:
-        anchor = _first(li.xpath(".//a[@href]"))
+        anchor = first(li.xpath(".//a[@href]"))
         if anchor is None:
             continue
         title = clean_text(anchor.get("title") or text_of(anchor))
@@ -190,7 +190,7 @@ def parse_suzhou_gov_list(text: str, page_url: str) -> ListPage:
             continue
         links.append(NoticeLink(urljoin(page_url, str(item["link"])), clean_text(str(item.get("title") or "")),
                                 _date(str(item.get("pubtime") or ""))))
-    return ListPage(links, total_records=_int(payload.get("total") or payload.get("totalcount")))
+    return ListPage(links, total_records=to_int(payload.get("total") or payload.get("totalcount")))
 
 
 _RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
@@ -198,6 +198,8 @@ _DATASTORE = re.compile(r"<datastore>(.*?)</datastore>", re.S)
 _NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[(.*?)\]\]>\s*</nextgroup>", re.S)
 _JPAGE_NUMBER = {key: re.compile(rf"\b{key}\s*:\s*['\"]?(\d+)", re.I) for key in ("totalRecord", "perPage")}
 _UNIT_DIV = re.compile(r"<div\s+id=['\"]?(\d+)['\"]?\s*>\s*<script\s+type=['\"]text/xml['\"]", re.I)
+_TOTAL_PAGE = re.compile(r"<totalpage>\s*(\d+)")
+_TOTAL_RECORD = re.compile(r"<totalrecord>\s*(\d+)")
 
 
 def parse_hanweb_column(html: str, page_url: str) -> ListPage:
@@ -220,8 +222,8 @@ def parse_hanweb_column(html: str, page_url: str) -> ListPage:
         webid=fields.get("webid", ""),
         webname=fields.get("webname", ""),
         path=fields.get("path", "/") or "/",
-        total_records=_int(_search(_JPAGE_NUMBER["totalRecord"], html)),
-        per_page=_int(_search(_JPAGE_NUMBER["perPage"], html)),
+        total_records=to_int(_search(_JPAGE_NUMBER["totalRecord"], html)),
+        per_page=to_int(_search(_JPAGE_NUMBER["perPage"], html)),
     )
     if not (paging.columnid and paging.unitid and paging.webid):
         raise NoticeParseError(f"{page_url}: the column page does not give columnid/unitid/webid for dataproxy.jsp")
@@ -234,8 +236,8 @@ def parse_hanweb_dataproxy(xml: str, page_url: str) -> ListPage:
         raise NoticeParseError(f"{page_url}: not a dataproxy reply (no <datastore>); it starts {xml[:60]!r}")
     return ListPage(
         _hanweb_records(xml, page_url),
-        total_pages=_int(_search(re.compile(r"<totalpage>\s*(\d+)"), xml)),
-        total_records=_int(_search(re.compile(r"<totalrecord>\s*(\d+)"), xml)),
+        total_pages=to_int(_search(_TOTAL_PAGE, xml)),
+        total_records=to_int(_search(_TOTAL_RECORD, xml)),
     )
 
 
@@ -243,7 +245,7 @@ def _hanweb_records(text: str, page_url: str) -> list[NoticeLink]:
     links = []
     for record in _RECORD.findall(text):
         fragment = lxml.html.fragment_fromstring(record, create_parent="div")
-        anchor = _first(fragment.xpath(".//a[@href]"))
+        anchor = first(fragment.xpath(".//a[@href]"))
         if anchor is None:
             continue
         spans = fragment.xpath(".//span")
@@ -271,14 +273,14 @@ def parse_article(html: str, url: str, listed: NoticeLink | None = None) -> Arti
     doc = lxml.html.fromstring(html)
     body = None
     for xpath in _BODY_XPATHS:
-        body = _first(doc.xpath(xpath))
+        body = first(doc.xpath(xpath))
         if body is not None:
             break
     if body is None:
         raise NoticeParseError(f"{url}: no article body (ucapcontent, #zoom, .main-txt, .bt-content, .article-content)")
-    title = (_meta(doc, "ArticleTitle") or clean_text(text_of(_first(doc.xpath("//ucaptitle"))))
-             or clean_text(text_of(_first(doc.xpath("//h1")))) or (listed.title if listed else "")
-             or clean_text(text_of(_first(doc.xpath("//title")))))
+    title = (_meta(doc, "ArticleTitle") or clean_text(text_of(first(doc.xpath("//ucaptitle"))))
+             or clean_text(text_of(first(doc.xpath("//h1")))) or (listed.title if listed else "")
+             or clean_text(text_of(first(doc.xpath("//title")))))
     title, _ = clean_without_spam(title)
     published = _date(_meta(doc, "PubDate") or "")
     if published is None and (match := _PUBLISHED_TEXT.search(clean_text(text_of(doc.body if doc.body is not None else doc)))):
@@ -433,10 +435,6 @@ def _cell(row: list[str], index: int | None) -> str:
 # -- small helpers ---------------------------------------------------------------------------
 
 
-def _first(nodes: list):
-    return nodes[0] if nodes else None
-
-
 def _meta(doc, name: str) -> str:
     values = doc.xpath(f'//meta[@name="{name}"]/@content')
     return clean_text(values[0]) if values else ""
@@ -456,13 +454,6 @@ def _date(text: str) -> date | None:
             return parse_date(match.group())
         except DateError:
             return None
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _search(pattern: re.Pattern, text: str) -> str | None:

@@ -29,10 +29,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from transform.dates import DateError, parse_date
 from transform.parsers.common import (
     DetailMismatch,  # noqa: F401 - raised by merge_detail; callers catch <parser>.DetailMismatch
     ListResult,
+    PageValues,
     Rejected,
     check_same_standard,
     clean_without_spam,
@@ -49,7 +49,6 @@ from transform.parsers.common import (
     to_int,
 )
 from transform.records import Provenance, Reject, StandardRecord
-from transform.stdno import StdNoError, canonical_std_no
 from transform.text import clean_text
 
 SOURCE = "openstd"
@@ -164,7 +163,6 @@ def parse_detail(html: str, provenance: Provenance) -> DetailResult:
     """One newGbInfo page. A page saying the standard is not in the system is `found=False`."""
     doc = html_document(html)
     spam = page_spam(doc)
-    rejects: list[Reject] = []
     heading = clean_text(text_of(first(doc.xpath('//table[contains(@class, "mk1")]//h1'))))
     if not heading or heading.startswith(NOT_IN_SYSTEM):
         why = f"the page says {heading!r}" if heading else "no 标准号 heading (table.mk1 h1)"
@@ -174,25 +172,14 @@ def parse_detail(html: str, provenance: Provenance) -> DetailResult:
     number = heading.partition("：")[2] or heading.partition(":")[2] or heading
     adopted = number.rstrip().endswith("采")
     number = number.rstrip().removesuffix("采").strip()
-    std_no = None
-    try:
-        std_no = canonical_std_no(number)
-    except StdNoError as exc:
-        rejects.append(reject(SOURCE, provenance, "bad_std_no", f"detail page 标准号 {number!r}: {exc}"))
+    page = PageValues(SOURCE, provenance)
+    std_no = page.read_std_no(number, "detail page 标准号")
 
     rows = doc.xpath('//table[contains(@class, "tdlist")]//tr')
     title, title_spam = clean_without_spam(text_of(first(rows[0].xpath(".//b"))) if rows else "")
     title_en = _after_colon(clean_text(text_of(rows[1]))) if len(rows) > 1 else ""
     status = clean_text(text_of(first(rows[2].xpath(".//span")))) if len(rows) > 2 else ""
     fields = _contents(doc)
-
-    def page_date(label: str) -> date | None:
-        try:
-            return parse_date(fields.get(label))
-        except DateError as exc:
-            rejects.append(reject(SOURCE, provenance, "bad_date", f"detail page {label} {fields.get(label)!r}: {exc}"))
-            return None
-
     committee_code, committee_name = split_committee(fields.get("归口部门"))
     return DetailResult(
         provenance=provenance,
@@ -203,13 +190,13 @@ def parse_detail(html: str, provenance: Provenance) -> DetailResult:
         title=title or None,
         title_en=title_en or None,
         status=status or None,
-        issue_date=page_date("发布日期"),
-        act_date=page_date("实施日期"),
+        issue_date=page.read_date(fields.get("发布日期"), "detail page 发布日期"),
+        act_date=page.read_date(fields.get("实施日期"), "detail page 实施日期"),
         committee_code=committee_code,
         committee_name=committee_name,
         fields=fields,
         spam=list(dict.fromkeys(spam + title_spam)),
-        rejects=rejects,
+        rejects=page.rejects,
     )
 
 

@@ -28,10 +28,10 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from transform.dates import DateError, parse_date
 from transform.parsers.common import (
     DetailMismatch,  # noqa: F401 - raised by merge_detail; callers catch <parser>.DetailMismatch
     ListResult,
+    PageValues,
     Rejected,
     check_same_standard,
     clean_without_spam,
@@ -163,19 +163,15 @@ def parse_detail(html: str, provenance: Provenance) -> DetailResult:
                 label = label_of(label_cell)
                 if label and label not in fields:
                     fields[label] = clean_text(text_of(value_cell))
-    rejects: list[Reject] = []
+    page = PageValues(SOURCE, provenance)
 
     std_no = None
     if raw := fields.get("标准编号"):
         try:
             std_no = _enterprise_std_no(raw, label="标准编号").canonical
         except Rejected as rejected:
-            rejects.append(reject(SOURCE, provenance, rejected.reason, f"detail page: {rejected.detail}"))
-    published = None
-    try:
-        published = parse_date(fields.get("公开时间"))
-    except DateError as exc:
-        rejects.append(reject(SOURCE, provenance, "bad_date", f"detail page 公开时间 {fields.get('公开时间')!r}: {exc}"))
+            page.rejects.append(reject(SOURCE, provenance, rejected.reason, f"detail page: {rejected.detail}"))
+    published = page.read_date(fields.get("公开时间"), "detail page 公开时间")
 
     title, title_spam = clean_without_spam(fields.get("标准名称"))
     org_name, org_spam = clean_without_spam(fields.get("机构名称"))
@@ -200,7 +196,7 @@ def parse_detail(html: str, provenance: Provenance) -> DetailResult:
         missing=[label for label in _LABELS if not fields.get(label)],
         fields=fields,
         spam=list(dict.fromkeys(title_spam + org_spam + page_spam(doc))),
-        rejects=rejects,
+        rejects=page.rejects,
     )
 
 

@@ -30,11 +30,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from transform.dates import DateError, parse_date
 from transform.orgs import split_units
 from transform.parsers.common import (
     DetailMismatch,  # noqa: F401 - raised by merge_detail; callers catch <parser>.DetailMismatch
     ListResult,
+    PageValues,
     Rejected,
     as_text,
     check_same_standard,
@@ -43,6 +43,7 @@ from transform.parsers.common import (
     dt_dd_pairs,
     fill_from_detail,
     first,
+    first_line,
     html_document,
     json_payload,
     optional_text,
@@ -57,7 +58,6 @@ from transform.parsers.common import (
     to_int,
 )
 from transform.records import Provenance, Reject, StandardRecord
-from transform.stdno import StdNoError, canonical_std_no
 from transform.text import clean_text
 
 SOURCE = "sacinfo"
@@ -157,49 +157,36 @@ def _parse_row(row: dict, provenance: Provenance, *, base_url: str, site: str) -
 def parse_detail(html: str, provenance: Provenance) -> DetailResult:
     """One stdDetail page. Spam is removed from what is extracted and listed in `spam`."""
     doc = html_document(html)
-    rejects: list[Reject] = []
+    page = PageValues(SOURCE, provenance)
     fields = _dl_pairs(doc)
     paragraphs = _labelled_paragraphs(doc)
-
-    std_no, std_no_raw = None, fields.get("标准号")
-    if std_no_raw:
-        try:
-            std_no = canonical_std_no(std_no_raw)
-        except StdNoError as exc:
-            rejects.append(reject(SOURCE, provenance, "bad_std_no", f"detail page 标准号 {std_no_raw!r}: {exc}"))
-
-    def page_date(label: str, value: str | None) -> date | None:
-        try:
-            return parse_date(value)
-        except DateError as exc:
-            rejects.append(reject(SOURCE, provenance, "bad_date", f"detail page {label} {value!r}: {exc}"))
-            return None
-
-    title, title_spam = clean_without_spam(_title(doc))
+    std_no_raw = fields.get("标准号")
+    # `.page-header h4` also holds the type and status labels.
+    title, title_spam = clean_without_spam(first_line(first(doc.xpath('//div[contains(@class,"page-header")]//h4'))))
     drafters, drafter_spam = clean_units(_section_items(doc, "起草单位"))
     people, _ = clean_units(_section_items(doc, "起草人"))
     committee_code, committee_name = split_committee(fields.get("技术归口") or fields.get("归口单位"))
     return DetailResult(
         provenance=provenance,
-        std_no=std_no,
+        std_no=page.read_std_no(std_no_raw, "detail page 标准号") if std_no_raw else None,
         std_no_raw=std_no_raw,
         title=title or None,
         type_label=_label(doc, "label-info"),
         status=_label(doc, "label-primary"),
-        issue_date=page_date("发布日期", fields.get("发布日期")),
-        act_date=page_date("实施日期", fields.get("实施日期")),
-        abolish_date=page_date("废止日期", fields.get("废止日期")),
+        issue_date=page.read_date(fields.get("发布日期"), "detail page 发布日期"),
+        act_date=page.read_date(fields.get("实施日期"), "detail page 实施日期"),
+        abolish_date=page.read_date(fields.get("废止日期"), "detail page 废止日期"),
         revision=fields.get("制修订") or None,
         replaces=replaced_numbers(fields.get("代替标准") or ""),
         committee_code=committee_code,
         committee_name=committee_name,
         record_no=paragraphs.get("备案号") or None,
-        record_date=page_date("备案日期", paragraphs.get("备案日期")),
+        record_date=page.read_date(paragraphs.get("备案日期"), "detail page 备案日期"),
         drafters=drafters,
         drafter_people=people,
         fields=fields,
         spam=list(dict.fromkeys(title_spam + drafter_spam + page_spam(doc))),
-        rejects=rejects,
+        rejects=page.rejects,
     )
 
 
@@ -221,14 +208,6 @@ def merge_detail(record: StandardRecord, detail: DetailResult, *, keep_people: b
         drafters_known=True,
         drafter_people=detail.drafter_people if keep_people else record.drafter_people,
     )
-
-
-def _title(doc) -> str:
-    """The first line of `.page-header h4`, which also holds the type and status labels."""
-    header = first(doc.xpath('//div[contains(@class,"page-header")]//h4'))
-    if header is None:
-        return ""
-    return (header.text if (header.text or "").strip() else text_of(header)).strip().split("\n")[0]
 
 
 def _dl_pairs(doc) -> dict[str, str]:

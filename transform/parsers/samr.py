@@ -25,18 +25,14 @@ hbba variant, a `<p>` of 、-separated names, is read too).
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
-import lxml.html
-
-from transform.dates import DateError, parse_date
 from transform.orgs import split_units
 from transform.parsers.common import (
     DetailMismatch,  # noqa: F401 - raised by merge_detail; callers catch <parser>.DetailMismatch
     ListResult,
+    PageValues,
     Rejected,
     as_text,
     check_same_standard,
@@ -45,25 +41,27 @@ from transform.parsers.common import (
     dt_dd_pairs,
     fill_from_detail,
     first,
+    first_line,
+    html_document,
+    json_payload,
     optional_text,
     page_spam,
     reject,
     replaced_numbers,
     row_date,
     row_datetime,
+    split_committee,
     text_of,
     to_int,
 )
 from transform.records import Provenance, Reject, StandardRecord
-from transform.stdno import StdNo, StdNoError, canonical_std_no, parse_std_no
+from transform.stdno import StdNo, StdNoError, parse_std_no
 from transform.text import clean_text
 
 SOURCE = "samr"
 # The same paths as extract.sources.samr.DETAIL_PATHS (transform may not import extract; a test keeps them equal).
 DETAIL_PATHS = {2: "/gb/search/gbDetailed", 3: "/hb/search/stdHBDetailed"}
 EXPECTED_TYPE = {2: "national", 3: "industry"}
-
-_COMMITTEE_CODE = re.compile(r"\bTC\s*\d+(?:\s*/\s*SC\s*\d+)?", re.I)
 
 
 @dataclass(slots=True)
@@ -100,11 +98,11 @@ def parse_list(
     if tid not in EXPECTED_TYPE:
         raise ValueError(f"samr tid {tid!r} is not parsed here; choose one of {sorted(EXPECTED_TYPE)}")
     try:
-        payload = json.loads(text)
-    except ValueError as exc:
-        return ListResult(None, None, [], [reject(SOURCE, provenance, "bad_json", f"list page is not JSON ({exc})")])
-    if not isinstance(payload, dict) or not isinstance(payload.get("rows"), list):
-        return ListResult(None, None, [], [reject(SOURCE, provenance, "bad_json", "list page has no 'rows' list")])
+        payload = json_payload(text)
+        if not isinstance(payload, dict) or not isinstance(payload.get("rows"), list):
+            raise Rejected("bad_json", "page has no 'rows' list")
+    except Rejected as rejected:
+        return ListResult(None, None, [], [reject(SOURCE, provenance, rejected.reason, f"list {rejected.detail}")])
 
     records: list[StandardRecord] = []
     rejects: list[Reject] = []
@@ -181,59 +179,39 @@ def _parse_row_std_no(row: dict) -> tuple[StdNo, str]:
 
 def parse_detail(html: str, provenance: Provenance) -> DetailResult:
     """One gbDetailed / stdHBDetailed page. Spam is removed from what is extracted and listed in `spam`."""
-    doc = lxml.html.fromstring(html)
-    spam: list[str] = []
-    rejects: list[Reject] = []
-
-    title, title_spam = clean_without_spam(_first_line(first(doc.xpath('//div[@class="page-header"]/h4'))))
-    spam += title_spam
+    doc = html_document(html)
+    page = PageValues(SOURCE, provenance)
+    title, title_spam = clean_without_spam(first_line(first(doc.xpath('//div[@class="page-header"]/h4'))))
     fields = _basic_info(doc)
+    std_no_raw = fields.get("标准号")
 
-    std_no, std_no_raw = None, fields.get("标准号")
-    if std_no_raw:
-        try:
-            std_no = canonical_std_no(std_no_raw)
-        except StdNoError as exc:
-            rejects.append(reject(SOURCE, provenance, "bad_std_no", f"detail page 标准号 {std_no_raw!r}: {exc}"))
-
-    def page_date(label: str) -> date | None:
-        try:
-            return parse_date(fields.get(label))
-        except DateError as exc:
-            rejects.append(reject(SOURCE, provenance, "bad_date", f"detail page {label} {fields.get(label)!r}: {exc}"))
-            return None
-
-    committee = _field(fields, "归口单位", "归口部门", "技术归口")
-    # The code is in the value on some pages, else in the sentence "由 …（TC4）归口" [C1 TC-CSV].
-    code = _COMMITTEE_CODE.search(committee or "") or _COMMITTEE_CODE.search(
-        " ".join(text_of(p) for p in doc.xpath('//p[contains(., "归口")]'))
-    )
-    committee_name = clean_text(_COMMITTEE_CODE.sub("", committee or "").replace("（）", "").replace("()", ""))
+    committee_code, committee_name = split_committee(_field(fields, "归口单位", "归口部门", "技术归口"))
+    if committee_code is None:
+        # The code is in the value on some pages, else in the sentence "由 …（TC4）归口" [C1 TC-CSV].
+        committee_code, _ = split_committee(" ".join(text_of(p) for p in doc.xpath('//p[contains(., "归口")]')))
 
     drafters, drafter_spam = clean_units(_section_items(doc, "起草单位"))
     people, _ = clean_units(_section_items(doc, "起草人"))
-    spam += drafter_spam
-    spam += page_spam(doc)
 
     return DetailResult(
         provenance=provenance,
-        std_no=std_no,
+        std_no=page.read_std_no(std_no_raw, "detail page 标准号") if std_no_raw else None,
         std_no_raw=std_no_raw,
         title=title or None,
         title_en=clean_text(text_of(first(doc.xpath('//div[@class="page-header"]/h5')))) or None,
         type_label=clean_text(text_of(first(doc.xpath('//span[contains(@class,"label-info")]')))) or None,
         status=_status(doc),
-        issue_date=page_date("发布日期"),
-        act_date=page_date("实施日期"),
-        abolish_date=page_date("废止日期"),
+        issue_date=page.read_date(fields.get("发布日期"), "detail page 发布日期"),
+        act_date=page.read_date(fields.get("实施日期"), "detail page 实施日期"),
+        abolish_date=page.read_date(fields.get("废止日期"), "detail page 废止日期"),
         replaces=replaced_numbers(_field(fields, "代替标准", "全部代替标准", "部分代替标准") or ""),
-        committee_code=re.sub(r"\s+", "", code.group()).upper() if code else None,
-        committee_name=committee_name or None,
+        committee_code=committee_code,
+        committee_name=committee_name,
         drafters=drafters,
         drafter_people=people,
         fields=fields,
-        spam=list(dict.fromkeys(spam)),
-        rejects=rejects,
+        spam=list(dict.fromkeys(title_spam + drafter_spam + page_spam(doc))),
+        rejects=page.rejects,
     )
 
 
@@ -285,13 +263,6 @@ def _status(doc) -> str | None:
         if node is not None and clean_text(text_of(node)):
             return clean_text(text_of(node))
     return None
-
-
-def _first_line(node) -> str:
-    """The first line of a heading that also holds other elements (status label, attachments)."""
-    if node is None:
-        return ""
-    return (node.text or text_of(node)).strip().split("\n")[0]
 
 
 def _field(fields: dict[str, str], *labels: str) -> str | None:

@@ -28,10 +28,11 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
-from transform.dates import DateError, parse_date
 from transform.parsers.common import (
+    PageValues,
     clean_without_spam,
     committee_code,
+    dt_dd_pairs,
     first,
     html_document,
     label_of,
@@ -132,21 +133,18 @@ def parse_detail(html: str, provenance: Provenance, *, item: CommitteeItem | Non
     doc = html_document(html)
     fields = _dl_pairs(doc)
     spam = page_spam(doc)
-    rejects: list[Reject] = []
+    page = PageValues(SOURCE, provenance)
 
     raw_code = fields.get("委员会编号") or (item.number if item else None)
     code = committee_code(raw_code)
     if code is None:
         why = f"委员会编号 {raw_code!r} is not a committee code" if raw_code else "no 委员会编号"
-        rejects.append(reject(SOURCE, provenance, "bad_code" if raw_code else "missing_field", f"committee page: {why}"))
-        return CommitteeDetail(None, [], fields, spam, rejects)
+        page.rejects.append(reject(SOURCE, provenance, "bad_code" if raw_code else "missing_field",
+                                   f"committee page: {why}"))
+        return CommitteeDetail(None, [], fields, spam, page.rejects)
 
-    established = None
-    if raw := fields.get("成立时间") or fields.get("成立日期"):
-        try:
-            established = parse_date(raw)
-        except DateError as exc:
-            rejects.append(reject(SOURCE, provenance, "bad_date", f"committee page {code}: 成立时间 {raw!r}: {exc}"))
+    raw = fields.get("成立时间") or fields.get("成立日期")
+    established = page.read_date(raw, f"committee page {code}: 成立时间") if raw else None
 
     name, name_spam = clean_without_spam(fields.get("委员会全称") or (item.title if item else ""))
     unit, unit_spam = clean_without_spam(fields.get("秘书处所在单位") or (item.secretariat_unit if item else ""))
@@ -164,7 +162,7 @@ def parse_detail(html: str, provenance: Provenance, *, item: CommitteeItem | Non
         spam=bool(spam or name_spam or unit_spam),
     )
     evidence = [OrgEvidence(name=unit, source=SOURCE, address=address, provenance=provenance)] if unit else []
-    return CommitteeDetail(record, evidence, fields, list(dict.fromkeys(spam + name_spam + unit_spam)), rejects)
+    return CommitteeDetail(record, evidence, fields, list(dict.fromkeys(spam + name_spam + unit_spam)), page.rejects)
 
 
 def _kind(code: str) -> str:
@@ -184,10 +182,5 @@ def _province(fields: dict[str, str]) -> str | None:
 
 def _dl_pairs(doc) -> dict[str, str]:
     """dt → following dd in the `div.basic-info` blocks, personal data left out."""
-    fields: dict[str, str] = {}
-    for dt in doc.xpath('//div[contains(@class, "basic-info")]//dl/dt'):
-        dd = first(dt.xpath("following-sibling::*[1][self::dd]"))
-        label = label_of(dt)
-        if label and dd is not None and label not in fields and label not in PERSONAL_LABELS:
-            fields[label] = clean_text(text_of(dd))
-    return fields
+    pairs = dt_dd_pairs(doc.xpath('//div[contains(@class, "basic-info")]//dl/dt'))
+    return {label: value for label, value in pairs.items() if label not in PERSONAL_LABELS}

@@ -35,6 +35,7 @@ from transform.orgs import split_units
 from transform.parsers.common import (
     DetailMismatch,  # noqa: F401 - raised by merge_detail; callers catch <parser>.DetailMismatch
     ListResult,
+    PageValues,
     Rejected,
     as_text,
     check_same_standard,
@@ -51,7 +52,6 @@ from transform.parsers.common import (
     to_int,
 )
 from transform.records import OrgEvidence, Provenance, Reject, StandardRecord
-from transform.stdno import StdNoError, canonical_std_no
 from transform.text import clean_text
 
 SOURCE = "ttbz"
@@ -228,13 +228,9 @@ def parse_detail(html: str, provenance: Provenance) -> DetailResult:
     if not isinstance(blob, dict):
         return _not_found(provenance, spam, f"#{DETAIL_JSON_ID} holds a {type(blob).__name__}, not an object")
 
-    rejects: list[Reject] = []
-    std_no = None
-    if raw := as_text(blob.get("standardNo")).strip():
-        try:
-            std_no = canonical_std_no(raw)
-        except StdNoError as exc:
-            rejects.append(reject(SOURCE, provenance, "bad_std_no", f"detail JSON standardNo {raw!r}: {exc}"))
+    page = PageValues(SOURCE, provenance)
+    raw = as_text(blob.get("standardNo")).strip()
+    std_no = page.read_std_no(raw, "detail JSON standardNo") if raw else None
     drafters, drafter_spam = clean_units(split_units(as_text(blob.get("editorUnit"))))
     people, _ = clean_units(split_units(as_text(blob.get("drafterNames"))))
     fields = {key: clean_text(as_text(blob[key])) for key in _DETAIL_FIELDS if blob.get(key)}
@@ -246,7 +242,7 @@ def parse_detail(html: str, provenance: Provenance) -> DetailResult:
         drafter_people=people,
         fields=fields,
         spam=list(dict.fromkeys(spam + drafter_spam)),
-        rejects=rejects,
+        rejects=page.rejects,
     )
 
 

@@ -151,6 +151,10 @@ QUALIFY row_number() OVER (PARTITION BY incoming.event_id ORDER BY incoming.batc
 CREATE OR REPLACE TEMP TABLE kept_event_runs AS
 SELECT event_id, first_seen_run FROM core.event WHERE event_id IN (SELECT event_id FROM incoming_event);
 
+-- name: count_kept_event_runs
+-- After a merge: how many of its events were already held (kept_event_runs has one row per such event).
+SELECT count(*) FROM kept_event_runs;
+
 -- name: delete_file_events
 DELETE FROM core.event WHERE source = 'inbox' AND file_name = $file_name;
 

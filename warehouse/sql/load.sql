@@ -55,12 +55,6 @@ DELETE FROM ref.district WHERE region_code = $region_code;
 -- name: insert_districts
 INSERT INTO ref.district BY NAME SELECT * FROM incoming_district;
 
--- name: delete_source_priority
-DELETE FROM ref.source_priority;
-
--- name: insert_source_priority
-INSERT INTO ref.source_priority BY NAME SELECT * FROM incoming_source_priority;
-
 -- ── archive index ──────────────────────────────────────────────────────────────────────
 
 -- name: insert_responses

@@ -2,33 +2,66 @@
 -- session (warehouse/db.py:create_views), so they carry no data of their own.
 -- docs/data-model.md describes every column in Chinese and English.
 
--- The counting rules in force, one row: every report states them.
-CREATE OR REPLACE VIEW mart.counting_rules AS
+-- The counting rules at an as-of date, one row: every report states them. NULL means the
+-- as-of date in ref.setting, else today; "new" means issued in [window_start, counted_until].
+-- A table macro so a replay (`mart.counting_rules_at(DATE '2024-12-31')`) and the rules in
+-- force (mart.counting_rules) share one definition.
+CREATE OR REPLACE MACRO mart.counting_rules_at(as_of_date) AS TABLE
 WITH picked AS (
     SELECT
         TRY_CAST(max(value) FILTER (WHERE key = 'window_start') AS DATE) AS window_start,
         TRY_CAST(max(value) FILTER (WHERE key = 'window_end') AS DATE) AS window_end,
-        coalesce(TRY_CAST(max(value) FILTER (WHERE key = 'as_of') AS DATE), current_date) AS as_of,
+        TRY_CAST(max(value) FILTER (WHERE key = 'as_of') AS DATE) AS set_as_of,
         coalesce(max(value) FILTER (WHERE key = 'count_drafter'), 'lead') AS count_drafter,
         coalesce(max(value) FILTER (WHERE key = 'group_count_by'), 'drafter') AS group_count_by,
         coalesce(max(value) FILTER (WHERE key = 'region'),
                  (SELECT min(region_code) FROM ref.district)) AS region_code
     FROM ref.setting
+),
+dated AS (
+    SELECT picked.*, coalesce(CAST(as_of_date AS DATE), picked.set_as_of, current_date) AS as_of FROM picked
 )
 SELECT
     picked.window_start,
     picked.window_end,
     picked.as_of,
-    -- "new" means issued in [window_start, counted_until]: the window, but never past the as-of date
+    -- the window, but never past the as-of date
     least(coalesce(picked.window_end, picked.as_of), picked.as_of) AS counted_until,
     picked.count_drafter,
     picked.group_count_by,
     picked.region_code,
     unknown.district_code AS unknown_district_code,
     unknown.district_name AS unknown_district_name
-FROM picked
+FROM dated AS picked
 LEFT JOIN ref.district AS unknown
     ON unknown.region_code = picked.region_code AND unknown.kind = 'unknown';
+
+CREATE OR REPLACE VIEW mart.counting_rules AS
+SELECT * FROM mart.counting_rules_at(NULL);
+
+-- Each organisation with the district of the region it counts for (placed_code/placed_name,
+-- NULL unless in the region): its district code if the region lists it, else the district
+-- whose name or alias it names, else the code as attributed. Every mart that places an
+-- organisation (standards, committees, group-standard publishers) reads it from here.
+CREATE OR REPLACE VIEW core.org_placed AS
+SELECT
+    o.*,
+    CASE WHEN o.in_region THEN coalesce(by_code.district_code, by_name.district_code, o.district_code) END
+        AS placed_code,
+    CASE WHEN o.in_region THEN coalesce(by_code.district_name, by_name.district_name, o.district_name) END
+        AS placed_name
+FROM core.org AS o
+LEFT JOIN ref.district AS by_code
+    ON by_code.district_code = o.district_code AND by_code.kind <> 'unknown'
+LEFT JOIN (
+    SELECT district_code, district_name, known_as
+    FROM (
+        SELECT district_code, district_name, unnest(list_append(aliases, district_name)) AS known_as
+        FROM ref.district WHERE kind <> 'unknown'
+    )
+    QUALIFY row_number() OVER (PARTITION BY known_as ORDER BY district_code) = 1
+) AS by_name
+    ON by_code.district_code IS NULL AND by_name.known_as = o.district_name;
 
 -- Each drafter with its organisation's attribution. A drafter reaches its organisation by
 -- its name as listed (core.org_name, written with the attributions), else by its own key.
@@ -41,13 +74,15 @@ SELECT
     o.in_region,
     o.district_code,
     o.district_name,
+    o.placed_code,
+    o.placed_name,
     o.method,
     o.confidence,
     o.conflict,
     o.needs_review
 FROM core.standard_drafter AS d
 LEFT JOIN core.org_name AS n USING (org_name)
-LEFT JOIN core.org AS o ON o.org_key = coalesce(n.org_key, d.org_key);
+LEFT JOIN core.org_placed AS o ON o.org_key = coalesce(n.org_key, d.org_key);
 
 -- One row per standard, with the attribution of the organisation it counts for.
 CREATE OR REPLACE VIEW mart.standard AS
@@ -74,8 +109,8 @@ decided AS (
         c.org_name AS counting_org,
         c.position AS counting_position,
         c.in_region AS org_in_region,
-        c.district_code AS org_district_code,
-        c.district_name AS org_district_name,
+        c.placed_code,
+        c.placed_name,
         c.method AS attribution_method,
         c.confidence AS attribution_confidence,
         c.conflict AS attribution_conflict,
@@ -96,24 +131,8 @@ placed AS (
                 CASE WHEN count_drafter = 'any' AND counting_position > 1 THEN 'any_drafter' ELSE 'lead' END
             WHEN region_local_standard THEN 'region_local_standard'
         END AS count_basis,
-        CASE WHEN org_in_region OR region_local_standard THEN true ELSE org_in_region END AS counts_in_region,
-        -- a district code the region does not list is matched by name or alias before falling back
-        CASE WHEN org_in_region THEN coalesce(by_code.district_code, by_name.district_code, org_district_code) END
-            AS placed_code,
-        CASE WHEN org_in_region THEN coalesce(by_code.district_name, by_name.district_name, org_district_name) END
-            AS placed_name
+        CASE WHEN org_in_region OR region_local_standard THEN true ELSE org_in_region END AS counts_in_region
     FROM decided
-    LEFT JOIN ref.district AS by_code
-        ON by_code.district_code = decided.org_district_code AND by_code.kind <> 'unknown'
-    LEFT JOIN (
-        SELECT district_code, district_name, known_as
-        FROM (
-            SELECT district_code, district_name, unnest(list_append(aliases, district_name)) AS known_as
-            FROM ref.district WHERE kind <> 'unknown'
-        )
-        QUALIFY row_number() OVER (PARTITION BY known_as ORDER BY district_code) = 1
-    ) AS by_name
-        ON by_code.district_code IS NULL AND by_name.known_as = decided.org_district_name
 )
 SELECT
     p.std_no,

@@ -4,23 +4,7 @@
 -- Each figure is a table macro of the as-of date, so one definition serves "as of the rule in
 -- force" and a replay: `SELECT * FROM mart.indicator_progress_at(DATE '2024-12-31')`.
 -- NULL means the as-of date in ref.setting, else today. The views call the macros with NULL.
-
--- The counting rules at an as-of date: counts run from window_start to counted_until.
-CREATE OR REPLACE MACRO mart.counting_rules_at(as_of_date) AS TABLE
-WITH asked AS (
-    SELECT CAST(as_of_date AS DATE) AS as_of
-)
-SELECT
-    r.window_start,
-    r.window_end,
-    coalesce(asked.as_of, r.as_of) AS as_of,
-    least(coalesce(r.window_end, coalesce(asked.as_of, r.as_of)), coalesce(asked.as_of, r.as_of)) AS counted_until,
-    r.count_drafter,
-    r.group_count_by,
-    r.region_code,
-    r.unknown_district_code,
-    r.unknown_district_name
-FROM mart.counting_rules AS r, asked;
+-- mart.counting_rules_at, which they all read, is in marts.sql.
 
 -- Each measure with whether its source has delivered anything yet: a standards measure once a
 -- standard of one of its types is loaded, the committee measure once a committee is, an event
@@ -222,16 +206,22 @@ stated AS (
     WHERE kind IS NOT NULL
     GROUP BY kind
 ),
-measure AS (
-    SELECT m.indicator_id, m.ordinal, m.has_data, m.waits_for, stated.position,
+stated_measure AS (
+    SELECT m.indicator_id, m.aggregate, m.ordinal, m.has_data, m.waits_for, stated.position,
            coalesce(stated.indicator, m.label) AS indicator, stated.target AS city_target
     FROM ref.measure_status AS m
     LEFT JOIN stated ON stated.kind = m.indicator_id
     -- once a plan is loaded, only the kinds it states
-    WHERE m.aggregate IN ('count', 'sum') AND (stated.kind IS NOT NULL OR NOT EXISTS (SELECT 1 FROM ref.indicator))
+    WHERE stated.kind IS NOT NULL OR NOT EXISTS (SELECT 1 FROM ref.indicator)
+),
+measure AS (
+    SELECT * FROM stated_measure WHERE aggregate IN ('count', 'sum')
+),
+actuals AS (
+    SELECT indicator_id, district_code, actual FROM mart.indicator_actual_at(as_of_date)
 ),
 tally AS (
-    SELECT indicator_id, district_code, actual FROM mart.indicator_actual_at(as_of_date) WHERE district_code IS NOT NULL
+    SELECT indicator_id, district_code, actual FROM actuals WHERE district_code IS NOT NULL
 ),
 grid AS (
     SELECT
@@ -265,11 +255,7 @@ counts AS (
 -- Rates (the analysts' numerator/denominator per district and year): each district's latest
 -- year on or before the as-of date; a rate is not a share of the city, so share_of_city is NULL.
 rate_measure AS (
-    SELECT m.indicator_id, m.ordinal, m.has_data, m.waits_for, stated.position,
-           coalesce(stated.indicator, m.label) AS indicator, stated.target AS city_target
-    FROM ref.measure_status AS m
-    LEFT JOIN stated ON stated.kind = m.indicator_id
-    WHERE m.aggregate = 'latest' AND (stated.kind IS NOT NULL OR NOT EXISTS (SELECT 1 FROM ref.indicator))
+    SELECT * FROM stated_measure WHERE aggregate = 'latest'
 ),
 rate_cells AS (
     SELECT f.indicator_id, f.district_code, arg_max(f.value, f.year) AS actual
@@ -294,8 +280,7 @@ rates AS (
     FROM rate_measure
     CROSS JOIN district
     LEFT JOIN rate_cells USING (indicator_id, district_code)
-    LEFT JOIN (SELECT indicator_id, actual FROM mart.indicator_actual_at(as_of_date) WHERE district_code IS NULL) AS city
-        USING (indicator_id)
+    LEFT JOIN (SELECT indicator_id, actual FROM actuals WHERE district_code IS NULL) AS city USING (indicator_id)
     WHERE NOT district.is_unknown
 )
 SELECT

@@ -42,3 +42,6 @@ FROM meta.run_source
 WHERE json_extract_string(extra, '$.note') IS NOT NULL
 QUALIFY row_number() OVER (PARTITION BY source ORDER BY run_id DESC) = 1
 ORDER BY source;
+
+-- name: inbox_file_in_force
+SELECT kind, sha256 FROM core.inbox_file WHERE file_name = $file_name;

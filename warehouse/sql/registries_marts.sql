@@ -13,8 +13,8 @@ SELECT
     c.province,
     c.established,
     o.in_region,
-    CASE WHEN o.in_region THEN coalesce(d.district_code, rules.unknown_district_code) END AS district_code,
-    CASE WHEN o.in_region THEN coalesce(d.district_name, rules.unknown_district_name) END AS district_name,
+    CASE WHEN o.in_region THEN coalesce(o.placed_code, rules.unknown_district_code) END AS district_code,
+    CASE WHEN o.in_region THEN coalesce(o.placed_name, rules.unknown_district_name) END AS district_name,
     o.method AS attribution_method,
     o.confidence AS attribution_confidence,
     coalesce(c.established BETWEEN rules.window_start AND rules.counted_until, false) AS is_new,
@@ -29,8 +29,7 @@ SELECT
 FROM core.committee AS c
 CROSS JOIN mart.counting_rules AS rules
 LEFT JOIN core.org_name AS n ON n.org_name = c.secretariat_unit
-LEFT JOIN core.org AS o ON o.org_key = n.org_key
-LEFT JOIN ref.district AS d ON d.district_code = o.district_code AND d.kind <> 'unknown';
+LEFT JOIN core.org_placed AS o ON o.org_key = n.org_key;
 
 -- New committees per district and year of establishment (区县未知 included).
 CREATE OR REPLACE VIEW mart.new_committees_by_district AS
@@ -48,8 +47,8 @@ SELECT
     s.issue_date,
     p.publisher,
     o.in_region AS publisher_in_region,
-    CASE WHEN o.in_region THEN coalesce(d.district_code, rules.unknown_district_code) END AS district_code,
-    CASE WHEN o.in_region THEN coalesce(d.district_name, rules.unknown_district_name) END AS district_name,
+    CASE WHEN o.in_region THEN coalesce(o.placed_code, rules.unknown_district_code) END AS district_code,
+    CASE WHEN o.in_region THEN coalesce(o.placed_name, rules.unknown_district_name) END AS district_name,
     coalesce(o.in_region, false)
         AND coalesce(s.issue_date BETWEEN rules.window_start AND rules.counted_until, false) AS counted,
     p.source,
@@ -58,8 +57,7 @@ FROM core.standard AS s
 JOIN core.group_publisher AS p USING (std_no)
 CROSS JOIN mart.counting_rules AS rules
 LEFT JOIN core.org_name AS n ON n.org_name = p.publisher
-LEFT JOIN core.org AS o ON o.org_key = n.org_key
-LEFT JOIN ref.district AS d ON d.district_code = o.district_code AND d.kind <> 'unknown'
+LEFT JOIN core.org_placed AS o ON o.org_key = n.org_key
 WHERE s.std_type = 'group'
 QUALIFY row_number() OVER (PARTITION BY s.std_no ORDER BY p.source) = 1;
 
