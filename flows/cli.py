@@ -104,6 +104,10 @@ def demo(
     fault_mix: Optional[str] = typer.Option(
         None, "--fault-mix",
         help="Fault kinds and weights, e.g. 'http_503:2,reset,timeout,waf' (default: every transient kind)."),
+    variant: Optional[str] = typer.Option(
+        None, "--variant",
+        help="How the mirror serves contested portal facts: a preset (samr-cap-20, samr-by-issue-date, "
+             "sacinfo-redirected, contested) or field=value pairs (docs/mirror.md)."),
 ) -> None:
     """Start the bundled mirror of every portal on 127.0.0.1, run `nightly` against it, load the
     analysts' inbox files, and print the per-district table and the plan's progress."""
@@ -116,9 +120,17 @@ def demo(
     from mirror.notices import notice_corpus, write_inbox_files, write_notice_truth
     from mirror.truth import write_corpus
 
+    from mirror.variants import parse_variants
+
+    try:
+        variants = parse_variants(variant)
+    except ValueError as exc:
+        err.print(f"[red]--variant:[/] {exc}")
+        raise typer.Exit(2) from exc
     base = _settings()
     demo_dir = data_dir or base.data_dir / "demo"
-    corpus = build_corpus(size=size, seed=seed, window_start=base.window_start, window_end=base.window_end)
+    corpus = build_corpus(size=size, seed=seed, window_start=base.window_start, window_end=base.window_end,
+                          variants=variants)
     mirror_dir = demo_dir / "mirror"
     write_corpus(corpus, mirror_dir)
     notices = notice_corpus(corpus)
@@ -140,7 +152,8 @@ def demo(
         **cluster.env(),
         **fault_env,
     ):
-        console.print(f"Mirror serving {len(cluster.base_urls)} portals on 127.0.0.1 (seed {seed}, size {size}); "
+        console.print(f"Mirror serving {len(cluster.base_urls)} portals on 127.0.0.1 (seed {seed}, size {size}, "
+                      f"variant {variants.describe()}); "
                       f"corpus, inbox files and ground truth in {mirror_dir}")
         settings = _settings()
         from flows.nightly import nightly
@@ -405,11 +418,14 @@ def mirror_serve(
     seed: int = typer.Option(7, help="Corpus seed."),
     port: int = typer.Option(0, help="Port on 127.0.0.1 (0 = any free port)."),
     out: Optional[Path] = typer.Option(None, help="Write the corpus files and ground truth here."),
+    variant: Optional[str] = typer.Option(None, "--variant", help="Contested portal facts: a preset or field=value pairs (docs/mirror.md)."),
 ) -> None:
     """Serve the bundled mirror on 127.0.0.1 until Ctrl-C (point base URLs at it)."""
     from mirror.__main__ import main as mirror_main
 
     args = ["serve", "--size", size, "--seed", str(seed), "--port", str(port)]
+    if variant:
+        args += ["--variant", variant]
     if out:
         args += ["--out", str(out)]
     raise typer.Exit(mirror_main(args) or 0)

@@ -72,11 +72,13 @@ class SourceReport:
     updated_std_nos: list[str] = field(default_factory=list)  # the first CHANGED_LISTED of `updated`
     note: str | None = None  # the source's own remark for the report (e.g. why its coverage is partial)
     figures: dict[str, object] = field(default_factory=dict)  # what the source's own `load` counted
+    lists: list[str] = field(default_factory=list)  # each list walk: rows seen of the stated total (extract.paging)
+    layout_changed: int = 0  # pages with content from which the parser read nothing it needs
 
     def add(self, other: "SourceReport") -> None:
         """Sum another window's figures into this one (a backfill's total)."""
         for name in ("requests", "retries", "faults", "pages", "records", "yielded", "inserted", "updated", "unchanged",
-                     "duplicates", "stale", "rejected", "blocked", "spam_pages"):
+                     "duplicates", "stale", "rejected", "blocked", "spam_pages", "layout_changed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ("fault_kinds", "reject_reasons", "blocked_reasons", "seconds"):
             mine = getattr(self, name)
@@ -89,6 +91,7 @@ class SourceReport:
         self.complete = self.complete and other.complete
         self.error = self.error or other.error
         self.note = self.note or other.note
+        self.lists = self.lists + other.lists
         self.updated_std_nos = (self.updated_std_nos + other.updated_std_nos)[:CHANGED_LISTED]
 
 
@@ -174,9 +177,8 @@ def crawl_source(
 ) -> SourceResult:
     """One source's crawl. A source that raises (a bug, not a portal's misbehaviour, which sources
     report) is reported as failed so the other sources still load."""
-    module = get_source(source)
     try:
-        return module.crawl(client, settings, watermarks=watermarks, window=window)
+        return get_source(source).crawl(client, settings, watermarks=watermarks, window=window)
     except Exception as exc:
         logger.exception("crawl of %s failed", source)
         result = SourceResult(source)
@@ -187,14 +189,13 @@ def crawl_source(
 def reparse_source(source: str, settings: Settings) -> SourceResult:
     """One source's records rebuilt from its archived answers that can be re-parsed (2xx, neither
     blocked nor cut short), with today's parsers. No network."""
-    module = get_source(source)
     entries = (
         (entry, body)
         for entry, body in iter_archive(settings.archive_dir, source)
         if 200 <= entry.status < 300 and entry.blocked is None and entry.truncated is None
     )
     try:
-        return module.reparse(entries)
+        return get_source(source).reparse(entries)
     except Exception as exc:
         logger.exception("re-parse of %s failed", source)
         result = SourceResult(source)
@@ -250,9 +251,8 @@ def load(
             w.record_rejects(result.rejects, run.run_id)
             if result.evidence:
                 w.add_org_evidence(result.evidence)
-            source_load = getattr(get_source(result.source), "load", None)
-            if source_load is not None:  # what the source read beyond standards (committees, events, …)
-                source_report.figures = dict(source_load(w, result, run_id=run.run_id) or {})
+            # what the source read beyond standards (committees, events, …)
+            source_report.figures = dict(get_source(result.source).load(w, result, run_id=run.run_id) or {})
             if advance_watermarks:
                 for key, value in result.watermarks.items():
                     w.set_watermark(result.source, key, value, run.run_id)
@@ -263,9 +263,7 @@ def load(
         w.record_rejects(register_rejects, run.run_id)
         attribute_all(w, settings, overrides)
         for result in results:  # the register is complete: sources attributing more than drafters
-            source_attribute = getattr(get_source(result.source), "attribute", None)
-            if source_attribute is not None:
-                source_attribute(w, settings, overrides)
+            get_source(result.source).attribute(w, settings, overrides)
         report.problems = health_problems(report, history) + plan_problems(plan)
         report.status = "failed" if report.problems else "completed"
         for source_report in report.sources:
@@ -324,7 +322,9 @@ def source_report_of(result: SourceResult, stats: dict) -> SourceReport:
         seconds={k: round(v, 3) for k, v in result.seconds.items()},
         complete=result.complete,
         error=result.error,
-        note=getattr(result, "coverage_note", None),
+        note=result.coverage_note,
+        lists=[tally.describe() for tally in result.lists],
+        layout_changed=reasons.get("layout_changed", 0),
     )
 
 
@@ -338,6 +338,9 @@ def health_problems(report: RunReport, history: dict[str, list[int]] | None = No
             problems.append(f"{source.source}: blocked ({', '.join(source.blocked_reasons)})")
         elif source.error:
             problems.append(f"{source.source}: {source.error}")
+        elif source.layout_changed:
+            problems.append(f"{source.source}: layout changed on {source.layout_changed} page(s) — the parser "
+                            f"found none of what it reads (details: core.reject reason 'layout_changed')")
         elif source.yielded == 0 and sum(n > 0 for n in earlier) * 2 > len(earlier) > 0:
             problems.append(
                 f"{source.source}: returned no records, where {sum(n > 0 for n in earlier)} of its last "

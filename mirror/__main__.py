@@ -23,6 +23,7 @@ from mirror.cluster import MirrorCluster
 from mirror.corpus import WINDOW_START, Corpus, resolve_size
 from mirror.sites import SITES
 from mirror.truth import summary, write_corpus
+from mirror.variants import Variants, parse_variants
 
 
 def _size(value: str) -> str | int:
@@ -31,6 +32,13 @@ def _size(value: str) -> str | int:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     return int(value) if value.isdigit() else value
+
+
+def _variants(value: str) -> Variants:
+    try:
+        return parse_variants(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,13 +58,16 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=0, help="std.samr's port (0 = any free port); other sites take any free port")
     serve.add_argument("--site", action="append", choices=SITES, help="serve only this site (repeatable; default: all)")
     serve.add_argument("--out", help="also write the register files and the ground truth here")
+    serve.add_argument("--variant", type=_variants, default=None,
+                       help="contested portal facts: a preset or field=value pairs (mirror/variants.py)")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     started = time.perf_counter()
-    corpus = Corpus(seed=args.seed, size=args.size, window_start=args.window_start, window_end=args.window_end)
+    corpus = Corpus(seed=args.seed, size=args.size, window_start=args.window_start, window_end=args.window_end,
+                    variants=getattr(args, "variant", None))
     print(f"corpus seed={args.seed} size={args.size}: {len(corpus.standards)} standards, "
           f"{len(corpus.orgs)} organisations in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     if args.out:
@@ -69,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     with MirrorCluster(corpus, sites=args.site, ports={"samr": args.port}) as cluster:
+        print(f"# variant: {corpus.variants.describe()}")
         width = max(len(site) for site in cluster.sites)
         for site, url in cluster.base_urls.items():
             print(f"{site:<{width}}  {url}")

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterable, Mapping
 
 from mirror.corpus import Corpus
+from mirror.variants import Variants
 from mirror.server import MirrorServer
 from mirror.sites import APPS, SITES
 from mirror.web import FaultPolicy, Request, SiteServer
@@ -27,17 +28,21 @@ class MirrorCluster:
 
     `fault_policy` is one callable for every site (it sees `Request.site`) or a mapping
     site → callable; each server's `fault_policy` attribute can also be set while running.
-    `ports` optionally fixes a site's port (default: any free port).
+    `ports` optionally fixes a site's port (default: any free port). `variants` (default: the
+    corpus's own, `mirror.variants`) says how contested portal facts are served.
     """
 
     def __init__(self, corpus: Corpus, sites: Iterable[str] | None = None, host: str = "127.0.0.1",
                  fault_policy: FaultPolicy | Mapping[str, FaultPolicy] | None = None,
-                 ports: Mapping[str, int] | None = None) -> None:
+                 ports: Mapping[str, int] | None = None, variants: Variants | None = None) -> None:
         chosen = tuple(SITES if sites is None else sites)
         unknown = [s for s in chosen if s not in APPS]
         if unknown:
             raise ValueError(f"unknown mirror site(s) {unknown}: choose from {', '.join(SITES)}")
+        if variants is not None:
+            corpus.variants = variants
         self.corpus = corpus
+        self.variants = corpus.variants
         ports = dict(ports or {})
         self.servers: dict[str, SiteServer] = {}
         for site in chosen:
@@ -47,6 +52,11 @@ class MirrorCluster:
             else:
                 server = SiteServer(APPS[site](corpus), host, ports.get(site, 0), policy, site=site)
             self.servers[site] = server
+        if self.variants.drift:
+            from mirror.drift import drift_filter  # noqa: PLC0415 - only the drifted variant needs it
+
+            for site, server in self.servers.items():
+                server.response_filter = drift_filter(self.variants.drift, site)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> MirrorCluster:

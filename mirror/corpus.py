@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from mirror import uscc, vocab
+from mirror.variants import Variants
 
 SIZES = {"demo": 3_000, "medium": 30_000, "large": 300_000, "bench": 1_000_000}
 
@@ -175,9 +176,9 @@ class Standard:
 
 
 def build_corpus(size: str | int = "demo", seed: int = 7, window_start: date = WINDOW_START,
-                 window_end: date | None = None) -> Corpus:
+                 window_end: date | None = None, variants: Variants | None = None) -> Corpus:
     """`Corpus` with the window the ground truth counts (keyword form used by `stdwatch demo`)."""
-    return Corpus(seed=seed, size=size, window_start=window_start, window_end=window_end)
+    return Corpus(seed=seed, size=size, window_start=window_start, window_end=window_end, variants=variants)
 
 
 def resolve_size(size: str | int) -> int:
@@ -395,8 +396,11 @@ class Corpus:
     """A seeded corpus of organisations and standards; see the module docstring."""
 
     def __init__(self, seed: int = 7, size: str | int = "demo", window_start: date = WINDOW_START,
-                 window_end: date | None = None) -> None:
+                 window_end: date | None = None, variants: Variants | None = None) -> None:
         self.seed = seed
+        # How the sites serve this corpus where the evidence is contested (`mirror.variants`);
+        # the corpus itself, and so the ground truth, is the same under every variant.
+        self.variants = variants or Variants()
         # The window only decides what the ground truth counts; the corpus is the same for any window.
         self.window_start = window_start
         self.window_end = window_end

@@ -77,6 +77,8 @@ class Response:
 
 
 FaultPolicy = Callable[[Request], "Response | None"]
+# Sees every answer the app gives and may change it (`mirror.drift`: a renamed key, a moved column).
+ResponseFilter = Callable[[Request, "Response"], "Response"]
 
 
 class BadRequest(ValueError):
@@ -193,6 +195,7 @@ class SiteServer:
         self.app = app
         self.site = site
         self.fault_policy = fault_policy
+        self.response_filter: ResponseFilter | None = None
         self._host, self._port = host, port
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -208,7 +211,10 @@ class SiteServer:
             faulted = self.fault_policy(request)
             if faulted is not None:
                 return faulted
-        return self.app.handle(request)
+        response = self.app.handle(request)
+        if self.response_filter is not None:
+            response = self.response_filter(request, response)
+        return response
 
     @property
     def request_log(self) -> dict[str, int]:

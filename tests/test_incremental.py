@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
-from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
@@ -15,7 +14,7 @@ from flows import sources as registry
 from flows.cli import app
 from flows.nightly import nightly
 from flows.pipeline import HealthCheckFailed, RunReport, SourceReport, health_problems
-from flows.sources import SourceResult
+from flows.sources import Source, SourceResult
 from mirror.server import Response
 from ops_support import mirror_site, truth_problems
 from transform.records import Provenance, StandardRecord
@@ -71,7 +70,7 @@ def test_nightly_asks_only_for_what_is_new(site):
     assert all(r["window_from"].isoformat() == "2022-08-21" and r["window_to"] is None for r in runs)
 
 
-def _fake_source(batches: list[int]) -> SimpleNamespace:
+def _fake_source(batches: list[int]) -> Source:
     """A second source that returns one new group standard per run: it must load whatever samr does."""
 
     def crawl(client, settings, *, watermarks, window):
@@ -86,7 +85,16 @@ def _fake_source(batches: list[int]) -> SimpleNamespace:
         )
         return SourceResult("fake", records=[record])
 
-    return SimpleNamespace(SOURCE="fake", crawl=crawl, reparse=lambda entries: SourceResult("fake"))
+    class Fake(Source):
+        name = "fake"
+
+        def crawl(self, client, settings, *, watermarks, window):
+            return crawl(client, settings, watermarks=watermarks, window=window)
+
+        def reparse(self, entries):
+            return SourceResult("fake")
+
+    return Fake()
 
 
 def test_a_silent_source_fails_the_run_loudly_while_the_others_load(site, monkeypatch):

@@ -116,7 +116,7 @@ def _key_fields(result: SourceResult) -> dict:
 
 def test_every_registry_source_is_registered():
     for module in REGISTRY_SOURCES:
-        assert SOURCES[module.SOURCE] is module
+        assert SOURCES[module.SOURCE] is module.source and module.source.name == module.SOURCE
     assert sacinfo.SOURCE == "sacinfo" and set(sacinfo.SITES) == {"hbba", "dbba"}
 
 

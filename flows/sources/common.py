@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterator
 
+from extract.paging import ListTally
 from transform.records import CommitteeRecord, OrgEvidence, Reject, StandardRecord
 
 
@@ -49,6 +50,7 @@ class SourceResult:
     publishers: dict[str, str] = field(default_factory=dict)  # group std_no → publishing association (ttbz)
     coverage: str | None = None  # "partial" when the portal cannot list everything (qybz: captcha-gated search)
     coverage_note: str | None = None  # one line for the run report: why, and what fills the gap
+    lists: list[ListTally] = field(default_factory=list)  # every list walk (`extract.paging`), for the report
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -65,6 +67,14 @@ class SourceResult:
         """What the source returned, for the health check's "silent where it usually returns some":
         standards, committees, identity evidence (a subclass with more kinds counts them too)."""
         return len(self.records) + len(self.committees) + len(self.evidence)
+
+    def walked(self, tally: ListTally) -> bool:
+        """Record a finished list walk; one that did not see every listed row leaves the source
+        incomplete, saying how many it saw ("rows seen 40 of 100"). Returns `tally.complete`."""
+        self.lists.append(tally)
+        if not tally.complete:
+            self.stop(f"incomplete list: {tally.describe()}")
+        return tally.complete
 
     def stop(self, error: str) -> None:
         """The source could not finish: say why; nothing it covers counts as done."""

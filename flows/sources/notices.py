@@ -35,6 +35,7 @@ from extract.sources import notices as notices_source
 from extract.sources import ok_page
 from extract.sources.notices import COLUMNS, Column
 from flows.settings import Settings, load_settings
+from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import advance_watermark, latest_by_url, provenance, provenance_of
 from transform.attachments import read_attachment
@@ -340,4 +341,25 @@ __all__ = ["SOURCE", "NoticeResult", "attribute_events", "crawl", "load", "read_
 
 
 # The registry calls `attribute(w, settings, overrides)` once the organisation register is complete.
-attribute = attribute_events
+
+
+class NoticesSource(Source):
+    """The notices source (`flows.sources.base.Source`); the module functions above do the work."""
+
+    name = SOURCE
+
+    def crawl(self, client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
+              window: Window) -> SourceResult:
+        return crawl(client, settings, watermarks=watermarks, window=window)
+
+    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
+        return reparse(entries)
+
+    def load(self, w: WriteSession, result: SourceResult, *, run_id: str) -> dict[str, object]:
+        return dict(load(w, result, run_id=run_id))
+
+    def attribute(self, w: WriteSession, settings: Settings, overrides: dict[str, str]) -> None:
+        attribute_events(w, settings, overrides)
+
+
+source = NoticesSource()

@@ -32,6 +32,7 @@ from extract.archive import ArchiveEntry
 from extract.http import HttpClient, decode_text
 from extract.sources import openstd as openstd_source
 from flows.settings import Settings
+from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import (
     add_rejects_once, advance_watermark, fetch_details, in_window, latest_by_url, merge_detail_page, newest_until,
@@ -132,3 +133,19 @@ def _lacks_a_field(record: StandardRecord) -> bool:
 
 
 __all__ = ["SOURCE", "WATERMARK", "crawl", "reparse"]
+
+
+class OpenstdSource(Source):
+    """The openstd source (`flows.sources.base.Source`); the module functions above do the work."""
+
+    name = SOURCE
+
+    def crawl(self, client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
+              window: Window) -> SourceResult:
+        return crawl(client, settings, watermarks=watermarks, window=window)
+
+    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
+        return reparse(entries)
+
+
+source = OpenstdSource()

@@ -29,6 +29,7 @@ from extract.archive import ArchiveEntry
 from extract.http import HttpClient, decode_text
 from extract.sources import qybz as qybz_source
 from flows.settings import Settings
+from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import (
     add_rejects_once, advance_watermark, fetch_details, in_window, latest_by_url, merge_detail_page, newest_until,
@@ -138,3 +139,19 @@ def _with_detail(record: StandardRecord, html: str, page: Provenance, result: So
 
 
 __all__ = ["COVERAGE", "COVERAGE_NOTE", "SOURCE", "WATERMARK", "crawl", "reparse"]
+
+
+class QybzSource(Source):
+    """The qybz source (`flows.sources.base.Source`); the module functions above do the work."""
+
+    name = SOURCE
+
+    def crawl(self, client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
+              window: Window) -> SourceResult:
+        return crawl(client, settings, watermarks=watermarks, window=window)
+
+    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
+        return reparse(entries)
+
+
+source = QybzSource()

@@ -38,6 +38,7 @@ from extract.archive import ArchiveEntry
 from extract.http import HttpClient, decode_text
 from extract.sources import sacinfo as sacinfo_source
 from flows.settings import Settings
+from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import (
     add_rejects_once, add_with_details, advance_watermark, in_window, merge_detail_page, newest_until, portal_now,
@@ -179,3 +180,19 @@ def _site_of(url: str, text: str) -> str:
 
 
 __all__ = ["SITES", "SOURCE", "crawl", "reparse"]
+
+
+class SacinfoSource(Source):
+    """The sacinfo source (`flows.sources.base.Source`); the module functions above do the work."""
+
+    name = SOURCE
+
+    def crawl(self, client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
+              window: Window) -> SourceResult:
+        return crawl(client, settings, watermarks=watermarks, window=window)
+
+    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
+        return reparse(entries)
+
+
+source = SacinfoSource()

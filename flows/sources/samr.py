@@ -26,6 +26,7 @@ from extract.archive import ArchiveEntry
 from extract.http import HttpClient, decode_text
 from extract.sources import samr as samr_source
 from flows.settings import Settings
+from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import (
     advance_watermark, fetch_details, latest_by_url, merge_detail_page, provenance, provenance_of, read_list,
@@ -149,3 +150,19 @@ def _tid(query: str) -> int | None:
     except ValueError:
         return None
     return tid if tid in samr_source.TIDS else None
+
+
+class SamrSource(Source):
+    """The samr source (`flows.sources.base.Source`); the module functions above do the work."""
+
+    name = SOURCE
+
+    def crawl(self, client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
+              window: Window) -> SourceResult:
+        return crawl(client, settings, watermarks=watermarks, window=window)
+
+    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
+        return reparse(entries)
+
+
+source = SamrSource()

@@ -29,6 +29,7 @@ from extract.archive import ArchiveEntry
 from extract.http import HttpClient, decode_text
 from extract.sources import tc as tc_source
 from flows.settings import Settings
+from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import fetch_details, latest_by_url, provenance, provenance_of, read_list
 from transform.parsers import tc as tc_parser
@@ -137,3 +138,22 @@ def load(w: WriteSession, result: SourceResult, *, run_id: str) -> dict[str, int
     counts = merge_committees(w, result.committees, run_id)
     return {"committees_inserted": counts.inserted, "committees_updated": counts.updated,
             "committees_unchanged": counts.unchanged}
+
+
+class TcSource(Source):
+    """The tc source (`flows.sources.base.Source`); the module functions above do the work."""
+
+    name = SOURCE
+
+    def crawl(self, client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
+              window: Window) -> SourceResult:
+        return crawl(client, settings, watermarks=watermarks, window=window)
+
+    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
+        return reparse(entries)
+
+    def load(self, w: WriteSession, result: SourceResult, *, run_id: str) -> dict[str, object]:
+        return dict(load(w, result, run_id=run_id))
+
+
+source = TcSource()

@@ -34,6 +34,7 @@ from extract.archive import ArchiveEntry
 from extract.http import HttpClient, decode_text
 from extract.sources import ttbz as ttbz_source
 from flows.settings import Settings, load_settings
+from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import (
     add_rejects_once, add_with_details, advance_watermark, in_window, merge_detail_page, newest_until, once,
@@ -200,3 +201,22 @@ def load(w: WriteSession, result: SourceResult, *, run_id: str) -> dict[str, int
     """Each group standard's publishing association (the second view of group_std)."""
     load_group_publishers(w, SOURCE, result.publishers)
     return {"publishers": len(result.publishers)}
+
+
+class TtbzSource(Source):
+    """The ttbz source (`flows.sources.base.Source`); the module functions above do the work."""
+
+    name = SOURCE
+
+    def crawl(self, client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
+              window: Window) -> SourceResult:
+        return crawl(client, settings, watermarks=watermarks, window=window)
+
+    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
+        return reparse(entries)
+
+    def load(self, w: WriteSession, result: SourceResult, *, run_id: str) -> dict[str, object]:
+        return dict(load(w, result, run_id=run_id))
+
+
+source = TtbzSource()

@@ -1,0 +1,68 @@
+"""The Source interface: what every source a run can crawl or re-parse provides.
+
+A source is a subclass of `Source` with a `name`, registered by one line in
+`flows/sources/__init__.py`. The pipeline never names a source and never looks a hook up by
+`getattr`: it calls these methods, whose defaults say "nothing beyond standards".
+
+    crawl(client, settings, *, watermarks, window) -> SourceResult
+        Fetch (through `client`, which archives every answer) and parse what `window` asks for.
+        `watermarks` are the source's own, as its last complete nightly left them ({} = read
+        everything in the window: a first run or a backfill). Return the records, rejects,
+        figures and — only for what was covered completely — new watermarks, never older than
+        those given; leave `complete = False` (`SourceResult.stop`, `SourceResult.walked`) when
+        anything asked for could not be had. Lists are walked with `extract.paging.walk_pages`
+        (one paging rule for every source). Never raise for a portal's misbehaviour: record it
+        (`blocked`, a reject with its reason, `layout_changed`) and return.
+
+    reparse(entries) -> SourceResult
+        The same records rebuilt from archived responses (`extract.archive.iter_archive`: 2xx,
+        neither blocked nor truncated) with today's parsers. No network.
+
+    load(w, result, *, run_id) -> dict
+        What it read beyond standards (committees, publishers, events…), loaded in the run's
+        write session after its standards; the figures returned go to its run report.
+
+    attribute(w, settings, overrides) -> None
+        Called once the organisation register is complete, for a source that attributes
+        something besides drafting organisations.
+
+Where each URL comes from: `extract.sources.<name>` builds every URL and pages every list;
+`transform.parsers.<name>` reads pages and never builds a URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar
+
+from flows.sources.common import SourceResult, Window
+
+if TYPE_CHECKING:
+    from extract.archive import ArchiveEntry
+    from extract.http import HttpClient
+    from flows.settings import Settings
+    from warehouse.load import WriteSession
+
+__all__ = ["Source"]
+
+
+class Source:
+    """One portal (or one family of columns) as a run sees it; see the module docstring."""
+
+    name: ClassVar[str]
+
+    def crawl(self, client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
+              window: Window) -> SourceResult:
+        raise NotImplementedError
+
+    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
+        raise NotImplementedError
+
+    def load(self, w: WriteSession, result: SourceResult, *, run_id: str) -> dict[str, object]:
+        return {}
+
+    def attribute(self, w: WriteSession, settings: Settings, overrides: dict[str, str]) -> None:
+        return None
+
+    def __repr__(self) -> str:
+        return f"<source {self.name}>"
