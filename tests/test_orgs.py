@@ -1,5 +1,8 @@
 """Organisation name keys and drafting-unit lists."""
 
+
+import pytest
+
 from transform.orgs import normalize_org_name, split_units
 
 
@@ -47,3 +50,14 @@ def test_split_units_treats_br_as_a_separator_and_strips_tags():
 
 def test_split_units_of_empty_field_is_empty():
     assert split_units("") == []
+
+
+@pytest.mark.parametrize("text, last", [
+    ("青岛海尔股份有限公司、海信冰箱有限公司等", "海信冰箱有限公司"),
+    ("青岛海尔股份有限公司、海信冰箱有限公司等单位", "海信冰箱有限公司"),
+    ("苏州某某科技有限公司等3家单位", "苏州某某科技有限公司"),
+    ("苏州某某科技有限公司、等", "苏州某某科技有限公司"),
+    ("苏州平等科技有限公司", "苏州平等科技有限公司"),  # 等 inside a name stays
+])
+def test_a_trailing_etc_is_not_part_of_the_last_unit(text, last):
+    assert split_units(text)[-1] == last

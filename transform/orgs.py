@@ -13,6 +13,8 @@ from transform.text import clean_text, strip_markup, to_halfwidth
 
 _TRAILING_PUNCTUATION = re.compile(r"[\s,.;:!?、。，；：！？]+$")
 _UNIT_SEPARATORS = frozenset("、，,；;\n")
+# "…有限公司等" / "…等单位" / "…等3家单位" closing a list means "and others", not part of a name.
+_TRAILING_ETC = re.compile(r"等(?:[0-9０-９一二三四五六七八九十百多余几]+[家个])?(?:单位|企业|机构|公司)?$")
 _OPENING = "(（[【〔《"
 _CLOSING = ")）]】〕》"
 
@@ -30,7 +32,8 @@ def split_units(text: str) -> list[str]:
 
     Separators are `、` `，` `,` `；` `;` and line breaks (including `<br>`), except inside
     brackets, so `苏州某某（集团、控股）有限公司` stays one unit. Each unit is `clean_text`-ed;
-    empty units are dropped.
+    empty units are dropped. A trailing 等 / 等单位 / 等N家单位 ("and others") is cut from the
+    last unit: `海信冰箱有限公司等` is 海信冰箱有限公司 (evidence: ttbz and samr detail pages print it).
     """
     units: list[str] = []
     current: list[str] = []
@@ -46,4 +49,7 @@ def split_units(text: str) -> list[str]:
             continue
         current.append(char)
     units.append("".join(current))
-    return [unit for unit in map(clean_text, units) if unit]
+    units = [unit for unit in map(clean_text, units) if unit]
+    if units:
+        units[-1] = _TRAILING_ETC.sub("", units[-1]).rstrip()
+    return [unit for unit in units if unit]

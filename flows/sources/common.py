@@ -63,6 +63,13 @@ class SourceResult:
     def reject(self, reason: str, detail: str, url: str | None = None, response_id: str | None = None) -> None:
         self.rejects.append(Reject(self.source, reason, detail, url, response_id))
 
+    def layout_changed(self, detail: str, url: str | None = None, response_id: str | None = None) -> None:
+        """A page with content from which the parser read nothing it needs (no rows on a list page
+        that states rows, no title / number on a detail page): a reject with reason `layout_changed`
+        (counted in the run report, failing the health check) — never "no new data", never a
+        record with empty fields marked known."""
+        self.reject("layout_changed", detail, url=url, response_id=response_id)
+
     def yielded(self) -> int:
         """What the source returned, for the health check's "silent where it usually returns some":
         standards, committees, identity evidence (a subclass with more kinds counts them too)."""
