@@ -74,11 +74,14 @@ class SourceReport:
     figures: dict[str, object] = field(default_factory=dict)  # what the source's own `load` counted
     lists: list[str] = field(default_factory=list)  # each list walk: rows seen of the stated total (extract.paging)
     layout_changed: int = 0  # pages with content from which the parser read nothing it needs
+    # Rows the source's list walks read, new or not: a list re-read over the overlap, or a directory
+    # found unchanged (`SourceResult.unchanged`), is a quiet night, not a silent source.
+    rows_listed: int = 0
 
     def add(self, other: "SourceReport") -> None:
         """Sum another window's figures into this one (a backfill's total)."""
         for name in ("requests", "retries", "faults", "pages", "records", "yielded", "inserted", "updated", "unchanged",
-                     "duplicates", "stale", "rejected", "blocked", "spam_pages", "layout_changed"):
+                     "duplicates", "stale", "rejected", "blocked", "spam_pages", "layout_changed", "rows_listed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name in ("fault_kinds", "reject_reasons", "blocked_reasons", "seconds"):
             mine = getattr(self, name)
@@ -325,12 +328,15 @@ def source_report_of(result: SourceResult, stats: dict) -> SourceReport:
         note=result.coverage_note,
         lists=[tally.describe() for tally in result.lists],
         layout_changed=reasons.get("layout_changed", 0),
+        rows_listed=sum(t.rows_seen for t in result.lists),
     )
 
 
 def health_problems(report: RunReport, history: dict[str, list[int]] | None = None) -> list[str]:
-    """Why the run must fail loudly: a source blocked, failed, or silent where it usually returns records
-    (`history`: what it yielded in earlier successful runs of the same flow, newest first)."""
+    """Why the run must fail loudly: a source blocked, failed, its layout changed, or silent where it usually
+    returns records (`history`: what it yielded in earlier successful runs of the same flow, newest
+    first). Silent means no records *and* no list rows read: a list re-read over the overlap with nothing
+    new, or a directory found unchanged (`SourceResult.unchanged`), is a quiet night, not silence."""
     problems = []
     for source in report.sources:
         earlier = (history or {}).get(source.source, [])
@@ -341,7 +347,7 @@ def health_problems(report: RunReport, history: dict[str, list[int]] | None = No
         elif source.layout_changed:
             problems.append(f"{source.source}: layout changed on {source.layout_changed} page(s) — the parser "
                             f"found none of what it reads (details: core.reject reason 'layout_changed')")
-        elif source.yielded == 0 and sum(n > 0 for n in earlier) * 2 > len(earlier) > 0:
+        elif source.yielded == 0 and source.rows_listed == 0 and sum(n > 0 for n in earlier) * 2 > len(earlier) > 0:
             problems.append(
                 f"{source.source}: returned no records, where {sum(n > 0 for n in earlier)} of its last "
                 f"{len(earlier)} successful runs returned some (up to {max(earlier)})"

@@ -569,12 +569,15 @@ class Corpus:
         self._search_cache.clear()
 
     # -- growth --------------------------------------------------------------------
-    def add_standards(self, n: int, input_time: datetime | str | None = None) -> list[Standard]:
+    def add_standards(self, n: int, input_time: datetime | str | None = None, *, late: bool = False) -> list[Standard]:
         """Add `n` new, well-formed standards entered at `input_time` (default: a day after the newest).
 
         Their SYS_INPUTIME is later than every existing row's (one second apart,
         starting at `input_time`); ~15% revise an existing standard (which becomes
-        被代替). Deterministic for a given sequence of calls.
+        被代替). Issued 2–40 days before they were entered, or with `late=True`
+        30–150 days before (a standard entered late: in a list ordered by issue date
+        it sits among rows loaded long ago). The ground truth counts them by issue
+        date, like every standard. Deterministic for a given sequence of calls.
         """
         if isinstance(input_time, str):
             input_time = datetime.strptime(input_time, "%Y-%m-%d %H:%M:%S")
@@ -597,7 +600,7 @@ class Corpus:
             added = []
             for i in range(n):
                 tid = NATIONAL if rng.random() < 0.6 else INDUSTRY
-                issue = entered - timedelta(days=rng.randint(2, 40))
+                issue = entered - timedelta(days=rng.randint(30, 150) if late else rng.randint(2, 40))
                 s = self._new_standard(rng, tid, issue, start + i)
                 old = self._revisable(rng, s) if rng.random() < 0.15 else None
                 if old is not None:

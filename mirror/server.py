@@ -6,21 +6,22 @@ every portal at once (std.samr, openstd, hbba, dbba, ttbz, qybz, www.suzhou.gov.
 `mirror.cluster.MirrorCluster`.
 
 Faults (5xx, 429, resets, WAF pages) plug in through `fault_policy`: a callable that sees
-each `Request` first and may answer it instead of the mirror.
+each `Request` first and may answer it instead of the mirror. How many rows a list page serves
+and in which order follow `corpus.variants` (`mirror.variants`), read on every request.
 """
 
 from __future__ import annotations
 
 from mirror.corpus import Corpus
 from mirror.sites.samr import (
-    DEFAULT_PAGE_SIZE, GB_DETAIL_PATH, HB_DETAIL_PATH, LIST_PATH, MAX_PAGE_SIZE, ORG_DETAIL_PATH, ORG_LIST_PATH, SamrApp,
+    DEFAULT_PAGE_SIZE, GB_DETAIL_PATH, HB_DETAIL_PATH, LIST_PATH, ORG_DETAIL_PATH, ORG_LIST_PATH, SamrApp,
 )
 from mirror.web import BadRequest, FaultPolicy, Request, Response, SiteServer
 
 MirrorApp = SamrApp
 
 __all__ = [
-    "DEFAULT_PAGE_SIZE", "GB_DETAIL_PATH", "HB_DETAIL_PATH", "LIST_PATH", "MAX_PAGE_SIZE", "ORG_DETAIL_PATH",
+    "DEFAULT_PAGE_SIZE", "GB_DETAIL_PATH", "HB_DETAIL_PATH", "LIST_PATH", "ORG_DETAIL_PATH",
     "ORG_LIST_PATH", "BadRequest", "FaultPolicy", "MirrorApp", "MirrorServer", "Request", "Response", "SiteServer",
 ]
 

@@ -11,6 +11,9 @@ _PREFECT_HOME = tempfile.mkdtemp(prefix="stdwatch-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+# Prefect's temporary API server first migrates its database: on a loaded 2-core machine that
+# has taken more than its default 20 s ("Timed out while attempting to connect").
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 # A stdwatch.toml in the developer's working directory must not change what tests see.
 os.environ["STDWATCH_CONFIG"] = os.path.join(_PREFECT_HOME, "no-stdwatch.toml")
 

@@ -37,7 +37,8 @@ def test_nightly_asks_only_for_what_is_new(site):
     marks = warehouse.read_watermarks(site.warehouse_path)
     assert set(marks["samr"]) == {"tid2", "tid3"}
 
-    # Nothing new: one list page per standard type, nothing loaded, the watermarks stay.
+    # Nothing new: the issue-date window since watermark − 180 days (extract.sources.samr) fits one
+    # 50-row page per standard type on this corpus; nothing loaded, the watermarks stay.
     site.server.reset_log()
     second = nightly()
     [samr] = second.sources

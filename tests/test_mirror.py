@@ -20,6 +20,7 @@ from mirror import uscc, vocab
 from mirror.corpus import OUTSIDE, SCENARIOS, UNKNOWN, Corpus
 from mirror.server import MirrorServer, Response
 from mirror.truth import WINDOW_START, counts_of, ground_truth, write_corpus
+from mirror.variants import Variants
 
 LIST = "/gb/search/gbAdvancedSearchPage"
 ROW_KEYS = {
@@ -220,26 +221,73 @@ def _page(client: httpx.Client, **params) -> dict:
     return r.json()
 
 
+def _walk(client: httpx.Client, served: int, **params) -> tuple[int, list[dict]]:
+    """Every row of a list, page by page, each page asserted to serve `served` rows but the last."""
+    first = _page(client, pageNumber=1, **params)
+    rows, n = [], 1
+    while len(rows) < first["total"]:
+        body = _page(client, pageNumber=n, **params)
+        assert body["pageNumber"] == n and body["total"] == first["total"]
+        assert len(body["rows"]) == min(served, first["total"] - len(rows))
+        rows += body["rows"]
+        n += 1
+    assert _page(client, pageNumber=n, **params)["rows"] == []
+    return first["total"], rows
+
+
 def test_list_pages_cover_every_row_once_newest_first(client: httpx.Client, corpus: Corpus):
     for tid in (2, 3):
         expected = {s.id for s in corpus.standards if s.tid == tid}
-        first = _page(client, tid=tid, pageNumber=1, pageSize=500)  # capped at 100
-        assert first["total"] == len(expected) and first["pageNumber"] == 1 and len(first["rows"]) == 100
-        seen, times = [], []
-        for n in range(1, first["total"] // 100 + 2):
-            body = _page(client, tid=tid, pageNumber=n, pageSize=100)
-            assert body["pageNumber"] == n
-            seen += [r["id"] for r in body["rows"]]
-            times += [r["SYS_INPUTIME"] for r in body["rows"]]
-        assert len(seen) == len(set(seen)) and set(seen) == expected
+        # The default variant serves at most 50 rows a page (portals.md §1.2 "≤ 50–100" [C]), whatever is asked.
+        total, rows = _walk(client, 50, tid=tid, pageSize=500)
+        seen = [r["id"] for r in rows]
+        assert total == len(expected) and len(seen) == len(set(seen)) and set(seen) == expected
+        times = [r["SYS_INPUTIME"] for r in rows]
         assert times == sorted(times, reverse=True)
         assert _page(client, tid=tid, pageNumber=999, pageSize=100)["rows"] == []
+        assert len(_page(client, tid=tid, pageSize=7)["rows"]) == 7  # less than the cap: as asked
+
+
+def test_a_page_cap_of_20_serves_20_rows_a_page_and_every_row_once():
+    corpus = Corpus(seed=5, size=300, variants=Variants(samr_page_cap=20))
+    with MirrorServer(corpus) as server, httpx.Client(base_url=server.base_url) as c:
+        total, rows = _walk(c, 20, tid=2, pageSize=50)
+        expected = [s.id for s in corpus.search(2)]
+        assert total == len(expected) > 100
+        assert [r["id"] for r in rows] == expected  # page n is rows [(n-1)*20, n*20)
+        page3 = _page(c, tid=2, pageNumber=3, pageSize=50)["rows"]
+        assert [r["id"] for r in page3] == expected[40:60]
+
+
+def test_issue_order_lists_newest_issue_date_first_and_late_entries_mid_list():
+    corpus = Corpus(seed=5, size=300, variants=Variants(samr_order="issue"))
+    with MirrorServer(corpus) as server, httpx.Client(base_url=server.base_url) as c:
+        late = corpus.add_standards(8, late=True)
+        on_time = corpus.add_standards(4)
+        for s in late:
+            gap = (s.input_time.date() - s.issue_date).days
+            assert 30 <= gap <= 150, gap
+        for s in on_time:
+            assert 2 <= (s.input_time.date() - s.issue_date).days <= 40
+        for tid in (2, 3):
+            total, rows = _walk(c, 50, tid=tid, pageSize=50)
+            assert total == sum(s.tid == tid for s in corpus.standards)
+            dates = [corpus.by_id(r["id"]).issue_date for r in rows]  # a defect row prints an impossible date
+            assert dates == sorted(dates, reverse=True)
+            position = {r["id"]: i for i, r in enumerate(rows)}
+            for s in late:
+                if s.tid == tid:
+                    # Newest-entered of all, yet below rows issued after it.
+                    assert any(position[o.id] < position[s.id] for o in corpus.standards
+                               if o.tid == tid and o.issue_date > s.issue_date)
+        window = _page(c, tid=2, std_p10="2026-01-01", pageSize=50)
+        assert window["total"] == sum(s.tid == 2 and s.issue_date >= date(2026, 1, 1) for s in corpus.standards)
 
 
 def test_list_rows_have_the_portals_keys_and_damage(client: httpx.Client, corpus: Corpus, truth: dict):
     rows = []
-    for n in range(1, 19):
-        rows += _page(client, tid=2, pageNumber=n, pageSize=100)["rows"]
+    for n in range(1, 37):  # every national row, 50 a page
+        rows += _page(client, tid=2, pageNumber=n, pageSize=50)["rows"]
     for r in rows:
         assert ROW_KEYS <= r.keys() and re.fullmatch(r"[0-9A-F]{32}", r["id"])
         assert r["TABLE_NAME"] == "BV_GB" and r["STD_DOMAIN"] == "国家标准"
@@ -261,12 +309,12 @@ def test_list_rows_have_the_portals_keys_and_damage(client: httpx.Client, corpus
 def test_list_filters_by_issue_date_and_name(client: httpx.Client, corpus: Corpus):
     lo, hi = date(2023, 1, 1), date(2023, 6, 30)
     expected = {s.id for s in corpus.standards if s.tid == 3 and lo <= s.issue_date <= hi}
-    body = _page(client, tid=3, std_p10="2023-01-01", std_p11="2023-06-30", pageSize=100)
+    body = _page(client, tid=3, std_p10="2023-01-01", std_p11="2023-06-30", pageSize=50)
     assert body["total"] == len(expected)
     ids = set()
-    for n in range(1, body["total"] // 100 + 2):
+    for n in range(1, body["total"] // 50 + 2):
         ids |= {r["id"] for r in _page(client, tid=3, std_p10="2023-01-01", std_p11="2023-06-30",
-                                         pageNumber=n, pageSize=100)["rows"]}
+                                         pageNumber=n, pageSize=50)["rows"]}
     assert ids == expected
     opened = _page(client, tid=3, std_p10="2026-01-01", std_p11="", pageSize=1)
     assert opened["total"] == sum(s.tid == 3 and s.issue_date >= date(2026, 1, 1) for s in corpus.standards)
@@ -348,7 +396,7 @@ def test_add_standards_grows_the_truth_by_exactly_n():
         assert {s.id for s in added} == {s["id"] for s in after["standards"]} - {s["id"] for s in before["standards"]}
         assert all(s.input_time > newest for s in added)
         national = sorted((s for s in added if s.tid == 2), key=lambda s: s.input_time, reverse=True)
-        rows = c.get(LIST, params={"tid": 2, "pageSize": 100}).json()["rows"]
+        rows = c.get(LIST, params={"tid": 2, "pageSize": 50}).json()["rows"]
         assert [r["id"] for r in rows[: len(national)]] == [s.id for s in national]
         assert rows[len(national)]["id"] == head_before
     assert sum(c["n"] for c in after["counts"]) == sum(s["counted"] for s in after["standards"])

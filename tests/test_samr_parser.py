@@ -29,7 +29,7 @@ def read(name: str) -> str:
 
 
 LIST_PROV = provenance(f"{BASE}/gb/search/gbAdvancedSearchPage?tid=2&pageNumber=1&pageSize=50", "list-1")
-LIST = samr.parse_list(read("gbAdvancedSearchPage.tid2.json"), LIST_PROV, tid=2, base_url=BASE)
+LIST = samr.parse_list(read("gbAdvancedSearchPage.tid2.json"), LIST_PROV, tid=2)
 BY_NO = {r.std_no: r for r in LIST.records}
 NEW_TOYS = BY_NO["GB/T 9832-2026"]  # the live-shaped row, no DRAFT_UNIT
 OLD_TOYS = BY_NO["GB/T 9832-2007"]  # `<b>` in the name, TOTAL_REPE ","
@@ -41,7 +41,7 @@ REJECTS = {r.reason: r for r in LIST.rejects}
 
 INDUSTRY = samr.parse_list(
     read("gbAdvancedSearchPage.tid3.json"), provenance(f"{BASE}/gb/search/gbAdvancedSearchPage?tid=3", "list-3"),
-    tid=3, base_url=BASE,
+    tid=3,
 )
 
 GB_URL = f"{BASE}/gb/search/gbDetailed?id=71F772D8055ED3A7E05397BE0A0AB82A"
@@ -131,9 +131,10 @@ def test_unreadable_input_time_keeps_the_row():
     assert LATE_ENTRY.input_time is None and LATE_ENTRY.issue_date == date(2026, 4, 10)
 
 
-def test_source_id_and_detail_url():
+def test_source_id_and_no_detail_url():
+    # Parsers build no URL: the flow adds the detail URL (extract.sources.samr.detail_url).
     assert (NEW_TOYS.source, NEW_TOYS.source_id) == ("samr", "52AF72FB01A5403AE06397BE0A0AD6A8")
-    assert NEW_TOYS.detail_url == f"{BASE}/gb/search/gbDetailed?id=52AF72FB01A5403AE06397BE0A0AD6A8"
+    assert all(r.detail_url is None for r in LIST.records + INDUSTRY.records)
 
 
 def test_provenance_is_the_list_page():
@@ -142,7 +143,7 @@ def test_provenance_is_the_list_page():
 
 def test_drafter_people_dropped_unless_asked():
     assert TWIN.drafter_people == []
-    kept = samr.parse_list(read("gbAdvancedSearchPage.tid2.json"), LIST_PROV, tid=2, base_url=BASE, keep_people=True)
+    kept = samr.parse_list(read("gbAdvancedSearchPage.tid2.json"), LIST_PROV, tid=2, keep_people=True)
     assert {r.std_no: r for r in kept.records}["GB/T 46001-2026"].drafter_people == ["张三", "李四", "王五"]
 
 
@@ -163,13 +164,13 @@ def test_wrong_type_for_the_list_is_rejected():
 def test_industry_list():
     [record] = INDUSTRY.records
     assert (record.std_no, record.std_type, record.prefix) == ("CY/T 154-2017", "industry", "CY/T")
-    assert record.detail_url == HB_URL
+    assert record.source_id == HB_URL.rsplit("=", 1)[1]
     assert [r.reason for r in INDUSTRY.rejects] == ["type_mismatch"]
 
 
 @pytest.mark.parametrize("text", ["<html>系统维护中</html>", '{"total": 1}', "[]"])
 def test_a_page_that_is_not_a_list_is_one_reject(text):
-    result = samr.parse_list(text, LIST_PROV, tid=2, base_url=BASE)
+    result = samr.parse_list(text, LIST_PROV, tid=2)
     assert (result.total, result.records) == (None, [])
     assert [r.reason for r in result.rejects] == ["bad_json"]
 
@@ -222,6 +223,12 @@ def test_detail_type_label():
 
 def test_detail_status():
     assert GB.status == HB.status == "现行"
+
+
+def test_an_empty_status_span_is_skipped_for_the_first_with_text():
+    page = samr.parse_detail(read("gbDetailed.GB_T_7714-2015.empty-status.html"), provenance(GB_URL, "gb-empty"))
+    assert page.status == "现行"
+    assert page.std_no == "GB/T 7714-2015" and page.drafters == GB.drafters
 
 
 def test_detail_dates():
@@ -287,7 +294,7 @@ def test_unreadable_detail_values_become_rejects():
 
 def list_record_for_gb_7714():
     # The tid=3 fixture's GB/T row, read as a national list would give it.
-    record = samr.parse_list(read("gbAdvancedSearchPage.tid3.json"), LIST_PROV, tid=2, base_url=BASE).records[0]
+    record = samr.parse_list(read("gbAdvancedSearchPage.tid3.json"), LIST_PROV, tid=2).records[0]
     assert record.std_no == "GB/T 7714-2015" and not record.drafters_known
     return record
 

@@ -1,21 +1,22 @@
-"""extract.sources.samr: request shape, detail URLs, and paging / watermark stops, over a tiny loopback server."""
+"""extract.sources.samr: request shape, detail URLs, the issue-date window of a nightly, and paging by the rows
+the server served, over a tiny loopback server."""
 
 from __future__ import annotations
 
 import json
 from datetime import date, datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from extract.sources import samr
 from loopback import make_client, reply, serve
-from transform.parsers import samr as samr_parser
 
 BEIJING = timezone(timedelta(hours=8))
 NEWEST = datetime(2026, 5, 26, 9, 0, 0, tzinfo=BEIJING)
-# 10 rows, newest SYS_INPUTIME first, one day apart (the mirror's order); pages of 3 → 4 pages.
+# 10 rows, newest SYS_INPUTIME first, one day apart; pages of 3 → 4 pages.
 ROWS = [
     {"id": f"ID{i}", "C_STD_CODE": f"GB/T {1000 + i}-2026",
      "SYS_INPUTIME": (NEWEST - timedelta(days=i)).strftime("%Y-%m-%d %H:%M:%S")}
@@ -34,9 +35,13 @@ class Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         query = {k: v[0] if v else "" for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
         self.requests.append((parts.path, query, dict(self.headers)))
-        if parts.path == samr.LIST_PATH:
+        if parts.path in (samr.LIST_PATH, "/cap2" + samr.LIST_PATH, "/short" + samr.LIST_PATH):
             page, size = int(query["pageNumber"]), int(query["pageSize"])
+            if parts.path.startswith("/cap2"):
+                size = min(size, 2)  # the server serves 2 rows whatever is asked
             rows = ROWS[(page - 1) * size: page * size]
+            if parts.path.startswith("/short") and page >= 2:
+                rows = []  # the list stops short of the total it states
             body = json.dumps({"total": len(ROWS), "pageNumber": page, "rows": rows})
         elif parts.path == "/broken" + samr.LIST_PATH:
             body = "<html>系统维护中</html>"
@@ -65,8 +70,11 @@ def pages(client, base, **kwargs):
     kwargs.setdefault("page_size", 3)
     kwargs.setdefault("issued_from", None)
     kwargs.setdefault("issued_to", None)
-    kwargs.setdefault("stop_before", None)
     return list(samr.iter_list_pages(client, base, 2, **kwargs))
+
+
+def rows_of(fetched) -> list[str]:
+    return [r["id"] for f in fetched for r in json.loads(f.text)["rows"]]
 
 
 def test_list_params_send_the_search_form_fields():
@@ -92,8 +100,21 @@ def test_detail_url_per_tid():
     assert samr.detail_url("https://std.samr.gov.cn", 3, "DEF") == "https://std.samr.gov.cn/hb/search/stdHBDetailed?id=DEF"
 
 
-def test_extract_and_parser_agree_on_detail_paths():
-    assert samr_parser.DETAIL_PATHS == samr.DETAIL_PATHS
+def test_a_backfill_asks_its_window():
+    assert samr.query_window(date(2024, 1, 1), date(2024, 1, 31), None) == (date(2024, 1, 1), date(2024, 1, 31))
+    assert samr.query_window(None, None, None) == (None, None)
+
+
+def test_a_nightly_asks_issue_dates_since_the_watermark_date_minus_the_lookback():
+    assert samr.ISSUE_LOOKBACK_DAYS == 180
+    watermark = datetime(2026, 12, 30, 23, 30, tzinfo=BEIJING)
+    assert samr.query_window(date(2022, 8, 21), None, watermark) == (date(2026, 7, 3), None)
+    assert samr.query_window(None, None, watermark) == (date(2026, 7, 3), None)
+    # The window start still bounds it; its end is kept.
+    assert samr.query_window(date(2026, 9, 1), date(2026, 12, 1), watermark) == (date(2026, 9, 1), date(2026, 12, 1))
+    # The watermark's date is the Beijing date, whatever zone it is given in.
+    utc = datetime(2026, 12, 30, 17, 0, tzinfo=timezone.utc)  # 2026-12-31 01:00 in Beijing
+    assert samr.query_window(None, None, utc) == (date(2026, 7, 4), None)
 
 
 def test_list_requests_carry_the_portal_headers(client, base):
@@ -105,29 +126,48 @@ def test_list_requests_carry_the_portal_headers(client, base):
 
 
 def test_full_crawl_reads_every_page_and_stops_after_the_last(client, base):
-    fetched = pages(client, base)
+    tally = samr.list_tally(2, 3, None, None)
+    fetched = pages(client, base, tally=tally)
     assert [json.loads(f.text)["pageNumber"] for f in fetched] == [1, 2, 3, 4]
     assert len(Handler.requests) == 4
+    assert rows_of(fetched) == [r["id"] for r in ROWS]
+    assert tally.complete and (tally.rows_seen, tally.total, tally.ended) == (10, 10, "total")
 
 
 def test_exact_multiple_of_the_page_size_does_not_ask_for_an_empty_page(client, base):
     assert len(pages(client, base, page_size=5)) == 2
 
 
-def test_incremental_stops_after_the_first_page_reaching_past_the_watermark(client, base):
-    stop_before = NEWEST - timedelta(days=4, hours=12)  # page 2 (rows 3-5, 3..5 days old) reaches past it
-    assert len(pages(client, base, stop_before=stop_before)) == 2
-
-    stop_before = NEWEST - timedelta(days=1, hours=12)  # page 1's oldest row (2 days) is already older
-    assert len(pages(client, base, stop_before=stop_before)) == 1
-
-    stop_before = NEWEST + timedelta(days=1)  # nothing new at all: page 1 is read, then stop
-    assert len(pages(client, base, stop_before=stop_before)) == 1
+def test_a_server_that_serves_fewer_rows_than_asked_is_paged_by_what_it_served(client, base):
+    # Asked 5 a page, served 2: 5 pages, every row once, complete (the old rule stopped after 2 pages).
+    tally = samr.list_tally(2, 5, None, None)
+    fetched = pages(client, base + "/cap2", page_size=5, tally=tally)
+    assert len(fetched) == 5 and rows_of(fetched) == [r["id"] for r in ROWS]
+    assert tally.complete and tally.served == [2, 2, 2, 2, 2]
+    assert "rows seen 10 of 10" in tally.describe() and "2 per page served, 5 asked" in tally.describe()
 
 
-def test_stop_before_must_be_aware(client, base):
-    with pytest.raises(ValueError, match="timezone-aware"):
-        pages(client, base, stop_before=datetime(2026, 1, 1))
+def test_a_list_that_runs_out_before_its_total_is_incomplete(client, base):
+    tally = samr.list_tally(2, 3, None, None)
+    fetched = pages(client, base + "/short", tally=tally)
+    assert len(fetched) == 2 and len(rows_of(fetched)) == 3
+    assert not tally.complete and "rows seen 3 of 10" in tally.describe()
+
+
+def test_the_issue_date_window_is_sent_on_every_page(client, base):
+    pages(client, base, issued_from=date(2026, 7, 3), issued_to=None)
+    assert len(Handler.requests) == 4
+    assert {(q["std_p10"], q["std_p11"]) for _, q, _ in Handler.requests} == {("2026-07-03", "")}
+    assert [q["pageNumber"] for _, q, _ in Handler.requests] == ["1", "2", "3", "4"]
+
+
+def test_rows_entered_since_keeps_new_and_unreadable_rows(client, base):
+    [first] = pages(client, base, page_size=10)
+    payload = json.loads(first.text)
+    payload["rows"][9]["SYS_INPUTIME"] = "未知"
+    page = SimpleNamespace(text=json.dumps(payload))  # the one attribute rows_entered_since reads
+    kept = json.loads(samr.rows_entered_since(page, NEWEST - timedelta(days=2, hours=1)))["rows"]
+    assert [r["id"] for r in kept] == ["ID0", "ID1", "ID2", "ID9"]
 
 
 def test_max_input_time_is_the_newest_row(client, base):

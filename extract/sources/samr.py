@@ -20,14 +20,29 @@ List — `GET {base}/gb/search/gbAdvancedSearchPage` [C], JSON.
   for some industry standards [C1]), DRAFT_STAFF (personal data: dropped), TA_CODE/TA_NAME,
   SYS_INPUTIME ("YYYY-MM-DD HH:MM:SS", Beijing time) [C].
 
-Paging and watermark (this module's business): only `total` and each row's
-`SYS_INPUTIME` are read here. Pages are fetched from 1 until the last page
-(pageNumber × pageSize ≥ total, or an empty page) or, on an incremental run,
-until the first page that reaches a row older than `stop_before`: the list is
-newest-`SYS_INPUTIME`-first, so every later page is older still, and a nightly
-with nothing new reads one page per type. That order holds on the mirror; on the
-live site it is [I] (no source states the default sort), so a backfill without
-`stop_before` is the safe way to fill a gap.
+Paging (`extract.paging.walk_pages`, the one rule): page n is asked with pageNumber=n and
+`pageSize` = settings.page_size (50), but **the page size is what the server served**: one
+independent crawler measured a 20-row cap whatever is asked (portals.md "Update 2026-12",
+evidence/std.samr.gov.cn/pagesize_cap_check.py [C1]), so a short page is not the end. The
+walk is complete only when the rows seen reach the stated `total` [C]; an empty page before
+that is *incomplete* ("rows seen 40 of 100"), never the end of the list.
+
+Incremental rule — by the portal's issue-date filter, independent of the list's order.
+The order is contested: newest SYS_INPUTIME first [I, no source states the advanced
+search's order], or newest ISSUE_DATE first (the only independent statement, for
+gbQueryPage, evidence/std.samr.gov.cn/PROVENANCE.md [C1]). So a nightly never stops at a
+row older than its watermark; it asks the issue-date window
+    std_p10 = max(window start, watermark date − ISSUE_LOOKBACK_DAYS),  std_p11 = window end
+and walks all of it (`query_window`). ISSUE_LOOKBACK_DAYS (180) is how long after its
+issue a standard may still be entered and be found by a nightly: SYS_INPUTIME is days to
+weeks after ISSUE_DATE on the rows others show [I], a late entry months after [I]; a
+standard entered later still is found by a backfill over its issue date. Of the rows
+walked, only those entered at or after watermark − overlap (and those whose SYS_INPUTIME
+cannot be read) are parsed and have their detail pages fetched (`rows_entered_since`); the
+rest were loaded by earlier runs. The price: a nightly lists every row issued in those 180
+days (a thousand or more per tid [I]: tens of pages at 20 rows), not one page. The
+watermark, per tid, is the newest SYS_INPUTIME [C: "YYYY-MM-DD HH:MM:SS", Beijing time] seen
+on a complete walk (`max_input_time`). A backfill (no watermark) walks its window.
 
 Detail — HTML [C]: national `{base}/gb/search/gbDetailed?id=<id>`, industry
 `{base}/hb/search/stdHBDetailed?id=<id>`; markup in transform/parsers/samr.py.
@@ -45,12 +60,15 @@ from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from extract.http import Fetched, HttpClient
+from extract.paging import ListTally, PageInfo, walk_pages
 from extract.sources import ListPageError, json_page
 
 SOURCE = "samr"
 LIST_PATH = "/gb/search/gbAdvancedSearchPage"
 SEARCH_PAGE_PATH = "/gb/search/gbAdvancedSearch"
 TIDS = {2: "national", 3: "industry"}
+# How far before the watermark's date a nightly's issue-date window reaches (module docstring).
+ISSUE_LOOKBACK_DAYS = 180
 DETAIL_PATHS = {2: "/gb/search/gbDetailed", 3: "/hb/search/stdHBDetailed"}
 # Every std_p* field the search form sends; all empty except the issue-date window.
 _EMPTY_PARAMS = (
@@ -99,6 +117,22 @@ def detail_headers(url: str) -> dict[str, str]:
     return {"Referer": f"{parts.scheme}://{parts.netloc}{SEARCH_PAGE_PATH}", "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
 
+def query_window(issued_from: date | None, issued_to: date | None,
+                 watermark: datetime | None) -> tuple[date | None, date | None]:
+    """The issue-date window (std_p10, std_p11) a run asks for: the run's window, narrowed on an
+    incremental run to issue dates from watermark − ISSUE_LOOKBACK_DAYS (module docstring)."""
+    if watermark is None:
+        return issued_from, issued_to
+    floor = watermark.astimezone(_BEIJING).date() - timedelta(days=ISSUE_LOOKBACK_DAYS)
+    return (max(issued_from, floor) if issued_from else floor), issued_to
+
+
+def list_tally(tid: int, page_size: int, issued_from: date | None, issued_to: date | None) -> ListTally:
+    """The record of one list walk, named for the run report."""
+    return ListTally(f"samr tid {tid} ({TIDS[tid]}), issued {issued_from or '…'} – {issued_to or '…'}",
+                     asked_size=page_size)
+
+
 def iter_list_pages(
     client: HttpClient,
     base: str,
@@ -107,46 +141,51 @@ def iter_list_pages(
     page_size: int,
     issued_from: date | None,
     issued_to: date | None,
-    stop_before: datetime | None,
+    tally: ListTally | None = None,
 ) -> Iterator[Fetched]:
-    """Each list page of one `tid`, archived, in order; see the module docstring for when it stops.
+    """Each list page of one `tid` and issue-date window, archived, in order, until the walk ends
+    by `extract.paging.walk_pages`; `tally` (default: a fresh `list_tally`) records what was seen.
 
     Raises `ListPageError` (naming the URL) for a page that cannot be paged, after
     the client has archived it; `extract.http` errors (Blocked, FetchFailed…) pass through.
     """
-    if stop_before is not None and stop_before.tzinfo is None:
-        raise ValueError(f"stop_before must be timezone-aware, got {stop_before!r}")
-    page = 1
-    while True:
-        fetched = client.fetch(
-            "GET",
-            list_url(base),
-            source=SOURCE,
-            params=list_params(tid, page, page_size, issued_from, issued_to),
-            headers=list_headers(base),
-        )
-        total, rows = _paging_fields(fetched)
-        yield fetched
-        if not rows or page * page_size >= total:
-            return
-        if stop_before is not None and _reaches_older(rows, stop_before):
-            return
-        page += 1
+    params = list_params(tid, 1, page_size, issued_from, issued_to)  # refuses an unknown tid
+
+    def fetch(page: int) -> Fetched:
+        return client.fetch("GET", list_url(base), source=SOURCE, params={**params, "pageNumber": str(page)},
+                            headers=list_headers(base))
+
+    def info(fetched: Fetched) -> PageInfo:
+        total, served = _paging_fields(fetched)
+        return PageInfo(rows=served, total=total)
+
+    if tally is None:
+        tally = list_tally(tid, page_size, issued_from, issued_to)
+    yield from walk_pages(fetch, info, tally)
 
 
 def max_input_time(pages: Iterable[Fetched]) -> datetime | None:
     """The newest SYS_INPUTIME on these pages: the next run's watermark."""
     newest = None
     for fetched in pages:
-        _, rows = _paging_fields(fetched)
-        for row in rows:
+        for row in _rows(fetched):
             when = row_input_time(row)
             if when is not None and (newest is None or when > newest):
                 newest = when
     return newest
 
 
-def _paging_fields(fetched: Fetched) -> tuple[int, list[dict]]:
+def _paging_fields(fetched: Fetched) -> tuple[int, int]:
+    """The page's stated total and the rows it served (a malformed row is served, and rejected by the parser)."""
+    _, total, rows = _page(fetched)
+    return total, len(rows)
+
+
+def _rows(fetched: Fetched) -> list[dict]:
+    return [row for row in _page(fetched)[2] if isinstance(row, dict)]
+
+
+def _page(fetched: Fetched) -> tuple[dict, int, list]:
     payload = json_page(fetched, f"samr list page {fetched.url}")
     if not isinstance(payload, dict) or not isinstance(payload.get("rows"), list):
         keys = sorted(payload) if isinstance(payload, dict) else type(payload).__name__
@@ -155,19 +194,12 @@ def _paging_fields(fetched: Fetched) -> tuple[int, list[dict]]:
         total = int(payload.get("total") or 0)
     except (TypeError, ValueError):
         raise ListPageError(f"samr list page {fetched.url}: 'total' is {payload.get('total')!r}", fetched) from None
-    return total, [row for row in payload["rows"] if isinstance(row, dict)]
-
-
-def _reaches_older(rows: list[dict], stop_before: datetime) -> bool:
-    """True when the page's oldest readable row was entered before `stop_before` (rows are newest first)."""
-    times = [when for when in map(row_input_time, rows) if when is not None]
-    return bool(times) and min(times) < stop_before
+    return payload, total, payload["rows"]
 
 
 def rows_entered_since(fetched: Fetched, since: datetime) -> str:
     """The list page's JSON with only the rows entered at or after `since` (and those whose
-    SYS_INPUTIME cannot be read, which paging also treats as new): what an incremental run
-    loads from the page where it stops."""
+    SYS_INPUTIME cannot be read: nothing says they are old): what an incremental run parses."""
     payload = json.loads(fetched.text)
     payload["rows"] = [
         row for row in payload.get("rows", [])

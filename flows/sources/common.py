@@ -51,6 +51,9 @@ class SourceResult:
     coverage: str | None = None  # "partial" when the portal cannot list everything (qybz: captcha-gated search)
     coverage_note: str | None = None  # one line for the run report: why, and what fills the gap
     lists: list[ListTally] = field(default_factory=list)  # every list walk (`extract.paging`), for the report
+    # Items the source read and found unchanged since its last run, so did not return again (tc's
+    # directory, notices' unchanged list entries): the source answered, it is not silent.
+    unchanged: int = 0
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -72,8 +75,9 @@ class SourceResult:
 
     def yielded(self) -> int:
         """What the source returned, for the health check's "silent where it usually returns some":
-        standards, committees, identity evidence (a subclass with more kinds counts them too)."""
-        return len(self.records) + len(self.committees) + len(self.evidence)
+        standards, committees, identity evidence, and what it read and found unchanged (a subclass
+        with more kinds counts them too)."""
+        return len(self.records) + len(self.committees) + len(self.evidence) + self.unchanged
 
     def walked(self, tally: ListTally) -> bool:
         """Record a finished list walk; one that did not see every listed row leaves the source

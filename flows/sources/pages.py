@@ -17,7 +17,8 @@ incomplete — a block counted in `result.blocked`, anything else a `list_failed
 - anything lost leaves the crawl incomplete, so no watermark advances past it.
 
 `add_with_details` is that, plus the merge, for sources whose records wait for their page: a
-record whose page was lost is withheld from this run's load (sacinfo, ttbz).
+record whose page was lost, or whose page the parser read nothing from (`merge_detail_page`:
+a `layout_changed` reject), is withheld from this run's load (sacinfo, ttbz).
 """
 
 from __future__ import annotations
@@ -123,16 +124,41 @@ def fetch_details(
     return out
 
 
+# What identifies a standard's detail page, on any parser's DetailResult that has the attribute.
+_IDENTITY = ("std_no", "std_no_raw", "title")
+
+
+def read_nothing(detail: Any) -> bool:
+    """The parser read none of what identifies the page — no standard number, no title — from a page
+    it did not itself recognise as a "no such standard" page (`found=False`, which the parser
+    rejects): the layout changed, or the page is garbage."""
+    if getattr(detail, "found", True) is False:
+        return False
+    return not any(getattr(detail, name, None) for name in _IDENTITY)
+
+
 def merge_detail_page(parser: ModuleType, record: StandardRecord, html: str, page: Provenance,
                       result: SourceResult) -> tuple[StandardRecord, Any]:
     """The record completed by its detail page, and what the page said. `parser` is the source's
     `transform.parsers` module (`parse_detail`, `merge_detail`, `DetailMismatch`). The page's rejects
     and spam are recorded; a page about another standard is a reject, and the record stays as the
-    list had it."""
+    list had it.
+
+    A page from which the parser read nothing (`read_nothing`: a 200 page of 100,000 nested divs, a
+    new layout) is a `layout_changed` reject and leaves the source incomplete, so no watermark moves
+    past it; the record stays as the list had it — never merged into "drafters known, none". A
+    caller that must not overwrite what an earlier run read (samr, `add_with_details`) withholds
+    such a record: `read_nothing(detail)` on the returned detail says so."""
     detail = parser.parse_detail(html, page)
     result.rejects.extend(detail.rejects)
     if detail.spam:
         result.spam_pages[page.response_id] = list(detail.spam)
+    if read_nothing(detail):
+        size = f"{len(html):,} characters" if html.strip() else "an empty page"
+        result.layout_changed(f"{record.std_no}: the detail page ({size}) has no standard number and no title",
+                              url=page.url, response_id=page.response_id)
+        result.stop(f"detail pages: layout changed ({page.url})")
+        return record, detail
     try:
         return parser.merge_detail(record, detail), detail
     except parser.DetailMismatch as exc:
@@ -160,7 +186,9 @@ def add_with_details(
             page = details.pages.get(record.detail_url or "")
             if page is not None:
                 result.details += 1
-                record = merge_detail_page(parser, record, page.text, provenance(page), result)[0]
+                record, detail = merge_detail_page(parser, record, page.text, provenance(page), result)
+                if read_nothing(detail):
+                    continue  # withheld, like a lost page: the list row alone would overwrite what is held
             elif record.detail_url in details.lost:
                 continue  # withheld: the next run asks again
             result.records.append(record)

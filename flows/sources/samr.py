@@ -1,19 +1,24 @@
 """Wiring for the samr source: list pages → records → detail pages where the list lacks drafters.
 
-Fetching is `extract.sources.samr`, parsing `transform.parsers.samr`; this module
-decides what to fetch next (`crawl`), how archived pages become records again
+Fetching, URLs and the contract are `extract.sources.samr`, parsing `transform.parsers.samr`;
+this module decides what to fetch (`crawl`), how archived pages become records again
 (`reparse`, the reprocess path), and collects both for the load.
 
-Watermarks, one per standard type (`tid2`, `tid3`): the newest SYS_INPUTIME a
-complete crawl of that type read. An incremental crawl pages (newest first) until
-a page reaches back past watermark − overlap and keeps only the rows entered
-since then; the older rows on that page were loaded by earlier runs.
+Each standard type (`tid`) is one list walk (`extract.paging.walk_pages`, recorded with
+`SourceResult.walked`): complete only when the rows seen reach the total the portal states,
+whatever page size it served. Watermarks, one per tid (`tid2`, `tid3`): the newest
+SYS_INPUTIME a complete walk of that type saw. The incremental rule is the issue-date
+window (`extract.sources.samr.query_window`), independent of the list's order: a nightly
+walks every row issued since watermark − ISSUE_LOOKBACK_DAYS and parses only the rows
+entered since watermark − overlap. A backfill (no watermark) walks its window.
 
-A detail page that could not be fetched (retries exhausted, blocked) withholds
-its record from the load and leaves the crawl incomplete, so the watermark stays
-and the next run asks again; a list-only record would overwrite the drafters
-already held. A page the portal answers with an error status, or that is about
-another standard, is a reject: asking again would not change it (`flows.sources.pages`).
+A list page that cannot be read, or a block, ends that walk: what was read still loads, the
+source is incomplete and the watermark stays. A detail page that could not be fetched
+(retries exhausted, blocked), or from which the parser read nothing (`layout_changed`),
+withholds its record from the load and leaves the crawl incomplete, so the next run asks
+again; a list-only record would overwrite the drafters already held. A page the portal
+answers with an error status, or that is about another standard, is a reject: asking again
+would not change it (`flows.sources.pages`).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import (
     advance_watermark, fetch_details, latest_by_url, merge_detail_page, provenance, provenance_of, read_list,
+    read_nothing,
 )
 from transform.parsers import samr as samr_parser
 from transform.records import StandardRecord
@@ -48,9 +54,9 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
         if result.blocked:  # a portal that refuses us is left alone for the rest of the run
             break
         key = f"tid{tid}"
-        since = datetime.fromisoformat(watermarks[key]) - overlap if key in watermarks else None
+        watermark = datetime.fromisoformat(watermarks[key]) if key in watermarks else None
         newest = _crawl_tid(client, base_url, tid, result, page_size=settings.page_size, window=window,
-                            since=since, detail_workers=detail_workers)
+                            watermark=watermark, overlap=overlap, detail_workers=detail_workers)
         advance_watermark(result, watermarks, key, newest)
     return result
 
@@ -73,13 +79,13 @@ def reparse(entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
                 continue
             result.pages += 1
             text, _ = decode_text(body, entry.content_type)
-            parsed = samr_parser.parse_list(text, provenance_of(entry), tid=tid,
-                                            base_url=f"{parts.scheme}://{parts.netloc}")
+            parsed = samr_parser.parse_list(text, provenance_of(entry), tid=tid)
+            base_url = f"{parts.scheme}://{parts.netloc}"  # where the crawl that archived it asked
             for reject in parsed.rejects:  # the same bad row is on every re-read of its page
                 if (reject.reason, reject.detail) not in seen_rejects:
                     seen_rejects.add((reject.reason, reject.detail))
                     result.rejects.append(reject)
-            for record in parsed.records:
+            for record in _with_detail_urls(parsed.records, base_url, tid):
                 held_record = latest.get(record.std_no)
                 if held_record is None or held_record.provenance.fetched_at <= record.provenance.fetched_at:
                     latest[record.std_no] = record
@@ -90,7 +96,9 @@ def reparse(entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
                 entry, body = page
                 result.details += 1
                 text, _ = decode_text(body, entry.content_type)
-                record = merge_detail_page(samr_parser, record, text, provenance_of(entry), result)[0]
+                record, detail = merge_detail_page(samr_parser, record, text, provenance_of(entry), result)
+                if read_nothing(detail):
+                    continue  # withheld, as the crawl withheld it
             result.records.append(record)
     return result
 
@@ -106,41 +114,58 @@ def _crawl_tid(
     *,
     page_size: int,
     window: Window,
-    since: datetime | None,
+    watermark: datetime | None,
+    overlap: timedelta,
     detail_workers: int,
 ) -> datetime | None:
-    """Fetch and parse one tid; returns the newest SYS_INPUTIME read when the tid was covered completely."""
-    pages, complete = read_list(result, f"tid {tid}", samr_source.iter_list_pages(
-        client, base_url, tid, page_size=page_size,
-        issued_from=window.issued_from, issued_to=window.issued_to, stop_before=since,
+    """Walk and parse one tid; returns the newest SYS_INPUTIME seen when the tid was covered completely."""
+    issued_from, issued_to = samr_source.query_window(window.issued_from, window.issued_to, watermark)
+    since = watermark - overlap if watermark is not None else None
+    tally = samr_source.list_tally(tid, page_size, issued_from, issued_to)
+    pages, _ = read_list(result, f"tid {tid}", samr_source.iter_list_pages(
+        client, base_url, tid, page_size=page_size, issued_from=issued_from, issued_to=issued_to, tally=tally,
     ))
+    complete = result.walked(tally)
 
     records: list[StandardRecord] = []
     with result.stage("parse"):
         for page in pages:
             result.pages += 1
             text = samr_source.rows_entered_since(page, since) if since is not None else page.text
-            parsed = samr_parser.parse_list(text, provenance(page), tid=tid, base_url=base_url)
-            records.extend(parsed.records)
+            parsed = samr_parser.parse_list(text, provenance(page), tid=tid)
+            records.extend(_with_detail_urls(parsed.records, base_url, tid))
             result.rejects.extend(parsed.rejects)
 
-    # Detail pages only where the list lacks drafters; a record whose page was lost is withheld.
+    # Detail pages only where the list lacks drafters; a record whose page was lost, or read nothing, is withheld.
     need = [r for r in records if not r.drafters_known and r.detail_url]
     details = fetch_details(client, [(r.std_no, r.detail_url) for r in need], source=SOURCE,
                             headers=samr_source.detail_headers(base_url), workers=detail_workers, result=result)
+    layout_ok = True
     with result.stage("parse"):
         for record in records:
             if not record.drafters_known and record.detail_url:
                 page = details.pages.get(record.detail_url)
                 if page is not None:
                     result.details += 1
-                    record = merge_detail_page(samr_parser, record, page.text, provenance(page), result)[0]
+                    record, detail = merge_detail_page(samr_parser, record, page.text, provenance(page), result)
+                    if read_nothing(detail):
+                        layout_ok = False
+                        continue
                 elif record.detail_url in details.lost:
                     continue  # withheld: the next run asks again
             result.records.append(record)
-    if not (complete and details.complete):
+    if not (complete and details.complete and layout_ok):
         return None
     return samr_source.max_input_time(pages)
+
+
+def _with_detail_urls(records: Iterable[StandardRecord], base_url: str, tid: int) -> list[StandardRecord]:
+    """The records with the detail page URL of their row id (the parser builds no URL)."""
+    out = []
+    for record in records:
+        record.detail_url = samr_source.detail_url(base_url, tid, record.source_id)
+        out.append(record)
+    return out
 
 
 def _tid(query: str) -> int | None:

@@ -4,12 +4,20 @@ Served paths (portals.md §1, §7.1; confidence grades from there):
 
 - `GET /gb/search/gbAdvancedSearchPage` [C] → JSON `{"total", "pageNumber", "rows"}`.
   Parameters: `tid` 2 = 国家标准 [C], 3 = 行业标准 [C1 CASE8] (any other tid: no rows);
-  `pageNumber` from 1 and `pageSize` [C] (capped at 100; default 10 [I]);
+  `pageNumber` from 1 and `pageSize` [C] (default 10 [I]). **A page serves
+  min(pageSize, `corpus.variants.samr_page_cap`) rows**, and page n is rows
+  [(n−1)·served, n·served): what the live server does in the one measurement
+  (evidence/std.samr.gov.cn/pagesize_cap_check.py, a 20-row cap whatever is asked [C1]);
+  the default cap 50 is portals.md §1.2 "pageSize ≤ 50–100" [C];
   `std_p10`/`std_p11` issue date from/to, inclusive, `YYYY-MM-DD`, empty = open [C1];
   `std_p8` name substring [C] (the hit is wrapped in `<sacinfo>` as the live site does [C]);
   every other `std_p*`, `typeRadio`, `_` is accepted and ignored. A date or number that
   does not parse answers 400 [I]. Row keys: `mirror.render.list_row`.
-  **Row order: newest `SYS_INPUTIME` first** [I] (the product's incremental crawl relies on it).
+  **Row order** (`corpus.variants.samr_order`): "entry" = newest `SYS_INPUTIME` first [I: no
+  source states the advanced search's order]; "issue" = newest `ISSUE_DATE` first, the only
+  independent statement (for gbQueryPage, evidence/std.samr.gov.cn/PROVENANCE.md and
+  portals.md "Update 2026-12") [C1]; ties newest SYS_INPUTIME, then larger id, first. A
+  standard entered late (`Corpus.add_standards(late=True)`) then sits mid-list.
 - `GET /gb/search/gbDetailed?id=<id>` (national) and `GET /hb/search/stdHBDetailed?id=<id>`
   (industry) [C] → the HTML detail page (`mirror.render`); an unknown id, or the id of the
   other kind of standard, answers a 404 HTML page [I].
@@ -38,11 +46,13 @@ import html
 import math
 import random
 import re
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
+from datetime import date
 from urllib.parse import quote
 
 from mirror import render
-from mirror.corpus import INDUSTRY, NATIONAL, Corpus
+from mirror.corpus import INDUSTRY, NATIONAL, Corpus, Standard
 from mirror.registries import Committee
 from mirror.web import BadRequest, Request, Response, date_value, host_url, int_value, json_response
 
@@ -51,7 +61,6 @@ GB_DETAIL_PATH = "/gb/search/gbDetailed"
 HB_DETAIL_PATH = "/hb/search/stdHBDetailed"
 ORG_LIST_PATH = "/search/orgPage"
 ORG_DETAIL_PATH = "/search/orgDetailView"
-MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 10
 ORG_PAGE_SIZE = 10
 COMMITTEE_TABLE = "BV_COMMITEE_INFO"
@@ -66,6 +75,9 @@ class SamrApp:
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
+        # Hits re-sorted by issue date (the "issue" order), per query and corpus state.
+        self._by_issue: dict[tuple, list[Standard]] = {}
+        self._by_issue_lock = threading.Lock()
         self.routes: dict[str, Callable[[Request], Response]] = {
             LIST_PATH: self.advanced_search,
             GB_DETAIL_PATH: lambda r: self.detail(r, NATIONAL),
@@ -87,18 +99,36 @@ class SamrApp:
     def advanced_search(self, request: Request) -> Response:
         q = request.query
         page = int_value(q.get("pageNumber", ""), "pageNumber", 1)
-        size = min(int_value(q.get("pageSize", ""), "pageSize", DEFAULT_PAGE_SIZE), MAX_PAGE_SIZE)
-        if page < 1 or size < 1:
+        asked = int_value(q.get("pageSize", ""), "pageSize", DEFAULT_PAGE_SIZE)
+        if page < 1 or asked < 1:
             raise BadRequest("pageNumber and pageSize must be at least 1")
+        size = min(asked, self.corpus.variants.samr_page_cap)  # what is served, whatever was asked
         tid = q.get("tid", "")
         name = q.get("std_p8", "").strip()
         if tid in (str(NATIONAL), str(INDUSTRY)):
-            hits = self.corpus.search(int(tid), date_value(q.get("std_p10", ""), "std_p10"),
-                                      date_value(q.get("std_p11", ""), "std_p11"), name)
+            query = (int(tid), date_value(q.get("std_p10", ""), "std_p10"),
+                     date_value(q.get("std_p11", ""), "std_p11"), name)
+            hits = self.ordered(*query)
         else:
             hits = []
         rows = [render.list_row(self.corpus, s, name) for s in hits[(page - 1) * size: page * size]]
         return json_response({"total": len(hits), "pageNumber": page, "rows": rows})
+
+    def ordered(self, tid: int, issued_from: date | None, issued_to: date | None, name: str) -> Sequence[Standard]:
+        """The hits of one query in the variant's order (see the module docstring)."""
+        hits = self.corpus.search(tid, issued_from, issued_to, name)  # newest SYS_INPUTIME first
+        if self.corpus.variants.samr_order == "entry":
+            return hits
+        key = (tid, issued_from, issued_to, name, len(self.corpus.standards))  # standards are only ever added
+        with self._by_issue_lock:
+            held = self._by_issue.get(key)
+            if held is None:
+                # A stable sort of the entry order: equal issue dates stay newest-entered first.
+                held = sorted(hits, key=lambda s: s.issue, reverse=True)
+                if len(self._by_issue) > 16:
+                    self._by_issue.clear()
+                self._by_issue[key] = held
+            return held
 
     def detail(self, request: Request, tid: int) -> Response:
         s = self.corpus.by_id(request.query.get("id", ""))

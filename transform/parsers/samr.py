@@ -15,9 +15,10 @@ List row → record:
   drafters   DRAFT_UNIT split on 、 (lead unit first), spam removed;
              drafters_known = DRAFT_UNIT present and not blank
   committee  TA_CODE / TA_NAME;  input_time  SYS_INPUTIME (UTC+8; unreadable → None, row kept)
-  source_id  id;  detail_url  by tid (see DETAIL_PATHS)
+  source_id  id;  detail_url  None: the flow sets it (`extract.sources.samr.detail_url`), parsers build no URL
 
-Detail page: `.page-header > h4` (first line) title, `.label-primary` status,
+Detail page: `.page-header > h4` (first line) title, status from the first non-empty
+`.page-header .label-primary` or `.s-status` (an empty status span is skipped),
 `.label-info` type label, `div.basic-info dl` dt/dd pairs, and the `h2`
 "起草单位"/"起草人" sections followed by `div.basic-info … dd a` items (the
 hbba variant, a `<p>` of 、-separated names, is read too).
@@ -59,8 +60,6 @@ from transform.stdno import StdNo, StdNoError, parse_std_no
 from transform.text import clean_text
 
 SOURCE = "samr"
-# The same paths as extract.sources.samr.DETAIL_PATHS (transform may not import extract; a test keeps them equal).
-DETAIL_PATHS = {2: "/gb/search/gbDetailed", 3: "/hb/search/stdHBDetailed"}
 EXPECTED_TYPE = {2: "national", 3: "industry"}
 
 
@@ -91,9 +90,7 @@ class DetailResult:
 # -- list ------------------------------------------------------------------------------------
 
 
-def parse_list(
-    text: str, provenance: Provenance, *, tid: int, base_url: str, keep_people: bool = False
-) -> ListResult:
+def parse_list(text: str, provenance: Provenance, *, tid: int, keep_people: bool = False) -> ListResult:
     """One gbAdvancedSearchPage JSON page → records and rejects (one per bad row, or one for a bad page)."""
     if tid not in EXPECTED_TYPE:
         raise ValueError(f"samr tid {tid!r} is not parsed here; choose one of {sorted(EXPECTED_TYPE)}")
@@ -110,14 +107,14 @@ def parse_list(
         try:
             if not isinstance(row, dict):
                 raise Rejected("bad_row", f"row {index} is {type(row).__name__}, not an object")
-            records.append(_parse_row(row, provenance, tid=tid, base_url=base_url, keep_people=keep_people))
+            records.append(_parse_row(row, provenance, tid=tid, keep_people=keep_people))
         except Rejected as rejected:
             label = f"row {index} (id {row.get('id')!r})" if isinstance(row, dict) else f"row {index}"
             rejects.append(reject(SOURCE, provenance, rejected.reason, f"{label}: {rejected.detail}"))
     return ListResult(to_int(payload.get("total")), to_int(payload.get("pageNumber")), records, rejects)
 
 
-def _parse_row(row: dict, provenance: Provenance, *, tid: int, base_url: str, keep_people: bool) -> StandardRecord:
+def _parse_row(row: dict, provenance: Provenance, *, tid: int, keep_people: bool) -> StandardRecord:
     row_id = as_text(row.get("id"))
     if not row_id:
         raise Rejected("missing_field", "no id")
@@ -151,7 +148,7 @@ def _parse_row(row: dict, provenance: Provenance, *, tid: int, base_url: str, ke
         drafters_known=bool(draft_unit.strip()),
         source=SOURCE,
         source_id=row_id,
-        detail_url=f"{base_url.rstrip('/')}{DETAIL_PATHS[tid]}?id={row_id}",
+        detail_url=None,
         provenance=provenance,
         spam=bool(name_spam or drafter_spam),
         input_time=row_datetime(as_text(row.get("SYS_INPUTIME"))),
@@ -257,11 +254,12 @@ def _section_items(doc, heading: str) -> list[str]:
 
 
 def _status(doc) -> str | None:
+    """The first status span with text: a page may carry an empty `.s-status` before the real one."""
     for path in ('//div[@class="page-header"]//span[contains(@class,"label-primary")]',
-                 '//*[contains(@class,"s-status")]'):
-        node = first(doc.xpath(path))
-        if node is not None and clean_text(text_of(node)):
-            return clean_text(text_of(node))
+                 '//*[contains(concat(" ", normalize-space(@class), " ")," s-status ")]'):
+        for node in doc.xpath(path):
+            if status := clean_text(text_of(node)):
+                return status
     return None
 
 
