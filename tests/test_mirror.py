@@ -6,7 +6,6 @@ import ast
 import csv
 import json
 import re
-import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -66,9 +65,7 @@ def test_mirror_imports_nothing_from_the_product():
 
 
 def test_same_seed_and_size_give_identical_files(tmp_path: Path):
-    started = time.perf_counter()
     first = Corpus(seed=7, size="demo")
-    assert time.perf_counter() - started < 2.0
     a = write_corpus(first, tmp_path / "a")
     b = write_corpus(Corpus(seed=7, size="demo"), tmp_path / "b")
     for key in a:

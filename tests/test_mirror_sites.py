@@ -6,7 +6,6 @@ import ast
 import hashlib
 import json
 import re
-import time
 from collections import Counter
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -611,13 +610,11 @@ def test_new_organisations_use_the_existing_scenarios(corpus: Corpus):
         assert uscc.is_valid(e.uscc) and (e.uscc[2:6] == "3205") == e.in_region
 
 
-# -- determinism and speed ----------------------------------------------------------------------------------------
+# -- determinism ----------------------------------------------------------------------------------------
 
 
 def test_same_seed_same_files_and_pages(tmp_path: Path, corpus: Corpus):
-    started = time.perf_counter()
     again = build_corpus("demo", 7)
-    assert time.perf_counter() - started < 1.0
     a = write_corpus(corpus, tmp_path / "a")
     b = write_corpus(again, tmp_path / "b")
     assert a["ground_truth"].read_bytes() == b["ground_truth"].read_bytes()
