@@ -201,6 +201,8 @@ class _SourceStats:
         self.responses: Counter[str] = Counter()
         self.faults: Counter[str] = Counter()
         self.blocked: Counter[str] = Counter()
+        self.last: tuple[str, str] | None = None  # (url, response_id) of the latest archived answer
+        self.started: float | None = None  # clock at the source's first request (its time budget)
 
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
@@ -320,6 +322,12 @@ class HttpClient:
             items = list(self._stats.items())
         return {source: stats.snapshot() for source, stats in items}
 
+    def last_response(self, source: str) -> tuple[str, str] | None:
+        """(url, response_id) of the latest answer archived for `source`: the page a crash names."""
+        with self._lock:
+            stats = self._stats.get(source)
+        return stats.last if stats else None
+
     def close(self) -> None:
         self._client.close()
 
@@ -419,6 +427,7 @@ class HttpClient:
         with stats.lock:
             stats.responses[f"{status // 100}xx"] += 1
             stats.bytes += len(answer.raw)
+            stats.last = (str(request.url), entry.response_id)
             if block:
                 stats.blocked[block] += 1
         fetched = Fetched(
