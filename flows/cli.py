@@ -41,12 +41,12 @@ def _quiet_prefect() -> None:
 
 
 def _settings(**overrides):
-    from flows.settings import load_settings
+    from flows.settings import SettingsError, load_settings
 
     try:
         return load_settings(**overrides)
-    except Exception as exc:  # pydantic's validation error names the bad setting
-        err.print(f"[red]Invalid settings:[/] {exc}")
+    except SettingsError as exc:  # one line naming the setting and the fix
+        err.print(str(exc), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from exc
 
 

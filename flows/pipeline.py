@@ -151,6 +151,8 @@ def make_client(settings: Settings, archive: Archive) -> HttpClient:
         allowed_hosts=settings.allowed_hosts(),
         host_policy=settings.host_policy,
         timeout=settings.timeout_seconds,
+        deadline=settings.request_deadline_seconds,
+        budget=settings.source_budget_seconds,
         max_retries=settings.max_retries,
         backoff=settings.backoff_seconds,
         max_retry_after=settings.max_retry_after_seconds,
