@@ -132,6 +132,17 @@ class Settings(BaseSettings):
     def warehouse_path(self) -> Path:
         return self.data_dir / "warehouse.duckdb"
 
+    @property
+    def demo_dir(self) -> Path:
+        """Where `stdwatch demo` writes (its own archive and warehouse, apart from the live ones)."""
+        return self.data_dir / "demo"
+
+    def published_warehouse(self) -> Path:
+        """The warehouse the reading commands query: the live one; before any live run has written
+        one, the demo's (`demo_dir`), so that every command works right after `stdwatch demo`."""
+        demo = self.demo_dir / "warehouse.duckdb"
+        return demo if not self.warehouse_path.exists() and demo.exists() else self.warehouse_path
+
     def base_url(self, source: str) -> str:
         return getattr(self.base_urls, source).rstrip("/")
 
