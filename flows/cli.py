@@ -65,12 +65,12 @@ def _run_flow(flow_call, during=None, as_json: bool = False) -> "object":
     """Run a flow (inside the context manager `during`, if given) and print its one-screen summary,
     or with `as_json` its report as JSON; a failed health check exits 1 (`flows.cli_runs`: one line
     per problem, tracebacks only with --debug)."""
-    from flows.cli_runs import print_json, quiet_expected_failures, report_dict
+    from flows.cli_runs import prefect_api, print_json, quiet_expected_failures, report_dict
     from flows.pipeline import HealthCheckFailed
     from flows.report import print_run_summary
 
     failed = None
-    with during or nullcontext(), quiet_expected_failures():
+    with prefect_api(), during or nullcontext(), quiet_expected_failures():
         try:
             report = flow_call()
         except HealthCheckFailed as exc:

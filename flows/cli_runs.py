@@ -1,5 +1,6 @@
-"""What the commands that run flows print: a failed health check as one clear line (the traceback
-only with `stdwatch --debug …`), and the run report as JSON with `--json`."""
+"""How the commands that run flows run them and what they print: the Prefect API they use (one
+that dies with the command), a failed health check as one clear line (the traceback only with
+`stdwatch --debug …`), and the run report as JSON with `--json`."""
 
 from __future__ import annotations
 
@@ -48,6 +49,23 @@ def quiet_expected_failures() -> Iterator[None]:
     finally:
         for handler in handlers:
             handler.removeFilter(quiet)
+
+
+@contextmanager
+def prefect_api() -> Iterator[None]:
+    """The Prefect API for this command's flow runs: PREFECT_API_URL when set; otherwise a server on
+    127.0.0.1 started for this command and stopped after it (`flows.serve.LocalPrefectServer`, API
+    only). Not Prefect's temporary server, which outlives a SIGKILLed command; this one is sent
+    SIGTERM by the kernel when the command dies, however it dies."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.serve import LocalPrefectServer
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    with LocalPrefectServer(services=False) as server, temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield
 
 
 def report_dict(report) -> dict:

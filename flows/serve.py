@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 import yaml
 
-SERVER_START_TIMEOUT = 90.0
+SERVER_START_TIMEOUT = 180.0  # a loaded 2-core machine has needed 80 s
 
 
 class DeploymentFileError(ValueError):
