@@ -136,3 +136,33 @@ def test_the_failing_notices_source_publishes_the_notices_it_did_read(night):
     _, path, _, _ = night
     # The empty article leaves its own notice out, not the others: their events are published.
     assert _rows(path, "SELECT count(*) AS n FROM core.event")[0]["n"] > 0
+
+
+def test_a_load_or_attribution_that_raises_fails_only_its_source(tmp_path, monkeypatch):
+    from datetime import datetime, timezone
+
+    from flows import pipeline
+    from flows.sources import SourceResult, Window, get_source
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a loader bug")
+
+    monkeypatch.setenv("STDWATCH_DATA_DIR", str(tmp_path))
+    settings = Settings()
+    monkeypatch.setattr(type(get_source("tc")), "load", broken)
+    monkeypatch.setattr(type(get_source("notices")), "attribute", broken)
+    crashed = pipeline.FailedCrawl.of("ttbz", ValueError("no such field"), ("http://x/list", "resp-1"))
+    results = [SourceResult("tc"), crashed, get_source("notices").reparse([]), SourceResult("samr")]
+    run = pipeline.RunSpec("run-1", "nightly", {}, Window(), datetime.now(timezone.utc))
+    report = pipeline.load(settings, run, responses=[], results=results, client_stats={},
+                           advance_watermarks=True, check_silence=False)
+    errors = {s.source: s.error for s in report.sources}
+    assert errors == {"tc": "load failed: RuntimeError: a loader bug",
+                      "ttbz": "crawl failed: ValueError: no such field (last page read: http://x/list, archived as resp-1)",
+                      "notices": "attribution failed: RuntimeError: a loader bug", "samr": None}
+    assert [p.split(":")[0] for p in report.problems] == ["tc", "ttbz", "notices"]
+    # The session still published: the run and every source's figures are in the warehouse.
+    published = _rows(settings.warehouse_path, "SELECT source FROM meta.run_source ORDER BY source")
+    assert [r["source"] for r in published] == ["notices", "samr", "tc", "ttbz"]
+    rejects = _rows(settings.warehouse_path, "SELECT source, reason FROM core.reject ORDER BY source")
+    assert rejects == [{"source": "tc", "reason": "load_failed"}, {"source": "ttbz", "reason": "crawl_failed"}]
