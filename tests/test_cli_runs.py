@@ -71,3 +71,21 @@ def test_json_reports_the_run_and_still_exits_1(tmp_path):
     assert report["status"] == "failed" and report["flow"] == "nightly"
     assert [s["source"] for s in report["sources"]] == ["samr"] and report["sources"][0]["complete"] is False
     assert len(report["problems"]) == 1 and report["problems"][0].startswith("samr: ")
+
+
+def test_inbox_load_reports_each_file_as_json(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    monkeypatch.setenv("STDWATCH_DATA_DIR", str(tmp_path / "data"))
+    rates = tmp_path / "rates.csv"
+    rates.write_text("指标,区县,年度,分子,分母\n,姑苏区,2024,1,2\n", encoding="utf-8")  # one row, its 指标 empty
+    missing = tmp_path / "missing.csv"
+    done = CliRunner().invoke(app, ["inbox", "load", str(rates), str(missing), "--kind", "rates", "--json"])
+    assert done.exit_code == 1  # the missing file
+    reports = json.loads(done.stdout)
+    assert [r["file"] for r in reports] == [str(rates), str(missing)]
+    assert (reports[0]["kind"], reports[0]["rows"], reports[0]["loaded"]) == ("rates", 1, 0)
+    assert [r["reason"] for r in reports[0]["rejects"]] == ["missing_field"]
+    assert "error" in reports[1] and "missing.csv" in reports[1]["error"]
