@@ -29,6 +29,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, Callable, Mapping
 
+import httpcore
 import httpx
 
 from extract.archive import Archive, decode_content_encoding
@@ -79,6 +80,16 @@ class FetchFailed(FetchError):
         self.reason = reason
         self.attempts = attempts
         self.fetched = fetched
+
+
+class OutOfTime(Blocked):
+    """The source's time budget for this run is spent: like a block, the source asks nothing more
+    this run and stays incomplete (reason `time_budget`); nothing was sent."""
+
+    def __init__(self, url: str, budget: float) -> None:
+        FetchError.__init__(self, f"time budget of {budget:g} s spent; {url} not asked", url)
+        self.reason = "time_budget"
+        self.fetched = None
 
 
 class ResponseTooLarge(FetchError):
@@ -201,6 +212,8 @@ class _SourceStats:
         self.responses: Counter[str] = Counter()
         self.faults: Counter[str] = Counter()
         self.blocked: Counter[str] = Counter()
+        self.last: tuple[str, str] | None = None  # (url, response_id) of the latest archived answer
+        self.started: float | None = None  # clock at the source's first request (its time budget)
 
     def snapshot(self) -> dict[str, Any]:
         with self.lock:
@@ -234,7 +247,10 @@ class HttpClient:
     """See the module docstring. One instance per run; `close()` when done.
 
     `host_policy(host)` gives (requests per second, requests in flight); a rate of 0
-    means no spacing. `jitter` stretches each spacing and backoff by up to that fraction;
+    means no spacing. `timeout` bounds each connect and each read; `deadline` bounds a whole
+    request — connect, sending, headers and every read of the body (a server dripping a byte a
+    second is cut there, a `timeout` fault); `budget` bounds a source's requests in this client
+    (from its first): past it, `fetch` raises `OutOfTime` without asking. `jitter` stretches each spacing and backoff by up to that fraction;
     `seed` makes the jitter reproducible.
     """
 
@@ -245,6 +261,8 @@ class HttpClient:
         allowed_hosts: set[str],
         host_policy: Callable[[str], tuple[float, int]],
         timeout: float = 30.0,
+        deadline: float | None = None,
+        budget: float | None = None,
         max_retries: int = 4,
         backoff: float = 2.0,
         max_retry_after: float = 1800.0,
@@ -257,6 +275,8 @@ class HttpClient:
     ) -> None:
         self.allowed_hosts = {h.lower() for h in allowed_hosts if h}
         self._host_policy = host_policy
+        self._deadline = deadline
+        self._budget = budget
         self._max_retries = max_retries
         self._backoff = backoff
         self._max_retry_after = max_retry_after
@@ -269,11 +289,13 @@ class HttpClient:
         self._gates: dict[str, _HostGate] = {}
         self._stats: dict[str, _SourceStats] = {}
         self._lock = threading.Lock()
+        limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
         self._client = httpx.Client(
             headers={"User-Agent": user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=timeout,
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+            limits=limits,
+            transport=_DeadlineTransport(limits),
         )
 
     # -- public ------------------------------------------------------------------------------
@@ -293,9 +315,11 @@ class HttpClient:
 
         `data` is a form (url-encoded); `content` is a raw body (e.g. JSON bytes — set Content-Type).
 
-        Raises DisallowedHost, Blocked, FetchFailed, ResponseTooLarge or TooManyRedirects.
+        Raises DisallowedHost, Blocked (OutOfTime: the source's budget is spent), FetchFailed,
+        ResponseTooLarge or TooManyRedirects.
         Other statuses (e.g. 404) are returned; check `Fetched.ok`.
         """
+        self._check_budget(source, url)
         request = self._client.build_request(
             method, url, params=params, data=data, content=content, headers=headers
         )
@@ -319,6 +343,12 @@ class HttpClient:
         with self._lock:
             items = list(self._stats.items())
         return {source: stats.snapshot() for source, stats in items}
+
+    def last_response(self, source: str) -> tuple[str, str] | None:
+        """(url, response_id) of the latest answer archived for `source`: the page a crash names."""
+        with self._lock:
+            stats = self._stats.get(source)
+        return stats.last if stats else None
 
     def close(self) -> None:
         self._client.close()
@@ -419,6 +449,7 @@ class HttpClient:
         with stats.lock:
             stats.responses[f"{status // 100}xx"] += 1
             stats.bytes += len(answer.raw)
+            stats.last = (str(request.url), entry.response_id)
             if block:
                 stats.blocked[block] += 1
         fetched = Fetched(
@@ -442,12 +473,16 @@ class HttpClient:
         with self._gate(request.url.host):
             with stats.lock:
                 stats.requests += 1
-            response = self._client.send(request, stream=True, follow_redirects=False)
-            fetched_at = datetime.now(timezone.utc)
+            _request_deadline.at = None if self._deadline is None else time.monotonic() + self._deadline
             try:
-                raw, truncated = self._read_capped(response)
+                response = self._client.send(request, stream=True, follow_redirects=False)
+                fetched_at = datetime.now(timezone.utc)
+                try:
+                    raw, truncated = self._read_capped(response)
+                finally:
+                    response.close()
             finally:
-                response.close()
+                _request_deadline.at = None
         return _Answer(
             status=response.status_code,
             reason=response.reason_phrase,
@@ -501,6 +536,18 @@ class HttpClient:
                 self._gates[host] = gate
             return gate
 
+    def _check_budget(self, source: str, url: str) -> None:
+        if self._budget is None:
+            return
+        stats = self._source_stats(source)
+        with stats.lock:
+            now = self._clock()
+            if stats.started is None:
+                stats.started = now
+            spent = now - stats.started
+        if spent > self._budget:
+            raise OutOfTime(url, self._budget)
+
     def _source_stats(self, source: str) -> _SourceStats:
         with self._lock:
             return self._stats.setdefault(source, _SourceStats())
@@ -513,6 +560,81 @@ class HttpClient:
             stats.retries += 1
         if delay > 0:
             self._sleep(delay)
+
+
+# -- the whole-request deadline --------------------------------------------------------------------
+#
+# httpx's timeout bounds each network operation, so a server that sends a byte every few seconds
+# keeps a request alive for ever. The client runs each request synchronously in the calling thread,
+# so a thread-local deadline, set by `_send` for the request, clamps the timeout of every connect,
+# write and read the transport does for it; one that would start past the deadline times out at once.
+
+_request_deadline = threading.local()
+
+
+def _within_deadline(timeout: float | None, error: type[Exception]) -> float | None:
+    deadline = getattr(_request_deadline, "at", None)
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error("the request's deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _within_deadline(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _within_deadline(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._stream.start_tls(
+            ssl_context, server_hostname, _within_deadline(timeout, httpcore.ConnectTimeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self) -> None:
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options=None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._backend.connect_tcp(
+            host, port, _within_deadline(timeout, httpcore.ConnectTimeout), local_address, socket_options))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options=None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._backend.connect_unix_socket(
+            path, _within_deadline(timeout, httpcore.ConnectTimeout), socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+class _DeadlineTransport(httpx.HTTPTransport):
+    """httpx's transport over a connection pool whose sockets keep to `_request_deadline` (httpx
+    offers no public way to pass a network backend: the pool is rebuilt with one, as httpx builds it)."""
+
+    def __init__(self, limits: httpx.Limits) -> None:
+        super().__init__(limits=limits)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_DeadlineBackend(),
+        )
 
 
 def _fault_kind(exc: httpx.TransportError) -> str:

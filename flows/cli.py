@@ -26,6 +26,7 @@ console = Console()
 err = Console(stderr=True)
 
 DataDir = typer.Option(None, "--data-dir", help="Where the archive and warehouse live (setting data_dir).")
+JsonReport = typer.Option(False, "--json", help="Print the run report as JSON instead of the summary.")
 
 
 def _quiet_prefect() -> None:
@@ -41,28 +42,43 @@ def _quiet_prefect() -> None:
 
 
 def _settings(**overrides):
-    from flows.settings import load_settings
+    from flows.settings import SettingsError, load_settings
 
     try:
         return load_settings(**overrides)
-    except Exception as exc:  # pydantic's validation error names the bad setting
-        err.print(f"[red]Invalid settings:[/] {exc}")
+    except SettingsError as exc:  # one line naming the setting and the fix
+        err.print(str(exc), style="red", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2) from exc
 
 
-def _run_flow(flow_call, during=None) -> "object":
-    """Run a flow (inside the context manager `during`, if given) and print its one-screen summary;
-    a failed health check exits 1."""
+def _published(settings) -> Path:
+    """The warehouse a reading command queries (`Settings.published_warehouse`), saying so on stderr
+    when it is the demo's."""
+    path = settings.published_warehouse()
+    if path != settings.warehouse_path:
+        err.print(f"(no live warehouse in {settings.data_dir} yet: reading the demo's, {path})",
+                  style="dim", markup=False, highlight=False, soft_wrap=True)
+    return path
+
+
+def _run_flow(flow_call, during=None, as_json: bool = False) -> "object":
+    """Run a flow (inside the context manager `during`, if given) and print its one-screen summary,
+    or with `as_json` its report as JSON; a failed health check exits 1 (`flows.cli_runs`: one line
+    per problem, tracebacks only with --debug)."""
+    from flows.cli_runs import prefect_api, print_json, quiet_expected_failures, report_dict
     from flows.pipeline import HealthCheckFailed
     from flows.report import print_run_summary
 
     failed = None
-    with during or nullcontext():
+    with prefect_api(), during or nullcontext(), quiet_expected_failures():
         try:
             report = flow_call()
         except HealthCheckFailed as exc:
             report, failed = exc.report, exc
-    print_run_summary(console, report)
+    if as_json:
+        print_json(report_dict(report))
+    else:
+        print_run_summary(console, report)
     if failed is not None:
         raise typer.Exit(1) from failed
     return report
@@ -111,10 +127,32 @@ def demo(
         None, "--variant",
         help="How the mirror serves contested portal facts: a preset (samr-cap-20, samr-by-issue-date, "
              "sacinfo-redirected, contested) or field=value pairs (docs/mirror.md)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document (run report, inbox loads, "
+                                 "districts, ground-truth check); the usual output goes to stderr."),
 ) -> None:
     """Start the bundled mirror of every portal on 127.0.0.1, run `nightly` against it, load the
     analysts' inbox files, and print the per-district table and the plan's progress."""
     _quiet_prefect()
+    from flows.cli_runs import print_json, report_dict
+
+    payload: dict = {}
+    if as_json:
+        console.file = sys.stderr
+    try:
+        _demo(size, seed, data_dir, faults, fault_mix, variant, payload)
+    except typer.Exit as exc:
+        if as_json and hasattr(exc.__cause__, "report"):  # a failed health check: its report
+            payload["run"] = report_dict(exc.__cause__.report)
+        raise
+    finally:
+        if as_json:
+            console.file = None  # back to whatever sys.stdout is
+            print_json(payload)
+
+
+def _demo(size: str, seed: int, data_dir: Optional[Path], faults: float, fault_mix: Optional[str],
+          variant: Optional[str], payload: dict) -> None:
+    from flows.cli_runs import report_dict
     from flows.inbox import load_file
     from flows.sources import SOURCES
     from mirror.cluster import MirrorCluster
@@ -131,7 +169,8 @@ def demo(
         err.print(f"[red]--variant:[/] {exc}")
         raise typer.Exit(2) from exc
     base = _settings()
-    demo_dir = data_dir or base.data_dir / "demo"
+    demo_dir = data_dir or base.demo_dir
+    payload["data_dir"] = str(demo_dir)
     corpus = build_corpus(size=size, seed=seed, window_start=base.window_start, window_end=base.window_end,
                           variants=variants)
     mirror_dir = demo_dir / "mirror"
@@ -162,7 +201,7 @@ def demo(
         from flows.nightly import nightly
 
         try:
-            _run_flow(lambda: nightly())
+            payload["run"] = report_dict(_run_flow(lambda: nightly()))
         finally:
             if policy is not None:
                 kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(policy.injected.items()))
@@ -170,6 +209,8 @@ def demo(
     # The analysts' inbox: statistics and lists no portal publishes (docs/notices-and-inbox.md).
     for path in inbox_files:
         loaded = load_file(path, settings)
+        payload.setdefault("inbox", []).append({"file": path.name, "status": loaded.status, "rows": loaded.rows,
+                                                "loaded": loaded.loaded, "rejected": len(loaded.rejects)})
         rejects = f", {len(loaded.rejects)} rejected (reasons in {loaded.rejects_path.name})" if loaded.rejects else ""
         console.print(f"inbox {path.name}: {loaded.status}, {loaded.loaded} of {loaded.rows} rows{rejects}")
     rows = _print_districts(
@@ -177,7 +218,9 @@ def demo(
         title=f"New standards led by region organisations, issued "
         f"{settings.window_start} – {settings.window_end} (the plan window)",
     )
-    _print_truth_check(rows, mirror_dir / "ground_truth.json", mirror_dir / "notices_ground_truth.json")
+    payload["districts"] = rows
+    payload["equal_to_ground_truth"] = _print_truth_check(
+        rows, mirror_dir / "ground_truth.json", mirror_dir / "notices_ground_truth.json")
     print_progress(console, settings)
 
 
@@ -196,17 +239,18 @@ def _environment(**values: str) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def _print_truth_check(rows: list[dict], truth_path: Path, notices_truth_path: Path) -> None:
-    """Whether the per-district counts equal the mirror's ground truth (the demo only)."""
+def _print_truth_check(rows: list[dict], truth_path: Path, notices_truth_path: Path) -> bool:
+    """Whether the per-district counts equal the mirror's ground truth (the demo only), said and returned."""
     expected = expected_standard_counts(truth_path, notices_truth_path)
     actual = {(r["district_name"], r["std_type"]): int(r["n"]) for r in rows}
     if actual == expected:
         console.print("[green]Equal to the mirror's ground truth[/] (every district × standard type).")
-        return
+        return True
     console.print("[red]Differs from the mirror's ground truth:[/]")
     for key in sorted(set(actual) | set(expected)):
         if actual.get(key, 0) != expected.get(key, 0):
             console.print(f"  {key[0]} {key[1]}: warehouse {actual.get(key, 0)}, ground truth {expected.get(key, 0)}")
+    return False
 
 
 def expected_standard_counts(truth_path: Path, notices_truth_path: Path) -> dict[tuple[str, str], int]:
@@ -227,6 +271,7 @@ def expected_standard_counts(truth_path: Path, notices_truth_path: Path) -> dict
 def run_nightly(
     source: Optional[list[str]] = typer.Option(None, "--source", help="Only these sources (repeatable)."),
     data_dir: Optional[Path] = DataDir,
+    as_json: bool = JsonReport,
 ) -> None:
     """Fetch what is new since the last successful run, load it and publish the warehouse."""
     _quiet_prefect()
@@ -234,7 +279,9 @@ def run_nightly(
     from flows.nightly import nightly
 
     _check_sources(settings.sources)
-    _run_flow(lambda: nightly(sources=settings.sources, data_dir=str(settings.data_dir)))
+    _run_flow(lambda: nightly(sources=settings.sources, data_dir=str(settings.data_dir)), as_json=as_json)
+    if as_json:
+        return
     _print_districts(
         settings,
         title=f"New standards led by region organisations, issued {settings.window_start} – {settings.window_end}",
@@ -250,6 +297,7 @@ def run_backfill(
     window_months: int = typer.Option(1, "--window-months", min=1, help="Months per window; each commits on its own."),
     redo: bool = typer.Option(False, "--redo", help="Fetch windows already loaded again instead of skipping them."),
     data_dir: Optional[Path] = DataDir,
+    as_json: bool = JsonReport,
 ) -> None:
     """Crawl and load an issue-date range window by window; safe to interrupt and to run again."""
     _quiet_prefect()
@@ -263,7 +311,7 @@ def run_backfill(
     _run_flow(lambda: backfill(
         since=since.date(), until=until.date() if until else None, sources=settings.sources,
         data_dir=str(settings.data_dir), window_months=window_months, redo=redo,
-    ), during=_window_progress())
+    ), during=_window_progress(), as_json=as_json)
 
 
 @contextmanager
@@ -292,6 +340,7 @@ def _window_progress() -> Iterator[None]:
 def run_reprocess(
     source: Optional[list[str]] = typer.Option(None, "--source", help="Only these sources (repeatable)."),
     data_dir: Optional[Path] = DataDir,
+    as_json: bool = JsonReport,
 ) -> None:
     """Re-parse the archive with today's parsers and re-load, with no network; report what changed."""
     _quiet_prefect()
@@ -299,7 +348,7 @@ def run_reprocess(
     _check_sources(settings.sources)
     from flows.reprocess import reprocess
 
-    _run_flow(lambda: reprocess(sources=settings.sources, data_dir=str(settings.data_dir)))
+    _run_flow(lambda: reprocess(sources=settings.sources, data_dir=str(settings.data_dir)), as_json=as_json)
 
 
 @app.command()
@@ -340,7 +389,8 @@ def district_resolve(
         err.print("Give at least one of --name, --uscc, --address, --division.")
         raise typer.Exit(2)
     settings = _settings(data_dir=data_dir)
-    evidence = warehouse.org_evidence(settings.warehouse_path) if settings.warehouse_path.exists() else []
+    published = _published(settings)
+    evidence = warehouse.org_evidence(published) if published.exists() else []
     for file_evidence in read_org_register(settings)[0].values():
         evidence += file_evidence
     attribution = resolve(
@@ -390,7 +440,7 @@ def sql(
 
     settings = _settings(data_dir=data_dir)
     try:
-        table = warehouse.query(settings.warehouse_path, query)
+        table = warehouse.query(_published(settings), query)
     except Exception as exc:
         err.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc
@@ -439,6 +489,8 @@ from flows.cli_progress import print_progress, progress, targets_app  # noqa: E4
 app.add_typer(targets_app, name="targets")
 app.command("progress")(progress)
 app.add_typer(__import__("flows.cli_inbox", fromlist=["inbox_app"]).inbox_app, name="inbox")
+
+app.callback()(__import__("flows.cli_runs", fromlist=["main_options"]).main_options)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Optional
 
@@ -39,6 +40,7 @@ def load(
     rejects_dir: Optional[Path] = typer.Option(None, "--rejects-dir", help="Where to write <file>.rejects.csv "
                                                "(default: beside each file)."),
     data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Where the warehouse lives (setting data_dir)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object per file (a list) instead of tables."),
 ) -> None:
     """Validate every row, load the good ones with their provenance, and report each rejected row.
     Loading the same file again changes nothing; a corrected file replaces its earlier version."""
@@ -50,12 +52,21 @@ def load(
         raise typer.Exit(2)
     settings = _settings(data_dir=data_dir)
     failed = False
+    reports: list[dict] = []
     for path in paths:
         try:
             report = load_file(path, settings, kind=kind, rejects_dir=rejects_dir)
         except InboxError as exc:
             err.print(f"[red]{exc}[/]")
+            reports.append({"file": str(path), "error": str(exc)})
             failed = True
+            continue
+        if as_json:
+            reports.append({"file": str(path), "kind": report.kind, "status": report.status, "rows": report.rows,
+                            "loaded": report.loaded, "standards_inserted": report.standards_inserted,
+                            "standards_updated": report.standards_updated, "retracted": report.retracted,
+                            "rejects": [{"reason": r.reason, "detail": r.detail} for r in report.rejects],
+                            "rejects_path": str(report.rejects_path) if report.rejects else None})
             continue
         what = {"loaded": "loaded", "replaced": "replaced its earlier version", "unchanged": "unchanged (already loaded)"}
         console.print(f"[bold]{path.name}[/] ({report.kind}): {what[report.status]} — {report.rows} rows, "
@@ -72,5 +83,7 @@ def load(
                 table.add_row(origin.rpartition("#")[2], reject.reason, detail)
             console.print(table)
             console.print(f"  rejects written to {report.rejects_path}")
+    if as_json:
+        print(json.dumps(reports, ensure_ascii=False, indent=1))
     if failed:
         raise typer.Exit(1)

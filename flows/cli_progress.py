@@ -133,12 +133,12 @@ def _report(settings):
 
     cli = _cli()
     try:
-        return warehouse.progress_report(settings.warehouse_path, settings.as_of)
+        return warehouse.progress_report(cli._published(settings), settings.as_of)
     except warehouse.WarehouseMissing as exc:
         cli.err.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc
     except duckdb.CatalogException as exc:
-        cli.err.print(f"[red]{settings.warehouse_path} has no progress views yet ({exc}); "
+        cli.err.print(f"[red]{settings.published_warehouse()} has no progress views yet ({exc}); "
                       "run `stdwatch run nightly` once to upgrade it.[/]")
         raise typer.Exit(1) from exc
 

@@ -151,6 +151,8 @@ def make_client(settings: Settings, archive: Archive) -> HttpClient:
         allowed_hosts=settings.allowed_hosts(),
         host_policy=settings.host_policy,
         timeout=settings.timeout_seconds,
+        deadline=settings.request_deadline_seconds,
+        budget=settings.source_budget_seconds,
         max_retries=settings.max_retries,
         backoff=settings.backoff_seconds,
         max_retry_after=settings.max_retry_after_seconds,
@@ -175,35 +177,51 @@ def read_watermarks(settings: Settings) -> dict[str, dict[str, str]]:
 # -- crawl and re-parse ------------------------------------------------------------------------
 
 
+class FailedCrawl(SourceResult):
+    """Stands for a source whose crawl or re-parse raised (a bug or a page no parser foresaw, not a
+    portal's misbehaviour, which sources record themselves): its error and a `crawl_failed` reject
+    naming the last page it read (archived) are loaded and reported; the source's own load is not
+    called, no watermark moves, and every other source loads as usual."""
+
+    @classmethod
+    def of(cls, source: str, exc: Exception, page: tuple[str, str] | None, what: str = "crawl") -> "FailedCrawl":
+        result = cls(source)
+        url, response_id = page or (None, None)
+        where = f" (last page read: {url}, archived as {response_id})" if page else ""
+        result.reject(f"{what}_failed", f"{type(exc).__name__}: {exc}{where}", url=url, response_id=response_id)
+        result.stop(f"{what} failed: {type(exc).__name__}: {exc}{where}")
+        return result
+
+
 def crawl_source(
     source: str, settings: Settings, client: HttpClient, *, watermarks: dict[str, str], window: Window
 ) -> SourceResult:
-    """One source's crawl. A source that raises (a bug, not a portal's misbehaviour, which sources
-    report) is reported as failed so the other sources still load."""
+    """One source's crawl. Any exception is recorded for that source (`FailedCrawl`) so the other
+    sources still load."""
     try:
         return get_source(source).crawl(client, settings, watermarks=watermarks, window=window)
     except Exception as exc:
         logger.exception("crawl of %s failed", source)
-        result = SourceResult(source)
-        result.stop(f"crawl failed: {type(exc).__name__}: {exc}")
-        return result
+        return FailedCrawl.of(source, exc, client.last_response(source))
 
 
 def reparse_source(source: str, settings: Settings) -> SourceResult:
     """One source's records rebuilt from its archived answers that can be re-parsed (2xx, neither
     blocked nor cut short), with today's parsers. No network."""
-    entries = (
-        (entry, body)
-        for entry, body in iter_archive(settings.archive_dir, source)
-        if 200 <= entry.status < 300 and entry.blocked is None and entry.truncated is None
-    )
+    read: list[ArchiveEntry] = []
+
+    def entries():
+        for entry, body in iter_archive(settings.archive_dir, source):
+            if 200 <= entry.status < 300 and entry.blocked is None and entry.truncated is None:
+                read.append(entry)
+                yield entry, body
+
     try:
-        return get_source(source).reparse(entries)
+        return get_source(source).reparse(entries())
     except Exception as exc:
         logger.exception("re-parse of %s failed", source)
-        result = SourceResult(source)
-        result.stop(f"re-parse failed: {type(exc).__name__}: {exc}")
-        return result
+        page = (read[-1].url, read[-1].response_id) if read else None
+        return FailedCrawl.of(source, exc, page, what="re-parse")
 
 
 # -- load ----------------------------------------------------------------------------------------
@@ -244,29 +262,28 @@ def load(
             load_plan(w, plan, settings, run.run_id)
         for result in results:
             source_report = source_report_of(result, client_stats.get(result.source, {}))
-            load_started = time.perf_counter()
-            w.flag_spam(result.spam_pages)
-            counts = w.merge_standards(result.records, run.run_id)
-            source_report.inserted, source_report.updated, source_report.unchanged = (
-                counts.inserted, counts.updated, counts.unchanged)
-            source_report.duplicates, source_report.stale = counts.duplicates, counts.stale
-            source_report.updated_std_nos = list(counts.updated_std_nos[:CHANGED_LISTED])
-            w.record_rejects(result.rejects, run.run_id)
-            if result.evidence:
-                w.add_org_evidence(result.evidence)
-            # what the source read beyond standards (committees, events, …)
-            source_report.figures = dict(get_source(result.source).load(w, result, run_id=run.run_id) or {})
-            if advance_watermarks:
-                for key, value in result.watermarks.items():
-                    w.set_watermark(result.source, key, value, run.run_id)
-            source_report.seconds["load"] = round(time.perf_counter() - load_started, 3)
             report.sources.append(source_report)
+            load_started = time.perf_counter()
+            try:
+                load_source(w, result, source_report, run.run_id, advance_watermarks=advance_watermarks)
+            except Exception as exc:  # this source's load only: the others still load and publish
+                logger.exception("load of %s failed", result.source)
+                source_report.complete = False
+                source_report.error = source_report.error or f"load failed: {type(exc).__name__}: {exc}"
+                w.record_rejects([Reject(result.source, "load_failed", f"{type(exc).__name__}: {exc}")], run.run_id)
+            source_report.seconds["load"] = round(time.perf_counter() - load_started, 3)
         for prefix, evidence in register_files.items():
             w.replace_org_evidence(prefix, evidence)
         w.record_rejects(register_rejects, run.run_id)
         attribute_all(w, settings, overrides)
-        for result in results:  # the register is complete: sources attributing more than drafters
-            get_source(result.source).attribute(w, settings, overrides)
+        for result, source_report in zip(results, report.sources, strict=True):
+            if isinstance(result, FailedCrawl):
+                continue
+            try:  # the register is complete: sources attributing more than drafters
+                get_source(result.source).attribute(w, settings, overrides)
+            except Exception as exc:
+                logger.exception("attribution of %s failed", result.source)
+                source_report.error = source_report.error or f"attribution failed: {type(exc).__name__}: {exc}"
         report.problems = health_problems(report, history) + plan_problems(plan)
         report.status = "failed" if report.problems else "completed"
         for source_report in report.sources:
@@ -279,6 +296,29 @@ def load(
     report.seconds["publish"] = round(time.perf_counter() - session_done, 3)
     report.finished_at = datetime.now(timezone.utc)
     return report
+
+
+def load_source(w, result: SourceResult, source_report: SourceReport, run_id: str, *,
+                advance_watermarks: bool) -> None:
+    """One source's share of the write session: spam flags, standards, rejects, evidence, what the
+    source loads itself, then its watermarks (last: a load that raises moves none). What a source
+    that raises part-way merged before the error stays; the next run's idempotent merge absorbs it."""
+    w.flag_spam(result.spam_pages)
+    counts = w.merge_standards(result.records, run_id)
+    source_report.inserted, source_report.updated, source_report.unchanged = (
+        counts.inserted, counts.updated, counts.unchanged)
+    source_report.duplicates, source_report.stale = counts.duplicates, counts.stale
+    source_report.updated_std_nos = list(counts.updated_std_nos[:CHANGED_LISTED])
+    w.record_rejects(result.rejects, run_id)
+    if result.evidence:
+        w.add_org_evidence(result.evidence)
+    if isinstance(result, FailedCrawl):
+        return
+    # what the source read beyond standards (committees, events, …)
+    source_report.figures = dict(get_source(result.source).load(w, result, run_id=run_id) or {})
+    if advance_watermarks:
+        for key, value in result.watermarks.items():
+            w.set_watermark(result.source, key, value, run_id)
 
 
 def record_counting_settings(w, settings: Settings, region: Region) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from flows.pipeline import RunReport
@@ -106,7 +107,7 @@ def print_run_summary(console: Console, report: RunReport) -> None:
     for line in summary_lines(report):
         console.print(f"  {line}", highlight=False)
     for problem in report.problems:
-        console.print(f"[bold red]HEALTH CHECK FAILED[/]: {problem}")
+        console.print(f"[bold red]HEALTH CHECK FAILED[/]: {escape(problem)}", soft_wrap=True, highlight=False)
 
 
 def run_report_markdown(report: RunReport) -> str:

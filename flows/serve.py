@@ -27,7 +27,7 @@ from pathlib import Path
 import httpx
 import yaml
 
-SERVER_START_TIMEOUT = 90.0
+SERVER_START_TIMEOUT = 180.0  # a loaded 2-core machine has needed 80 s
 
 
 class DeploymentFileError(ValueError):
@@ -105,11 +105,18 @@ def runner_deployments(specs: list[DeploymentSpec]) -> list:
 
 
 class LocalPrefectServer:
-    """`prefect server start` on 127.0.0.1, as a child process of this one."""
+    """`prefect server start` on 127.0.0.1, as a child process of this one.
 
-    def __init__(self, port: int | None = None, home: Path | None = None) -> None:
+    The child runs in its own session: a Ctrl-C or a SIGTERM to our process group does not reach
+    it, so it outlives our shutdown (which still talks to it) and is stopped by `stop()`; if we
+    die without stopping it (SIGKILL), the kernel sends it SIGTERM (`_die_with_parent`). Its UI
+    calls the API on the port actually started (PREFECT_UI_API_URL), not Prefect's default 4200.
+    `services=False` runs the API and UI only (no scheduler): enough for a run's flow state."""
+
+    def __init__(self, port: int | None = None, home: Path | None = None, services: bool = True) -> None:
         self.port = port or _free_port()
         self.home = home  # PREFECT_HOME of the server (its database); default: this process's
+        self.services = services
         self.process: subprocess.Popen | None = None
 
     @property
@@ -117,13 +124,15 @@ class LocalPrefectServer:
         return f"http://127.0.0.1:{self.port}/api"
 
     def start(self, timeout: float = SERVER_START_TIMEOUT) -> "LocalPrefectServer":
-        env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+        env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_API_URL": self.api_url}
         env.pop("PREFECT_API_URL", None)
         if self.home is not None:
             env["PREFECT_HOME"] = str(self.home)
+        command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(self.port)]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
+            command + ([] if self.services else ["--no-services"]),
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent,
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -158,7 +167,8 @@ class LocalPrefectServer:
 
 
 def serve_project(project_file: Path, *, limit: int = 1, console=None) -> None:
-    """Serve every deployment of `project_file` until interrupted (Ctrl-C or SIGTERM)."""
+    """Serve every deployment of `project_file` until interrupted (Ctrl-C or SIGTERM, to this process
+    or its process group), then stop the server it started and say so in one line."""
     from prefect import serve
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -176,12 +186,22 @@ def serve_project(project_file: Path, *, limit: int = 1, console=None) -> None:
     for spec in specs:
         when = ", ".join(f"cron {s['cron']} ({s.get('timezone') or 'UTC'})" for s in spec.schedules) or "on demand"
         say(f"  {spec.entrypoint.rpartition(':')[2]}/{spec.name}: {when}")
+    # Until Prefect's runner installs its own SIGTERM handler (a graceful stop), a SIGTERM stops it the
+    # way Ctrl-C does; either way `serve` returns.
+    previous = signal.signal(signal.SIGTERM, _as_keyboard_interrupt)
     try:
         with temporary_settings(updates={PREFECT_API_URL: api_url}):
             serve(*deployments, limit=limit)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if server is not None:
             server.stop()
+    say("stdwatch serve: stopped"
+        f"{', and the Prefect server it started' if server is not None else ''}.")
+
+
+def _as_keyboard_interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _free_port() -> int:

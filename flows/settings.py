@@ -9,12 +9,13 @@ flags. `docs/settings.md` lists every setting.
 from __future__ import annotations
 
 import os
+import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -44,8 +45,8 @@ class BaseUrls(BaseModel):
 class HostPolicy(BaseModel):
     """Politeness for one host. Unset fields fall back to the global defaults."""
 
-    rate_per_second: float | None = None
-    concurrency: int | None = None
+    rate_per_second: float | None = Field(None, gt=0)
+    concurrency: int | None = Field(None, ge=1)
 
 
 class Settings(BaseSettings):
@@ -84,18 +85,20 @@ class Settings(BaseSettings):
         "Mozilla/5.0 (compatible; stdwatch/0.1; standardization-plan monitor; "
         "contact: stdwatch-ops@example.org)"
     )
-    rate_per_second: float = 1.0  # per host, jittered
-    concurrency: int = 2  # per host
+    rate_per_second: float = Field(1.0, gt=0)  # per host, jittered
+    concurrency: int = Field(2, ge=1)  # per host
     hosts: dict[str, HostPolicy] = Field(default_factory=dict)  # per-host overrides
-    timeout_seconds: float = 30.0
-    max_retries: int = 4
-    backoff_seconds: float = 2.0  # first retry delay; doubles each time
-    max_retry_after_seconds: float = 1800.0  # longest Retry-After we are willing to honour
-    max_response_bytes: int = 20 * 1024 * 1024
-    page_size: int = 50  # list page size where the portal lets us choose
+    timeout_seconds: float = Field(30.0, gt=0)  # each connect, each read
+    request_deadline_seconds: float = Field(120.0, gt=0)  # a whole request: connect + every read
+    source_budget_seconds: float | None = Field(None, gt=0)  # a source's requests in one run; None = no limit
+    max_retries: int = Field(4, ge=0)
+    backoff_seconds: float = Field(2.0, ge=0)  # first retry delay; doubles each time
+    max_retry_after_seconds: float = Field(1800.0, ge=0)  # longest Retry-After we are willing to honour
+    max_response_bytes: int = Field(20 * 1024 * 1024, gt=0)
+    page_size: int = Field(50, ge=1)  # list page size where the portal lets us choose
 
     # Incremental runs: re-read this much before the last watermark, to catch late edits.
-    watermark_overlap_days: int = 2
+    watermark_overlap_days: int = Field(2, ge=0)
 
     # Organisation register imports (CSV/XLSX name → credit code / address) and reviewed overrides.
     org_mapping_files: list[Path] = Field(default_factory=list)
@@ -111,6 +114,9 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         toml_path = Path(os.environ.get("STDWATCH_CONFIG", "stdwatch.toml"))
+        if "STDWATCH_CONFIG" in os.environ and not toml_path.is_file():
+            raise SettingsError(f"STDWATCH_CONFIG names {toml_path}, which is not a file: "
+                                "create it, or unset STDWATCH_CONFIG to read ./stdwatch.toml")
         return (
             init_settings,
             env_settings,
@@ -126,6 +132,17 @@ class Settings(BaseSettings):
     def warehouse_path(self) -> Path:
         return self.data_dir / "warehouse.duckdb"
 
+    @property
+    def demo_dir(self) -> Path:
+        """Where `stdwatch demo` writes (its own archive and warehouse, apart from the live ones)."""
+        return self.data_dir / "demo"
+
+    def published_warehouse(self) -> Path:
+        """The warehouse the reading commands query: the live one; before any live run has written
+        one, the demo's (`demo_dir`), so that every command works right after `stdwatch demo`."""
+        demo = self.demo_dir / "warehouse.duckdb"
+        return demo if not self.warehouse_path.exists() and demo.exists() else self.warehouse_path
+
     def base_url(self, source: str) -> str:
         return getattr(self.base_urls, source).rstrip("/")
 
@@ -140,6 +157,29 @@ class Settings(BaseSettings):
         )
 
 
+class SettingsError(ValueError):
+    """Settings that cannot be used, said in one line naming the setting and the fix."""
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Settings from file and environment, with CLI flags (non-None overrides) on top."""
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    """Settings from file and environment, with CLI flags (non-None overrides) on top. A bad value
+    raises SettingsError in one line ("rate_per_second = 0: must be greater than 0 …")."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        raise SettingsError(describe_errors(exc)) from None
+    except tomllib.TOMLDecodeError as exc:
+        config = os.environ.get("STDWATCH_CONFIG", "stdwatch.toml")
+        raise SettingsError(f"{config} is not valid TOML: {exc}") from None
+
+
+def describe_errors(exc: ValidationError) -> str:
+    """Pydantic's errors as one line: each setting (dotted, as in stdwatch.toml), its value, the rule."""
+    parts = []
+    for error in exc.errors():
+        name = ".".join(str(part) for part in error["loc"])
+        value = f" = {error['input']!r}" if error["type"] != "missing" else ""
+        rule = error["msg"].replace("Input should be", "must be").replace("input should be", "must be")
+        parts.append(f"{name}{value}: {rule}")
+    sources = "STDWATCH_<NAME> variables, stdwatch.toml or STDWATCH_CONFIG's file"
+    return f"invalid setting{'s' if len(parts) > 1 else ''}: {'; '.join(parts)} (fix it in {sources})"

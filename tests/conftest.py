@@ -15,7 +15,9 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 # has taken more than its default 20 s ("Timed out while attempting to connect").
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 # A stdwatch.toml in the developer's working directory must not change what tests see.
-os.environ["STDWATCH_CONFIG"] = os.path.join(_PREFECT_HOME, "no-stdwatch.toml")
+# (An empty file: STDWATCH_CONFIG naming a missing file is an error.)
+os.environ["STDWATCH_CONFIG"] = os.path.join(_PREFECT_HOME, "empty-stdwatch.toml")
+open(os.environ["STDWATCH_CONFIG"], "w").close()
 
 # No test may reach a live portal: every source's base URL defaults to a closed loopback port
 # (127.0.0.1:9, "discard"), so a test that forgets to point a source at the mirror fails fast

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from datetime import date, datetime, timezone
 import httpx
 import pytest
 
+import warehouse
 from flows.serve import default_project_file, load_flow, read_deployments
 from ops_support import REPO, prefect_api_url, stdwatch
 
@@ -97,3 +99,41 @@ def test_serve_registers_the_nightly_schedule_and_stops_cleanly(tmp_path):
             out, _ = served.communicate()
     assert served.returncode == 0, out
     assert f"Prefect API: {api}" in out and "nightly/nightly: cron 0 2 * * * (Asia/Shanghai)" in out
+
+
+def test_the_documented_work_pool_recipe_runs_a_deployment_to_completed(tmp_path):
+    """docs/operations.md: a process work pool, `STDWATCH_HOME=<the code checkout> prefect deploy --all`,
+    a process worker; a run of the reprocess deployment (no network) reaches Completed and loads."""
+    api = prefect_api_url()
+    config = tmp_path / "stdwatch.toml"  # the settings, named by STDWATCH_CONFIG (the checkout holds the code)
+    config.write_text(f'data_dir = "{tmp_path / "data"}"\nsources = ["samr", "tc"]\n', encoding="utf-8")
+    env = {**os.environ, "PREFECT_API_URL": api, "STDWATCH_HOME": str(REPO), "STDWATCH_CONFIG": str(config)}
+    env.pop("STDWATCH_DATA_DIR", None)
+    prefect = [sys.executable, "-m", "prefect"]
+
+    def step(*args: str) -> str:
+        done = subprocess.run([*prefect, *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    step("work-pool", "create", "stdwatch", "--type", "process", "--overwrite")
+    step("--no-prompt", "deploy", "--all")
+    started = step("deployment", "run", "reprocess/reprocess")
+    flow_run_id = re.search(r"UUID: ([0-9a-f-]{36})", started).group(1)
+    worker = subprocess.Popen([*prefect, "worker", "start", "--pool", "stdwatch"], env=env, cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        state = None
+        while time.monotonic() < deadline and worker.poll() is None:
+            state = httpx.get(f"{api}/flow_runs/{flow_run_id}", timeout=10).json()["state"]
+            if state["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
+                break
+            time.sleep(1)
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        out, _ = worker.communicate(timeout=60)
+    assert state is not None and state["type"] == "COMPLETED", f"{state}\n{out[-3000:]}"
+    # The run read stdwatch.toml through STDWATCH_CONFIG: its report is in that data dir's warehouse.
+    runs = warehouse.query(tmp_path / "data" / "warehouse.duckdb", "SELECT flow, status FROM meta.run").to_pylist()
+    assert runs == [{"flow": "reprocess", "status": "completed"}]

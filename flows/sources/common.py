@@ -73,6 +73,16 @@ class SourceResult:
         record with empty fields marked known."""
         self.reject("layout_changed", detail, url=url, response_id=response_id)
 
+    def unreadable(self, what: str, text: str, exc: Exception, url: str | None = None,
+                   response_id: str | None = None) -> None:
+        """A page no parser could read — empty, cut short, garbage, or the parser raised: a reject
+        with its reason (`empty_page`, or `unreadable_page` saying what the parser said), and the
+        source incomplete, so no watermark passes it and the next run reads it again."""
+        reason = "empty_page" if not text.strip() else "unreadable_page"
+        detail = "the page is empty" if reason == "empty_page" else f"{type(exc).__name__}: {exc}"
+        self.reject(reason, f"{what}: {detail}", url=url, response_id=response_id)
+        self.stop(f"{reason} at {url or what}")
+
     def yielded(self) -> int:
         """What the source returned, for the health check's "silent where it usually returns some":
         standards, committees, identity evidence, and what it read and found unchanged (a subclass

@@ -196,7 +196,8 @@ def _read_notices(client: HttpClient, links: list[parser.NoticeLink], window: Wi
             return fetched.body, provenance(fetched)
 
         with result.stage("parse"):
-            read_notice(page.text, provenance(page), link, attachment, region, result)
+            if not read_notice(page.text, provenance(page), link, attachment, region, result):
+                failures.append(link.url)
     return not failures
 
 
@@ -204,8 +205,10 @@ AttachmentSource = Callable[[str], "tuple[bytes, Provenance] | str | None"]
 
 
 def read_notice(html: str, provenance: Provenance, link: parser.NoticeLink | None,
-                attachment: AttachmentSource, region: Region, result: NoticeResult) -> None:
+                attachment: AttachmentSource, region: Region, result: NoticeResult) -> bool:
     """One article: its HTML tables and attachments → events, evidence and review-queue items.
+    False when the page could not be read (empty, cut short, garbage: `SourceResult.unreadable`),
+    so its column's watermark stays and the next run reads it again.
 
     `attachment(url)` gives (bytes, provenance), a string saying why the portal refused it
     (review queue), or None when it could not be had this run (nothing recorded: the next run
@@ -213,12 +216,13 @@ def read_notice(html: str, provenance: Provenance, link: parser.NoticeLink | Non
     """
     try:
         article = parser.parse_article(html, provenance.url, link)
-    except parser.NoticeParseError as exc:
-        result.reject("bad_article", str(exc), url=provenance.url, response_id=provenance.response_id)
-        return
+    except Exception as exc:
+        result.unreadable(link.title if link else "article", html, exc, url=provenance.url,
+                          response_id=provenance.response_id)
+        return False
     selection = parser.select_notice(article.title, region, article.body)
     if selection is None:
-        return
+        return True
     if article.spam:
         result.spam_pages[provenance.response_id] = article.spam
     result.notices_selected += 1
@@ -226,7 +230,7 @@ def read_notice(html: str, provenance: Provenance, link: parser.NoticeLink | Non
     if announced is None:
         result.reject("missing_field", f"{article.title}: no publication date on the page or in the list",
                       url=article.url, response_id=provenance.response_id)
-        return
+        return True
     common = {"announced_on": announced, "notice_title": article.title, "notice_url": article.url,
               "page_spam": bool(article.spam)}
     found = 0
@@ -263,6 +267,7 @@ def read_notice(html: str, provenance: Provenance, link: parser.NoticeLink | Non
             article, selection, None, "no_list",
             "the notice names a list but no table of entries was found in the page or its attachments; "
             "enter its rows through the inbox", provenance))
+    return True
 
 
 def _add(result: NoticeResult, events: list[EventRecord]) -> None:

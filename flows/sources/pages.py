@@ -148,8 +148,13 @@ def merge_detail_page(parser: ModuleType, record: StandardRecord, html: str, pag
     new layout) is a `layout_changed` reject and leaves the source incomplete, so no watermark moves
     past it; the record stays as the list had it — never merged into "drafters known, none". A
     caller that must not overwrite what an earlier run read (samr, `add_with_details`) withholds
-    such a record: `read_nothing(detail)` on the returned detail says so."""
-    detail = parser.parse_detail(html, page)
+    such a record: `read_nothing(detail)` on the returned detail says so. A page the parser raised on
+    (`SourceResult.unreadable`) returns None for the detail, which `read_nothing` also withholds."""
+    try:
+        detail = parser.parse_detail(html, page)
+    except Exception as exc:  # an empty, cut-short or garbage page: withheld like a page read nothing from
+        result.unreadable(f"{record.std_no}: detail page", html, exc, url=page.url, response_id=page.response_id)
+        return record, None
     result.rejects.extend(detail.rejects)
     if detail.spam:
         result.spam_pages[page.response_id] = list(detail.spam)

@@ -134,7 +134,8 @@ def _with_detail(record: StandardRecord, html: str, page: Provenance, result: So
     """The record completed by its detail page, whose declarer (机构名称, credit code, 行政区划)
     becomes evidence — even from a page about another standard: it is still the declarer's."""
     record, detail = merge_detail_page(qybz_parser, record, html, page, result)
-    result.evidence.extend(detail.evidence)
+    if detail is not None:  # None: a page the parser could not read (a reject)
+        result.evidence.extend(detail.evidence)
     return record
 
 
