@@ -131,7 +131,10 @@ _IDENTITY = ("std_no", "std_no_raw", "title")
 def read_nothing(detail: Any) -> bool:
     """The parser read none of what identifies the page — no standard number, no title — from a page
     it did not itself recognise as a "no such standard" page (`found=False`, which the parser
-    rejects): the layout changed, or the page is garbage."""
+    rejects): the layout changed, or the page is garbage. A parser whose pages carry no such
+    identity (ttbz's JSON blob) says so itself: `unreadable`, the reason, or None."""
+    if hasattr(detail, "unreadable"):
+        return detail.unreadable is not None
     if getattr(detail, "found", True) is False:
         return False
     return not any(getattr(detail, name, None) for name in _IDENTITY)
@@ -155,7 +158,8 @@ def merge_detail_page(parser: ModuleType, record: StandardRecord, html: str, pag
         result.spam_pages[page.response_id] = list(detail.spam)
     if read_nothing(detail):
         size = f"{len(html):,} characters" if html.strip() else "an empty page"
-        result.layout_changed(f"{record.std_no}: the detail page ({size}) has no standard number and no title",
+        why = getattr(detail, "unreadable", None) or "no standard number and no title"
+        result.layout_changed(f"{record.std_no}: the detail page ({size}): {why}",
                               url=page.url, response_id=page.response_id)
         result.stop(f"detail pages: layout changed ({page.url})")
         return record, detail
