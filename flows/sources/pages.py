@@ -180,11 +180,13 @@ def add_with_details(
     result: SourceResult,
 ) -> tuple[list[StandardRecord], bool]:
     """Fetch each record's detail page (`fetch_details`) and add the records to `result`, each merged
-    with its page (`merge_detail_page`). A record whose page was lost is withheld: the next run asks
-    again. Returns the records added, and whether no page was lost."""
+    with its page (`merge_detail_page`). A record whose page was lost, or read nothing
+    (`layout_changed`), is withheld: the next run asks again. Returns the records added, and whether
+    every page was had and read."""
     details = fetch_details(client, [(r.std_no, r.detail_url or "") for r in records], source=result.source,
                             headers=headers, workers=workers, result=result)
     added: list[StandardRecord] = []
+    read_all = True
     with result.stage("parse"):
         for record in records:
             page = details.pages.get(record.detail_url or "")
@@ -192,12 +194,13 @@ def add_with_details(
                 result.details += 1
                 record, detail = merge_detail_page(parser, record, page.text, provenance(page), result)
                 if read_nothing(detail):
+                    read_all = False
                     continue  # withheld, like a lost page: the list row alone would overwrite what is held
             elif record.detail_url in details.lost:
                 continue  # withheld: the next run asks again
             result.records.append(record)
             added.append(record)
-    return added, details.complete
+    return added, details.complete and read_all
 
 
 def provenance(fetched: Fetched) -> Provenance:

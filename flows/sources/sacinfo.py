@@ -65,12 +65,13 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
     region = load_region(settings.region)
     overlap = timedelta(days=settings.watermark_overlap_days)
     queries = {"hbba": [{}], "dbba": sacinfo_source.region_queries(region.province, f"DB{region.code}")}
+    seen_rejects: set[tuple[str, str]] = set()  # a unified host shows both walks the same bad rows
     for site in SITES:  # two hosts: a block on one does not keep us from the other
         base = settings.base_url(site)
         _, workers = settings.host_policy(urlsplit(base).hostname or "")
         since = datetime.fromisoformat(watermarks[site]) - overlap if site in watermarks else None
         newest = _crawl_site(client, site, base, queries[site], result, page_size=settings.page_size,
-                             window=window, since=since, workers=workers)
+                             window=window, since=since, workers=workers, seen_rejects=seen_rejects)
         advance_watermark(result, watermarks, site, newest)
     return result
 
@@ -131,6 +132,7 @@ def _crawl_site(
     window: Window,
     since: datetime | None,
     workers: int,
+    seen_rejects: set[tuple[str, str]],
 ) -> datetime | None:
     """Fetch and parse one site; returns the newest 备案日期 read when the site was covered completely."""
     pubdate = sacinfo_source.pubdate_window(since.date(), portal_now().date()) if since is not None else ""
@@ -149,7 +151,6 @@ def _crawl_site(
 
     kind = sacinfo_source.SITES[site]
     records: dict[str, StandardRecord] = {}  # pk → record: the region's queries overlap
-    seen_rejects: set[tuple[str, str]] = set()
     filed_on: list[datetime] = []
     with result.stage("parse"):
         for page in pages:
