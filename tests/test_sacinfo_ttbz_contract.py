@@ -134,3 +134,41 @@ def _malformed_local_outside(corpus: Corpus, ministry: str) -> int:
 
     items, _ = sacinfo_items(corpus, "dbba")
     return sum(1 for it in items if it.defect and it.ministry != ministry)
+
+
+def test_a_ttbz_list_of_short_pages_that_never_reaches_its_total_is_reported_incomplete(cluster, tmp_path):
+    """Pages of 7 rows where 50 were asked, and none after page 2, while `data.total` stays true: the run
+    report says incomplete with rows seen / total, the health check fails, and no watermark moves."""
+    app = cluster["ttbz"].app
+    import json  # noqa: PLC0415
+
+    from extract.sources.ttbz import LIST_PATH  # noqa: PLC0415
+    from flows.pipeline import RunReport, health_problems, source_report_of  # noqa: PLC0415
+
+    first: dict = {}  # page 1's true answer: every row of the window (fewer than 50)
+
+    def short_pages(request):
+        if request.path != LIST_PATH:
+            return None
+        page = int(request.form()["pageNo"][-1])
+        if page == 1:
+            first.update(json.loads(app.handle(request).body))
+        payload = json.loads(json.dumps(first))
+        rows = payload["data"]["rows"]
+        assert len(rows) == payload["data"]["total"]
+        payload["data"]["rows"] = rows[(page - 1) * 7: page * 7] if page <= 2 else []
+        return Response(200, json.dumps(payload, ensure_ascii=False).encode(), "application/json;charset=UTF-8")
+
+    cluster.set_fault_policy(short_pages, "ttbz")
+    try:
+        result = _crawl(ttbz, cluster, tmp_path)
+    finally:
+        cluster.set_fault_policy(None, "ttbz")
+    listed = sum(1 for rec in app._order if rec.issue_date >= WINDOW.issued_from)  # what the portal states
+    assert listed > 14
+    report = source_report_of(result, {})
+    assert not report.complete and f"rows seen 14 of {listed}" in report.lists[0]
+    assert "7 per page served, 50 asked" in report.lists[0]
+    assert ttbz.WATERMARK not in result.watermarks
+    problems = health_problems(RunReport("r", "nightly", "completed", started_at=None, sources=[report]))
+    assert problems and f"rows seen 14 of {listed}" in problems[0]

@@ -125,7 +125,10 @@ def test_complete_only_when_every_listed_row_was_read(season, run):
         for walk in source.lists:
             seen = _SEEN.search(walk)
             assert seen, walk
-            if seen.group(2) is not None:
+            if walk.endswith("stopped at the watermark"):
+                # the "whole page older on every date" rule, only where the portal cannot filter by date
+                assert source.source == "openstd", walk
+            elif seen.group(2) is not None:
                 assert int(seen.group(1)) >= int(seen.group(2)), walk
     samr = next(s for s in report.sources if s.source == "samr")
     assert samr.lists, "samr walked no list"
