@@ -172,3 +172,26 @@ def test_a_ttbz_list_of_short_pages_that_never_reaches_its_total_is_reported_inc
     assert ttbz.WATERMARK not in result.watermarks
     problems = health_problems(RunReport("r", "nightly", "completed", started_at=None, sources=[report]))
     assert problems and f"rows seen 14 of {listed}" in problems[0]
+
+
+def test_reparse_reads_rn_detail_pages_of_the_unified_host(cluster, corpus, clean, tmp_path):
+    """ba.sacinfo.org.cn also links `/rnDetail/<pk>` (evidence/hbba-dbba/EVIDENCE.md §3): an archived copy
+    is read like a `/stdDetail` page of the same pk."""
+    corpus.variants = replace(corpus.variants, sacinfo_host="ba")
+    try:
+        moved = _crawl(sacinfo, cluster, tmp_path)
+    finally:
+        corpus.variants = replace(corpus.variants, sacinfo_host="own")
+    victim = next(r for r in moved.records if r.std_type == "local" and r.drafters)
+    rn_url = victim.detail_url.replace("/stdDetail/", "/rnDetail/")
+    with Archive(tmp_path / "archive", "later", fsync=False) as archive, HttpClient(
+            user_agent="stdwatch-test", allowed_hosts={"127.0.0.1"}, host_policy=lambda host: (0.0, 1),
+            archive=archive, max_retries=0) as client:
+        assert client.fetch("GET", rn_url, source="sacinfo").ok
+    entries = ((e, b) for e, b in iter_archive(tmp_path / "archive", "sacinfo")
+               if 200 <= e.status < 300 and e.blocked is None and e.truncated is None)
+    again = {r.std_no: r for r in sacinfo.reparse(entries).records}
+    assert again[victim.std_no].provenance.url == rn_url
+    assert _drafters(sacinfo.reparse(
+        (e, b) for e, b in iter_archive(tmp_path / "archive", "sacinfo")
+        if 200 <= e.status < 300 and e.blocked is None and e.truncated is None)) == _drafters(moved)
