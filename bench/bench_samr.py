@@ -67,7 +67,7 @@ def bench_parse(n_pages: int) -> None:
     bare_detail = best_of(lambda: [lxml.html.fromstring(h) for h in details])
     ours_detail = best_of(lambda: [samr_parser.parse_detail(h, p) for h, p in zip(details, provs)])
     bare_list = best_of(lambda: [json.loads(t) for t in lists])
-    ours_list = best_of(lambda: [samr_parser.parse_list(t, provs[0], tid=2, base_url="http://127.0.0.1") for t in lists])
+    ours_list = best_of(lambda: [samr_parser.parse_list(t, provs[0], tid=2) for t in lists])
     kb = sum(len(h.encode()) for h in details) / len(details) / 1024
     print(f"parse ({len(details)} detail pages of ~{kb:.0f} KB, {len(lists)} list pages of {page_size} rows)")
     print(f"  detail: parse_detail / bare lxml.html.fromstring = {ours_detail / bare_detail:.2f}x "
@@ -82,7 +82,7 @@ def bench_load(n_records: int) -> None:
     page = json.dumps({"total": len(rows), "pageNumber": 1, "rows": rows}, ensure_ascii=False)
     records = []
     for tid in (2, 3):
-        records += samr_parser.parse_list(page, provenance(0), tid=tid, base_url="http://127.0.0.1").records
+        records += samr_parser.parse_list(page, provenance(0), tid=tid).records
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "w.duckdb"
 

@@ -32,6 +32,9 @@ class BaseUrls(BaseModel):
     openstd: str = "https://openstd.samr.gov.cn"
     hbba: str = "https://hbba.sacinfo.org.cn"
     dbba: str = "https://dbba.sacinfo.org.cn"
+    # hbba/dbba's unified host (evidence/hbba-dbba/EVIDENCE.md §3): never asked directly; configured so
+    # that a redirect to it is on the allow-list (extract.sources.sacinfo follows it).
+    ba: str = "https://ba.sacinfo.org.cn"
     ttbz: str = "https://www.ttbz.org.cn"
     qybz: str = "https://www.qybz.org.cn"
     scjgj_suzhou: str = "https://scjgj.suzhou.gov.cn"

@@ -69,6 +69,9 @@ class MirrorCluster:
             for server in started:
                 server.stop()
             raise
+        for server in self.servers.values():  # where a site redirects to (hbba/dbba → ba: `mirror.variants`)
+            if hasattr(server.app, "peers"):
+                server.app.peers = self.base_urls
         return self
 
     def stop(self) -> None:

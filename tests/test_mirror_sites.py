@@ -86,10 +86,11 @@ def test_mirror_still_imports_nothing_from_the_product():
 def test_every_site_on_its_own_port_with_env_lines(cluster: MirrorCluster):
     urls = cluster.base_urls
     assert tuple(urls) == SITES == (
-        "samr", "openstd", "hbba", "dbba", "ttbz", "qybz", "suzhou_gov", "scjgj_suzhou", "scjgj_jiangsu",
+        "samr", "openstd", "hbba", "dbba", "ba", "ttbz", "qybz", "suzhou_gov", "scjgj_suzhou", "scjgj_jiangsu",
     )
     assert len(set(urls.values())) == len(urls) and all(u.startswith("http://127.0.0.1:") for u in urls.values())
     assert cluster.env()["STDWATCH_BASE_URLS__HBBA"] == urls["hbba"]
+    assert cluster.env()["STDWATCH_BASE_URLS__BA"] == urls["ba"]  # hbba/dbba's unified host (sacinfo_host=ba)
     assert cluster.env()["STDWATCH_BASE_URLS__SUZHOU_GOV"] == urls["suzhou_gov"]
     assert cluster.env()["STDWATCH_PLAN_URL"] == urls["suzhou_gov"] + cluster.corpus.plan_url_path
     assert isinstance(cluster["samr"], MirrorServer)

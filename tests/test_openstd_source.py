@@ -1,5 +1,6 @@
-"""extract.sources.openstd: the list query, paging by the badge total, the issue-date watermark,
-the /bzgk/gb → /bzgk/std redirect, details and blocks — over a tiny loopback server."""
+"""extract.sources.openstd: the list query, paging by the badge total (`extract.paging`), the
+"whole page older on every date" stop, the /bzgk/gb → /bzgk/std redirect and blocks — over a
+tiny loopback server."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from extract.http import Blocked
 from extract.sources import openstd
 from extract.sources import ListPageError
 from loopback import make_client, reply, serve
-from transform.parsers import openstd as openstd_parser
 
 NEWEST = date(2026, 5, 20)
 ROWS = 23  # newest first, one day apart; pages of 10 → 3 pages
+ACT_AFTER = timedelta(days=5)  # each row is implemented 5 days after its issue
 CAPTCHA_PAGE = "<html><body><img src='gc?_=1'><p>请完成安全验证</p></body></html>"
 
 
@@ -24,7 +25,7 @@ def list_page(page: int, size: int, *, with_total: bool = True) -> str:
     rows = "".join(
         f"<tr><td>{i + 1}</td><td><a onclick=\"showInfo('{i:032X}');\">GB/T {40000 + i}—2026</a></td><td></td>"
         f"<td><a>标准{i}</a></td><td>推荐性</td><td><span>现行</span></td>"
-        f"<td>{NEWEST - timedelta(days=i)}</td><td>2026-12-01</td></tr>"
+        f"<td>{NEWEST - timedelta(days=i)}</td><td>{NEWEST - timedelta(days=i) + ACT_AFTER}</td></tr>"
         for i in range((page - 1) * size, min(page * size, ROWS))
     )
     badge = f"<span class='badge'>{ROWS}</span>" if with_total else ""
@@ -48,6 +49,10 @@ class Handler(BaseHTTPRequestHandler):
             body = list_page(int(query["page"]), int(query["pageSize"]))
         elif parts.path == "/nototal" + openstd.LIST_PATH:
             body = list_page(int(query["page"]), int(query["pageSize"]), with_total=False)
+        elif parts.path == "/capped" + openstd.LIST_PATH:  # 4 rows a page, whatever pageSize asks
+            body = list_page(int(query["page"]), 4)
+        elif parts.path == "/short" + openstd.LIST_PATH:  # 4 rows a page for 2 pages, then none: the badge says 23
+            body = list_page(int(query["page"]), 4) if int(query["page"]) <= 2 else list_page(99, 4)
         elif parts.path == "/bzgk/gb/newGbInfo":
             status, headers = 301, {"Location": f"/bzgk/std/newGbInfo?{parts.query}"}
         elif parts.path == openstd.DETAIL_PATH:
@@ -72,9 +77,14 @@ def client(tmp_path):
         yield client
 
 
-def pages(client, base, **kwargs):
+def walk(client, base, **kwargs):
     kwargs.setdefault("page_size", 10)
-    return list(openstd.iter_list_pages(client, base, **kwargs))
+    tally = openstd.list_tally(kwargs.get("stop_before"), kwargs["page_size"])
+    return list(openstd.iter_list_pages(client, base, tally=tally, **kwargs)), tally
+
+
+def pages(client, base, **kwargs):
+    return walk(client, base, **kwargs)[0]
 
 
 def test_list_params_sort_newest_issue_first():
@@ -90,9 +100,8 @@ def test_list_params_refuse_values_the_portal_does_not_offer(kwargs):
         openstd.list_params(page=1, **kwargs)
 
 
-def test_detail_url_and_paths_agree_with_the_parser():
+def test_detail_url():
     assert openstd.detail_url("https://openstd.samr.gov.cn/", "ABC") == "https://openstd.samr.gov.cn/bzgk/std/newGbInfo?hcno=ABC"
-    assert openstd_parser.DETAIL_PATH == openstd.DETAIL_PATH
 
 
 def test_list_requests_carry_the_query(client, base):
@@ -104,24 +113,38 @@ def test_list_requests_carry_the_query(client, base):
 
 
 def test_paging_stops_at_the_badge_total(client, base):
-    assert len(pages(client, base)) == 3
+    got, tally = walk(client, base)
+    assert len(got) == 3 and tally.complete and (tally.rows_seen, tally.total) == (23, 23)
     assert len(pages(client, base, page_size=25)) == 1
 
 
-def test_paging_without_a_badge_stops_at_a_short_page(client, base):
-    assert len(pages(client, base + "/nototal")) == 3
+def test_paging_without_a_badge_reads_until_an_empty_page(client, base):
+    """A short page is never the end: without a stated total the list ends when it runs out."""
+    got, tally = walk(client, base + "/nototal")
+    assert len(got) == 4 and tally.complete and tally.rows_seen == 23
 
 
-def test_incremental_stops_after_the_first_page_reaching_past_the_watermark(client, base):
-    assert len(pages(client, base, stop_before=NEWEST - timedelta(days=4))) == 1  # page 1 reaches back to day 9
-    assert len(pages(client, base, stop_before=NEWEST - timedelta(days=9))) == 2  # page 1 ends exactly on day 9
-    assert len(pages(client, base, stop_before=NEWEST - timedelta(days=14))) == 2
-    assert len(pages(client, base, stop_before=NEWEST + timedelta(days=1))) == 1  # nothing new
+def test_pages_shorter_than_asked_are_read_to_the_badge_total(client, base):
+    got, tally = walk(client, base + "/capped")
+    assert len(got) == 6 and tally.complete and "4 per page served, 10 asked" in tally.describe()
+
+
+def test_a_list_that_runs_out_before_the_badge_total_is_incomplete(client, base):
+    got, tally = walk(client, base + "/short")
+    assert len(got) == 3 and not tally.complete and "rows seen 8 of 23" in tally.describe()
+
+
+@pytest.mark.parametrize(("days", "read"), [
+    (-4, 2),   # page 1 is not older; page 2's issue (10–19 days ago) and implementation (5–14) dates all are
+    (-5, 3),   # page 2 holds a row implemented exactly on the floor: not older; the walk reads to the total
+    (10, 1),   # nothing new: page 1 is older on every date
+])
+def test_incremental_stops_after_a_whole_page_older_on_every_date(client, base, days, read):
+    got, tally = walk(client, base, stop_before=NEWEST + timedelta(days=days))
+    assert len(got) == read and tally.complete
 
 
 def test_the_historic_gb_path_redirects_to_std(client, base):
-    fetched = openstd.fetch_detail(client, base, "ABC")
-    assert fetched.url.endswith("/bzgk/std/newGbInfo?hcno=ABC")
     moved = client.fetch("GET", base + "/bzgk/gb/newGbInfo?hcno=ABC", source="openstd")
     assert moved.redirected_from and moved.url.endswith("/bzgk/std/newGbInfo?hcno=ABC")
     assert "GB/T 40000—2026" in moved.text

@@ -29,7 +29,7 @@ def read(name: str) -> str:
 
 
 LIST_PROV = provenance(f"{DBBA}/stdQueryList", "dbba-list-1")
-LIST = sacinfo.parse_list(read("dbba.stdQueryList.jszjj.json"), LIST_PROV, base_url=DBBA, site="dbba")
+LIST = sacinfo.parse_list(read("dbba.stdQueryList.jszjj.json"), LIST_PROV)
 BY_NO = {r.std_no: r for r in LIST.records}
 PLATFORM = BY_NO["DB32/T 4567-2023"]  # 64-hex pk, every field present
 ELDERLY = BY_NO["DB3205/T 1050-2022"]  # city standard, 32-hex pk, &nbsp; in the name, replaces one
@@ -38,15 +38,15 @@ GARDENS = BY_NO["DB3205/T 1077-2023"]  # spam in chName
 EMBROIDERY = BY_NO["DB32/T 4602-2023"]  # em dash, no space, <sacinfo> and zero-width space, bad recordDate
 REJECTS = {r.reason: [x for x in LIST.rejects if x.reason == r.reason] for r in LIST.rejects}
 
-INDUSTRY = sacinfo.parse_list(read("hbba.stdQueryList.json"), provenance(f"{HBBA}/stdQueryList", "hbba-list"),
-                              base_url=HBBA, site="hbba")
+INDUSTRY = sacinfo.parse_list(read("hbba.stdQueryList.json"), provenance(f"{HBBA}/stdQueryList", "hbba-list"))
 
 DB_URL = f"{DBBA}/stdDetail/{PLATFORM.source_id}"
 DB = sacinfo.parse_detail(read("dbba.stdDetail.DB32_T_4567-2023.html"), provenance(DB_URL, "db-detail"))
 DB_SPAM = sacinfo.parse_detail(read("dbba.stdDetail.DB3205_T_1077-2023.spam.html"),
                                provenance(f"{DBBA}/stdDetail/{GARDENS.source_id}", "db-spam"))
 HB_RECORD = INDUSTRY.records[0]
-HB = sacinfo.parse_detail(read("hbba.stdDetail.JT_T_795-2023.html"), provenance(HB_RECORD.detail_url, "hb-detail"))
+HB_URL = f"{HBBA}/stdDetail/{HB_RECORD.source_id}"
+HB = sacinfo.parse_detail(read("hbba.stdDetail.JT_T_795-2023.html"), provenance(HB_URL, "hb-detail"))
 
 
 # -- list page --------------------------------------------------------------------------------
@@ -110,9 +110,9 @@ def test_unreadable_record_date_keeps_the_row():
     assert EMBROIDERY.input_time is None and EMBROIDERY.issue_date == date(2023, 12, 28)
 
 
-def test_source_id_and_detail_url():
+def test_source_id_and_no_detail_url_the_parser_builds_no_url():
     assert (PLATFORM.source, PLATFORM.source_id) == ("sacinfo", "5c1f0e7a9b3d4c2e8f6a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e")
-    assert PLATFORM.detail_url == f"{DBBA}/stdDetail/{PLATFORM.source_id}"
+    assert PLATFORM.detail_url is None
     assert ELDERLY.source_id == "0a1b2c3d4e5f60718293a4b5c6d7e8f9"  # an older 32-hex pk
 
 
@@ -130,9 +130,16 @@ def test_bad_number_row_is_rejected():
     assert "'待定'" in bad.detail
 
 
-def test_industry_number_in_the_local_list_is_rejected():
-    [bad] = REJECTS["type_mismatch"]
-    assert "JT/T 795-2023 is industry, not local" in bad.detail
+def test_the_kind_is_the_numbers_not_the_lists():
+    """An industry number in a dbba answer is an industry record (a unified host may list both)."""
+    assert BY_NO["JT/T 795-2023"].std_type == "industry" and "type_mismatch" not in REJECTS
+
+
+def test_a_number_neither_industry_nor_local_is_a_type_mismatch():
+    text = '{"total": 1, "records": [{"pk": "ab", "code": "GB/T 7714-2015", "chName": "信息与文献"}]}'
+    result = sacinfo.parse_list(text, LIST_PROV)
+    assert result.records == [] and [r.reason for r in result.rejects] == ["type_mismatch"]
+    assert "GB/T 7714-2015 is national, not industry or local" in result.rejects[0].detail
 
 
 def test_row_without_pk_and_non_object_row_are_rejected():
@@ -141,20 +148,15 @@ def test_row_without_pk_and_non_object_row_are_rejected():
 
 
 def test_industry_list():
-    [record] = INDUSTRY.records
+    record, local = INDUSTRY.records
     assert (record.std_no, record.std_type, record.prefix) == ("JT/T 795-2023", "industry", "JT/T")
     assert record.replaces == ["JT/T 795-2011"]
-    assert [r.reason for r in INDUSTRY.rejects] == ["type_mismatch"]
-
-
-def test_unknown_site_is_refused():
-    with pytest.raises(ValueError, match="site"):
-        sacinfo.parse_list("{}", LIST_PROV, base_url=DBBA, site="ttbz")
+    assert (local.std_no, local.std_type) == ("DB32/T 4567-2023", "local") and INDUSTRY.rejects == []
 
 
 @pytest.mark.parametrize("text", ["<html>系统维护中</html>", '{"total": 1, "rows": []}', "[]"])
 def test_a_page_that_is_not_a_list_is_one_reject(text):
-    result = sacinfo.parse_list(text, LIST_PROV, base_url=DBBA, site="dbba")
+    result = sacinfo.parse_list(text, LIST_PROV)
     assert (result.total, result.records) == (None, [])
     assert [r.reason for r in result.rejects] == ["bad_json"]
 
@@ -164,20 +166,21 @@ def test_a_page_that_is_not_a_list_is_one_reject(text):
 
 def test_every_row_is_a_record_or_a_reject():
     assert len(LIST.records) + len(LIST.rejects) == LIST.total == 10
-    assert len(LIST.records) == 5
+    assert len(LIST.records) == 6
 
 
 def test_std_nos_and_pks_are_unique():
     assert len(BY_NO) == len({r.source_id for r in LIST.records}) == len(LIST.records)
 
 
-def test_records_are_local_from_sacinfo():
-    assert all(r.std_type == "local" and r.source == "sacinfo" for r in LIST.records)
+def test_records_are_local_from_sacinfo_but_the_industry_number():
+    assert all(r.std_type == ("industry" if r.std_no.startswith("JT/") else "local") and r.source == "sacinfo"
+               for r in LIST.records)
 
 
 def test_rejects_carry_reason_url_response_and_row():
     for bad in LIST.rejects:
-        assert bad.source == "sacinfo" and bad.reason and "dbba row " in bad.detail
+        assert bad.source == "sacinfo" and bad.reason and bad.detail.startswith("row ")
         assert (bad.url, bad.response_id) == (LIST_PROV.url, "dbba-list-1")
 
 

@@ -1,4 +1,5 @@
-"""extract.sources.sacinfo: cookie priming, the list form and headers, paging, blocks — over a tiny loopback server."""
+"""extract.sources.sacinfo: cookie priming, the list form and headers, paging (`extract.paging`), the
+move to ba.sacinfo.org.cn, blocks — over a tiny loopback server."""
 
 from __future__ import annotations
 
@@ -9,11 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from extract.http import Blocked
+from extract.http import Blocked, DisallowedHost
 from extract.sources import sacinfo
 from extract.sources import ListPageError
 from loopback import make_client, reply, serve
-from transform.parsers import sacinfo as sacinfo_parser
 
 COOKIE = "JSESSIONID=5F2A0C7B1D; Path=/"
 RECORDS = [{"pk": f"{i:064x}", "code": f"DB32/T {4000 + i}-2024"} for i in range(7)]
@@ -40,11 +40,18 @@ class Handler(BaseHTTPRequestHandler):
         status, extra, content_type = 200, {}, "application/json;charset=UTF-8"
         if path == sacinfo.LIST_PAGE_PATH:
             body, content_type, extra = "<html><body>标准查询</body></html>", "text/html", {"Set-Cookie": COOKIE}
-        elif path == sacinfo.LIST_PATH:
+        elif path in (sacinfo.LIST_PATH, "/capped" + sacinfo.LIST_PATH, "/short" + sacinfo.LIST_PATH):
             page, size = int(form["current"][0]), int(form["size"][0])
-            rows = RECORDS[(page - 1) * size: page * size]
-            pages = -(-len(RECORDS) // size)
+            if not path.startswith("/short"):
+                size = min(size, 2) if path.startswith("/capped") else size  # /capped: 2 rows served, whatever asked
+                rows = RECORDS[(page - 1) * size: page * size]
+                pages = -(-len(RECORDS) // size)
+            else:  # /short: 2 rows a page for 2 pages, then nothing, while it states 7 rows and no page count
+                rows, pages = (RECORDS[(page - 1) * 2: page * 2] if page <= 2 else []), None
             body = json.dumps({"total": len(RECORDS), "current": page, "pages": pages, "size": size, "records": rows})
+        elif path.startswith("/moved/"):  # the old host's every path 301s to the unified host
+            status, body, content_type = 301, "", "text/html"
+            extra = {"Location": f"http://localhost:{self.server.server_address[1]}{path.removeprefix('/moved')}"}
         elif path == "/captcha" + sacinfo.LIST_PATH:
             body, content_type = CAPTCHA_PAGE, "text/html"
         elif path == "/broken" + sacinfo.LIST_PATH:
@@ -104,21 +111,21 @@ def test_urls():
     assert sacinfo.prime_url("https://hbba.sacinfo.org.cn") == "https://hbba.sacinfo.org.cn/stdList"
 
 
-def test_extract_and_parser_agree_on_the_detail_path_and_sites():
-    assert sacinfo_parser.DETAIL_PATH == sacinfo.DETAIL_PATH
-    assert sacinfo_parser.EXPECTED_TYPE == sacinfo.SITES
+def walk(client, base, page_size, **query):
+    tally = sacinfo.list_tally("dbba", query, page_size, "")
+    return list(sacinfo.iter_list_pages(client, base, page_size=page_size, tally=tally, **query)), tally
 
 
 def test_priming_sets_the_cookie_the_list_posts_carry(client, base):
     primed = sacinfo.prime(client, base)
     assert primed.ok and primed.response_id
-    list(sacinfo.iter_list_pages(client, base, page_size=3, ministry="jszjj"))
+    walk(client, base, 3, ministry="jszjj")
     for _, headers in posts():
         assert "JSESSIONID=5F2A0C7B1D" in headers["Cookie"]
 
 
 def test_list_posts_carry_the_portal_headers_and_form(client, base):
-    list(sacinfo.iter_list_pages(client, base, page_size=3, ministry="jszjj", pubdate="-1"))
+    walk(client, base, 3, ministry="jszjj", pubdate="-1")
     form, headers = posts()[0]
     assert headers["Referer"] == base + "/stdList" and headers["Origin"] == base
     assert headers["X-Requested-With"] == "XMLHttpRequest"
@@ -127,27 +134,51 @@ def test_list_posts_carry_the_portal_headers_and_form(client, base):
 
 
 def test_paging_reads_every_page_and_stops_after_the_last(client, base):
-    pages = list(sacinfo.iter_list_pages(client, base, page_size=3))
+    pages, tally = walk(client, base, 3)
     assert [json.loads(p.text)["current"] for p in pages] == [1, 2, 3]
-    assert len(posts()) == 3
+    assert len(posts()) == 3 and tally.complete and (tally.rows_seen, tally.total) == (7, 7)
 
 
 def test_exact_multiple_of_the_page_size_does_not_ask_for_an_empty_page(client, base):
-    assert len(list(sacinfo.iter_list_pages(client, base, page_size=7))) == 1
+    pages, tally = walk(client, base, 7)
+    assert len(pages) == 1 and tally.complete
 
 
-def test_detail_fetch(client, base):
-    fetched = sacinfo.fetch_detail(client, base, "ab12")
-    assert fetched.url == base + "/stdDetail/ab12" and "DB32/T 4000-2024" in fetched.text
+def test_pages_shorter_than_asked_are_not_the_end(client, base):
+    """The server serves 2 rows whatever `size` asks: the walk goes on to the stated total."""
+    pages, tally = walk(client, base + "/capped", 5)
+    assert len(pages) == 4 and (tally.rows_seen, tally.total) == (7, 7) and tally.complete
+    assert "2 per page served, 5 asked" in tally.describe()
+
+
+def test_a_list_that_runs_out_before_its_total_is_incomplete(client, base):
+    """Pages shorter than asked, then an empty page, while the total says 7: never complete."""
+    pages, tally = walk(client, base + "/short", 5)
+    assert len(pages) == 3 and not tally.complete
+    assert "rows seen 4 of 7" in tally.describe()
+
+
+def test_a_move_to_the_unified_host_is_followed_when_it_is_configured(tmp_path, base):
+    """hbba/dbba 301 to ba.sacinfo.org.cn (evidence/hbba-dbba/EVIDENCE.md §3): with the ba host on the
+    allow-list (`base_urls.ba`) the priming page lands there, and the walk goes on from there."""
+    Handler.requests.clear()
+    with make_client(tmp_path, allowed_hosts={"127.0.0.1", "localhost"}) as client:
+        primed = sacinfo.prime(client, base + "/moved")
+        landed = sacinfo.landed_base(primed)
+        assert primed.ok and primed.redirected_from and landed == base.replace("127.0.0.1", "localhost")
+        pages, tally = walk(client, landed, 3)
+    assert tally.complete and all(p.url.startswith(landed) for p in pages)
+    with make_client(tmp_path / "refused") as client, pytest.raises(DisallowedHost):
+        sacinfo.prime(client, base + "/moved")  # not configured: refused, loudly
 
 
 def test_a_captcha_answer_is_blocked_and_archived(client, base):
     with pytest.raises(Blocked) as error:
-        list(sacinfo.iter_list_pages(client, base + "/captcha", page_size=3))
+        walk(client, base + "/captcha", 3)
     assert error.value.reason == "captcha" and error.value.fetched.response_id
 
 
 def test_unpageable_list_raises_naming_the_url_and_form(client, base):
     with pytest.raises(ListPageError, match="no 'records'") as error:
-        list(sacinfo.iter_list_pages(client, base + "/broken", page_size=3, ministry="jszjj"))
+        walk(client, base + "/broken", 3, ministry="jszjj")
     assert error.value.url.endswith("/broken/stdQueryList") and "ministry=jszjj" in str(error.value)

@@ -254,9 +254,15 @@ def test_openstd_gives_status_and_dates_never_drafters(
 def test_a_second_crawl_with_the_watermarks_asks_little_and_finds_nothing_new(crawls: dict[str, Crawl]):
     for name, crawl in crawls.items():
         assert crawl.second.complete and not crawl.second.blocked, name
-        # the list again (or its newest page) and the pages of what was entered within the overlap
-        assert crawl.requests_second <= max(5, crawl.requests_first // 10), (
-            name, crawl.requests_first, crawl.requests_second)
+        if name == "openstd":
+            # no date filter: newest issue first, read until a whole page is older than the watermark on
+            # every date it carries — implementation dates lag issue dates, so a few pages more, not the list
+            assert crawl.requests_second < crawl.requests_first // 2, (name, crawl.requests_first, crawl.requests_second)
+            assert [w.ended for w in crawl.second.lists] == ["older"], crawl.second.lists
+        else:
+            # the list again (or its newest page) and the pages of what was entered within the overlap
+            assert crawl.requests_second <= max(5, crawl.requests_first // 10), (
+                name, crawl.requests_first, crawl.requests_second)
         assert {r.std_no for r in crawl.second.records} <= {r.std_no for r in crawl.first.records}, name
         for key, value in crawl.second.watermarks.items():
             assert value >= crawl.first.watermarks[key] or name == "tc", (name, key)

@@ -1,4 +1,4 @@
-"""extract.sources.tc: the directory query (URL-encoded op), paging by items and total, details, blocks — over loopback."""
+"""extract.sources.tc: the directory query (URL-encoded op), paging by items and total (`extract.paging`), blocks — over loopback."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ COMMITTEES = 23
 OP = 'TABLE_NAME:"BV_COMMITEE_INFO",G_SECRETARIAT_UNIT_PROVINCE:"江苏省"'
 
 
-def directory_page(page: int, *, with_total: bool) -> str:
-    numbers = range((page - 1) * 10, min(page * 10, COMMITTEES))
+def directory_page(page: int, *, with_total: bool, size: int = 10) -> str:
+    numbers = range((page - 1) * size, min(page * size, COMMITTEES))
     items = "".join(
         f'<div class="panel panel-default post"><div class="page-header">'
         f'<a href="/search/orgDetailView?data_id={n:032X}" target="_blank"><span>全国某某{n}标准化技术委员会</span></a>'
@@ -44,6 +44,8 @@ class Handler(BaseHTTPRequestHandler):
             body = directory_page(int(query["pageNo"]), with_total=True)
         elif parts.path == "/nototal" + tc.LIST_PATH:
             body = directory_page(int(query["pageNo"]), with_total=False)
+        elif parts.path == "/short" + tc.LIST_PATH:  # 4 items a page for 2 pages, then none; the total says 23
+            body = directory_page(int(query["pageNo"]) if int(query["pageNo"]) <= 2 else 99, with_total=True, size=4)
         elif parts.path == "/forever" + tc.LIST_PATH:
             body = directory_page(1, with_total=False)
         elif parts.path == "/search/orgDetailView":
@@ -84,37 +86,44 @@ def test_detail_url_joins_relative_and_keeps_absolute_links():
     assert tc.detail_url("https://std.samr.gov.cn", "https://std.samr.gov.cn/x?tcCode=TC1") == "https://std.samr.gov.cn/x?tcCode=TC1"
 
 
+def walk(client, base, **kwargs):
+    tally = tc.list_tally("江苏省")
+    return list(tc.iter_list_pages(client, base, "江苏省", tally=tally, **kwargs)), tally
+
+
 def test_the_server_receives_the_op_filter(client, base):
-    list(tc.iter_list_pages(client, base, "江苏省"))
+    walk(client, base)
     _, query, headers = Handler.requests[0]
     assert parse_qs(query, keep_blank_values=True) == {"q": [""], "op": [OP], "pageNo": ["1"]}
     assert headers["Referer"] == base + "/search/orgPage"
 
 
 def test_paging_stops_at_the_announced_total(client, base):
-    assert len(list(tc.iter_list_pages(client, base, "江苏省"))) == 3
+    pages, tally = walk(client, base)
+    assert len(pages) == 3 and tally.complete and (tally.rows_seen, tally.total) == (23, 23)
 
 
-def test_paging_without_a_total_stops_at_a_short_page(client, base):
-    assert len(list(tc.iter_list_pages(client, base + "/nototal", "江苏省"))) == 3
+def test_paging_without_a_total_reads_until_an_empty_page(client, base):
+    pages, tally = walk(client, base + "/nototal")
+    assert len(pages) == 4 and tally.complete and tally.rows_seen == 23
+
+
+def test_a_directory_that_runs_out_before_its_total_is_incomplete(client, base):
+    pages, tally = walk(client, base + "/short")
+    assert len(pages) == 3 and not tally.complete and "rows seen 8 of 23" in tally.describe()
 
 
 def test_a_page_that_never_ends_is_an_error_after_max_pages(client, base):
-    with pytest.raises(ListPageError, match="still full after 4 pages"):
-        list(tc.iter_list_pages(client, base + "/forever", "江苏省", max_pages=4))
-
-
-def test_detail_fetch(client, base):
-    fetched = tc.fetch_detail(client, base, "/search/orgDetailView?data_id=AB")
-    assert fetched.ok and "SAC/TC 530" in fetched.text
+    with pytest.raises(ListPageError, match="still not at the end after 4 pages"):
+        walk(client, base + "/forever", max_pages=4)
 
 
 def test_a_js_challenge_is_blocked_and_archived(client, base):
     with pytest.raises(Blocked) as error:
-        list(tc.iter_list_pages(client, base + "/challenge", "江苏省"))
+        walk(client, base + "/challenge")
     assert error.value.reason == "js_challenge" and error.value.fetched.response_id
 
 
 def test_an_http_error_page_is_a_list_page_error(client, base):
     with pytest.raises(ListPageError, match="HTTP 404"):
-        list(tc.iter_list_pages(client, base + "/missing", "江苏省"))
+        walk(client, base + "/missing")

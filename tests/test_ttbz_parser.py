@@ -27,7 +27,8 @@ def read(name: str) -> str:
 
 
 LIST_PROV = provenance(f"{BASE}/cms-proxy/ms/portal/standardInfo/getPortalStandardList", "list-1")
-LIST = ttbz.parse_list(read("getPortalStandardList.json"), LIST_PROV, base_url=BASE)
+SECONDARY_URL = f"{BASE}/standardDetail/a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p.html"
+LIST = ttbz.parse_list(read("getPortalStandardList.json"), LIST_PROV)
 BY_NO = {r.std_no: r for r in LIST.records}
 SECONDARY_NODE = BY_NO["T/SZZZ 012-2024"]  # every field
 CARS = BY_NO["T/NAIA 0497-2026"]  # publishDate with a time
@@ -40,9 +41,9 @@ ORGANS = ttbz.parse_organs(read("queryOrgan.jiangsu.json"), ORGAN_PROV, province
 PROVINCES, PROVINCE_REJECTS = ttbz.parse_provinces(read("getProvince.json"), provenance(f"{BASE}/p", "prov"))
 
 DETAIL = ttbz.parse_detail(read("standardDetail.a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p.html"),
-                           provenance(SECONDARY_NODE.detail_url, "detail"))
+                           provenance(SECONDARY_URL, "detail"))
 SPAM_DETAIL = ttbz.parse_detail(read("standardDetail.z9y8x7w6v5u4t3s2r1q0p9o8n7m6l5k.spam.html"),
-                                provenance(MOULDS.detail_url, "detail-spam"))
+                                provenance(f"{BASE}/standardDetail/{MOULDS.source_id}.html", "detail-spam"))
 
 
 # -- standards list ---------------------------------------------------------------------------
@@ -87,9 +88,9 @@ def test_no_drafters_or_replacements_in_the_list():
     assert (SECONDARY_NODE.replaces, SECONDARY_NODE.is_revision) == ([], False)
 
 
-def test_source_id_and_detail_url():
+def test_source_id_and_no_detail_url_the_parser_builds_no_url():
     assert (SECONDARY_NODE.source, SECONDARY_NODE.source_id) == ("ttbz", "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p")
-    assert SECONDARY_NODE.detail_url == f"{BASE}/standardDetail/a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p.html"
+    assert SECONDARY_NODE.detail_url is None
 
 
 def test_publishers_by_std_no():
@@ -115,7 +116,7 @@ def test_rejects_name_the_row_and_why():
     ('{"result": true, "data": {"total": 1, "records": []}}', "data.rows"),
 ])
 def test_an_answer_that_is_not_a_list_is_one_reject(text, says):
-    result = ttbz.parse_list(text, LIST_PROV, base_url=BASE)
+    result = ttbz.parse_list(text, LIST_PROV)
     assert (result.total, result.records, result.publishers) == (None, [], {})
     assert [r.reason for r in result.rejects] == ["bad_json"] and says in result.rejects[0].detail
 
@@ -158,8 +159,8 @@ def test_organ_without_an_id_is_rejected():
 # -- detail pages -------------------------------------------------------------------------------
 
 
-def test_detail_found_and_std_no():
-    assert DETAIL.found and DETAIL.std_no == "T/SZZZ 012-2024"
+def test_detail_readable_and_std_no():
+    assert DETAIL.unreadable is None and DETAIL.std_no == "T/SZZZ 012-2024"
 
 
 def test_detail_drafters_from_editor_unit_lead_first():
@@ -190,11 +191,13 @@ def test_spam_detail_is_flagged_and_drafters_cleaned():
     ("<html><body><div id='app'></div></body></html>", "no #portal-standard-detail-json"),
     ("<html><body><script id='portal-standard-detail-json'>{oops</script></body></html>", "not JSON"),
     ("<html><body><script id='portal-standard-detail-json'>[1]</script></body></html>", "list"),
+    ("<html><body><script id='portal-standard-detail-json'>{\"a\": 1}</script></body></html>", "none of the keys"),
+    ("<html><body>" + "<div>" * 100_000 + "</div>" * 100_000 + "</body></html>", "no #portal-standard-detail-json"),
 ])
-def test_a_page_without_the_blob_is_not_found(html, says):
-    detail = ttbz.parse_detail(html, provenance(SECONDARY_NODE.detail_url, "x"))
-    assert not detail.found and detail.drafters == []
-    assert [r.reason for r in detail.rejects] == ["missing_field"] and says in detail.rejects[0].detail
+def test_a_page_without_a_readable_blob_is_unreadable(html, says):
+    """The flow makes it a `layout_changed` reject (tests/test_detail_drift.py): never "drafters known, none"."""
+    detail = ttbz.parse_detail(html, provenance(SECONDARY_URL, "x"))
+    assert detail.unreadable and says in detail.unreadable and detail.drafters == []
 
 
 # -- merge --------------------------------------------------------------------------------------
@@ -212,7 +215,7 @@ def test_merge_keeps_people_out_unless_asked():
 
 
 def test_merge_with_a_page_without_the_blob_leaves_drafters_unknown():
-    missing = ttbz.parse_detail("<html><body></body></html>", provenance(SECONDARY_NODE.detail_url, "x"))
+    missing = ttbz.parse_detail("<html><body></body></html>", provenance(SECONDARY_URL, "x"))
     merged = ttbz.merge_detail(SECONDARY_NODE, missing)
     assert (merged.drafters_known, merged.provenance) == (False, LIST_PROV)
 
@@ -226,5 +229,5 @@ def test_merge_refuses_another_standards_page():
         ttbz.merge_detail(SECONDARY_NODE, SPAM_DETAIL)
 
 
-def test_an_empty_detail_body_is_not_found():
-    assert not ttbz.parse_detail("", provenance(SECONDARY_NODE.detail_url, "x")).found
+def test_an_empty_detail_body_is_unreadable():
+    assert ttbz.parse_detail("", provenance(SECONDARY_URL, "x")).unreadable

@@ -13,7 +13,6 @@ from extract.http import Blocked
 from extract.sources import ttbz
 from extract.sources import ListPageError
 from loopback import make_client, reply, serve
-from transform.parsers import ttbz as ttbz_parser
 
 # HttpClient.fetch has no content=/json= parameter yet; JSON bodies go through data= (see ttbz.json_body).
 
@@ -40,10 +39,14 @@ class Handler(BaseHTTPRequestHandler):
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         self.requests.append((method, parts.path, query, body, dict(self.headers)))
         status, content_type = 200, "application/json;charset=UTF-8"
-        if parts.path == ttbz.LIST_PATH:
+        if parts.path in (ttbz.LIST_PATH, "/short" + ttbz.LIST_PATH):
             form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
             page, size = int(form["pageNo"]), int(form["pageSize"])
-            answer = {"result": True, "data": {"total": len(ROWS), "rows": ROWS[(page - 1) * size: page * size]}}
+            if parts.path.startswith("/short"):  # 2 rows a page, whatever asked, and nothing after page 2
+                rows = ROWS[(page - 1) * 2: page * 2] if page <= 2 else []
+            else:
+                rows = ROWS[(page - 1) * size: page * size]
+            answer = {"result": True, "data": {"total": len(ROWS), "rows": rows}}
         elif parts.path == ttbz.PROVINCE_PATH:
             answer = {"result": True, "data": [{"name": "江苏省"}]}
         elif parts.path == ttbz.ORGAN_PATH:
@@ -90,22 +93,30 @@ def test_urls():
         "https://www.ttbz.org.cn/cms-proxy/ms/bus/organList/portal/queryOrgan?pageNo=2&pageSize=100")
 
 
-def test_extract_and_parser_agree_on_the_detail_path():
-    assert ttbz_parser.DETAIL_PATH == ttbz.DETAIL_PATH
+def walk(client, base, page_size, **query):
+    tally = ttbz.list_tally(None, page_size)
+    return list(ttbz.iter_list_pages(client, base, page_size=page_size, tally=tally, **query)), tally
 
 
 def test_list_posts_a_form_with_the_portal_headers(client, base):
-    list(ttbz.iter_list_pages(client, base, page_size=3, organ_unique_id="org1"))
+    walk(client, base, 3, organ_unique_id="org1")
     method, _, _, body, headers = Handler.requests[0]
     assert method == "POST" and headers["Content-Type"] == "application/x-www-form-urlencoded"
     assert parse_qs(body.decode()) == {"pageNo": ["1"], "pageSize": ["3"], "organUniqueId": ["org1"]}
     assert headers["Referer"] == base + "/standard.html" and headers["Origin"] == base
 
 
-def test_list_paging_stops_after_the_last_page(client, base):
-    pages = list(ttbz.iter_list_pages(client, base, page_size=3))
-    assert [len(json.loads(p.text)["data"]["rows"]) for p in pages] == [3, 3, 1]
-    assert len(list(ttbz.iter_list_pages(client, base, page_size=7))) == 1
+def test_list_paging_stops_at_the_stated_total(client, base):
+    pages, tally = walk(client, base, 3)
+    assert [len(json.loads(p.text)["data"]["rows"]) for p in pages] == [3, 3, 1] and tally.complete
+    pages, tally = walk(client, base, 7)
+    assert len(pages) == 1 and tally.complete and (tally.rows_seen, tally.total) == (7, 7)
+
+
+def test_pages_shorter_than_asked_then_none_before_the_total_are_incomplete(client, base):
+    """2 rows served where 5 were asked is not the end; an empty page before the total of 7 is not complete."""
+    pages, tally = walk(client, base + "/short", 5)
+    assert len(pages) == 3 and not tally.complete and "rows seen 4 of 7" in tally.describe()
 
 
 def test_provinces_are_asked_with_an_empty_json_body(client, base):
@@ -116,25 +127,22 @@ def test_provinces_are_asked_with_an_empty_json_body(client, base):
 
 
 def test_organs_are_asked_by_province_in_a_json_body_and_paged_in_the_query(client, base):
-    pages = list(ttbz.iter_organ_pages(client, base, "江苏省", page_size=2))
-    assert len(pages) == 3  # 2 + 2 + 1, no total in the answer
+    tally = ttbz.organ_tally("江苏省", 2)
+    pages = list(ttbz.iter_organ_pages(client, base, "江苏省", page_size=2, tally=tally))
+    assert len(pages) == 4  # 2 + 2 + 1, then an empty page: no total in the answer, and a short page is not the end
+    assert tally.complete and tally.rows_seen == 5
     _, path, query, body, _ = Handler.requests[0]
     assert path == ttbz.ORGAN_PATH and query == {"pageNo": "1", "pageSize": "2"}
     assert json.loads(body) == {"certUnitArea": "江苏省"}
 
 
-def test_detail_fetch(client, base):
-    fetched = ttbz.fetch_detail(client, base, "abc")
-    assert fetched.url == base + "/standardDetail/abc.html" and "portal-standard-detail-json" in fetched.text
-
-
 def test_a_waf_challenge_is_blocked_and_archived(client, base):
     with pytest.raises(Blocked) as error:
-        ttbz.fetch_detail(client, base + "/waf", "abc")
+        client.fetch("GET", ttbz.detail_url(base + "/waf", "abc"), source=ttbz.SOURCE, headers=ttbz.page_headers(base))
     assert error.value.reason == "waf" and error.value.fetched.response_id
 
 
 def test_result_false_is_a_list_page_error_naming_the_message(client, base):
     with pytest.raises(ListPageError, match="系统繁忙") as error:
-        list(ttbz.iter_list_pages(client, base + "/refused", page_size=3))
+        walk(client, base + "/refused", 3)
     assert error.value.fetched.response_id

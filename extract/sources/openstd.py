@@ -17,16 +17,22 @@ List — `GET {base}/bzgk/std/std_list` HTML [C]:
     page, pageSize   page from 1; pageSize 10/25/50 only [C GB688DL]
   Rows `table.result_list > tbody:nth-of-type(2) > tr`, hcno in `showInfo('<hcno>')`, total in
   `<span class="badge">N</span>` [C]; fields read in transform/parsers/openstd.py.
-Detail — `GET {base}/bzgk/std/newGbInfo?hcno=<32 hex>` HTML [C].
+Detail — `GET {base}/bzgk/std/newGbInfo?hcno=<32 hex>` HTML [C], built here (`detail_url`).
 
-Paging (this module's business; only the total, the row count and the rows' issue dates —
-td 7, YYYY-MM-DD — are read here): from page 1 until page × pageSize ≥ total or a page
-shorter than pageSize (an empty one included). The list is sorted by issue date, newest
-first (`p.p90=circulation_date&p.p91=desc`, a request parameter [C]), so an incremental run
-stops after the first page that reaches back past `stop_before` (its oldest readable issue
-date is earlier): every later page is older still. A standard entered late with an old
-issue date is missed by that stop [I: how often openstd does that is unknown]; the flow's
-overlap and a periodic full walk cover it.
+Paging (`extract.paging.walk_pages`, the one rule; only the badge total, the rows and their
+dates — td 7 issue, td 8 implementation, YYYY-MM-DD [C, evidence/openstd.samr.gov.cn/EVIDENCE.md
+item 1] — are read here): page n, pageSize what we ask, but the page size is what the server
+served: a short page is never the end. Complete only when the rows seen reach the badge total
+[C]; without a badge, when the list runs out (an empty page).
+
+Incremental rule — read until a whole page is older than the floor on every date the list
+carries. The portal cannot filter by date [C: p.p1…p.p5 are type, keyword, status], so the list
+is asked newest issue date first (`p.p90=circulation_date&p.p91=desc`, a request parameter [C])
+and the walk stops after the first page on which every row's issue date **and** implementation
+date are before `stop_before` (`older`); a row with an unreadable date is never older. Reading
+to the implementation date too sees a standard whose status turns 即将实施 → 现行 since the
+watermark. A standard entered late with an old issue date is missed by that stop [I: how often
+openstd does that is unknown]; a walk without a floor (a backfill from the beginning) reads all.
 
 Blocks (§2): the full-text download is behind an image captcha [C]: never fetched. Metadata
 pages have none; the pages load console-ban JS, which does not matter to httpx.
@@ -41,6 +47,7 @@ from typing import Iterator
 import lxml.html
 
 from extract.http import Fetched, HttpClient
+from extract.paging import ListTally, PageInfo, walk_pages
 from extract.sources import ok_page
 
 SOURCE = "openstd"
@@ -50,7 +57,8 @@ PAGE_SIZES = (10, 25, 50)
 TYPES = {"": "all", "1": "GB", "2": "GB/T", "3": "GB/Z", "6": "外文版"}
 STATUSES = ("", "PUBLISHED", "TOBEIMP", "WITHDRAWN", "REPLACED")
 _ROWS_XPATH = '//table[contains(@class, "result_list")]/tbody[2]/tr[.//*[contains(@onclick, "showInfo(")]]'
-_TOTAL = re.compile(r'<span[^>]*class="badge"[^>]*>\s*(\d+)\s*</span>')
+_BADGE_XPATH = '//span[contains(concat(" ", normalize-space(@class), " "), " badge ")]'
+_TOTAL = re.compile(r"^\s*(\d+)\s*$")
 _ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 
 
@@ -89,48 +97,57 @@ def page_headers(base: str) -> dict[str, str]:
     return {"Referer": list_url(base), "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
 
+def list_tally(stop_before: date | None, page_size: int) -> ListTally:
+    """The record of one list walk, named for the run report."""
+    return ListTally(f"openstd list, newest issue first, down to {stop_before or 'the oldest'}", asked_size=page_size)
+
+
 def iter_list_pages(
     client: HttpClient,
     base: str,
     *,
+    tally: ListTally,
     page_size: int = 50,
     std_type: str = "",
     keyword: str = "",
     status: str = "",
     stop_before: date | None = None,
 ) -> Iterator[Fetched]:
-    """Each list page, archived, newest first, until the last or the watermark (module docstring).
+    """Each list page, archived, newest first, until the walk ends by `extract.paging.walk_pages`
+    (recorded in `tally`) or a whole page is before `stop_before` (module docstring).
 
     Raises `ListPageError` for an HTTP error page; `extract.http` errors pass through.
     """
-    page = 1
-    while True:
-        params = list_params(page=page, page_size=page_size, std_type=std_type, keyword=keyword, status=status)
-        fetched = client.fetch("GET", list_url(base), source=SOURCE, params=params, headers=page_headers(base))
-        total, issue_dates = _paging_fields(ok_page(fetched, f"openstd list page {fetched.url}").text)
-        yield fetched
-        if len(issue_dates) < page_size or (total is not None and page * page_size >= total):
-            return
-        if stop_before is not None and any(d is not None and d < stop_before for d in issue_dates):
-            return
-        page += 1
+    params = list_params(page=1, page_size=page_size, std_type=std_type, keyword=keyword, status=status)
+
+    def fetch(page: int) -> Fetched:
+        return client.fetch("GET", list_url(base), source=SOURCE, params={**params, "page": str(page)},
+                            headers=page_headers(base))
+
+    def info(fetched: Fetched) -> PageInfo:
+        total, dates = _paging_fields(ok_page(fetched, f"openstd list page {fetched.url}").text)
+        return PageInfo(rows=len(dates), total=total)
+
+    def older(fetched: Fetched) -> bool:
+        _, dates = _paging_fields(fetched.text)
+        return all(d is not None and d < stop_before for row in dates for d in row)
+
+    yield from walk_pages(fetch, info, tally, older=older if stop_before is not None else None)
 
 
-def fetch_detail(client: HttpClient, base: str, hcno: str) -> Fetched:
-    return client.fetch("GET", detail_url(base, hcno), source=SOURCE, headers=page_headers(base))
+def _paging_fields(html: str) -> tuple[int | None, list[tuple[date | None, date | None]]]:
+    """(the badge total, each row's (issue date, implementation date), None where unreadable)."""
+    if not html.strip():
+        return None, []
+    doc = lxml.html.fromstring(html)
+    badge = next((m for m in (_TOTAL.match(b.text_content()) for b in doc.xpath(_BADGE_XPATH)) if m), None)
+    total = int(badge.group(1)) if badge else None
+    return total, [(_cell_date(row, 6), _cell_date(row, 7)) for row in doc.xpath(_ROWS_XPATH)]
 
 
-def _paging_fields(html: str) -> tuple[int | None, list[date | None]]:
-    """(the badge total, each row's issue date or None)."""
-    match = _TOTAL.search(html)
-    total = int(match.group(1)) if match else None
-    rows = lxml.html.fromstring(html).xpath(_ROWS_XPATH) if html.strip() else []
-    return total, [_issue_date(row) for row in rows]
-
-
-def _issue_date(row) -> date | None:
+def _cell_date(row, index: int) -> date | None:
     cells = row.xpath("./td")
-    match = _ISO_DATE.match("".join(cells[6].itertext())) if len(cells) > 6 else None
+    match = _ISO_DATE.match("".join(cells[index].itertext())) if len(cells) > index else None
     if match is None:
         return None
     try:

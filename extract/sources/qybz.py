@@ -74,7 +74,3 @@ def is_captcha_gate(url: str) -> bool:
 
 def fetch_home(client: HttpClient, base: str) -> Fetched:
     return client.fetch("GET", home_url(base), source=SOURCE, headers={"Accept": "text/html,*/*;q=0.8"})
-
-
-def fetch_detail(client: HttpClient, base: str, detail_id: str) -> Fetched:
-    return client.fetch("GET", detail_url(base, detail_id), source=SOURCE, headers=page_headers(base))

@@ -29,11 +29,24 @@ List — `POST {base}/stdQueryList`, application/x-www-form-urlencoded [C].
   status, issueDate/actDate/recordDate/fzDate (epoch ms), recordNo, reviseStdCodes, empty.
   Mapping: transform/parsers/sacinfo.py.
 
-Paging (this module's business; only total/current/pages/records are read here): from
-current=1 until `current >= pages`, `current × size >= total`, or an empty page. The list's
-default order is unknown [I], so incremental runs narrow by `pubdate` (filing window,
-[C]) rather than stop on a watermark: `pubdate_window(since, today)` picks the smallest
-window that covers `since`.
+Unified host — `ba.sacinfo.org.cn` (evidence/hbba-dbba/EVIDENCE.md §3 [C1]: 2025 scripts POST
+the same `stdQueryList` form there and read the same keys; real links to local standards on it
+are `/stdDetail/<64 hex>` and `/rnDetail/<64 hex>`, while dbba links are still cited too).
+Whether hbba/dbba now 301 to it, and whether it mixes industry and local records, is unknown
+[I] (a mirror variant, `sacinfo_host=ba`). So: the host is configured (`base_urls.ba`, on the
+allow-list, so a redirect to it is followed); every walk starts with the priming GET on the
+site's configured host and goes on from wherever that landed (`landed_base`: a 301 turns a
+POST into a GET, so the list is never POSTed into a redirect); and a record's kind — industry or
+local — is its standard number's (`transform.stdno`), never the host's.
+
+Paging (`extract.paging.walk_pages`, the one rule): `current` = n, `size` = what we ask, but the
+page size is what the server served. Complete only when the rows seen reach the stated
+`total` [C]; the walk also ends at the stated `pages` [C] or an empty page — before the total
+that is *incomplete*, never the end. A short page before the total is not the end.
+
+Incremental rule — by the portal's filing-date filter: `pubdate` (months since filing, [C])
+is the smallest window reaching back to watermark − overlap (`pubdate_window`), walked to the
+end; nothing depends on the list's order, which is unknown [I].
 
 Region for local standards (dbba): `region_queries(province, city_prefix)` gives the two
 form variants a region needs: `ministry=<province code>` (every standard the province
@@ -41,7 +54,8 @@ filed: DB32 and its cities' DB32xx — whether a city's standards are filed unde
 province code is [I]) and `key=<DB + city code>` (the city's own numbers; `key` matching a
 number prefix is [I]). Records repeat across the two; deduplicate on pk / std_no.
 
-Detail — `GET {base}/stdDetail/<pk>` HTML [C]; markup in transform/parsers/sacinfo.py.
+Detail — `GET {base}/stdDetail/<pk>` HTML [C]; on ba.sacinfo also `/rnDetail/<pk>` [C1] (same
+markup [I]); markup in transform/parsers/sacinfo.py. The URL is built here (`detail_url`).
 
 Blocks (§3.3): no captcha on list/detail [C]; full-text pages may show one (not fetched).
 "Mainland-China IPs only" [C1]. extract.http raises `Blocked`; others space requests 0.5–2 s.
@@ -54,6 +68,7 @@ from typing import Iterator
 from urllib.parse import urlsplit
 
 from extract.http import Fetched, HttpClient
+from extract.paging import ListTally, PageInfo, walk_pages
 from extract.sources import ListPageError, json_page
 
 SOURCE = "sacinfo"
@@ -61,6 +76,8 @@ SITES = {"hbba": "industry", "dbba": "local"}
 LIST_PAGE_PATH = "/stdList"
 LIST_PATH = "/stdQueryList"
 DETAIL_PATH = "/stdDetail"
+# Detail pages the unified host serves (evidence/hbba-dbba/EVIDENCE.md §3); `DETAIL_PATH` is the one asked for.
+DETAIL_PATHS = (DETAIL_PATH, "/rnDetail")
 STATUSES = ("", "现行", "即将实施", "废止", "有更新版")
 # Months since filing; '' = no window.
 PUBDATE_WINDOWS = (-1, -3, -6, -12, -24, -36)
@@ -170,47 +187,57 @@ def prime(client: HttpClient, base: str) -> Fetched:
     return client.fetch("GET", prime_url(base), source=SOURCE, headers=page_headers(base))
 
 
+def landed_base(fetched: Fetched) -> str:
+    """The origin a site answered from: the configured one, or where it redirected (ba.sacinfo)."""
+    return _origin(fetched.url)
+
+
+def list_tally(site: str, query: dict[str, str], page_size: int, pubdate: str) -> ListTally:
+    """The record of one list walk, named for the run report."""
+    asked = ", ".join(f"{k}={v}" for k, v in {**query, "pubdate": pubdate}.items() if v) or "everything"
+    return ListTally(f"sacinfo {site} ({asked})", asked_size=page_size)
+
+
 def iter_list_pages(
     client: HttpClient,
     base: str,
     *,
     page_size: int,
+    tally: ListTally,
     key: str = "",
     status: str = "",
     ministry: str = "",
     industry: str = "",
     pubdate: str = "",
 ) -> Iterator[Fetched]:
-    """Each list page, archived, in order, until the last (see the module docstring). Call `prime` first.
+    """Each list page, archived, in order, until the walk ends by `extract.paging.walk_pages`
+    (recorded in `tally`). Call `prime` first, and pass the base it landed on (`landed_base`).
 
     Raises `ListPageError` (naming the URL and the form) for a page that cannot be paged, after
     the client has archived it; `extract.http` errors (Blocked, FetchFailed…) pass through.
     """
-    page = 1
-    while True:
-        form = list_params(
-            page=page, page_size=page_size, key=key, status=status, ministry=ministry, industry=industry, pubdate=pubdate
-        )
-        fetched = client.fetch("POST", list_url(base), source=SOURCE, data=form, headers=list_headers(base))
+    form = list_params(page=1, page_size=page_size, key=key, status=status, ministry=ministry, industry=industry,
+                       pubdate=pubdate)
+
+    def fetch(page: int) -> Fetched:
+        return client.fetch("POST", list_url(base), source=SOURCE, data={**form, "current": str(page)},
+                            headers=list_headers(base))
+
+    def info(fetched: Fetched) -> PageInfo:
         total, pages, records = _paging_fields(fetched, form)
-        yield fetched
-        if not records or page * page_size >= total or (pages is not None and page >= pages):
-            return
-        page += 1
+        return PageInfo(rows=len(records), total=total, pages=pages)
+
+    yield from walk_pages(fetch, info, tally)
 
 
-def fetch_detail(client: HttpClient, base: str, pk: str) -> Fetched:
-    return client.fetch("GET", detail_url(base, pk), source=SOURCE, headers=page_headers(base))
-
-
-def _paging_fields(fetched: Fetched, form: dict[str, str]) -> tuple[int, int | None, list]:
+def _paging_fields(fetched: Fetched, form: dict[str, str]) -> tuple[int | None, int | None, list]:
     where = f"sacinfo list page {fetched.url} (form {_form_summary(form)})"
     payload = json_page(fetched, where)
     if not isinstance(payload, dict) or not isinstance(payload.get("records"), list):
         keys = sorted(payload) if isinstance(payload, dict) else type(payload).__name__
         raise ListPageError(f"{where}: no 'records' list in the JSON (keys: {keys})", fetched)
     try:
-        total = int(payload.get("total") or 0)
+        total = int(payload["total"]) if payload.get("total") is not None else None
         pages = int(payload["pages"]) if payload.get("pages") is not None else None
     except (TypeError, ValueError):
         raise ListPageError(f"{where}: total/pages are {payload.get('total')!r}/{payload.get('pages')!r}", fetched) from None

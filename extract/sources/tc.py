@@ -9,15 +9,21 @@ List — `GET {base}/search/orgPage?q=&op=<op>&pageNo=<n>` HTML [C1 TC-ORG], whe
   COMMITEE; URL-encoded by the client). Items `div.row > div.panel.panel-default.post` [C1];
   the fields of an item are read in transform/parsers/tc.py.
 Detail — the item's `div.page-header a[target=_blank]@href` [C1], which may be absolute or
-  relative [I] (joined to the base here); others cite `/search/orgDetailView?data_id=<32 hex>`
+  relative [I] (joined to the base here, `detail_url`: the parser returns the href as printed); others cite `/search/orgDetailView?data_id=<32 hex>`
   and `?tcCode=TC28%2FSC42` [I]. `div.basic-info.cmn-clearfix dl` dt/dd pairs [C1].
 
-Paging (this module's business; only the item count and the total are read here): pageNo from
-1. Ten items a page [I: §1.4 gives 10 for the sibling `/search/stdPage`; TC-ORG walked
-pages 1–11 for one province]. The total, when the page prints "为您找到相关结果约 <span>N</span>"
-as stdPage does [I for orgPage], stops the walk at page × 10 ≥ N; otherwise a page with
-fewer than ten items (an empty one included) is the last. `max_pages` caps a walk that
-would not end (a page that repeats forever).
+Paging (`extract.paging.walk_pages`, the one rule; only the item count and the total are read
+here): pageNo = n; ten items a page are expected [I: §1.4 gives 10 for the sibling
+`/search/stdPage`; TC-ORG walked pages 1–11 for one province], but the page size is what the
+server served: a short page is never the end. Complete only when the items seen reach the
+total the page prints ("为您找到相关结果约 <span>N</span>", as stdPage does [I for orgPage]);
+without it, when the list runs out (an empty page). `max_pages` caps a walk that would not end
+(a page that repeats forever): an error, not an end.
+
+Incremental rule — none at the portal, and none needed: the directory carries no date at all
+[C1 TC-ORG: number, title, link, summary], so neither a date filter nor an "older than the
+watermark" stop is possible; every run reads the province's whole directory (a dozen pages) and
+`flows.sources.tc` compares it with the last complete run's.
 
 Blocks (§1.6): no captcha on std.samr list/detail pages [C]; 401/429 or "访问过于频繁" are
 rate limiting [C1]; extract.http raises `Blocked`.
@@ -32,7 +38,8 @@ from urllib.parse import urlencode, urljoin
 import lxml.html
 
 from extract.http import Fetched, HttpClient
-from extract.sources import ListPageError, ok_page
+from extract.paging import ListTally, PageInfo, walk_pages
+from extract.sources import ok_page
 
 SOURCE = "tc"
 LIST_PATH = "/search/orgPage"
@@ -65,23 +72,28 @@ def page_headers(base: str) -> dict[str, str]:
     return {"Referer": _base(base) + LIST_PATH, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 
 
-def iter_list_pages(client: HttpClient, base: str, province: str, *, max_pages: int = 500) -> Iterator[Fetched]:
-    """Each directory page for `province`, archived, in order, until the last (see the docstring).
+def list_tally(province: str) -> ListTally:
+    """The record of one directory walk, named for the run report."""
+    return ListTally(f"tc directory of {province}", asked_size=PAGE_SIZE)
+
+
+def iter_list_pages(client: HttpClient, base: str, province: str, *, tally: ListTally,
+                    max_pages: int = 500) -> Iterator[Fetched]:
+    """Each directory page for `province`, archived, in order, until the walk ends by
+    `extract.paging.walk_pages` (recorded in `tally`).
 
     Raises `ListPageError` for an HTTP error page or when `max_pages` is reached without an end;
     `extract.http` errors (Blocked, FetchFailed…) pass through.
     """
-    for page in range(1, max_pages + 1):
-        fetched = client.fetch("GET", list_url(base, province, page), source=SOURCE, headers=page_headers(base))
+
+    def fetch(page: int) -> Fetched:
+        return client.fetch("GET", list_url(base, province, page), source=SOURCE, headers=page_headers(base))
+
+    def info(fetched: Fetched) -> PageInfo:
         items, total = _paging_fields(ok_page(fetched, f"tc directory page {fetched.url}").text)
-        yield fetched
-        if items < PAGE_SIZE or (total is not None and page * PAGE_SIZE >= total):
-            return
-    raise ListPageError(f"tc directory for {province}: still full after {max_pages} pages; is the page repeating?", fetched)
+        return PageInfo(rows=items, total=total)
 
-
-def fetch_detail(client: HttpClient, base: str, href: str) -> Fetched:
-    return client.fetch("GET", detail_url(base, href), source=SOURCE, headers=page_headers(base))
+    yield from walk_pages(fetch, info, tally, max_pages=max_pages)
 
 
 def _paging_fields(html: str) -> tuple[int, int | None]:

@@ -22,15 +22,21 @@ Associations of a province [C1 SCRAPY-ESI group spider]:
   `POST {base}/cms-proxy/ms/bus/organList/portal/queryOrgan?pageNo=<n>&pageSize=<m>`, JSON body
   `{"certUnitArea": "<省份名>"}` → `data.rows[].organUniqueId`, which feeds the standards list.
   SCRAPY-ESI only ever read page 1 with pageSize 100; `data.total` and paging beyond page 1
-  are [I]: pages are read until one is empty or short, or `total` (when present) is reached.
+  are [I]: the same walk as the standards list.
 
-Detail — `GET {base}/standardDetail/<standardUniqueId>.html` [C]; the JSON blob in
-`#portal-standard-detail-json` holds editorUnit (起草单位) and drafterNames (起草人) [C1 SCRAPY-ESI].
+Detail — `GET {base}/standardDetail/<standardUniqueId>.html` [C], built here (`detail_url`); the
+JSON blob in `#portal-standard-detail-json` holds editorUnit (起草单位) and drafterNames (起草人)
+[C1 SCRAPY-ESI].
 
-Paging (this module's business; only data.total/data.rows are read): from page 1 until a
-page shorter than pageSize (an empty one included) or page × pageSize ≥ total. The
-standards list's order is unknown [I]; the incremental knob is `publishDateBegin`
-(standards published on or after a date).
+Paging (`extract.paging.walk_pages`, the one rule; only data.total/data.rows are read here):
+pageNo = n, pageSize = what we ask, but the page size is what the server served: a short page
+is never the end. Complete only when the rows seen reach `data.total` [C]; where a page states
+no total ([I] for queryOrgan), the list is read until an empty page.
+
+Incremental rule — by the portal's date filter: `publishDateBegin` (standards published on or
+after a date [C]; its YYYY-MM-DD format is [I], evidence/ttbz.org.cn/EVIDENCE.md) is the window
+start or watermark − overlap, whichever is later, and the walk reads all of it: the list's
+order is unknown [I], so nothing stops on it.
 
 Blocks (§4.3): the legacy HTML pages answered curl with a "WEB 应用防火墙" JS challenge [C1];
 the API answers plain requests with the Referer [C], but 403/405/429 happen [C1]. A `result:
@@ -46,6 +52,7 @@ from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 from extract.http import Fetched, HttpClient
+from extract.paging import ListTally, PageInfo, walk_pages
 from extract.sources import ListPageError, json_page
 
 SOURCE = "ttbz"
@@ -117,33 +124,41 @@ def json_body(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
 
+def list_tally(published_from: date | None, page_size: int) -> ListTally:
+    """The record of one standards-list walk, named for the run report."""
+    return ListTally(f"ttbz standards published from {published_from or '…'}", asked_size=page_size)
+
+
+def organ_tally(province: str, page_size: int = 100) -> ListTally:
+    """The record of one association-list walk, named for the run report."""
+    return ListTally(f"ttbz associations of {province}", asked_size=page_size)
+
+
 def iter_list_pages(
     client: HttpClient,
     base: str,
     *,
     page_size: int,
+    tally: ListTally,
     organ_unique_id: str = "",
     published_from: date | None = None,
     search_key: str = "",
     standard_status: str = "",
 ) -> Iterator[Fetched]:
-    """Each standards-list page, archived, in order, until the last.
+    """Each standards-list page, archived, in order, until the walk ends by `extract.paging.walk_pages`
+    (recorded in `tally`).
 
     Raises `ListPageError` (naming the URL and the form) for a page that cannot be paged;
     `extract.http` errors (Blocked, FetchFailed…) pass through.
     """
-    page = 1
-    while True:
-        form = list_params(
-            page=page, page_size=page_size, organ_unique_id=organ_unique_id, published_from=published_from,
-            search_key=search_key, standard_status=standard_status,
-        )
-        fetched = client.fetch("POST", list_url(base), source=SOURCE, data=form, headers=api_headers(base))
-        total, rows = _data_rows(fetched, f"form {form}")
-        yield fetched
-        if _last_page(page, page_size, total, rows):
-            return
-        page += 1
+    form = list_params(page=1, page_size=page_size, organ_unique_id=organ_unique_id, published_from=published_from,
+                       search_key=search_key, standard_status=standard_status)
+
+    def fetch(page: int) -> Fetched:
+        return client.fetch("POST", list_url(base), source=SOURCE, data={**form, "pageNo": str(page)},
+                            headers=api_headers(base))
+
+    yield from walk_pages(fetch, lambda fetched: _page_info(fetched, f"form {form}"), tally)
 
 
 def fetch_provinces(client: HttpClient, base: str) -> Fetched:
@@ -153,24 +168,20 @@ def fetch_provinces(client: HttpClient, base: str) -> Fetched:
     )
 
 
-def iter_organ_pages(client: HttpClient, base: str, province: str, *, page_size: int = 100) -> Iterator[Fetched]:
-    """The associations registered in `province` (certUnitArea), page by page (see the docstring)."""
-    page = 1
-    while True:
-        fetched = client.fetch(
-            "POST", organ_url(base, page, page_size), source=SOURCE,
-            content=json_body({"certUnitArea": province}),
-            headers=api_headers(base, json_body=True),
-        )
-        total, rows = _data_rows(fetched, f"certUnitArea {province!r}")
-        yield fetched
-        if _last_page(page, page_size, total, rows):
-            return
-        page += 1
+def iter_organ_pages(client: HttpClient, base: str, province: str, *, tally: ListTally,
+                     page_size: int = 100) -> Iterator[Fetched]:
+    """The associations registered in `province` (certUnitArea), page by page, by the same walk."""
+
+    def fetch(page: int) -> Fetched:
+        return client.fetch("POST", organ_url(base, page, page_size), source=SOURCE,
+                            content=json_body({"certUnitArea": province}), headers=api_headers(base, json_body=True))
+
+    yield from walk_pages(fetch, lambda fetched: _page_info(fetched, f"certUnitArea {province!r}"), tally)
 
 
-def fetch_detail(client: HttpClient, base: str, standard_unique_id: str) -> Fetched:
-    return client.fetch("GET", detail_url(base, standard_unique_id), source=SOURCE, headers=page_headers(base))
+def _page_info(fetched: Fetched, asked: str) -> PageInfo:
+    total, rows = _data_rows(fetched, asked)
+    return PageInfo(rows=len(rows), total=total)
 
 
 def _data_rows(fetched: Fetched, asked: str) -> tuple[int | None, list]:
@@ -189,7 +200,3 @@ def _data_rows(fetched: Fetched, asked: str) -> tuple[int | None, list]:
     except (TypeError, ValueError):
         raise ListPageError(f"{where}: data.total is {data.get('total')!r}", fetched) from None
     return total, data["rows"]
-
-
-def _last_page(page: int, page_size: int, total: int | None, rows: list) -> bool:
-    return len(rows) < page_size or (total is not None and page * page_size >= total)

@@ -7,10 +7,12 @@ warehouse/sql/load.sql orders sources with known drafters first), so openstd nev
 samr's. What it adds is its own status and dates, status conflicts with samr included, which
 the warehouse keeps as status history.
 
-Paging: the list sorted by issue date, newest first (`p.p90=circulation_date&p.p91=desc`),
-walked until a page reaches back past the floor — the window's start, or watermark − overlap
-when later — and none of its rows is kept from before the floor; the window's end is applied to
-what it returns. Pages of the largest size the portal allows within `page_size`. A walk
+Paging (`extract.paging.walk_pages`, recorded with `SourceResult.walked`): the list sorted by
+issue date, newest first (`p.p90=circulation_date&p.p91=desc`). Incremental rule: the portal
+cannot filter by date, so the walk reads until a whole page is older than the floor — the
+window's start, or watermark − overlap when later — on every date the list carries (issue and
+implementation date), and none of its rows is kept from before the floor; the window's end is
+applied to what it returns. Pages of the largest size the portal allows within `page_size`. A walk
 without a floor (no window start, no watermark) reads the whole list: that is how status
 changes of older standards (现行 → 废止) are seen, since an incremental walk stops at recent
 issue dates.
@@ -57,19 +59,22 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
     floor = max((d for d in (window.issued_from, since) if d is not None), default=None)
     page_size = max((s for s in openstd_source.PAGE_SIZES if s <= settings.page_size),
                     default=min(openstd_source.PAGE_SIZES))
-    pages, complete = read_list(result, "list", openstd_source.iter_list_pages(
-        client, base, page_size=page_size, stop_before=floor))
+    tally = openstd_source.list_tally(floor, page_size)
+    pages, _ = read_list(result, tally.what, openstd_source.iter_list_pages(
+        client, base, page_size=page_size, stop_before=floor, tally=tally))
+    complete = result.walked(tally)
 
     records: dict[str, StandardRecord] = {}  # hcno → record
     issued_on: list[date] = []
     with result.stage("parse"):
         for page in pages:
             result.pages += 1
-            parsed = openstd_parser.parse_list(page.text, provenance(page), base_url=base)
+            parsed = openstd_parser.parse_list(page.text, provenance(page))
             result.rejects.extend(parsed.rejects)
             if parsed.spam:
                 result.spam_pages[page.response_id] = list(parsed.spam)
             for record in parsed.records:
+                record.detail_url = openstd_source.detail_url(base, record.source_id)
                 if record.issue_date is not None:
                     issued_on.append(record.issue_date)
                 if in_window(record.issue_date, window, since):
@@ -109,9 +114,10 @@ def reparse(entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
                 continue
             result.pages += 1
             text, _ = decode_text(body, entry.content_type)
-            parsed = openstd_parser.parse_list(text, provenance_of(entry), base_url=f"{parts.scheme}://{parts.netloc}")
+            parsed = openstd_parser.parse_list(text, provenance_of(entry))
             add_rejects_once(result, parsed.rejects, seen_rejects)
             for record in parsed.records:
+                record.detail_url = openstd_source.detail_url(f"{parts.scheme}://{parts.netloc}", record.source_id)
                 held = latest.get(record.source_id)
                 if held is None or held.provenance.fetched_at <= record.provenance.fetched_at:
                     latest[record.source_id] = record

@@ -131,7 +131,10 @@ _IDENTITY = ("std_no", "std_no_raw", "title")
 def read_nothing(detail: Any) -> bool:
     """The parser read none of what identifies the page — no standard number, no title — from a page
     it did not itself recognise as a "no such standard" page (`found=False`, which the parser
-    rejects): the layout changed, or the page is garbage."""
+    rejects): the layout changed, or the page is garbage. A parser whose pages carry no such
+    identity (ttbz's JSON blob) says so itself: `unreadable`, the reason, or None."""
+    if hasattr(detail, "unreadable"):
+        return detail.unreadable is not None
     if getattr(detail, "found", True) is False:
         return False
     return not any(getattr(detail, name, None) for name in _IDENTITY)
@@ -160,7 +163,8 @@ def merge_detail_page(parser: ModuleType, record: StandardRecord, html: str, pag
         result.spam_pages[page.response_id] = list(detail.spam)
     if read_nothing(detail):
         size = f"{len(html):,} characters" if html.strip() else "an empty page"
-        result.layout_changed(f"{record.std_no}: the detail page ({size}) has no standard number and no title",
+        why = getattr(detail, "unreadable", None) or "no standard number and no title"
+        result.layout_changed(f"{record.std_no}: the detail page ({size}): {why}",
                               url=page.url, response_id=page.response_id)
         result.stop(f"detail pages: layout changed ({page.url})")
         return record, detail
@@ -181,11 +185,13 @@ def add_with_details(
     result: SourceResult,
 ) -> tuple[list[StandardRecord], bool]:
     """Fetch each record's detail page (`fetch_details`) and add the records to `result`, each merged
-    with its page (`merge_detail_page`). A record whose page was lost is withheld: the next run asks
-    again. Returns the records added, and whether no page was lost."""
+    with its page (`merge_detail_page`). A record whose page was lost, or read nothing
+    (`layout_changed`), is withheld: the next run asks again. Returns the records added, and whether
+    every page was had and read."""
     details = fetch_details(client, [(r.std_no, r.detail_url or "") for r in records], source=result.source,
                             headers=headers, workers=workers, result=result)
     added: list[StandardRecord] = []
+    read_all = True
     with result.stage("parse"):
         for record in records:
             page = details.pages.get(record.detail_url or "")
@@ -193,12 +199,13 @@ def add_with_details(
                 result.details += 1
                 record, detail = merge_detail_page(parser, record, page.text, provenance(page), result)
                 if read_nothing(detail):
+                    read_all = False
                     continue  # withheld, like a lost page: the list row alone would overwrite what is held
             elif record.detail_url in details.lost:
                 continue  # withheld: the next run asks again
             result.records.append(record)
             added.append(record)
-    return added, details.complete
+    return added, details.complete and read_all
 
 
 def provenance(fetched: Fetched) -> Provenance:

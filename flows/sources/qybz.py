@@ -69,7 +69,9 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
 
     with result.stage("parse"):
         result.pages += 1
-        parsed = qybz_parser.parse_home(home.text, provenance(home), base_url=base)
+        parsed = qybz_parser.parse_home(home.text, provenance(home))
+        for record in parsed.records:
+            record.detail_url = qybz_source.detail_url(base, record.source_id)
         result.rejects.extend(parsed.rejects)
         if parsed.spam:
             result.spam_pages[home.response_id] = list(parsed.spam)
@@ -108,7 +110,9 @@ def reparse(entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
                 continue
             result.pages += 1
             text, _ = decode_text(body, entry.content_type)
-            parsed = qybz_parser.parse_home(text, provenance_of(entry), base_url=f"{parts.scheme}://{parts.netloc}")
+            parsed = qybz_parser.parse_home(text, provenance_of(entry))
+            for record in parsed.records:
+                record.detail_url = qybz_source.detail_url(f"{parts.scheme}://{parts.netloc}", record.source_id)
             add_rejects_once(result, parsed.rejects, seen_rejects)
             for record in parsed.records:
                 held = latest.get(record.detail_url or "")

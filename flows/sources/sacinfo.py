@@ -1,9 +1,9 @@
 """Wiring for the sacinfo source: hbba (industry) and dbba (local) lists → detail pages → records.
 
-Fetching is `extract.sources.sacinfo` (the contract), parsing `transform.parsers.sacinfo`;
+Fetching is `extract.sources.sacinfo` (the contract, the URLs), parsing `transform.parsers.sacinfo`;
 this module decides what to ask each site for, which records need their detail page, how
 archived pages become records again (`reparse`), and collects both for the load. One
-source in the warehouse ("sacinfo"); the site only sets the type a list must hold.
+source in the warehouse ("sacinfo").
 
 - hbba: every industry standard it lists. Most duplicate samr's tid=3; the warehouse
   counts a canonical number once.
@@ -11,25 +11,32 @@ source in the warehouse ("sacinfo"); the site only sets the type a list must hol
   region's reference data) and of the city's own prefix (`DB` + the region code), deduplicated
   on `pk`.
 
+Each site's walk begins with its priming page on the configured host and goes on where that
+landed: hbba/dbba may 301 to the unified ba.sacinfo.org.cn (`extract.sources.sacinfo`). A
+record's kind is its number's: the hbba walk keeps industry numbers, the dbba walk local ones;
+a record of the other kind (a unified host may list both [I]) is the other walk's business.
+
+Each query is one list walk (`extract.paging.walk_pages`, recorded with `SourceResult.walked`):
+complete only when the rows seen reach the stated total, whatever page size was served.
+
 The list never carries 起草单位: every record asked for needs its `stdDetail` page, fetched
 in a pool of the host's concurrency. The list cannot be filtered by issue date, so the window
 is applied to what it returns and only records issued in the window get a detail page.
 
 Watermarks, one per site (`hbba`, `dbba`): the newest 备案日期 (`recordDate`) a complete crawl of
-the site read. An incremental crawl asks for the smallest `pubdate` window (months since
-filing) reaching back to watermark − overlap and keeps only the records filed since then:
-the list's order is unknown, so nothing stops on it.
+the site read. Incremental rule: the portal's filing-date filter — the smallest `pubdate`
+window (months since filing) reaching back to watermark − overlap — walked to its end, keeping
+the records filed since then: the list's order is unknown, so nothing stops on it.
 
-A detail page that could not be had (blocked, retries exhausted) withholds its record and
-leaves the crawl incomplete, so the watermark stays and the next run asks again: a list-only
-record would say "drafters unknown" where the page names them. A page the portal answers
-with an error status, or that is about another standard, is a reject.
+A detail page that could not be had (blocked, retries exhausted), or from which the parser read
+nothing (`layout_changed`: a garbage 200 page), withholds its record and leaves the crawl
+incomplete, so the watermark stays and the next run asks again: a list-only record would say
+"drafters unknown" where the page names them. A page the portal answers with an error status,
+or that is about another standard, is a reject.
 """
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -41,13 +48,12 @@ from flows.settings import Settings
 from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import (
-    add_rejects_once, add_with_details, advance_watermark, in_window, merge_detail_page, newest_until, portal_now,
-    provenance, provenance_of, read_list,
+    add_rejects_once, add_with_details, advance_watermark, in_window, merge_detail_page, newest_until, once,
+    portal_now, provenance, provenance_of, read_list, read_nothing,
 )
 from transform.parsers import sacinfo as sacinfo_parser
 from transform.records import StandardRecord
 from transform.region import load_region
-from transform.stdno import StdNoError, parse_std_no
 
 SOURCE = sacinfo_source.SOURCE
 SITES = tuple(sacinfo_source.SITES)  # ("hbba", "dbba"): also the settings' base-URL keys and the watermark keys
@@ -59,51 +65,56 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
     region = load_region(settings.region)
     overlap = timedelta(days=settings.watermark_overlap_days)
     queries = {"hbba": [{}], "dbba": sacinfo_source.region_queries(region.province, f"DB{region.code}")}
+    seen_rejects: set[tuple[str, str]] = set()  # a unified host shows both walks the same bad rows
     for site in SITES:  # two hosts: a block on one does not keep us from the other
         base = settings.base_url(site)
         _, workers = settings.host_policy(urlsplit(base).hostname or "")
         since = datetime.fromisoformat(watermarks[site]) - overlap if site in watermarks else None
         newest = _crawl_site(client, site, base, queries[site], result, page_size=settings.page_size,
-                             window=window, since=since, workers=workers)
+                             window=window, since=since, workers=workers, seen_rejects=seen_rejects)
         advance_watermark(result, watermarks, site, newest)
     return result
 
 
 def reparse(entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
-    """Records from archived hbba/dbba pages, with today's parser: the latest list row of each
-    standard whose detail page the archive holds, completed by the latest copy of that page. A row
-    whose page was never fetched was outside what its crawl asked for. No network."""
+    """Records from archived hbba/dbba (or ba.sacinfo) pages, with today's parser: the latest list
+    row of each standard whose detail page (`/stdDetail` or `/rnDetail`) the archive holds, completed
+    by the latest copy of that page. A row whose page was never fetched was outside what its crawl
+    asked for. No network."""
     result = SourceResult(SOURCE)
-    latest: dict[str, StandardRecord] = {}
-    details: dict[str, tuple[ArchiveEntry, bytes]] = {}
+    latest: dict[str, StandardRecord] = {}  # pk → record
+    details: dict[str, tuple[ArchiveEntry, bytes]] = {}  # pk → its latest detail page
     seen_rejects: set[tuple[str, str]] = set()
     with result.stage("parse"):
         for entry, body in entries:
             parts = urlsplit(entry.url)
-            if parts.path.startswith(sacinfo_source.DETAIL_PATH + "/"):
-                held = details.get(entry.url)
+            pk = _detail_pk(parts.path)
+            if pk is not None:
+                held = details.get(pk)
                 if held is None or held[0].fetched_at < entry.fetched_at:
-                    details[entry.url] = (entry, body)
+                    details[pk] = (entry, body)
                 continue
             if parts.path != sacinfo_source.LIST_PATH:
                 continue
             result.pages += 1
             text, _ = decode_text(body, entry.content_type)
-            parsed = sacinfo_parser.parse_list(text, provenance_of(entry), site=_site_of(entry.url, text),
-                                               base_url=f"{parts.scheme}://{parts.netloc}")
+            parsed = sacinfo_parser.parse_list(text, provenance_of(entry))
             add_rejects_once(result, parsed.rejects, seen_rejects)
             for record in parsed.records:
-                held_record = latest.get(record.detail_url or "")
+                held_record = latest.get(record.source_id)
                 if held_record is None or held_record.provenance.fetched_at <= record.provenance.fetched_at:
-                    latest[record.detail_url or ""] = record
-        for url, record in latest.items():
-            page = details.get(url)
+                    latest[record.source_id] = record
+        for pk, record in latest.items():
+            page = details.get(pk)
             if page is None:
                 continue
             entry, body = page
             result.details += 1
+            record.detail_url = entry.url
             text, _ = decode_text(body, entry.content_type)
-            result.records.append(merge_detail_page(sacinfo_parser, record, text, provenance_of(entry), result)[0])
+            record, detail = merge_detail_page(sacinfo_parser, record, text, provenance_of(entry), result)
+            if not read_nothing(detail):
+                result.records.append(record)
     return result
 
 
@@ -121,32 +132,41 @@ def _crawl_site(
     window: Window,
     since: datetime | None,
     workers: int,
+    seen_rejects: set[tuple[str, str]],
 ) -> datetime | None:
     """Fetch and parse one site; returns the newest 备案日期 read when the site was covered completely."""
     pubdate = sacinfo_source.pubdate_window(since.date(), portal_now().date()) if since is not None else ""
+    primed, _ = read_list(result, f"{site} search page", once(lambda: sacinfo_source.prime(client, base)))
+    if not primed:
+        return None
+    base = sacinfo_source.landed_base(primed[0])  # the configured host, or where it redirected
+    pages = []
+    complete = True
+    for query in queries:
+        tally = sacinfo_source.list_tally(site, query, page_size, pubdate)
+        walked, _ = read_list(result, tally.what, sacinfo_source.iter_list_pages(
+            client, base, page_size=page_size, pubdate=pubdate, tally=tally, **query))
+        pages.extend(walked)
+        complete = result.walked(tally) and complete
 
-    def walk():
-        yield sacinfo_source.prime(client, base)  # the session cookie the list POSTs carry
-        for query in queries:
-            yield from sacinfo_source.iter_list_pages(client, base, page_size=page_size, pubdate=pubdate, **query)
-
-    fetched, complete = read_list(result, site, walk())
-
+    kind = sacinfo_source.SITES[site]
     records: dict[str, StandardRecord] = {}  # pk → record: the region's queries overlap
-    seen_rejects: set[tuple[str, str]] = set()
     filed_on: list[datetime] = []
     with result.stage("parse"):
-        for page in fetched[1:]:  # after the priming page
+        for page in pages:
             result.pages += 1
-            parsed = sacinfo_parser.parse_list(page.text, provenance(page), base_url=base, site=site)
+            parsed = sacinfo_parser.parse_list(page.text, provenance(page))
             add_rejects_once(result, parsed.rejects, seen_rejects)  # the region's queries overlap
             for record in parsed.records:
+                if record.std_type != kind:
+                    continue  # the other site's kind, on a host that lists both: the other walk's business
                 filed = record.input_time
                 if filed is not None:
                     filed_on.append(filed)
                     if since is not None and filed < since:
                         continue  # filed before the watermark: loaded by an earlier run
                 if in_window(record.issue_date, window):
+                    record.detail_url = sacinfo_source.detail_url(base, record.source_id)
                     records.setdefault(record.source_id, record)
 
     _, details_complete = add_with_details(client, list(records.values()), sacinfo_parser,
@@ -156,27 +176,12 @@ def _crawl_site(
     return newest_until(filed_on, portal_now())
 
 
-# -- shared --------------------------------------------------------------------------------------
-
-
-def _site_of(url: str, text: str) -> str:
-    """The site an archived list page came from: its host name, else what it lists (a mirror or a
-    proxy may serve both sites under one name): local numbers → dbba, anything else → hbba."""
-    host = urlsplit(url).hostname or ""
-    for site in SITES:
-        if host.startswith(site + "."):
-            return site
-    try:
-        rows = json.loads(text).get("records") or []
-    except (ValueError, AttributeError):
-        return "hbba"  # not a list: the parser rejects it whatever the site
-    kinds: Counter[str] = Counter()
-    for row in rows:
-        try:
-            kinds[parse_std_no(str(row.get("code") or "")).std_type] += 1
-        except (StdNoError, AttributeError):
-            continue
-    return "dbba" if kinds["local"] > kinds["industry"] else "hbba"
+def _detail_pk(path: str) -> str | None:
+    """The pk of a detail page's path (`/stdDetail/<pk>` or `/rnDetail/<pk>`), else None."""
+    for prefix in sacinfo_source.DETAIL_PATHS:
+        if path.startswith(prefix + "/"):
+            return path[len(prefix) + 1:] or None
+    return None
 
 
 __all__ = ["SITES", "SOURCE", "crawl", "reparse"]

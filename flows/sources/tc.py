@@ -10,10 +10,15 @@ with the secretariat's address (`SourceResult.evidence`). No standards: `records
 
 Committees are not filtered by the window: the warehouse counts those established in it.
 
+Paging: one walk of the directory (`extract.paging.walk_pages`, recorded with
+`SourceResult.walked`): complete only when the items seen reach the total the page prints, or,
+without one, when the list runs out. Incremental rule: the directory carries no date, so it is
+read whole every run (`extract.sources.tc`), and the digest below decides what to fetch.
+
 Watermark `directory`: a digest of what the directory says about every committee (number,
 title, link, 秘书处承担单位, 秘书处所在地). A run whose directory reads the same as the last
-complete run's fetches no committee page and returns no committee: nothing it would change has
-changed. A run without the watermark (the first, a backfill) reads every page. A committee page
+complete run's fetches no committee page and returns no committee, counting the directory's
+committees as read and unchanged (`SourceResult.unchanged`): nothing it would change has changed. A run without the watermark (the first, a backfill) reads every page. A committee page
 that could not be had leaves the crawl incomplete (the digest is not saved); its committee is
 left out this run.
 """
@@ -49,17 +54,19 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
     base = settings.base_url(DIRECTORY_SITE)
     _, workers = settings.host_policy(urlsplit(base).hostname or "")
     province = load_region(settings.region).province
-    pages, complete = read_list(result, f"committee directory of {province}",
-                                tc_source.iter_list_pages(client, base, province))
+    tally = tc_source.list_tally(province)
+    pages, _ = read_list(result, tally.what, tc_source.iter_list_pages(client, base, province, tally=tally))
+    complete = result.walked(tally)
 
     items: dict[str, tc_parser.CommitteeItem] = {}  # committee page url → its directory item
     with result.stage("parse"):
         for page in pages:
             result.pages += 1
             _add_items(items, page.text, provenance(page), base, result)
-    digest = _digest(items.values())
+    digest = _digest(items)
     if complete and watermarks.get(WATERMARK) == digest:
-        return result  # the directory reads as the last complete run left it
+        result.unchanged = len(items)  # the directory reads as the last complete run left it
+        return result
 
     details = fetch_details(client, [(item.title or url, url) for url, item in items.items()], source=SOURCE,
                             headers=tc_source.page_headers(base), workers=workers, result=result)
@@ -104,13 +111,14 @@ def reparse(entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
 
 def _add_items(items: dict[str, tc_parser.CommitteeItem], html: str, page: Provenance, base: str,
                result: SourceResult) -> None:
-    """A directory page's items, by their committee page (a page that repeats adds nothing)."""
-    parsed = tc_parser.parse_list(html, page, base_url=base)
+    """A directory page's items, by their committee page's URL (built from the item's link and
+    `base`; a page that repeats adds nothing)."""
+    parsed = tc_parser.parse_list(html, page)
     result.rejects.extend(parsed.rejects)
     if parsed.spam:
         result.spam_pages[page.response_id] = list(parsed.spam)
     for item in parsed.items:
-        items[item.detail_url or ""] = item
+        items[tc_source.detail_url(base, item.href or "")] = item
 
 
 def _add_committee(html: str, page: Provenance, item: tc_parser.CommitteeItem, result: SourceResult) -> None:
@@ -123,10 +131,10 @@ def _add_committee(html: str, page: Provenance, item: tc_parser.CommitteeItem, r
         result.evidence.extend(detail.evidence)
 
 
-def _digest(items: Iterable[tc_parser.CommitteeItem]) -> str:
-    """What the directory says about its committees, independent of their order and paging."""
-    rows = sorted([item.number or "", item.title or "", item.detail_url or "", item.secretariat_unit or "",
-                   item.location or ""] for item in items)
+def _digest(items: dict[str, tc_parser.CommitteeItem]) -> str:
+    """What the directory says about its committees (by their page's URL), independent of their order and paging."""
+    rows = sorted([item.number or "", item.title or "", url, item.secretariat_unit or "",
+                   item.location or ""] for url, item in items.items())
     return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 

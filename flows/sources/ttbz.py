@@ -9,16 +9,17 @@ attributed.
 
 Standards: every group standard published in the window, whatever association published
 it — organisations of the region also draft standards of other provinces' associations, so
-the list is not narrowed to the province's. The list is filtered at the portal with
-`publishDateBegin` (window start, or watermark − overlap when later) and the window's end is
-applied to what it returns. Drafters (`editorUnit`) are only on the detail page: every
+the list is not narrowed to the province's. Incremental rule: the portal's date filter —
+`publishDateBegin` (window start, or watermark − overlap when later) — walked to its end
+(`extract.paging.walk_pages`, recorded with `SourceResult.walked`: complete only when the rows
+seen reach `data.total`); the window's end is applied to what it returns. Drafters (`editorUnit`) are only on the detail page: every
 record gets its page, fetched in a pool of the host's concurrency. The legacy HTML pages
 (`/Home/*`) are behind a WAF and never requested.
 
 Watermark `published`: the newest 公布日期 a complete crawl of the list read.
 
-A detail page that could not be had (blocked, retries exhausted) withholds its record and
-leaves the crawl incomplete (the watermark stays; the next run asks again). A page answered
+A detail page that could not be had (blocked, retries exhausted), or from which the parser read
+nothing (`layout_changed`: a garbage 200 page), withholds its record and leaves the crawl incomplete (the watermark stays; the next run asks again). A page answered
 with an error status, or about another standard, is a reject. The association list is read
 on every run (a few requests); when it cannot be had the run is incomplete, but the
 standards' watermark still advances: the two do not depend on each other.
@@ -38,7 +39,7 @@ from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import (
     add_rejects_once, add_with_details, advance_watermark, in_window, merge_detail_page, newest_until, once,
-    portal_now, provenance, provenance_of, read_list,
+    portal_now, provenance, provenance_of, read_list, read_nothing,
 )
 from transform.parsers import ttbz as ttbz_parser
 from transform.records import OrgEvidence, Provenance, StandardRecord
@@ -95,9 +96,9 @@ def reparse(entries: Iterable[tuple[ArchiveEntry, bytes]], province: str | None 
             result.pages += 1
             text, _ = decode_text(body, entry.content_type)
             if parts.path == ttbz_source.LIST_PATH:
-                parsed = ttbz_parser.parse_list(text, provenance_of(entry), base_url=f"{parts.scheme}://{parts.netloc}")
+                parsed = ttbz_parser.parse_list(text, provenance_of(entry))
                 add_rejects_once(result, parsed.rejects, seen_rejects)
-                for record in parsed.records:
+                for record in _with_detail_urls(parsed.records, f"{parts.scheme}://{parts.netloc}"):
                     held_record = latest.get(record.detail_url or "")
                     if held_record is None or newer(held_record[0].provenance, record.provenance):
                         latest[record.detail_url or ""] = (record, parsed.publishers.get(record.std_no))
@@ -115,7 +116,10 @@ def reparse(entries: Iterable[tuple[ArchiveEntry, bytes]], province: str | None 
             entry, body = page
             result.details += 1
             text, _ = decode_text(body, entry.content_type)
-            result.records.append(merge_detail_page(ttbz_parser, record, text, provenance_of(entry), result)[0])
+            record, detail = merge_detail_page(ttbz_parser, record, text, provenance_of(entry), result)
+            if read_nothing(detail):
+                continue  # withheld, as the crawl withheld it
+            result.records.append(record)
             if publisher:
                 result.publishers[record.std_no] = publisher
         result.evidence.extend(organs.values())
@@ -137,8 +141,10 @@ def _crawl_standards(
 ) -> date | None:
     """Fetch and parse the window's standards; the newest 公布日期 read, when the list was covered completely."""
     published_from = max((d for d in (window.issued_from, since) if d is not None), default=None)
-    pages, complete = read_list(result, "standards list", ttbz_source.iter_list_pages(
-        client, base, page_size=page_size, published_from=published_from))
+    tally = ttbz_source.list_tally(published_from, page_size)
+    pages, _ = read_list(result, tally.what, ttbz_source.iter_list_pages(
+        client, base, page_size=page_size, published_from=published_from, tally=tally))
+    complete = result.walked(tally)
 
     records: dict[str, StandardRecord] = {}  # standardUniqueId → record
     publishers: dict[str, str] = {}
@@ -146,10 +152,10 @@ def _crawl_standards(
     with result.stage("parse"):
         for page in pages:
             result.pages += 1
-            parsed = ttbz_parser.parse_list(page.text, provenance(page), base_url=base)
+            parsed = ttbz_parser.parse_list(page.text, provenance(page))
             result.rejects.extend(parsed.rejects)
             publishers.update(parsed.publishers)
-            for record in parsed.records:
+            for record in _with_detail_urls(parsed.records, base):
                 if record.issue_date is not None:
                     published_on.append(record.issue_date)
                 if in_window(record.issue_date, window, since):
@@ -184,14 +190,24 @@ def _crawl_associations(client: HttpClient, base: str, province: str, result: So
                       "check the region's province name", url=listed.url, response_id=listed.response_id)
         result.stop(f"association list: no province {province!r}")
         return
-    pages, _ = read_list(result, f"association list of {province}",
-                         ttbz_source.iter_organ_pages(client, base, province))
+    tally = ttbz_source.organ_tally(province)
+    pages, _ = read_list(result, tally.what, ttbz_source.iter_organ_pages(client, base, province, tally=tally))
+    result.walked(tally)
     with result.stage("parse"):
         for page in pages:
             result.pages += 1
             parsed = ttbz_parser.parse_organs(page.text, provenance(page), province=province)
             result.rejects.extend(parsed.rejects)
             result.evidence.extend(parsed.evidence)
+
+
+def _with_detail_urls(records: Iterable[StandardRecord], base: str) -> list[StandardRecord]:
+    """The records with the detail page URL of their standardUniqueId (the parser builds no URL)."""
+    out = []
+    for record in records:
+        record.detail_url = ttbz_source.detail_url(base, record.source_id)
+        out.append(record)
+    return out
 
 
 __all__ = ["SOURCE", "WATERMARK", "crawl", "reparse"]

@@ -11,6 +11,7 @@ An app is built from the corpus (`APPS[site](corpus)`) and answers `handle(reque
 | openstd | openstd.samr.gov.cn (GBK) | `openstd` |
 | hbba | hbba.sacinfo.org.cn | `hbba` (routes in `sacinfo`) |
 | dbba | dbba.sacinfo.org.cn | `dbba` (routes in `sacinfo`) |
+| ba | ba.sacinfo.org.cn, hbba/dbba's unified host (`sacinfo_host=ba` redirects there) | `ba` (routes in `sacinfo`) |
 | ttbz | www.ttbz.org.cn | `ttbz` |
 | qybz | www.qybz.org.cn | `qybz` |
 | suzhou_gov | www.suzhou.gov.cn (the plan page, the getInfoCommon notice list and articles) | `suzhou_gov` + `mirror.notices` |
@@ -21,6 +22,7 @@ An app is built from the corpus (`APPS[site](corpus)`) and answers `handle(reque
 from __future__ import annotations
 
 from mirror.notices import ScjgjJiangsuApp, ScjgjSuzhouApp
+from mirror.sites.ba import BaApp
 from mirror.sites.dbba import DbbaApp
 from mirror.sites.hbba import HbbaApp
 from mirror.sites.openstd import OpenstdApp
@@ -34,6 +36,7 @@ APPS = {
     "openstd": OpenstdApp,
     "hbba": HbbaApp,
     "dbba": DbbaApp,
+    "ba": BaApp,
     "ttbz": TtbzApp,
     "qybz": QybzApp,
     "suzhou_gov": SuzhouGovApp,
@@ -42,4 +45,4 @@ APPS = {
 }
 SITES = tuple(APPS)
 
-__all__ = ["APPS", "SITES", "DbbaApp", "HbbaApp", "OpenstdApp", "QybzApp", "SamrApp", "SuzhouGovApp", "TtbzApp"]
+__all__ = ["APPS", "SITES", "BaApp", "DbbaApp", "HbbaApp", "OpenstdApp", "QybzApp", "SamrApp", "SuzhouGovApp", "TtbzApp"]

@@ -1,4 +1,12 @@
-"""hbba.sacinfo.org.cn and dbba.sacinfo.org.cn: the same software, two sites (portals.md §3).
+"""hbba.sacinfo.org.cn and dbba.sacinfo.org.cn: the same software, two sites (portals.md §3); and
+their unified host ba.sacinfo.org.cn (`mirror.sites.ba`).
+
+Under the variant `sacinfo_host=ba` (`mirror.variants`) hbba and dbba answer **every** request
+with `301 Moved Permanently` to the same path and query on ba.sacinfo.org.cn [C1:
+evidence/hbba-dbba/EVIDENCE.md §3 — 2025 scripts use the ba host with the same form and keys,
+links to local standards point at it; that the old hosts redirect, and with 301, is I]. A
+browser (and httpx) turns a POST into a GET on a 301, so a crawler that POSTs its list to the
+old host gets the ba host's 405, as a real move would give it.
 
 Served paths (grades from portals.md):
 
@@ -36,6 +44,7 @@ import math
 import random
 import secrets
 from datetime import date
+from urllib.parse import urlencode
 
 from mirror import vocab
 from mirror.corpus import Corpus
@@ -49,7 +58,7 @@ DEFAULT_SIZE = 15
 MAX_SIZE = 100
 PUBDATE_MONTHS = {"-1": 1, "-3": 3, "-6": 6, "-12": 12, "-24": 24, "-36": 36}
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
-_TITLES = {"hbba": "行业标准信息服务平台", "dbba": "地方标准信息服务平台"}
+_TITLES = {"hbba": "行业标准信息服务平台", "dbba": "地方标准信息服务平台", "ba": "标准备案信息服务平台"}
 
 
 def epoch_ms(ordinal: int) -> int:
@@ -59,11 +68,29 @@ def epoch_ms(ordinal: int) -> int:
 
 class SacinfoApp:
     site = "hbba"
+    detail_prefixes: tuple[str, ...] = (DETAIL_PREFIX,)
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
+        # Base URL per mirror site, set by `MirrorCluster.start` (where `sacinfo_host=ba` redirects to).
+        self.peers: dict[str, str] = {}
+
+    def items(self) -> tuple[list[SacinfoItem], dict[str, SacinfoItem]]:
+        """(records newest filing first, by pk) this site lists."""
+        return sacinfo_items(self.corpus, self.site)
+
+    def moved(self, request: Request) -> Response | None:
+        """The 301 to ba.sacinfo.org.cn under the variant `sacinfo_host=ba` (module docstring)."""
+        if self.site not in ("hbba", "dbba") or self.corpus.variants.sacinfo_host != "ba" or "ba" not in self.peers:
+            return None
+        query = urlencode({k: v for k, v in request.query_lists.items()}, doseq=True)
+        location = self.peers["ba"] + request.path + (f"?{query}" if query else "")
+        return Response(301, b"", "text/html;charset=UTF-8", {"Location": location})
 
     def handle(self, request: Request) -> Response:
+        moved = self.moved(request)
+        if moved is not None:
+            return moved
         path = request.path
         try:
             if path == LIST_PATH:
@@ -76,11 +103,11 @@ class SacinfoApp:
             if path in (LIST_PAGE_PATH, "/"):
                 return html_response(self.list_page(), headers={
                     "Set-Cookie": f"JSESSIONID={secrets.token_hex(16).upper()}; Path=/; HttpOnly"})
-            if path.startswith(DETAIL_PREFIX):
-                _, by_pk = sacinfo_items(self.corpus, self.site)
-                item = by_pk.get(path[len(DETAIL_PREFIX):])
-                if item is not None:
-                    return html_response(self.detail(item))
+            for prefix in self.detail_prefixes:
+                if path.startswith(prefix):
+                    item = self.items()[1].get(path[len(prefix):])
+                    if item is not None:
+                        return html_response(self.detail(item))
             return html_response(_not_found(self.site), 404)
         except BadRequest as exc:
             return json_response({"status": 400, "error": "Bad Request", "message": str(exc)}, 400)
@@ -104,7 +131,7 @@ class SacinfoApp:
             if pubdate not in PUBDATE_MONTHS:
                 raise BadRequest(f"pubdate={pubdate!r}")
             since = months_back(self.corpus.today or date.today(), PUBDATE_MONTHS[pubdate]).toordinal()
-        items, _ = sacinfo_items(self.corpus, self.site)
+        items, _ = self.items()
         hits = [
             it for it in items
             if self.matches(it, ministry, industry)

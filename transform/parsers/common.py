@@ -141,8 +141,8 @@ def to_int(value: Any) -> int | None:
 # -- standard numbers and dates --------------------------------------------------------------
 
 
-def std_no_of(raw: Any, expected_type: str, *, label: str) -> StdNo:
-    """The parsed number, which must be of `expected_type`; raises `Rejected` naming the value."""
+def std_no_of(raw: Any, expected_type: str | tuple[str, ...], *, label: str) -> StdNo:
+    """The parsed number, which must be of `expected_type` (or one of them); raises `Rejected` naming the value."""
     text = as_text(raw).strip()
     if not text:
         raise Rejected("missing_field", f"no standard number ({label})")
@@ -150,8 +150,10 @@ def std_no_of(raw: Any, expected_type: str, *, label: str) -> StdNo:
         std = parse_std_no(text)
     except StdNoError:
         raise Rejected("bad_std_no", f"{label} {text!r} is not a standard number") from None
-    if std.std_type != expected_type:
-        raise Rejected("type_mismatch", f"{std.canonical} is {std.std_type}, not {expected_type} as this list requires")
+    expected = (expected_type,) if isinstance(expected_type, str) else expected_type
+    if std.std_type not in expected:
+        raise Rejected("type_mismatch",
+                       f"{std.canonical} is {std.std_type}, not {' or '.join(expected)} as this list requires")
     return std
 
 

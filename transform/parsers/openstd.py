@@ -11,7 +11,7 @@ List row (`table.result_list > tbody:nth-of-type(2) > tr`, 1-based cells) [C: OP
   td4 a       Chinese name, spam removed;  td5 type (强制性/推荐性/指导性): implied by the prefix
   td6 span    status (现行/即将实施/废止);  td7 / td8 issue / implementation date (YYYY-MM-DD)
   drafters    none: openstd has no drafting organisations, drafters_known=False for good
-  detail_url  {base}/bzgk/std/newGbInfo?hcno=<hcno>;  total  `span.badge` [C GB688DL]
+  detail_url  None: the flow sets it (`extract.sources.openstd.detail_url`);  total  `span.badge` [C GB688DL]
 A foreign-language edition ("GB/T 7714-2015(英文版)") would carry the number of its Chinese
 original; such a row is rejected as `translation` rather than counted twice [I: how 外文版
 rows print their number].
@@ -52,7 +52,6 @@ from transform.records import Provenance, Reject, StandardRecord
 from transform.text import clean_text
 
 SOURCE = "openstd"
-DETAIL_PATH = "/bzgk/std/newGbInfo"  # as extract.sources.openstd.DETAIL_PATH (a test keeps them equal)
 NOT_IN_SYSTEM = "您所查询的标准系统尚未收录"
 CONTENT_ORDER = ("CCS", "ICS", "发布日期", "实施日期", "主管部门", "归口部门", "发布单位", "备注")
 _CONTENT_LABELS = {  # a label cell's text → the CONTENT_ORDER name
@@ -94,7 +93,7 @@ class DetailResult:
 # -- list ------------------------------------------------------------------------------------
 
 
-def parse_list(html: str, provenance: Provenance, *, base_url: str) -> OpenstdListResult:
+def parse_list(html: str, provenance: Provenance) -> OpenstdListResult:
     """One std_list page → records; only rows with a `showInfo(` link are rows."""
     doc = html_document(html)
     badge = first(doc.xpath('//span[contains(concat(" ", normalize-space(@class), " "), " badge ")]'))
@@ -103,7 +102,7 @@ def parse_list(html: str, provenance: Provenance, *, base_url: str) -> OpenstdLi
     rows = doc.xpath('//table[contains(@class, "result_list")]/tbody[2]/tr[.//*[contains(@onclick, "showInfo(")]]')
     for index, row in enumerate(rows):
         try:
-            record, adopted = _parse_row(row, provenance, base_url=base_url)
+            record, adopted = _parse_row(row, provenance)
         except Rejected as rejected:
             label = f"row {index} ({clean_text(text_of(row))[:60]!r})"
             result.rejects.append(reject(SOURCE, provenance, rejected.reason, f"{label}: {rejected.detail}"))
@@ -114,7 +113,7 @@ def parse_list(html: str, provenance: Provenance, *, base_url: str) -> OpenstdLi
     return result
 
 
-def _parse_row(row, provenance: Provenance, *, base_url: str) -> tuple[StandardRecord, bool]:
+def _parse_row(row, provenance: Provenance) -> tuple[StandardRecord, bool]:
     cells = row.xpath("./td")
     if len(cells) < 8:
         raise Rejected("missing_field", f"{len(cells)} cells, expected 8 or more")
@@ -149,7 +148,7 @@ def _parse_row(row, provenance: Provenance, *, base_url: str) -> tuple[StandardR
         drafters_known=False,
         source=SOURCE,
         source_id=hcno,
-        detail_url=f"{base_url.rstrip('/')}{DETAIL_PATH}?hcno={hcno}",
+        detail_url=None,
         provenance=provenance,
         spam=bool(name_spam),
     )

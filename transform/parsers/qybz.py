@@ -7,7 +7,7 @@ homepage without a single disclosure row is one `no_rows` reject (the markup cha
 the page is not the homepage).
 
 Homepage row → StandardRecord [C1 BIAOZ]:
-  source_id   the id in `toDetail('<id>')`;  detail_url  {base}/user/detail/<id>
+  source_id   the id in `toDetail('<id>')`;  detail_url  None: the flow sets it (`extract.sources.qybz.detail_url`), parsers build no URL
   cells       [1] 企业名称 → drafters = [企业名称] (the enterprise owns its standard; known)
               [2] "Q/XXX 001—2024《标准名称》" → std_no (before 《) and name (inside 《》)
               [3] 公开时间 → issue_date;  [4] 状态 → status
@@ -51,7 +51,6 @@ from transform.text import clean_text, to_halfwidth
 from transform.uscc import is_valid_uscc
 
 SOURCE = "qybz"
-DETAIL_PATH = "/user/detail"  # as extract.sources.qybz.DETAIL_PATH (a test keeps them equal)
 _TO_DETAIL = re.compile(r"""toDetail\(\s*['"]([^'"]+)['"]\s*\)""")
 _SPACED_ENTERPRISE_CODE = re.compile(r"^Q\s*/\s*(?P<code>[A-Z0-9][A-Z0-9 ]*?)\s+(?P<rest>\d[\w.]*\s*[-—–－]\s*\d{2,4})$")
 _LABELS = ("标准名称", "标准编号", "机构名称", "统一社会信用代码", "行政区划", "公开时间")
@@ -82,7 +81,7 @@ class DetailResult:
 # -- homepage --------------------------------------------------------------------------------
 
 
-def parse_home(html: str, provenance: Provenance, *, base_url: str) -> ListResult:
+def parse_home(html: str, provenance: Provenance) -> ListResult:
     """The homepage's latest disclosures → records (total = rows found; there is no paging)."""
     doc = html_document(html)
     rows = doc.xpath('//tr[.//a[contains(@href, "toDetail(") or contains(@onclick, "toDetail(")]]')
@@ -92,14 +91,14 @@ def parse_home(html: str, provenance: Provenance, *, base_url: str) -> ListResul
                                      "homepage has no disclosure rows (no toDetail( link): the markup may have changed"))
     for index, row in enumerate(rows):
         try:
-            result.records.append(_parse_row(row, provenance, base_url=base_url))
+            result.records.append(_parse_row(row, provenance))
         except Rejected as rejected:
             label = f"homepage row {index} ({clean_text(text_of(row))[:60]!r})"
             result.rejects.append(reject(SOURCE, provenance, rejected.reason, f"{label}: {rejected.detail}"))
     return result
 
 
-def _parse_row(row, provenance: Provenance, *, base_url: str) -> StandardRecord:
+def _parse_row(row, provenance: Provenance) -> StandardRecord:
     link = first(row.xpath('.//a[contains(@href, "toDetail(") or contains(@onclick, "toDetail(")]'))
     match = _TO_DETAIL.search((link.get("href") or "") + " " + (link.get("onclick") or ""))
     if match is None:
@@ -131,7 +130,7 @@ def _parse_row(row, provenance: Provenance, *, base_url: str) -> StandardRecord:
         drafters_known=bool(company),
         source=SOURCE,
         source_id=detail_id,
-        detail_url=f"{base_url.rstrip('/')}{DETAIL_PATH}/{detail_id}",
+        detail_url=None,
         provenance=provenance,
         spam=bool(company_spam or name_spam),
     )

@@ -6,17 +6,18 @@ Pure: str in, records out. A row that cannot become a record becomes a `Reject`
 costs the other rows; a page that is not a list is one `bad_json` reject.
 
 List record → StandardRecord [C: Go struct, pig4cloud, BIAOZ]:
-  std_no      parse_std_no(code); must be industry on hbba, local on dbba (else type_mismatch)
+  std_no      parse_std_no(code); industry or local (else type_mismatch). The kind is the number's,
+              never the host's: the unified ba.sacinfo.org.cn may list both [I]
   name        chName, tags/entities/invisibles and spam removed
   status      status;   issue/act/abolish dates  issueDate / actDate / fzDate (epoch ms)
   replaces    reviseStdCodes (canonical; a piece that is not a number is kept as printed)
   drafters    none in the list: drafters_known=False until the detail page is merged
   input_time  recordDate (备案日期, epoch ms, UTC+8): the closest thing to an entry time
-  source_id   pk;  detail_url  {base}/stdDetail/<pk>
+  source_id   pk;  detail_url  None: the flow sets it (`extract.sources.sacinfo.detail_url`), parsers build no URL
   Not carried: industry (hbba industry / dbba region label), chargeDept, recordNo, empty
   (others skip `empty` records because their full text is missing; metadata is all we need).
 
-Detail page [C SCRAPY-ESI + ZOT]: every `dl` dt/dd pair (标准号, 发布日期, 实施日期, 废止日期,
+Detail page (`/stdDetail/<pk>` [C], `/rnDetail/<pk>` on ba.sacinfo [C1], same markup [I]) [C SCRAPY-ESI + ZOT]: every `dl` dt/dd pair (标准号, 发布日期, 实施日期, 废止日期,
 制修订, 代替标准, 技术归口, 批准发布部门, 行业分类…); `<p>` "备案号：…" / "备案日期：…";
 起草单位 in the first `<p>` after the `h2` "起草单位" heading (its parent `div.para-title`
 when there is one), names separated by 、, fallback `div dl dd a`; 起草人 the same way
@@ -61,8 +62,7 @@ from transform.records import Provenance, Reject, StandardRecord
 from transform.text import clean_text
 
 SOURCE = "sacinfo"
-EXPECTED_TYPE = {"hbba": "industry", "dbba": "local"}
-DETAIL_PATH = "/stdDetail"  # as extract.sources.sacinfo.DETAIL_PATH (a test keeps them equal)
+KINDS = ("industry", "local")  # the std_types a sacinfo list may hold, told apart by the number
 
 
 @dataclass(slots=True)
@@ -94,16 +94,14 @@ class DetailResult:
 # -- list ------------------------------------------------------------------------------------
 
 
-def parse_list(text: str, provenance: Provenance, *, base_url: str, site: str, keep_people: bool = False) -> ListResult:
+def parse_list(text: str, provenance: Provenance) -> ListResult:
     """One stdQueryList JSON page → records and rejects (one per bad row, or one for a bad page)."""
-    if site not in EXPECTED_TYPE:
-        raise ValueError(f"sacinfo site {site!r} is not one of {sorted(EXPECTED_TYPE)}")
     try:
         payload = json_payload(text)
         if not isinstance(payload, dict) or not isinstance(payload.get("records"), list):
             raise Rejected("bad_json", "list page has no 'records' list")
     except Rejected as rejected:
-        return ListResult(None, None, [], [reject(SOURCE, provenance, rejected.reason, f"{site} {rejected.detail}")])
+        return ListResult(None, None, [], [reject(SOURCE, provenance, rejected.reason, rejected.detail)])
 
     records: list[StandardRecord] = []
     rejects: list[Reject] = []
@@ -111,18 +109,18 @@ def parse_list(text: str, provenance: Provenance, *, base_url: str, site: str, k
         try:
             if not isinstance(row, dict):
                 raise Rejected("bad_row", f"is {type(row).__name__}, not an object")
-            records.append(_parse_row(row, provenance, base_url=base_url, site=site))
+            records.append(_parse_row(row, provenance))
         except Rejected as rejected:
-            label = f"{site} row {index}" + (f" (pk {row.get('pk')!r})" if isinstance(row, dict) else "")
+            label = f"row {index}" + (f" (pk {row.get('pk')!r})" if isinstance(row, dict) else "")
             rejects.append(reject(SOURCE, provenance, rejected.reason, f"{label}: {rejected.detail}"))
     return ListResult(to_int(payload.get("total")), to_int(payload.get("current")), records, rejects)
 
 
-def _parse_row(row: dict, provenance: Provenance, *, base_url: str, site: str) -> StandardRecord:
+def _parse_row(row: dict, provenance: Provenance) -> StandardRecord:
     pk = clean_text(as_text(row.get("pk")))
     if not pk:
         raise Rejected("missing_field", "no pk")
-    std = std_no_of(row.get("code"), EXPECTED_TYPE[site], label="code")
+    std = std_no_of(row.get("code"), KINDS, label="code")
     name, name_spam = clean_without_spam(row.get("chName"))
     if not name:
         raise Rejected("missing_field", f"{std.canonical}: no name (chName)")
@@ -144,7 +142,7 @@ def _parse_row(row: dict, provenance: Provenance, *, base_url: str, site: str) -
         drafters_known=False,
         source=SOURCE,
         source_id=pk,
-        detail_url=f"{base_url.rstrip('/')}{DETAIL_PATH}/{pk}",
+        detail_url=None,
         provenance=provenance,
         spam=bool(name_spam),
         input_time=row_datetime(row.get("recordDate")),

@@ -8,7 +8,8 @@ Directory item (`div.panel.panel-default.post`) [C1 TC-ORG] → CommitteeItem:
   number            `span.line11`, as printed (its meaning — a code or a running number — is [I];
                     `code` is set when it reads as a committee code)
   title             the first `span` of `div.page-header`, spam removed
-  detail_url        `div.page-header a[target=_blank]@href`, joined to the base
+  href              `div.page-header a[target=_blank]@href`, as printed (the flow joins it to the
+                    base: `extract.sources.tc.detail_url`; parsers build no URL)
   summary           `div.media.media-inner`: label `span` → value `div.media-body`
                     (英文名称, 专业范围, 对口/相关联国际组织, 秘书处承担单位, 秘书处所在地)
 Committee page (`div.basic-info.cmn-clearfix dl` dt/dd pairs) [C1 TC-ORG] → CommitteeRecord:
@@ -26,7 +27,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from transform.parsers.common import (
     PageValues,
@@ -56,7 +56,7 @@ class CommitteeItem:
     number: str | None  # span.line11 as printed
     code: str | None  # when `number` reads as a committee code
     title: str | None
-    detail_url: str | None
+    href: str | None  # the committee page's link as printed (absolute or relative)
     summary: dict[str, str]  # label → value of the media-inner pairs
     secretariat_unit: str | None  # 秘书处承担单位
     location: str | None  # 秘书处所在地
@@ -82,7 +82,7 @@ class CommitteeDetail:
 # -- directory -------------------------------------------------------------------------------
 
 
-def parse_list(html: str, provenance: Provenance, *, base_url: str) -> CommitteeListResult:
+def parse_list(html: str, provenance: Provenance) -> CommitteeListResult:
     """One orgPage directory page → its items (an item without a title or a link is a reject)."""
     doc = html_document(html)
     total_match = _TOTAL.search(clean_text(text_of(doc)))
@@ -90,8 +90,8 @@ def parse_list(html: str, provenance: Provenance, *, base_url: str) -> Committee
         int(total_match.group(1).replace(",", "")) if total_match else None, [], [], spam=page_spam(doc)
     )
     for index, panel in enumerate(doc.xpath(_ITEM_XPATH)):
-        item = _parse_item(panel, base_url)
-        if item.title and item.detail_url:
+        item = _parse_item(panel)
+        if item.title and item.href:
             result.items.append(item)
         else:
             missing = "a title" if not item.title else "a detail link"
@@ -100,7 +100,7 @@ def parse_list(html: str, provenance: Provenance, *, base_url: str) -> Committee
     return result
 
 
-def _parse_item(panel, base_url: str) -> CommitteeItem:
+def _parse_item(panel) -> CommitteeItem:
     number = clean_text(" ".join(panel.xpath('.//span[contains(@class, "line11")]//text()'))) or None
     header = first(panel.xpath('.//div[contains(@class, "page-header")]'))
     title, href = "", None
@@ -117,7 +117,7 @@ def _parse_item(panel, base_url: str) -> CommitteeItem:
         number=number,
         code=committee_code(number),
         title=title or None,
-        detail_url=urljoin(base_url.rstrip("/") + "/", href.strip()) if href and href.strip() else None,
+        href=href.strip() if href and href.strip() else None,
         summary=summary,
         secretariat_unit=unit or None,
         location=summary.get("秘书处所在地") or None,

@@ -10,10 +10,12 @@ Standards-list row → StandardRecord [C]:
   name        standardTitleCn, spam removed;  status  standardStatusName (现行/废止)
   dates       publishDate (公布日期) → issue_date, implementDate → act_date, abolishDate → abolish_date
   drafters    none in the list (drafters_known=False) until the detail page is merged
-  source_id   standardUniqueId;  detail_url  {base}/standardDetail/<standardUniqueId>.html
+  source_id   standardUniqueId;  detail_url  None: the flow sets it (`extract.sources.ttbz.detail_url`), parsers build no URL
   publisher   organName (团体名称) — not a StandardRecord field: `ListResult.publishers[std_no]`
 
-Detail page: `json.loads` of the text of `#portal-standard-detail-json` [C1 SCRAPY-ESI]:
+Detail page: `json.loads` of the text of `#portal-standard-detail-json` [C1 SCRAPY-ESI]; a page
+without a readable blob holding any of the keys below is `unreadable` (the flow's
+`layout_changed` reject: a garbage 200 page, a new layout — never "drafters known, none"):
 editorUnit → drafters (split on 、 and the other unit separators; lead first), drafterNames →
 drafter_people (personal data: kept only on request), icsl1Name / ccss1Name / ccsl1Name /
 isPatentName → fields. `standardNo` in the blob, if present, guards the merge [I: not in the
@@ -55,9 +57,10 @@ from transform.records import OrgEvidence, Provenance, Reject, StandardRecord
 from transform.text import clean_text
 
 SOURCE = "ttbz"
-DETAIL_PATH = "/standardDetail"  # as extract.sources.ttbz.DETAIL_PATH (a test keeps them equal)
 DETAIL_JSON_ID = "portal-standard-detail-json"
 _DETAIL_FIELDS = ("icsl1Name", "ccss1Name", "ccsl1Name", "isPatentName")
+# The blob's keys this parser reads: a blob with none of them is not the page we know.
+_BLOB_KEYS = ("editorUnit", "drafterNames", "standardNo", *_DETAIL_FIELDS)
 _ORGAN_NAME_KEYS = ("organName", "name")
 _ORGAN_ADDRESS_KEYS = ("address", "organAddress", "contactAddress", "officeAddress")
 
@@ -87,10 +90,10 @@ class OrganResult:
 
 @dataclass(slots=True)
 class DetailResult:
-    """What the detail page's JSON blob says; `found` is False when the page has no readable blob."""
+    """What the detail page's JSON blob says; `unreadable` says why nothing could be read (else None)."""
 
     provenance: Provenance
-    found: bool
+    unreadable: str | None
     std_no: str | None  # canonical, when the blob carries standardNo
     drafters: list[str]  # editorUnit, cleaned, spam removed, lead first
     drafter_people: list[str]  # drafterNames (personal data)
@@ -102,7 +105,7 @@ class DetailResult:
 # -- standards list --------------------------------------------------------------------------
 
 
-def parse_list(text: str, provenance: Provenance, *, base_url: str) -> TtbzListResult:
+def parse_list(text: str, provenance: Provenance) -> TtbzListResult:
     """One getPortalStandardList JSON answer → records, publishers and rejects."""
     try:
         data = _data(json_payload(text))
@@ -117,7 +120,7 @@ def parse_list(text: str, provenance: Provenance, *, base_url: str) -> TtbzListR
         try:
             if not isinstance(row, dict):
                 raise Rejected("bad_row", f"is {type(row).__name__}, not an object")
-            record, publisher = _parse_row(row, provenance, base_url=base_url)
+            record, publisher = _parse_row(row, provenance)
         except Rejected as rejected:
             label = f"row {index}"
             if isinstance(row, dict):
@@ -130,7 +133,7 @@ def parse_list(text: str, provenance: Provenance, *, base_url: str) -> TtbzListR
     return result
 
 
-def _parse_row(row: dict, provenance: Provenance, *, base_url: str) -> tuple[StandardRecord, str | None]:
+def _parse_row(row: dict, provenance: Provenance) -> tuple[StandardRecord, str | None]:
     unique_id = clean_text(as_text(row.get("standardUniqueId")))
     if not unique_id:
         raise Rejected("missing_field", "no standardUniqueId")
@@ -156,7 +159,7 @@ def _parse_row(row: dict, provenance: Provenance, *, base_url: str) -> tuple[Sta
         drafters_known=False,
         source=SOURCE,
         source_id=unique_id,
-        detail_url=f"{base_url.rstrip('/')}{DETAIL_PATH}/{unique_id}.html",
+        detail_url=None,
         provenance=provenance,
         spam=bool(name_spam or publisher_spam),
     )
@@ -215,7 +218,8 @@ def parse_organs(text: str, provenance: Provenance, *, province: str) -> OrganRe
 
 
 def parse_detail(html: str, provenance: Provenance) -> DetailResult:
-    """The detail page's embedded JSON. A page without it is `found=False` with one reject."""
+    """The detail page's embedded JSON. A page without it (or whose blob holds none of the keys
+    read) is `unreadable`, saying why."""
     doc = html_document(html)
     spam = page_spam(doc)
     node = first(doc.xpath(f'//*[@id="{DETAIL_JSON_ID}"]'))
@@ -227,6 +231,8 @@ def parse_detail(html: str, provenance: Provenance) -> DetailResult:
         return _not_found(provenance, spam, f"#{DETAIL_JSON_ID} is not JSON ({exc})")
     if not isinstance(blob, dict):
         return _not_found(provenance, spam, f"#{DETAIL_JSON_ID} holds a {type(blob).__name__}, not an object")
+    if not any(key in blob for key in _BLOB_KEYS):
+        return _not_found(provenance, spam, f"#{DETAIL_JSON_ID} has none of the keys {', '.join(_BLOB_KEYS)}")
 
     page = PageValues(SOURCE, provenance)
     raw = as_text(blob.get("standardNo")).strip()
@@ -236,7 +242,7 @@ def parse_detail(html: str, provenance: Provenance) -> DetailResult:
     fields = {key: clean_text(as_text(blob[key])) for key in _DETAIL_FIELDS if blob.get(key)}
     return DetailResult(
         provenance=provenance,
-        found=True,
+        unreadable=None,
         std_no=std_no,
         drafters=drafters,
         drafter_people=people,
@@ -249,12 +255,12 @@ def parse_detail(html: str, provenance: Provenance) -> DetailResult:
 def merge_detail(record: StandardRecord, detail: DetailResult, *, keep_people: bool = False) -> StandardRecord:
     """The list record with the drafters of its detail page (then known) and the page's provenance.
 
-    A page without its JSON (`found=False`) changes nothing but the spam flag: the drafters stay unknown.
+    An unreadable page changes nothing but the spam flag: the drafters stay unknown.
     Raises DetailMismatch when the page is about another standard.
     """
     check_same_standard(record, detail, "standardUniqueId")
     spam = record.spam or bool(detail.spam)
-    if not detail.found:
+    if detail.unreadable is not None:
         return replace(record, spam=spam)
     return replace(
         record,
@@ -267,8 +273,7 @@ def merge_detail(record: StandardRecord, detail: DetailResult, *, keep_people: b
 
 
 def _not_found(provenance: Provenance, spam: list[str], why: str) -> DetailResult:
-    return DetailResult(provenance, False, None, [], [], spam=spam,
-                        rejects=[reject(SOURCE, provenance, "missing_field", f"detail page: {why}")])
+    return DetailResult(provenance, f"detail page: {why}", None, [], [], spam=spam)
 
 
 def _data(payload) -> dict:
