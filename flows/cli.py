@@ -440,6 +440,8 @@ app.add_typer(targets_app, name="targets")
 app.command("progress")(progress)
 app.add_typer(__import__("flows.cli_inbox", fromlist=["inbox_app"]).inbox_app, name="inbox")
 
+app.command("probe")(__import__("flows.cli_probe", fromlist=["probe"]).probe)
+
 
 if __name__ == "__main__":
     app()

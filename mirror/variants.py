@@ -14,7 +14,7 @@ nightly under each preset). A variant is chosen per run:
 | samr_order | entry, issue | list order: newest SYS_INPUTIME first [I], or newest ISSUE_DATE first (the only independent statement, evidence/std.samr.gov.cn/PROVENANCE.md) [C1] |
 | sacinfo_host | own, ba | hbba/dbba answer on their own hosts [C], or 301 to the unified ba.sacinfo.org.cn (evidence/hbba-dbba/EVIDENCE.md §3) [C1] |
 | scjgj_first_suffix | 2, 1 | scjgj.suzhou 通知公告 page 2 is `nav_xwtz_2.shtml` (the crawlers', evidence/scjgj.suzhou.gov.cn/EVIDENCE.md) [C1] or `nav_xwtz_1.shtml` (the classic TRS `createPageHTML` pager) [I]; portals.md §6.2 "[C1] check whether page 2 is `_1` or `_2`" |
-| drift | (none) | names of deliberate layout drifts (`mirror.drift`), for `stdwatch probe`'s own test |
+| drift | (none) | names of deliberate layout drifts (`mirror.drift.DRIFTS`: samr_rows_key, samr_detail_selector, scjgj_column_moved, ttbz_rows_key), joined by '+', for `stdwatch probe`'s own test |
 
 `late_entries` on a corpus (`Corpus.add_standards(..., late=True)`) is growth, not a variant.
 """
@@ -43,6 +43,11 @@ class Variants:
             raise ValueError(f"sacinfo_host is 'own' or 'ba', not {self.sacinfo_host!r}")
         if self.scjgj_first_suffix not in (1, 2):
             raise ValueError(f"scjgj_first_suffix is 2 or 1, not {self.scjgj_first_suffix!r}")
+        if self.drift:
+            from mirror.drift import DRIFTS  # noqa: PLC0415 - only a drifted variant needs the drifts
+
+            if unknown := sorted(self.drift - set(DRIFTS)):
+                raise ValueError(f"unknown mirror drift {', '.join(unknown)}: choose from {', '.join(DRIFTS)}")
 
     def describe(self) -> str:
         """`k=v` for every field that differs from the default ("default" when none does)."""
