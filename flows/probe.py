@@ -120,12 +120,11 @@ def _dates(checks: Checks, fact: str, expected: str, values: list[Any]) -> None:
 
 
 def _page_size(checks: Checks, served: int, asked: int, total: int | None, readings: str) -> None:
-    """Contested: whatever the cap, the product pages by what was served; a page larger than asked,
-    or an empty first page of a non-empty list, is a drift."""
-    whole = total is not None and served >= total
-    checks.check("page size served", f"≤ {asked} asked ({readings}: any is handled)",
+    """Whatever the cap, the product pages by what was served (`extract.paging`): a page larger than
+    asked, or an empty first page of a list that states rows, is a drift; any smaller size is not."""
+    checks.check("page size served", f"≤ {asked} asked ({readings})",
                  f"{served} of {asked} asked" + (f", total {total}" if total is not None else ""),
-                 0 < served <= asked or whole and served <= asked)
+                 served <= asked and (served > 0 or total == 0))
 
 
 def _order(checks: Checks, fact: str, readings: dict[str, list[Any]], handled: Iterable[str]) -> None:
@@ -164,7 +163,7 @@ def _probe_samr(checks: Checks, client: HttpClient, settings: Settings) -> None:
                         rows and all(isinstance(r, dict) for r in rows)):
         return
     _keys(checks, "row keys", rows[0], SAMR_ROW_KEYS)
-    _page_size(checks, len(rows), size, total, "cap 20 or 50")
+    _page_size(checks, len(rows), size, total, "a cap of 20 or 50: either is handled")
     _dates(checks, "date format ISSUE_DATE", "YYYY-MM-DD", [r.get("ISSUE_DATE") for r in rows])
     times = [samr_source.row_input_time(r) for r in rows]
     checks.check("date format SYS_INPUTIME", "YYYY-MM-DD HH:MM:SS", f"{sum(t is not None for t in times)} of "
@@ -245,7 +244,7 @@ def _probe_sacinfo(checks_for: Callable[[str], Checks], client: HttpClient, sett
 
 def _probe_openstd(checks: Checks, client: HttpClient, settings: Settings) -> None:
     base = settings.base_url("openstd")
-    size = max(s for s in openstd_source.PAGE_SIZES if s <= max(settings.page_size, min(openstd_source.PAGE_SIZES)))
+    size = max((s for s in openstd_source.PAGE_SIZES if s <= settings.page_size), default=min(openstd_source.PAGE_SIZES))
     first = checks.answers("list std_list answers", lambda: client.fetch(
         "GET", openstd_source.list_url(base), source=openstd_source.SOURCE,
         params=openstd_source.list_params(page=1, page_size=size), headers=openstd_source.page_headers(base)))
@@ -256,7 +255,7 @@ def _probe_openstd(checks: Checks, client: HttpClient, settings: Settings) -> No
     if not checks.check("list rows", "table.result_list rows with showInfo('<hcno>')",
                         f"{rows} rows, total {read.total}", rows):
         return
-    _page_size(checks, rows, size, read.total, "10/25/50")
+    _page_size(checks, rows, size, read.total, "10/25/50 offered")
     issued = [r.issue_date for r in read.records if r.issue_date]
     _order(checks, "list order", {"issue date": issued}, ("issue date",))
     record = read.records[0] if read.records else None
@@ -292,7 +291,7 @@ def _probe_ttbz(checks: Checks, client: HttpClient, settings: Settings) -> None:
                         rows and all(isinstance(r, dict) for r in rows)):
         return
     _keys(checks, "row keys", rows[0], TTBZ_ROW_KEYS)
-    _page_size(checks, len(rows), size, total, "10–50")
+    _page_size(checks, len(rows), size, total, "10–50 offered")
     _dates(checks, "date format publishDate", "YYYY-MM-DD, a time may follow", [r.get("publishDate") for r in rows])
     uid = str(rows[0].get("standardUniqueId", ""))
     detail = checks.answers("detail standardDetail answers", lambda: client.fetch(
@@ -321,7 +320,7 @@ def _probe_qybz(checks: Checks, client: HttpClient, settings: Settings) -> None:
     rows = len(read.records) + len(read.rejects)
     if not checks.check("latest disclosures", "tr rows with toDetail('<id>')", f"{rows} rows", rows):
         return
-    _dates(checks, "date format 公开时间", "a date", [r.issue_date for r in read.records][:20] or [None])
+    _dates(checks, "date format 公开时间", "a date", [r.issue_date for r in read.records][:20])
     record = next((r for r in read.records if r.source_id), None)
     if record is None:
         return
@@ -346,7 +345,7 @@ def _probe_tc(checks: Checks, client: HttpClient, settings: Settings) -> None:
     if not checks.check("directory items", "div.panel.post items", f"{len(read.items)} items, total {read.total}",
                         read.items):
         return
-    _page_size(checks, len(read.items), tc_source.PAGE_SIZE, read.total, "10")
+    _page_size(checks, len(read.items), tc_source.PAGE_SIZE, read.total, "10 a page [I]")
     item = read.items[0]
     if not item.detail_url:
         return
@@ -387,8 +386,25 @@ def _probe_notices(checks_for: Callable[[str], Checks], client: HttpClient, sett
                 checks.check(f"{column.label} datastore and jpage", "<datastore> records, unitid/webid, totalRecord",
                              str(exc)[:160], False)
                 continue
-            checks.check(f"{column.label} datastore and jpage", "<datastore> records, unitid/webid, totalRecord",
-                         f"{len(read.links)} records of {read.total_records}", read.links)
+            if not checks.check(f"{column.label} datastore and jpage", "<datastore> records, unitid/webid, totalRecord",
+                                f"{len(read.links)} records of {read.total_records}", read.links):
+                continue
+            paging = read.hanweb
+            if not paging.total_records or paging.total_records <= len(read.links):
+                continue
+            per_page = paging.per_page or len(read.links)
+            start, end = len(read.links) + 1, min(len(read.links) + per_page, paging.total_records)
+            more = checks.answers(f"{column.label} dataproxy.jsp answers", lambda: notices_source.fetch_hanweb_records(
+                client, base, column, start=start, end=end, per_page=per_page, unitid=paging.unitid,
+                webid=paging.webid, webname=paging.webname, path=paging.path))
+            if more is not None:
+                try:
+                    got = notices_parser.parse_hanweb_dataproxy(more.text, more.url)
+                    seen, ok = f"{len(got.links)} records ({start}–{end} asked) of {got.total_records}", got.links
+                except notices_parser.NoticeParseError as exc:
+                    seen, ok = str(exc)[:160], False
+                checks.check(f"{column.label} dataproxy records", "<datastore><totalrecord> and CDATA <record>s",
+                             seen, ok)
 
 
 def _probe_scjgj(checks: Checks, client: HttpClient, base: str, column: notices_source.Column) -> None:

@@ -38,7 +38,8 @@ FACTS = {
                      "通知公告 list order", "通知公告 page 2"},
     "suzhou_gov": {f"{label} {fact}" for label in ("政务公告", "部门动态")
                    for fact in ("getInfoCommon answers", "JSON keys", "date format pubtime")},
-    "scjgj_jiangsu": {"通知公告 column page answers", "通知公告 datastore and jpage"},
+    "scjgj_jiangsu": {"通知公告 column page answers", "通知公告 datastore and jpage", "通知公告 dataproxy.jsp answers",
+                      "通知公告 dataproxy records"},
 }
 
 
