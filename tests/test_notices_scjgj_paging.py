@@ -76,3 +76,16 @@ def test_a_column_page_without_its_pager_is_a_layout_change_not_an_empty_column(
     assert not result.complete and not result.watermarks
     assert [r.reason for r in result.rejects] == ["layout_changed"]
     assert "createPageHTML" in result.rejects[0].detail
+
+
+def test_page_two_missing_under_both_names_leaves_the_column_incomplete_naming_both(tmp_path):
+    def no_page_two(request, response: Response) -> Response:
+        if request.path in ("/szqts/tzgg/nav_xwtz_1.shtml", "/szqts/tzgg/nav_xwtz_2.shtml"):
+            return Response(404, b"<html><body>404</body></html>", response.content_type)
+        return response
+
+    result, _, _ = _crawl(2, tmp_path, response_filter=no_page_two)
+    assert not result.complete and not result.watermarks
+    [reject] = result.rejects
+    assert reject.reason == "list_failed" and "no page states index 1" in reject.detail
+    assert "nav_xwtz_2.shtml (HTTP 404" in reject.detail and "nav_xwtz_1.shtml (HTTP 404" in reject.detail
