@@ -119,10 +119,10 @@ def _dates(checks: Checks, fact: str, expected: str, values: list[Any]) -> None:
                  bool(values) and read >= DATES_READ * len(values))
 
 
-def _page_size(checks: Checks, served: int, asked: int, total: int | None, readings: str) -> None:
+def _page_size(checks: Checks, fact: str, served: int, asked: int, total: int | None, readings: str) -> None:
     """Whatever the cap, the product pages by what was served (`extract.paging`): a page larger than
     asked, or an empty first page of a list that states rows, is a drift; any smaller size is not."""
-    checks.check("page size served", f"≤ {asked} asked ({readings})",
+    checks.check(fact, f"≤ {asked} asked ({readings})",
                  f"{served} of {asked} asked" + (f", total {total}" if total is not None else ""),
                  served <= asked and (served > 0 or total == 0))
 
@@ -144,51 +144,57 @@ SAMR_ROW_KEYS = ("id", "C_STD_CODE", "C_C_NAME", "STATE", "ISSUE_DATE", "SYS_INP
 
 
 def _probe_samr(checks: Checks, client: HttpClient, settings: Settings) -> None:
+    for tid, kind in samr_source.TIDS.items():
+        _probe_samr_tid(checks, client, settings, tid, kind)
+
+
+def _probe_samr_tid(checks: Checks, client: HttpClient, settings: Settings, tid: int, kind: str) -> None:
     base, size = settings.base_url("samr"), settings.page_size
 
     def page(n: int) -> Fetched:
-        params = samr_source.list_params(2, n, size, settings.window_start, settings.window_end)
+        params = samr_source.list_params(tid, n, size, settings.window_start, settings.window_end)
         return client.fetch("GET", samr_source.list_url(base), source=samr_source.SOURCE, params=params,
                             headers=samr_source.list_headers(base))
 
-    first = checks.answers("list gbAdvancedSearchPage answers", lambda: page(1))
+    first = checks.answers(f"{kind} list answers", lambda: page(1))
     if first is None:
         return
-    payload = checks.json("list JSON keys", first, "total (number), rows (list)",
+    payload = checks.json(f"{kind} list JSON keys", first, "total (number), rows (list)",
                           lambda p: (int(p["total"]), list(p["rows"])))
     if payload is None:
         return
     total, rows = payload
-    if not checks.check("list rows", "rows on page 1 of the plan window", f"{len(rows)} rows, total {total}",
+    if not checks.check(f"{kind} list rows", "rows on page 1 of the plan window", f"{len(rows)} rows, total {total}",
                         rows and all(isinstance(r, dict) for r in rows)):
         return
-    _keys(checks, "row keys", rows[0], SAMR_ROW_KEYS)
-    _page_size(checks, len(rows), size, total, "a cap of 20 or 50: either is handled")
-    _dates(checks, "date format ISSUE_DATE", "YYYY-MM-DD", [r.get("ISSUE_DATE") for r in rows])
+    _keys(checks, f"{kind} row keys", rows[0], SAMR_ROW_KEYS)
+    _page_size(checks, f"{kind} page size served", len(rows), size, total, "a cap of 20 or 50: either is handled")
+    _dates(checks, f"{kind} date format ISSUE_DATE", "YYYY-MM-DD", [r.get("ISSUE_DATE") for r in rows])
     times = [samr_source.row_input_time(r) for r in rows]
-    checks.check("date format SYS_INPUTIME", "YYYY-MM-DD HH:MM:SS", f"{sum(t is not None for t in times)} of "
+    checks.check(f"{kind} date format SYS_INPUTIME", "YYYY-MM-DD HH:MM:SS", f"{sum(t is not None for t in times)} of "
                  f"{len(rows)} read, e.g. {rows[0].get('SYS_INPUTIME')!r}", all(t is not None for t in times))
     issued = [d for d in (_date_or_none(r.get("ISSUE_DATE")) for r in rows) if d is not None]
-    _order(checks, "list order", {"entry time": [t for t in times if t is not None], "issue date": issued},
+    _order(checks, f"{kind} list order", {"entry time": [t for t in times if t is not None], "issue date": issued},
            ("entry time", "issue date"))
     if total > len(rows):
-        second = checks.answers("list page 2 answers", lambda: page(2))
-        again = checks.json("list page 2 JSON keys", second, "rows (list)", lambda p: list(p["rows"])) if second else None
+        second = checks.answers(f"{kind} list page 2 answers", lambda: page(2))
+        again = (checks.json(f"{kind} list page 2 JSON keys", second, "rows (list)", lambda p: list(p["rows"]))
+                 if second else None)
         if again is not None:
             repeated = {r.get("id") for r in rows} & {r.get("id") for r in again if isinstance(r, dict)}
-            checks.check("page 2 follows page 1", "no row of page 1 again", f"{len(repeated)} repeated",
+            checks.check(f"{kind} page 2 follows page 1", "no row of page 1 again", f"{len(repeated)} repeated",
                          again and not repeated)
-    url = samr_source.detail_url(base, 2, str(rows[0].get("id", "")))
-    detail = checks.answers("detail gbDetailed answers", lambda: client.fetch(
+    url = samr_source.detail_url(base, tid, str(rows[0].get("id", "")))
+    endpoint = urlsplit(url).path.rsplit("/", 1)[-1]
+    detail = checks.answers(f"{kind} detail {endpoint} answers", lambda: client.fetch(
         "GET", url, source=samr_source.SOURCE, headers=samr_source.detail_headers(url)))
     if detail is None:
         return
     read = samr_parser.parse_detail(detail.text, _provenance(detail))
-    checks.check("detail title and 标准号", ".page-header > h4, div.basic-info dt 标准号",
+    checks.check(f"{kind} detail title and 标准号", ".page-header > h4, div.basic-info dt 标准号",
                  f"title {bool(read.title)}, 标准号 {read.std_no_raw!r}", read.title and read.std_no_raw)
-    doc = html_document(detail.text)
-    section = doc.xpath('//h2[normalize-space()="起草单位"]/../following-sibling::div[1]//dl')
-    checks.check("detail 起草单位 section", 'h2 "起草单位" followed by div.basic-info dl',
+    section = html_document(detail.text).xpath('//h2[normalize-space()="起草单位"]/../following-sibling::div[1]//dl')
+    checks.check(f"{kind} detail 起草单位 section", 'h2 "起草单位" followed by div.basic-info dl',
                  f"{len(section)} found", section)
 
 
@@ -227,7 +233,7 @@ def _probe_sacinfo(checks_for: Callable[[str], Checks], client: HttpClient, sett
                             records and all(isinstance(r, dict) for r in records)):
             continue
         _keys(checks, "record keys", records[0], SACINFO_RECORD_KEYS)
-        _page_size(checks, len(records), size, total, "15 by default, 50/100 used by others")
+        _page_size(checks, "page size served", len(records), size, total, "15 by default, 50/100 used by others")
         _dates(checks, "date format issueDate", "epoch milliseconds", [r.get("issueDate") for r in records])
         pk = str(records[0].get("pk", ""))
         detail = checks.answers("detail stdDetail answers", lambda: client.fetch(
@@ -255,7 +261,7 @@ def _probe_openstd(checks: Checks, client: HttpClient, settings: Settings) -> No
     if not checks.check("list rows", "table.result_list rows with showInfo('<hcno>')",
                         f"{rows} rows, total {read.total}", rows):
         return
-    _page_size(checks, rows, size, read.total, "10/25/50 offered")
+    _page_size(checks, "page size served", rows, size, read.total, "10/25/50 offered")
     issued = [r.issue_date for r in read.records if r.issue_date]
     _order(checks, "list order", {"issue date": issued}, ("issue date",))
     record = read.records[0] if read.records else None
@@ -291,7 +297,7 @@ def _probe_ttbz(checks: Checks, client: HttpClient, settings: Settings) -> None:
                         rows and all(isinstance(r, dict) for r in rows)):
         return
     _keys(checks, "row keys", rows[0], TTBZ_ROW_KEYS)
-    _page_size(checks, len(rows), size, total, "10–50 offered")
+    _page_size(checks, "page size served", len(rows), size, total, "10–50 offered")
     _dates(checks, "date format publishDate", "YYYY-MM-DD, a time may follow", [r.get("publishDate") for r in rows])
     uid = str(rows[0].get("standardUniqueId", ""))
     detail = checks.answers("detail standardDetail answers", lambda: client.fetch(
@@ -345,7 +351,7 @@ def _probe_tc(checks: Checks, client: HttpClient, settings: Settings) -> None:
     if not checks.check("directory items", "div.panel.post items", f"{len(read.items)} items, total {read.total}",
                         read.items):
         return
-    _page_size(checks, len(read.items), tc_source.PAGE_SIZE, read.total, "10 a page [I]")
+    _page_size(checks, "page size served", len(read.items), tc_source.PAGE_SIZE, read.total, "10 a page [I]")
     item = read.items[0]
     if not item.detail_url:
         return

@@ -2,12 +2,13 @@
 
 Chosen per run by `Variants.drift` (`stdwatch mirror --variant drift=samr_rows_key+scjgj_column_moved`);
 `MirrorCluster` installs `drift_filter(drift, site)` on every site as its response filter. Each drift
-breaks exactly one contract fact that `stdwatch probe` checks, and nothing else (tests/test_probe.py):
+breaks one contract fact that `stdwatch probe` checks (on every page kind it changes: samr's national
+and industry lists or details), and nothing else (tests/test_probe.py):
 
 | name | site | what changes | the fact it breaks |
 |---|---|---|---|
 | samr_rows_key | samr | the advanced-search JSON's `rows` becomes `list` | portals.md §1.2 "Response: {total, pageNumber, rows}" [C] |
-| samr_detail_selector | samr | the detail page's `h2` "起草单位" heading becomes an `h3` | portals.md §1.3 "起草单位 / 起草人 [C]: //h2[text()="起草单位"]/../following-sibling::div[1]" |
+| samr_detail_selector | samr | the detail pages' (gbDetailed, stdHBDetailed) `h2` "起草单位" heading becomes an `h3` | portals.md §1.3 "起草单位 / 起草人 [C]: //h2[text()="起草单位"]/../following-sibling::div[1]" |
 | scjgj_column_moved | scjgj_suzhou | 通知公告 (`/szqts/tzgg/nav_xwtz*.shtml`) answers 404, as if the column moved | evidence/scjgj.suzhou.gov.cn/EVIDENCE.md (the column's name) [C] |
 | ttbz_rows_key | ttbz | the standards list's `data.rows` becomes `data.records` | portals.md §4 "getPortalStandardList … data.rows" [C, ≥5 crawlers] |
 """

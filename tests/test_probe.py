@@ -19,10 +19,11 @@ runner = CliRunner()
 # Every portal the product crawls, and the facts checked on each whatever the variant (by hand, from
 # the contracts in extract/sources/*.py).
 FACTS = {
-    "samr": {"list gbAdvancedSearchPage answers", "list JSON keys", "list rows", "row keys", "page size served",
-             "date format ISSUE_DATE", "date format SYS_INPUTIME", "list order", "list page 2 answers",
-             "list page 2 JSON keys", "page 2 follows page 1", "detail gbDetailed answers",
-             "detail title and 标准号", "detail 起草单位 section"},
+    "samr": {f"{kind} {fact}" for kind, detail in (("national", "gbDetailed"), ("industry", "stdHBDetailed"))
+             for fact in ("list answers", "list JSON keys", "list rows", "row keys", "page size served",
+                          "date format ISSUE_DATE", "date format SYS_INPUTIME", "list order", "list page 2 answers",
+                          "list page 2 JSON keys", "page 2 follows page 1", f"detail {detail} answers",
+                          "detail title and 标准号", "detail 起草单位 section")},
     **{site: {"session page /stdList answers", "list stdQueryList answers", "list host", "list JSON keys",
               "list records", "record keys", "page size served", "date format issueDate", "detail stdDetail answers",
               "detail title and 标准号"} for site in ("hbba", "dbba")},
@@ -65,9 +66,10 @@ def test_every_fact_ok_under_each_variant(preset, tmp_path):
     assert json.loads(result.output)["ok"] is True
     variants = PRESETS[preset]
     # the contested facts are reported as they were seen
-    assert facts[("samr", "page size served")]["seen"].startswith(f"{variants.samr_page_cap} of 50 asked")
     order = {"entry": "entry time newest first", "issue": "issue date newest first"}[variants.samr_order]
-    assert order in facts[("samr", "list order")]["seen"]
+    for kind in ("national", "industry"):
+        assert facts[("samr", f"{kind} page size served")]["seen"].startswith(f"{variants.samr_page_cap} of 50 asked")
+        assert order in facts[("samr", f"{kind} list order")]["seen"]
     assert facts[("scjgj_suzhou", "通知公告 page 2")]["seen"] == f"nav_xwtz_{variants.scjgj_first_suffix}.shtml states index 1"
     # every answer was archived, as a run's are
     probed = {entry.source for entry, _ in iter_archive(tmp_path / "archive")}
@@ -75,8 +77,8 @@ def test_every_fact_ok_under_each_variant(preset, tmp_path):
 
 
 DRIFTED = {
-    "samr_rows_key": {("samr", "list JSON keys")},
-    "samr_detail_selector": {("samr", "detail 起草单位 section")},
+    "samr_rows_key": {("samr", "national list JSON keys"), ("samr", "industry list JSON keys")},
+    "samr_detail_selector": {("samr", "national detail 起草单位 section"), ("samr", "industry detail 起草单位 section")},
     "scjgj_column_moved": {("scjgj_suzhou", "通知公告 nav_xwtz.shtml answers")},
     "ttbz_rows_key": {("ttbz", "list JSON keys")},
 }
