@@ -491,6 +491,7 @@ app.command("progress")(progress)
 app.add_typer(__import__("flows.cli_inbox", fromlist=["inbox_app"]).inbox_app, name="inbox")
 
 app.callback()(__import__("flows.cli_runs", fromlist=["main_options"]).main_options)
+app.command("probe")(__import__("flows.cli_probe", fromlist=["probe"]).probe)
 
 
 if __name__ == "__main__":

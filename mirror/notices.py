@@ -8,8 +8,9 @@ here imports the product.
 
 Sites (keys as in the product's `base_urls` setting) and what they serve (portals.md §6):
 
-- `scjgj_suzhou` — `/szqts/tzgg/nav_list.shtml`, `nav_list_2.shtml`, … (15 items a page,
-  `div.cont.mt10 li`, `createPageHTML(pages, index, "nav_list", "shtml")`); articles
+- `scjgj_suzhou` — 通知公告 at `/szqts/tzgg/nav_xwtz.shtml`, then `nav_xwtz_2.shtml`, … (15 items a
+  page, `div.cont.mt10 li`, the page's own `createPageHTML(pages, index, "nav_xwtz", "shtml")`;
+  page 2 is `_2`, or `_1` under the variant `scjgj_first_suffix=1`); articles
   `/szqts/tzgg/<YYYYMM>/<32 hex>.shtml` with the body in `#zoom`; attachments
   `/szqts/tzgg/<YYYYMM>/<32 hex>/files/<32 hex>.<ext>`.
 - `suzhou_gov` — `GET /szinf/info/getInfoCommon/?pagesize=&currpage=&channelid=` → JSON
@@ -56,6 +57,7 @@ from mirror.web import Request, Response
 SCJGJ, SUZHOU_GOV, HANWEB = "scjgj_suzhou", "suzhou_gov", "scjgj_jiangsu"
 SITES = (SCJGJ, SUZHOU_GOV, HANWEB)
 SCJGJ_COLUMN = "tzgg"
+SCJGJ_PAGER = "nav_xwtz"  # 通知公告's page name (evidence/scjgj.suzhou.gov.cn/EVIDENCE.md)
 GOV_CHANNELS = {"260915178a1f4c4fac44c4bf6378c9b0": "zwgg", "b3d097e3eb79421f88439ea381ce33c3": "bmdt"}
 HANWEB_COLUMN, HANWEB_UNIT, HANWEB_WEBID, HANWEB_WEBNAME = "78963", "320112", "41", "江苏省市场监督管理局"
 PAGE_SIZE = 15
@@ -396,13 +398,16 @@ class NoticeCorpus:
     def column_notices(self, site: str, column: str) -> list[Notice]:
         return [n for n in self.notices if n.site == site and n.column == column]
 
-    def routes(self) -> dict[str, dict[str, Callable[[Request], Response]]]:
-        """site → path → handler; a handler answers 404 for a page that does not exist."""
+    def routes(self, first_suffix: int = 2) -> dict[str, dict[str, Callable[[Request], Response]]]:
+        """site → path → handler; a handler answers 404 for a page that does not exist.
+        `first_suffix`: the suffix of 通知公告's page 2 (`mirror.variants.Variants.scjgj_first_suffix`)."""
         scjgj: dict[str, Callable[[Request], Response]] = {}
         items = self.column_notices(SCJGJ, SCJGJ_COLUMN)
         pages = max(1, -(-len(items) // PAGE_SIZE))
+        # 通知公告 is `nav_xwtz`, paged `nav_xwtz_<n>` [C: evidence/scjgj.suzhou.gov.cn/EVIDENCE.md,
+        # portals.md §6.2]; page 2's suffix, `_2` (the crawlers') or `_1` (the TRS pager's), is [C1].
         for page in range(1, pages + 1):
-            name = "nav_list" if page == 1 else f"nav_list_{page}"
+            name = SCJGJ_PAGER if page == 1 else f"{SCJGJ_PAGER}_{page - 2 + first_suffix}"
             scjgj[f"/szqts/{SCJGJ_COLUMN}/{name}.shtml"] = lambda request, page=page: self._scjgj_list(page, pages)
         gov: dict[str, Callable[[Request], Response]] = {"/szinf/info/getInfoCommon/": self._gov_list}
         hanweb: dict[str, Callable[[Request], Response]] = {
@@ -430,7 +435,7 @@ class NoticeCorpus:
 <div class="cont mt10"><ul>
 {lis}
 </ul></div>
-<div class="page" id="page"><script type="text/javascript">createPageHTML({pages}, {page - 1}, "nav_list", "shtml");</script></div>
+<div class="page" id="page"><script type="text/javascript">createPageHTML({pages}, {page - 1}, "{SCJGJ_PAGER}", "shtml");</script></div>
 </div><div class="footer">主办：苏州市市场监督管理局</div></body></html>""")
 
     def _gov_list(self, request: Request) -> Response:
@@ -1038,7 +1043,7 @@ def notice_corpus(corpus: Corpus) -> NoticeCorpus:
 
 def notice_routes(corpus: Corpus) -> dict[str, dict[str, Callable[[Request], Response]]]:
     """site (`scjgj_suzhou`, `suzhou_gov`, `scjgj_jiangsu`) → path → handler(Request) → Response."""
-    return notice_corpus(corpus).routes()
+    return notice_corpus(corpus).routes(first_suffix=corpus.variants.scjgj_first_suffix)
 
 
 class NoticeSite:

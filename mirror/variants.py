@@ -13,7 +13,8 @@ nightly under each preset). A variant is chosen per run:
 | samr_page_cap | 50, 20 | rows std.samr serves per list page whatever `pageSize` asks. portals.md §1 "pageSize ≤ 50–100" [C]; one independent spider measured 20 (evidence/std.samr.gov.cn/pagesize_cap_check.py) [C1] |
 | samr_order | entry, issue | list order: newest SYS_INPUTIME first [I], or newest ISSUE_DATE first (the only independent statement, evidence/std.samr.gov.cn/PROVENANCE.md) [C1] |
 | sacinfo_host | own, ba | hbba/dbba answer on their own hosts [C], or 301 to the unified ba.sacinfo.org.cn (evidence/hbba-dbba/EVIDENCE.md §3) [C1] |
-| drift | (none) | names of deliberate layout drifts (`mirror.drift`), for `stdwatch probe`'s own test |
+| scjgj_first_suffix | 2, 1 | scjgj.suzhou 通知公告 page 2 is `nav_xwtz_2.shtml` (the crawlers', evidence/scjgj.suzhou.gov.cn/EVIDENCE.md) [C1] or `nav_xwtz_1.shtml` (the classic TRS `createPageHTML` pager) [I]; portals.md §6.2 "[C1] check whether page 2 is `_1` or `_2`" |
+| drift | (none) | names of deliberate layout drifts (`mirror.drift.DRIFTS`: samr_rows_key, samr_detail_selector, scjgj_column_moved, ttbz_rows_key), joined by '+', for `stdwatch probe`'s own test |
 
 `late_entries` on a corpus (`Corpus.add_standards(..., late=True)`) is growth, not a variant.
 """
@@ -30,6 +31,7 @@ class Variants:
     samr_page_cap: int = 50
     samr_order: str = "entry"  # "entry" | "issue"
     sacinfo_host: str = "own"  # "own" | "ba"
+    scjgj_first_suffix: int = 2  # 2 | 1
     drift: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
@@ -39,6 +41,13 @@ class Variants:
             raise ValueError(f"samr_order is 'entry' or 'issue', not {self.samr_order!r}")
         if self.sacinfo_host not in ("own", "ba"):
             raise ValueError(f"sacinfo_host is 'own' or 'ba', not {self.sacinfo_host!r}")
+        if self.scjgj_first_suffix not in (1, 2):
+            raise ValueError(f"scjgj_first_suffix is 2 or 1, not {self.scjgj_first_suffix!r}")
+        if self.drift:
+            from mirror.drift import DRIFTS  # noqa: PLC0415 - only a drifted variant needs the drifts
+
+            if unknown := sorted(self.drift - set(DRIFTS)):
+                raise ValueError(f"unknown mirror drift {', '.join(unknown)}: choose from {', '.join(DRIFTS)}")
 
     def describe(self) -> str:
         """`k=v` for every field that differs from the default ("default" when none does)."""
@@ -57,7 +66,7 @@ PRESETS: dict[str, Variants] = {
     "samr-cap-20": Variants(samr_page_cap=20),
     "samr-by-issue-date": Variants(samr_order="issue"),
     "sacinfo-redirected": Variants(sacinfo_host="ba"),
-    "contested": Variants(samr_page_cap=20, samr_order="issue", sacinfo_host="ba"),
+    "contested": Variants(samr_page_cap=20, samr_order="issue", sacinfo_host="ba", scjgj_first_suffix=1),
 }
 
 
@@ -82,11 +91,11 @@ def parse_variants(text: str | None) -> Variants:
             raise ValueError(f"unknown mirror variant field {name!r}: choose from {', '.join(kinds)}")
         if name == "drift":
             parsed: object = frozenset(v for v in value.split("+") if v)
-        elif name == "samr_page_cap":
+        elif name in ("samr_page_cap", "scjgj_first_suffix"):
             try:
                 parsed = int(value)
             except ValueError:
-                raise ValueError(f"samr_page_cap is a number of rows, not {value!r}") from None
+                raise ValueError(f"{name} is a number, not {value!r}") from None
         else:
             parsed = value
         out = replace(out, **{name: parsed})

@@ -66,9 +66,12 @@ def sites():
 
 def test_cms_paths_answer_in_their_formats(sites):
     scjgj, gov, hanweb = sites[SCJGJ].base_url, sites[SUZHOU_GOV].base_url, sites[HANWEB].base_url
-    assert 'class="cont mt10"' in httpx.get(f"{scjgj}/szqts/tzgg/nav_list.shtml").text
-    assert httpx.get(f"{scjgj}/szqts/tzgg/nav_list_2.shtml").status_code == 200
-    assert httpx.get(f"{scjgj}/szqts/tzgg/nav_list_99.shtml").status_code == 404
+    first = httpx.get(f"{scjgj}/szqts/tzgg/nav_xwtz.shtml").text  # evidence/scjgj.suzhou.gov.cn/EVIDENCE.md
+    pages = -(-len(NC.column_notices(SCJGJ, "tzgg")) // 15)
+    assert 'class="cont mt10"' in first and f'createPageHTML({pages}, 0, "nav_xwtz", "shtml")' in first
+    assert f'createPageHTML({pages}, 1, "nav_xwtz", "shtml")' in httpx.get(f"{scjgj}/szqts/tzgg/nav_xwtz_2.shtml").text
+    assert httpx.get(f"{scjgj}/szqts/tzgg/nav_list.shtml").status_code == 404
+    assert httpx.get(f"{scjgj}/szqts/tzgg/nav_xwtz_99.shtml").status_code == 404
     listed = httpx.get(f"{gov}/szinf/info/getInfoCommon/",
                        params={"pagesize": 5, "currpage": 1, "channelid": "260915178a1f4c4fac44c4bf6378c9b0"}).json()
     assert len(listed["infolist"]) == 5 and listed["infolist"][0]["link"].startswith("/szsrmzf/zwgg/")

@@ -20,8 +20,8 @@ def fixture(name: str) -> str:
 
 # -- scjgj.suzhou.gov.cn ------------------------------------------------------------------------
 
-SCJGJ_LIST_URL = "https://scjgj.suzhou.gov.cn/szqts/tzgg/nav_list.shtml"
-SCJGJ_LIST = p.parse_scjgj_list(fixture("scjgj_tzgg_nav_list.shtml"), SCJGJ_LIST_URL)
+SCJGJ_LIST_URL = "https://scjgj.suzhou.gov.cn/szqts/tzgg/nav_xwtz.shtml"
+SCJGJ_LIST = p.parse_scjgj_list(fixture("scjgj_tzgg_nav_xwtz.shtml"), SCJGJ_LIST_URL)
 
 
 def test_scjgj_list_items():
@@ -40,6 +40,20 @@ def test_scjgj_list_title_attribute_beats_truncated_text_and_relative_links_reso
 
 def test_scjgj_list_page_count_from_create_page_html():
     assert SCJGJ_LIST.total_pages == 6
+    assert SCJGJ_LIST.pager == p.Pager(6, 0, "nav_xwtz", "shtml")
+
+
+def test_scjgj_pager_names_each_columns_own_pages():
+    # another column names its own pager; some sites put an element id first and a row count last
+    assert p.scjgj_pager('<script>createPageHTML(30, 2, "nav_list", "shtml");</script>') == p.Pager(30, 2, "nav_list", "shtml")
+    assert p.scjgj_pager("createPageHTML('page_div', 135, 0, 'nav_xwtz', 'shtml', 2013);") == p.Pager(135, 0, "nav_xwtz", "shtml")
+    assert p.scjgj_pager("<div>no pager here</div>") is None
+
+
+def test_scjgj_list_without_its_pager_is_not_a_column_page():
+    html = fixture("scjgj_tzgg_nav_xwtz.shtml").replace("createPageHTML", "makePager")
+    with pytest.raises(p.NoticeParseError, match="createPageHTML"):
+        p.parse_scjgj_list(html, SCJGJ_LIST_URL)
 
 
 def test_scjgj_article_table_and_attachments():

@@ -6,12 +6,19 @@ Last confirmed from others' live evidence: RSSHub `lib/routes/gov/suzhou/*.ts` (
 the live sites: check every [C1]/[I] item on the first live run.
 
 scjgj — 苏州市市场监督管理局, base `https://scjgj.suzhou.gov.cn` (setting base_urls.scjgj_suzhou)
-  List   `GET /szqts/<col>/nav_list.shtml`, then `nav_list_2.shtml`, `nav_list_3.shtml`, … [C1: one
-         spider; page 2 might be `_1`]. 通知公告 is column `tzgg` [C] (portals.md also names its first
-         page `nav_xwtz.shtml` [C1]: `COLUMNS` can carry another first-page name). Items
-         `div.cont.mt10 li` → `a@href`, `a@title`, date `span` (YYYY-MM-DD) [C]. The page count, when
-         the page calls `createPageHTML(<pages>, <index>, …)`, is read [I]; otherwise paging stops at
-         the first 404 or empty page.
+  List   `GET /szqts/<col>/<first page>.shtml` [C]. 通知公告 is column `tzgg` and its first page is
+         `nav_xwtz.shtml` (≈135 pages) [C: two independent crawlers and portals.md §6.2,
+         evidence/scjgj.suzhou.gov.cn/EVIDENCE.md]; other columns start at `nav_list.shtml` [C]
+         (`Column.first_page`). Every later page is named by the page's own pager script,
+         `createPageHTML(count, index, name, ext)` [C: the crawlers' page counts; the call is the
+         TRS/Hanweb CMS's]: never a hard-coded name. Whether page 2 (index 1) is `<name>_2` (as the
+         crawlers build it) or `<name>_1` (the classic TRS pager) is contested [C1, portals.md §6.2]:
+         `iter_scjgj_pages` asks `<name>_2` first and lets the page's stated index decide (mirror
+         variant `scjgj_first_suffix`). Items `div.cont.mt10 li` → `a@href`, `a@title`, date `span`
+         (YYYY-MM-DD) [C].
+  Paging `extract.paging.walk_pages`: the page count is the one createPageHTML states; the list
+         carries one date per item and cannot be filtered by date, so an incremental walk stops
+         after a page whose every date is before the watermark (the flow's `older`).
   Article `/szqts/<col>/<YYYYMM>/<32 hex>.shtml` [C], body `#zoom` [C], attachments `a[href]` under
          `#zoom` ending .pdf/.doc/.xls/.zip/.wps [C] (also .docx/.xlsx [I]).
   Encoding UTF-8 [I] (the client falls back to GB18030).
@@ -43,9 +50,12 @@ and requests are this module's business; reading the pages is `transform/parsers
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from extract.http import Fetched, HttpClient
+from extract.paging import ListTally, PageInfo, walk_pages
+from extract.sources import ListPageError, ok_page
 
 SOURCE = "notices"
 SCJGJ, SUZHOU_GOV, HANWEB = "scjgj", "suzhou_gov", "hanweb"
@@ -64,7 +74,7 @@ class Column:
     site: str  # key of SITE_CMS
     key: str
     label: str
-    first_page: str = "nav_list"  # scjgj only: the first page's name without `.shtml`
+    first_page: str = "nav_list"  # scjgj only: the first page's name without `.shtml` (later pages: its pager)
 
     @property
     def cms(self) -> str:
@@ -76,7 +86,7 @@ class Column:
 
 
 COLUMNS = (
-    Column("scjgj_suzhou", "tzgg", "通知公告"),
+    Column("scjgj_suzhou", "tzgg", "通知公告", first_page="nav_xwtz"),  # evidence/scjgj.suzhou.gov.cn/EVIDENCE.md
     Column("suzhou_gov", "260915178a1f4c4fac44c4bf6378c9b0", "政务公告"),
     Column("suzhou_gov", "b3d097e3eb79421f88439ea381ce33c3", "部门动态"),
     Column("scjgj_jiangsu", "78963", "通知公告"),
@@ -86,17 +96,77 @@ COLUMNS = (
 # -- scjgj.suzhou.gov.cn -----------------------------------------------------------------------
 
 
-def scjgj_list_url(base: str, column: Column, page: int) -> str:
-    """Page 1 is `<first_page>.shtml`; page n ≥ 2 is `nav_list_<n>.shtml`."""
-    if page < 1:
-        raise ValueError(f"page numbers start at 1, got {page}")
-    name = column.first_page if page == 1 else f"nav_list_{page}"
-    return f"{base.rstrip('/')}/szqts/{column.key}/{name}.shtml"
+# What a column page's own createPageHTML call says: (count, index, name, ext); None when it has none.
+ScjgjPager = Callable[[Fetched], "tuple[int, int, str, str] | None"]
+# The suffix page 2 carries in the crawlers' reading (`nav_xwtz_2.shtml`); the classic TRS pager's is 1.
+SCJGJ_PAGE2_SUFFIX = 2
 
 
-def fetch_scjgj_list(client: HttpClient, base: str, column: Column, page: int) -> Fetched:
-    return client.fetch("GET", scjgj_list_url(base, column, page), source=SOURCE,
-                        headers={"Accept": _HTML_ACCEPT, "Referer": scjgj_list_url(base, column, 1)})
+def scjgj_first_url(base: str, column: Column) -> str:
+    return f"{base.rstrip('/')}/szqts/{column.key}/{column.first_page}.shtml"
+
+
+def scjgj_page_url(base: str, column: Column, name: str, ext: str, suffix: int) -> str:
+    """A later page of a column, `<name>_<suffix>.<ext>`, with the name and extension its pager states."""
+    if suffix < 1:
+        raise ValueError(f"later column pages have a suffix of at least 1, got {suffix}")
+    return f"{base.rstrip('/')}/szqts/{column.key}/{name}_{suffix}.{ext}"
+
+
+def iter_scjgj_pages(
+    client: HttpClient, base: str, column: Column, *, pager: ScjgjPager, rows: Callable[[Fetched], int],
+    tally: ListTally, older: Callable[[Fetched], bool] | None = None,
+) -> Iterator[Fetched]:
+    """Each page of a scjgj column, archived, in order, by `extract.paging.walk_pages`.
+
+    Page 1 is `Column.first_page`; page n ≥ 2 (index n − 1) is named from page 1's pager. Which
+    suffix index i carries is learnt once, from the index the page itself states: `<name>_<n>`
+    first (the crawlers' reading); when that page is missing or states another index,
+    `<name>_<n − 1>` (the classic TRS pager). `pager` reads a page's createPageHTML call (the
+    parser's business), `rows` counts its items and raises for a page that cannot be read.
+    Raises `ListPageError` for a page that cannot be had or states the wrong index."""
+    first_url = scjgj_first_url(base, column)
+    named: dict[str, object] = {}  # "name", "ext" from page 1; "offset": suffix − index, once learnt
+
+    def get(url: str) -> Fetched:
+        return client.fetch("GET", url, source=SOURCE, headers={"Accept": _HTML_ACCEPT, "Referer": first_url})
+
+    def index_of(fetched: Fetched) -> int | None:
+        stated = pager(fetched) if fetched.ok else None
+        return stated[1] if stated else None
+
+    def fetch(page: int) -> Fetched:
+        if page == 1:
+            return get(first_url)
+        name, ext = str(named["name"]), str(named["ext"])
+        if "offset" in named:
+            fetched = get(scjgj_page_url(base, column, name, ext, page - 1 + int(named["offset"])))
+            if index_of(fetched) != page - 1:
+                ok_page(fetched, f"{column.watermark_key} page {page}")
+                raise ListPageError(f"{fetched.url}: states page index {index_of(fetched)}, expected {page - 1}",
+                                    fetched)
+            return fetched
+        tried = []
+        for suffix in (page - 2 + SCJGJ_PAGE2_SUFFIX, page - 1):
+            fetched = get(scjgj_page_url(base, column, name, ext, suffix))
+            if index_of(fetched) == page - 1:
+                named["offset"] = suffix - (page - 1)
+                return fetched
+            tried.append(f"{fetched.url} (HTTP {fetched.status}, index {index_of(fetched)})")
+        raise ListPageError(f"{column.watermark_key}: no page states index {page - 1} of its pager; "
+                            f"tried {', '.join(tried)}", fetched)
+
+    def info(fetched: Fetched) -> PageInfo:
+        ok_page(fetched, f"{column.watermark_key} {fetched.url}")
+        served = rows(fetched)
+        stated = pager(fetched)
+        if stated is None:
+            raise ListPageError(f"{fetched.url}: no createPageHTML pager", fetched)
+        named.setdefault("name", stated[2])
+        named.setdefault("ext", stated[3])
+        return PageInfo(rows=served, pages=stated[0])
+
+    yield from walk_pages(fetch, info, tally, older=older)
 
 
 # -- www.suzhou.gov.cn -------------------------------------------------------------------------

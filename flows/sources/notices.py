@@ -9,7 +9,9 @@ loads them (`load`, called by the pipeline inside its write session).
 
 Paging and watermarks, one per column (`<site>:<column>`): the newest notice date a
 complete crawl of the column read. Lists are newest first; a crawl pages until a page
-reaches back past `max(watermark − overlap, window start − LOOKBACK)`. Notices are read from
+reaches back past `max(watermark − overlap, window start − LOOKBACK)` (scjgj columns, walked
+by `extract.paging.walk_pages` with the page count their createPageHTML call states: until a
+page is wholly before it). Notices are read from
 a year before the window (`LOOKBACK`) so that a decision announced before the window and
 reposted inside it is known as a repost, not counted as new.
 
@@ -31,6 +33,7 @@ from urllib.parse import urlsplit
 
 from extract.archive import ArchiveEntry
 from extract.http import Blocked, Fetched, HttpClient, decode_text
+from extract.paging import ListTally
 from extract.sources import notices as notices_source
 from extract.sources import ok_page
 from extract.sources.notices import COLUMNS, Column
@@ -116,14 +119,9 @@ def _list_column(client: HttpClient, base: str, column: Column, floor: date | No
     with result.stage("fetch_list"):
         try:
             if column.cms == notices_source.SCJGJ:
-                for number in range(1, MAX_LIST_PAGES + 1):
-                    fetched = notices_source.fetch_scjgj_list(client, base, column, number)
-                    if fetched.status == 404 and number > 1:
-                        break
-                    page = parser.parse_scjgj_list(_ok(fetched).text, fetched.url)
-                    if not take(page) or (page.total_pages and number >= page.total_pages):
-                        break
-            elif column.cms == notices_source.SUZHOU_GOV:
+                complete = _walk_scjgj(client, base, column, floor, result, take)
+                return links, complete
+            if column.cms == notices_source.SUZHOU_GOV:
                 for number in range(1, MAX_LIST_PAGES + 1):
                     fetched = notices_source.fetch_suzhou_gov_list(client, base, column, number, PAGE_SIZE)
                     page = parser.parse_suzhou_gov_list(_ok(fetched).text, fetched.url)
@@ -146,10 +144,37 @@ def _list_column(client: HttpClient, base: str, column: Column, floor: date | No
         except Blocked:
             raise
         except Exception as exc:  # a broken list page: what was listed is still read, the rest waits
-            result.reject("list_failed", f"{column.watermark_key}: {exc}", url=getattr(exc, "url", None))
+            reason = "layout_changed" if isinstance(exc, parser.NoticeParseError) else "list_failed"
+            result.reject(reason, f"{column.watermark_key}: {exc}", url=getattr(exc, "url", None))
             result.stop(f"{column.watermark_key}: {exc}")
             return links, False
     return links, True
+
+
+def _walk_scjgj(client: HttpClient, base: str, column: Column, floor: date | None, result: NoticeResult,
+                take: Callable[[parser.ListPage], bool]) -> bool:
+    """A scjgj column by `extract.paging.walk_pages`, its later pages named by the page's own
+    createPageHTML call; an incremental walk stops after a page wholly before `floor`. True when
+    the walk was complete."""
+    read: dict[str, parser.ListPage] = {}
+
+    def rows(fetched: Fetched) -> int:
+        read[fetched.response_id] = parser.parse_scjgj_list(fetched.text, fetched.url)
+        return len(read[fetched.response_id].links)
+
+    def pager(fetched: Fetched) -> tuple[int, int, str, str] | None:
+        stated = parser.scjgj_pager(fetched.text)
+        return (stated.count, stated.index, stated.name, stated.ext) if stated else None
+
+    def older(fetched: Fetched) -> bool:
+        dates = [link.published for link in read[fetched.response_id].links]
+        return floor is not None and bool(dates) and all(d is not None and d < floor for d in dates)
+
+    tally = ListTally(f"notices {column.watermark_key} ({column.label})")
+    for fetched in notices_source.iter_scjgj_pages(client, base, column, pager=pager, rows=rows, tally=tally,
+                                                   older=older):
+        take(read[fetched.response_id])
+    return result.walked(tally)
 
 
 def _ok(fetched: Fetched) -> Fetched:

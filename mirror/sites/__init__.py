@@ -15,7 +15,7 @@ An app is built from the corpus (`APPS[site](corpus)`) and answers `handle(reque
 | ttbz | www.ttbz.org.cn | `ttbz` |
 | qybz | www.qybz.org.cn | `qybz` |
 | suzhou_gov | www.suzhou.gov.cn (the plan page, the getInfoCommon notice list and articles) | `suzhou_gov` + `mirror.notices` |
-| scjgj_suzhou | scjgj.suzhou.gov.cn notice columns (nav_list.shtml, #zoom, attachments) | `mirror.notices` |
+| scjgj_suzhou | scjgj.suzhou.gov.cn 通知公告 (nav_xwtz.shtml paged by createPageHTML, #zoom, attachments) | `mirror.notices` |
 | scjgj_jiangsu | scjgj.jiangsu.gov.cn Hanweb columns (jpage dataproxy) | `mirror.notices` |
 """
 

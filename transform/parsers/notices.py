@@ -3,8 +3,10 @@
 The request side and the contract are `extract/sources/notices.py`. Pure: text in,
 values out. Three CMS kinds (portals.md §6):
 
-  scjgj      scjgj.suzhou.gov.cn column pages `nav_list[_N].shtml`: items `div.cont.mt10 li`
-             (`a@href`, `a@title`, the date in the `span`); article body `#zoom`
+  scjgj      scjgj.suzhou.gov.cn column pages (通知公告 `nav_xwtz.shtml`, other columns
+             `nav_list.shtml`): items `div.cont.mt10 li` (`a@href`, `a@title`, the date in the
+             `span`), the pager in the page's own `createPageHTML(count, index, name, ext)` call
+             (`Pager`); article body `#zoom`
   suzhou_gov www.suzhou.gov.cn `getInfoCommon` JSON `{"infolist": [{title, link, pubtime}]}`;
              article `<ucaptitle>`, `<ucapcontent>`, `meta[name=PubDate]`
   hanweb     Jiangsu Hanweb (大汉) sites: the column page's `<script type="text/xml"><datastore>`
@@ -103,12 +105,26 @@ class HanwebPaging:
     per_page: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """A TRS/Hanweb column page's own `createPageHTML(count, index, name, ext, …)` call: the
+    column has `count` pages, this one is number `index` (0 = the first), and the other pages
+    are named from `name` and `ext` (`nav_xwtz`, `shtml`). Which suffix page 2 carries is the
+    extract side's business (`extract.sources.notices.iter_scjgj_pages`)."""
+
+    count: int
+    index: int
+    name: str
+    ext: str
+
+
 @dataclass(slots=True)
 class ListPage:
     links: list[NoticeLink]
     total_pages: int | None = None  # scjgj createPageHTML; hanweb dataproxy totalpage
     total_records: int | None = None
     hanweb: HanwebPaging | None = None
+    pager: Pager | None = None  # scjgj: the page's createPageHTML call
 
 
 @dataclass(slots=True)
@@ -153,12 +169,26 @@ class NoticeParseError(ValueError):
 
 # -- list pages ------------------------------------------------------------------------------
 
-# createPageHTML(<pages>, <current index>, "nav_list", "shtml"), some sites with a leading element id
-_CREATE_PAGE = re.compile(r"createPageHTML\((?:\s*['\"][^'\"]*['\"]\s*,)?\s*(\d+)\s*,\s*(\d+)")
+# createPageHTML(<count>, <index>, "<name>", "<ext>"[, …]); some sites put an element id first
+_CREATE_PAGE = re.compile(r"""createPageHTML\(\s*(?:['"][^'"]*['"]\s*,\s*)?(\d+)\s*,\s*(\d+)\s*,\s*['"]([\w.-]+)['"]\s*,"""
+                          r"""\s*['"]([A-Za-z0-9]+)['"]""")
+
+
+def scjgj_pager(html: str) -> Pager | None:
+    """The page's own `createPageHTML(count, index, name, ext)` call, or None when it has none."""
+    match = _CREATE_PAGE.search(html)
+    if match is None:
+        return None
+    return Pager(int(match.group(1)), int(match.group(2)), match.group(3), match.group(4))
 
 
 def parse_scjgj_list(html: str, page_url: str) -> ListPage:
-    """A `nav_list[_N].shtml` column page: `div.cont.mt10 li` → link, title, date."""
+    """A column page (`nav_xwtz[_N].shtml`, `nav_list[_N].shtml`): `div.cont.mt10 li` → link,
+    title, date; and its pager. A page with no `createPageHTML(…)` call is not a column page
+    as the portal serves them (NoticeParseError)."""
+    pager = scjgj_pager(html)
+    if pager is None:
+        raise NoticeParseError(f"{page_url}: no createPageHTML(count, index, name, ext) pager in the column page")
     doc = lxml.html.fromstring(html)
     items = doc.xpath('//div[contains(concat(" ", normalize-space(@class), " "), " cont ")'
                       ' and contains(concat(" ", normalize-space(@class), " "), " mt10 ")]//li')
@@ -170,10 +200,7 @@ def parse_scjgj_list(html: str, page_url: str) -> ListPage:
         title = clean_text(anchor.get("title") or text_of(anchor))
         spans = li.xpath(".//span")
         links.append(NoticeLink(urljoin(page_url, anchor.get("href")), title, _date(text_of(spans[-1]) if spans else "")))
-    total_pages = None
-    if match := _CREATE_PAGE.search(html):
-        total_pages = int(match.group(1))
-    return ListPage(links, total_pages=total_pages)
+    return ListPage(links, total_pages=pager.count, pager=pager)
 
 
 def parse_suzhou_gov_list(text: str, page_url: str) -> ListPage:
