@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
@@ -378,43 +377,6 @@ def district_resolve(
         console.print(f"  • {line}")
 
 
-@app.command()
-def sql(
-    query: str = typer.Argument(..., help="SQL to run read-only against the published warehouse."),
-    as_csv: bool = typer.Option(False, "--csv", help="Print CSV."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON (a list of objects)."),
-    data_dir: Optional[Path] = DataDir,
-) -> None:
-    """Query the warehouse read-only (never blocks, and is never blocked by, a load)."""
-    import warehouse
-
-    settings = _settings(data_dir=data_dir)
-    try:
-        table = warehouse.query(settings.warehouse_path, query)
-    except Exception as exc:
-        err.print(f"[red]{exc}[/]")
-        raise typer.Exit(1) from exc
-    if as_json:
-        print(json.dumps(table.to_pylist(), ensure_ascii=False, default=str, indent=1))
-    elif as_csv:
-        import csv
-
-        writer = csv.writer(sys.stdout)
-        writer.writerow(table.column_names)
-        for row in table.to_pylist():
-            writer.writerow(row.values())
-    else:
-        from rich.table import Table
-
-        out = Table(show_lines=False)
-        for column in table.column_names:
-            out.add_column(column)
-        for row in table.to_pylist():
-            out.add_row(*("" if v is None else str(v) for v in row.values()))
-        console.print(out)
-        console.print(f"{table.num_rows} rows")
-
-
 @app.command("mirror")
 def mirror_serve(
     size: str = typer.Option("demo", help="Corpus size."),
@@ -439,6 +401,10 @@ from flows.cli_progress import print_progress, progress, targets_app  # noqa: E4
 app.add_typer(targets_app, name="targets")
 app.command("progress")(progress)
 app.add_typer(__import__("flows.cli_inbox", fromlist=["inbox_app"]).inbox_app, name="inbox")
+from flows import cli_export  # noqa: E402  (analysts' read paths: sql, export)
+
+app.command()(cli_export.sql)
+app.command()(cli_export.export)
 
 
 if __name__ == "__main__":
