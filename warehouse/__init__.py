@@ -27,6 +27,7 @@ from warehouse.read import (
     read_watermarks,
     recent_source_records,
 )
+from warehouse.trace import org_trace, standard_trace
 from warehouse.progress import ProgressReport, progress_report, replace_indicator_events, replace_plan
 
 __all__ = [
@@ -47,10 +48,12 @@ __all__ = [
     "new_standards_by_district",
     "open_readonly",
     "org_evidence",
+    "org_trace",
     "query",
     "read_watermarks",
     "recent_source_records",
     "schema_version",
+    "standard_trace",
     "ProgressReport",
     "progress_report",
     "replace_indicator_events",
