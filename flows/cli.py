@@ -406,6 +406,7 @@ from flows import cli_export  # noqa: E402  (analysts' read paths: sql, export)
 app.command()(cli_export.sql)
 app.command()(cli_export.export)
 app.command()(__import__("flows.cli_trace", fromlist=["trace"]).trace)
+app.add_typer(__import__("flows.cli_review", fromlist=["review_app"]).review_app, name="review")
 
 
 if __name__ == "__main__":

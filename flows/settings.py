@@ -126,6 +126,11 @@ class Settings(BaseSettings):
     def warehouse_path(self) -> Path:
         return self.data_dir / "warehouse.duckdb"
 
+    @property
+    def reviewed_overrides_path(self) -> Path:
+        """Overrides imported from filled review sheets (`stdwatch review import`), read after override_file."""
+        return self.data_dir / "review" / "overrides.csv"
+
     def base_url(self, source: str) -> str:
         return getattr(self.base_urls, source).rstrip("/")
 
