@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -26,7 +27,9 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(app, ["demo", "--data-dir", str(data_dir)], catch_exceptions=False)
+    # `stdwatch demo | cat` on an 80-column terminal
+    result = CliRunner().invoke(app, ["demo", "--data-dir", str(data_dir)], catch_exceptions=False,
+                                env={"COLUMNS": "80"})
     truth = json.loads((data_dir / "mirror" / "ground_truth.json").read_text(encoding="utf-8"))
     truth["notices"] = json.loads((data_dir / "mirror" / "notices_ground_truth.json").read_text(encoding="utf-8"))
     return result, data_dir, truth
@@ -246,3 +249,11 @@ def test_trace_of_an_unknown_name_says_what_to_give(demo):
     _, data_dir, _ = demo
     result = CliRunner().invoke(app, ["trace", "没有这个单位", "--data-dir", str(data_dir)])
     assert result.exit_code == 1 and "give a standard number" in result.stderr
+
+
+def test_demo_output_at_80_columns_crops_no_cell(demo):
+    from test_narrow_output import cropped
+
+    result, _, _ = demo
+    assert cropped(result.output) == []
+    assert re.search(r"^ 苏州工业园区\s", result.output, flags=re.MULTILINE)  # the district table, name whole
