@@ -14,6 +14,7 @@ from typing import Iterator, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 app = typer.Typer(help="Track a city's standardization plan, district by district.", no_args_is_help=True)
 run_app = typer.Typer(help="Run a flow against the configured portals.", no_args_is_help=True)
@@ -368,13 +369,13 @@ def district_resolve(
         verdict = "in the region, district unknown"
     else:
         verdict = f"{attribution.district_name} ({attribution.district_code})"
-    console.print(f"[bold]{verdict}[/] — method {attribution.method}, confidence {attribution.confidence:.2f}")
+    console.print(f"[bold]{escape(verdict)}[/] — method {attribution.method}, confidence {attribution.confidence:.2f}")
     if attribution.uscc_valid is False:
         console.print("[yellow]The credit code is invalid and was not used.[/]")
     if attribution.conflict:
-        console.print(f"[yellow]Conflict:[/] {attribution.conflict}")
+        console.print(f"[yellow]Conflict:[/] {escape(attribution.conflict)}")
     for line in attribution.evidence:
-        console.print(f"  • {line}")
+        console.print(f"  • {line}", markup=False)
 
 
 @app.command("mirror")

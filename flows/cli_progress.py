@@ -63,7 +63,7 @@ def targets_extract(
     try:
         plan, targets = extract_from(source, settings)
     except PlanUnreadable as exc:
-        cli.err.print(f"[red]{exc}[/]")
+        cli.err.print(f"[red]{escape(str(exc))}[/]")
         raise typer.Exit(1) from exc
     if as_json:
         print(json.dumps(targets_to_json(targets), ensure_ascii=False, indent=1))
@@ -74,19 +74,20 @@ def targets_extract(
 def targets_table(plan: PlanDocument, targets: list[Target]) -> Table:
     spam = f" · {len(plan.spam)} injected spam string(s) removed, page flagged" if plan.spam else ""
     table = Table(
-        title=plan.title or "(untitled plan)",
+        title=Text(plan.title or "(untitled plan)"),
         title_justify="left",
-        caption=f"{plan.doc_number or 'no document number'} · issued {plan.issue_date or 'date not found'}"
-                f" · {len(targets)} targets{spam}",
+        caption=Text(f"{plan.doc_number or 'no document number'} · issued {plan.issue_date or 'date not found'}"
+                     f" · {len(targets)} targets{spam}"),
         caption_justify="left",
     )
     for column, justify in (("#", "right"), ("id", "left"), ("指标 indicator", "left"), ("目标 target", "right"),
                             ("期限 deadline", "right"), ("口径 scope", "left"), ("条款 clauses", "left")):
         table.add_column(column, justify=justify, overflow="fold")
     for i, t in enumerate(targets, 1):
-        table.add_row(
-            str(i), t.indicator_id or "[yellow]unmatched[/]", t.indicator, f"{t.comparator}{_number(t.value)}{t.unit}",
-            str(t.deadline_year or "—"), t.scope, ", ".join(dict.fromkeys(m.clause for m in t.mentions)),
+        table.add_row(  # the plan's own words, so text, never markup
+            str(i), t.indicator_id or "[yellow]unmatched[/]", Text(t.indicator),
+            Text(f"{t.comparator}{_number(t.value)}{t.unit}"),
+            str(t.deadline_year or "—"), t.scope, Text(", ".join(dict.fromkeys(m.clause for m in t.mentions))),
         )
     return table
 

@@ -106,7 +106,7 @@ def print_run_summary(console: Console, report: RunReport) -> None:
     if report.sources:
         console.print(run_summary_table(report))
     for line in summary_lines(report):
-        console.print(f"  {line}", highlight=False)
+        console.print(f"  {line}", highlight=False, markup=False)  # notes quote crawled text
     for problem in report.problems:
         console.print(f"[bold red]HEALTH CHECK FAILED[/]: {problem}")
 

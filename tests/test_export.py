@@ -112,6 +112,7 @@ def test_sql_csv_obeys_the_export_rules_and_tables_print_crawled_text_as_text(da
     assert "[link=http://evil.example]" in shown  # printed as typed, not turned into a link
     starts_with_close = run("sql", "SELECT '[/] closes nothing' AS name").stdout
     assert "[/] closes nothing" in starts_with_close
+    assert MARKUP in run("trace", "GB/T 3-2023").stdout
 
 
 def test_bad_export_requests_say_what_to_do(data_dir, tmp_path):
