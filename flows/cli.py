@@ -92,7 +92,7 @@ def _print_districts(settings, *, title: str) -> list[dict]:
     unknown = sum(int(r["n"]) for r in rows if r["district_name"] == region.unknown_district_name)
     console.print(
         f"{unknown} of {sum(int(r['n']) for r in rows)} region-led standards could not be placed in a district "
-        "(see mart.review_queue for the organisations and their evidence)."
+        "(mart.review_queue has the organisations and why; `stdwatch review export FILE.xlsx` to place them)."
     )
     return rows
 
