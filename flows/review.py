@@ -23,7 +23,7 @@ from flows.sources.notices import attribute_events
 from transform.attribution import OUTSIDE, load_region
 from transform.orgs import normalize_org_name
 from transform.region import Region
-from warehouse.export import FORMULA_START, headers_for
+from warehouse.export import FORMULA_START, headers_for, read_view_or_query
 
 SHEET = "复核 review"
 DISTRICTS_SHEET = "区县 districts"
@@ -67,7 +67,7 @@ def write_review_sheet(settings: Settings, out: Path) -> int:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     region = load_region(settings.region)
-    table = warehouse.query(settings.warehouse_path, f"SELECT {', '.join(SHOWN)} FROM mart.review_queue")
+    table = read_view_or_query(settings.warehouse_path, "mart.review_queue")[0].select(list(SHOWN))
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
