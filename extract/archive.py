@@ -252,6 +252,17 @@ def read_response(root: Path, warc_path: str, offset: int) -> tuple[int, list[tu
         return _status(record), list(record.http_headers.headers), _content(record)
 
 
+def read_body_as_received(root: Path, warc_path: str, offset: int) -> tuple[str | None, bytes]:
+    """The archived response's Content-Encoding and its body as it came off the wire (still
+    content-encoded): the bytes whose sha256 is the index's `sha256`."""
+    with open(Path(root) / warc_path, "rb") as fh:
+        fh.seek(offset)
+        record = next(iter(ArchiveIterator(fh)))
+        if record.rec_type != "response":
+            raise ValueError(f"{warc_path}@{offset} is a WARC {record.rec_type!r} record, not a response")
+        return record.http_headers.get_header("Content-Encoding"), record.raw_stream.read()
+
+
 def iter_archive(root: Path, source: str | None = None) -> Iterator[tuple[ArchiveEntry, bytes]]:
     """Every archived response under `root` (optionally one source), rebuilt from the WARC files alone.
 

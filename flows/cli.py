@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Iterator, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 app = typer.Typer(help="Track a city's standardization plan, district by district.", no_args_is_help=True)
 run_app = typer.Typer(help="Run a flow against the configured portals.", no_args_is_help=True)
@@ -108,7 +108,7 @@ def _print_districts(settings, *, title: str) -> list[dict]:
     unknown = sum(int(r["n"]) for r in rows if r["district_name"] == region.unknown_district_name)
     console.print(
         f"{unknown} of {sum(int(r['n']) for r in rows)} region-led standards could not be placed in a district "
-        "(see mart.review_queue for the organisations and their evidence)."
+        "(mart.review_queue has the organisations and why; `stdwatch review export FILE.xlsx` to place them)."
     )
     return rows
 
@@ -419,50 +419,13 @@ def district_resolve(
         verdict = "in the region, district unknown"
     else:
         verdict = f"{attribution.district_name} ({attribution.district_code})"
-    console.print(f"[bold]{verdict}[/] — method {attribution.method}, confidence {attribution.confidence:.2f}")
+    console.print(f"[bold]{escape(verdict)}[/] — method {attribution.method}, confidence {attribution.confidence:.2f}")
     if attribution.uscc_valid is False:
         console.print("[yellow]The credit code is invalid and was not used.[/]")
     if attribution.conflict:
-        console.print(f"[yellow]Conflict:[/] {attribution.conflict}")
+        console.print(f"[yellow]Conflict:[/] {escape(attribution.conflict)}")
     for line in attribution.evidence:
-        console.print(f"  • {line}")
-
-
-@app.command()
-def sql(
-    query: str = typer.Argument(..., help="SQL to run read-only against the published warehouse."),
-    as_csv: bool = typer.Option(False, "--csv", help="Print CSV."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON (a list of objects)."),
-    data_dir: Optional[Path] = DataDir,
-) -> None:
-    """Query the warehouse read-only (never blocks, and is never blocked by, a load)."""
-    import warehouse
-
-    settings = _settings(data_dir=data_dir)
-    try:
-        table = warehouse.query(_published(settings), query)
-    except Exception as exc:
-        err.print(f"[red]{exc}[/]")
-        raise typer.Exit(1) from exc
-    if as_json:
-        print(json.dumps(table.to_pylist(), ensure_ascii=False, default=str, indent=1))
-    elif as_csv:
-        import csv
-
-        writer = csv.writer(sys.stdout)
-        writer.writerow(table.column_names)
-        for row in table.to_pylist():
-            writer.writerow(row.values())
-    else:
-        from rich.table import Table
-
-        out = Table(show_lines=False)
-        for column in table.column_names:
-            out.add_column(column)
-        for row in table.to_pylist():
-            out.add_row(*("" if v is None else str(v) for v in row.values()))
-        console.print(out)
-        console.print(f"{table.num_rows} rows")
+        console.print(f"  • {line}", markup=False)
 
 
 @app.command("mirror")
@@ -489,6 +452,12 @@ from flows.cli_progress import print_progress, progress, targets_app  # noqa: E4
 app.add_typer(targets_app, name="targets")
 app.command("progress")(progress)
 app.add_typer(__import__("flows.cli_inbox", fromlist=["inbox_app"]).inbox_app, name="inbox")
+from flows import cli_export  # noqa: E402  (analysts' read paths: sql, export)
+
+app.command()(cli_export.sql)
+app.command()(cli_export.export)
+app.command()(__import__("flows.cli_trace", fromlist=["trace"]).trace)
+app.add_typer(__import__("flows.cli_review", fromlist=["review_app"]).review_app, name="review")
 
 app.callback()(__import__("flows.cli_runs", fromlist=["main_options"]).main_options)
 app.command("probe")(__import__("flows.cli_probe", fromlist=["probe"]).probe)

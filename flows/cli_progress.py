@@ -12,8 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 if TYPE_CHECKING:  # the commands import what they run late, to keep `stdwatch --help` fast
     from transform.plan import PlanDocument
@@ -32,6 +35,7 @@ NOT_MET = "[red]not met 未完成[/]"
 DRAFTER_RULES = {"lead": "牵头单位 lead drafter", "any": "任一本地起草单位 any region drafter"}
 UNKNOWN_WORDS = {"unknown", "unattributed", "区县未知"}
 SHARES = {"share_of_target", "expected_share", "share_of_city"}  # stay fractions in JSON
+INDICATOR_COLUMN_WIDTH = 9  # an indicator id folds over lines of this width in `--district all`
 
 
 def _cli():
@@ -59,7 +63,7 @@ def targets_extract(
     try:
         plan, targets = extract_from(source, settings)
     except PlanUnreadable as exc:
-        cli.err.print(f"[red]{exc}[/]")
+        cli.err.print(f"[red]{escape(str(exc))}[/]")
         raise typer.Exit(1) from exc
     if as_json:
         print(json.dumps(targets_to_json(targets), ensure_ascii=False, indent=1))
@@ -70,19 +74,20 @@ def targets_extract(
 def targets_table(plan: PlanDocument, targets: list[Target]) -> Table:
     spam = f" · {len(plan.spam)} injected spam string(s) removed, page flagged" if plan.spam else ""
     table = Table(
-        title=plan.title or "(untitled plan)",
+        title=Text(plan.title or "(untitled plan)"),
         title_justify="left",
-        caption=f"{plan.doc_number or 'no document number'} · issued {plan.issue_date or 'date not found'}"
-                f" · {len(targets)} targets{spam}",
+        caption=Text(f"{plan.doc_number or 'no document number'} · issued {plan.issue_date or 'date not found'}"
+                     f" · {len(targets)} targets{spam}"),
         caption_justify="left",
     )
     for column, justify in (("#", "right"), ("id", "left"), ("指标 indicator", "left"), ("目标 target", "right"),
                             ("期限 deadline", "right"), ("口径 scope", "left"), ("条款 clauses", "left")):
         table.add_column(column, justify=justify, overflow="fold")
     for i, t in enumerate(targets, 1):
-        table.add_row(
-            str(i), t.indicator_id or "[yellow]unmatched[/]", t.indicator, f"{t.comparator}{_number(t.value)}{t.unit}",
-            str(t.deadline_year or "—"), t.scope, ", ".join(dict.fromkeys(m.clause for m in t.mentions)),
+        table.add_row(  # the plan's own words, so text, never markup
+            str(i), t.indicator_id or "[yellow]unmatched[/]", Text(t.indicator),
+            Text(f"{t.comparator}{_number(t.value)}{t.unit}"),
+            str(t.deadline_year or "—"), t.scope, Text(", ".join(dict.fromkeys(m.clause for m in t.mentions))),
         )
     return table
 
@@ -116,7 +121,8 @@ def progress(
     if district is None:
         cli.console.print(progress_table(report))
     elif district == "all":
-        cli.console.print(districts_table(report))
+        for part in districts_view(report, cli.console.width):
+            cli.console.print(part)
     else:
         cli.console.print(district_table(report, district_code))
 
@@ -168,11 +174,11 @@ def rules_caption(report) -> str:
         f" · region 地区 {r['region_code']} (unplaced → {r['unknown_district_name']})",
         "Each indicator's rule 各指标计数口径: docs/counting-rules.md, or `stdwatch progress --json`",
     ]
-    lines += [f"[yellow]Partial coverage 覆盖不全 — {source}: {note}[/]" for source, note in report.coverage.items()]
+    lines += [f"[yellow]Partial coverage 覆盖不全 — {source}: {escape(note)}[/]" for source, note in report.coverage.items()]
     if plan:
         spam = f"; spam removed and page flagged ({len(plan['spam_terms'])})" if plan["spam"] else ""
-        lines.append(f"Plan 规划: {plan['doc_number'] or plan['title']} issued {plan['issue_date']}, "
-                     f"{plan['n_targets']} targets, from {plan['plan_url']}{spam}")
+        lines.append(f"Plan 规划: {escape(str(plan['doc_number'] or plan['title']))} issued {plan['issue_date']}, "
+                     f"{plan['n_targets']} targets, from {escape(str(plan['plan_url']))}{spam}")
         if plan["issue_date"] and plan["issue_date"] != r["window_start"]:
             lines.append(f"[yellow]The window starts {r['window_start']}, not on the plan's issue date "
                          f"{plan['issue_date']}: check the setting window_start.[/]")
@@ -182,6 +188,7 @@ def rules_caption(report) -> str:
 
 
 def progress_table(report) -> Table:
+    """Every indicator as a row. Two-line headers and folding cells keep it whole down to 80 columns."""
     table = Table(
         title=f"规划指标进度 Progress against the plan's targets — as of {report.rules['as_of']}",
         title_justify="left", caption=rules_caption(report), caption_justify="left",
@@ -193,17 +200,16 @@ def progress_table(report) -> Table:
         # Without a plan the caption says the targets wait for it. Each row's counting rule is long:
         # it is in `--json`, mart.indicator_progress and docs/counting-rules.md, not in the table.
         waiting = row["waits_for"] and row["status"] != "no target yet"
-        note = f"waits for {row['waits_for']}" if waiting else ""
-        actual = row["actual"]
-        shown = f"{actual:.1f}%" if row["unit"] == "%" and actual is not None else _number(actual)
-        rows.append((str(i), f"{row['indicator']}\n[dim]{row['indicator_id']}[/]", target, shown,
+        note = Text(f"waits for {row['waits_for']}") if waiting else ""
+        rows.append((str(i), _indicator_cell(row), target, _value(row["actual"], row["unit"]),
                      _percent(row["share_of_target"]), _percent(row["expected_share"]), status, note))
-    columns = [("#", "right"), ("指标 indicator", "left"), ("目标 target", "right"), ("实际 actual", "right"),
-               ("完成率 share", "right"), ("应完成 expected", "right"), ("状态 status", "left"), ("说明 note", "left")]
+    columns = [("#", "right"), ("指标\nindicator", "left"), ("目标\ntarget", "right"), ("实际\nactual", "right"),
+               ("完成率\nshare", "right"), ("应完成\nexpected", "right"), ("状态\nstatus", "left"),
+               ("说明\nnote", "left")]
     if not any(r[-1] for r in rows):  # nothing waits for an input: leave the note column out
         columns, rows = columns[:-1], [r[:-1] for r in rows]
     for column, justify in columns:
-        table.add_column(column, justify=justify, overflow="fold", min_width=14 if column.startswith("指标") else None)
+        table.add_column(column, justify=justify, overflow="fold")
     for r in rows:
         table.add_row(*r)
     return table
@@ -212,42 +218,81 @@ def progress_table(report) -> Table:
 def district_table(report, district_code: str) -> Table:
     rows = [r for r in report.districts if r["district_code"] == district_code]
     name = rows[0]["district_name"] if rows else district_code
+    units = _units(report)
     table = Table(
         title=f"{name}: measured indicators as of {report.rules['as_of']} (the plan's targets are city-wide)",
-        title_justify="left", caption=rules_caption(report), caption_justify="left", min_width=100,
+        title_justify="left", caption=rules_caption(report), caption_justify="left",
     )
-    for column in ("指标 indicator", "区县实际 district actual", "全市实际 city actual", "占全市 share of city",
-                   "全市目标 city target", "说明 note"):
+    for column in ("指标\nindicator", "区县实际\ndistrict", "全市实际\ncity", "占全市\nshare", "全市目标\ntarget",
+                   "说明\nnote"):
         table.add_column(column, justify="left" if column.startswith(("指标", "说明")) else "right", overflow="fold")
     for r in rows:
+        unit = units.get(r["indicator_id"])
         table.add_row(
-            f"{r['indicator']}\n[dim]{r['indicator_id']}[/]", _number(r["actual"]), _number(r["city_actual"]),
-            _percent(r["share_of_city"]), _number(r["city_target"]),
-            f"waits for {r['waits_for']}" if r["waits_for"] else "",
+            _indicator_cell(r), _value(r["actual"], unit), _value(r["city_actual"], unit),
+            _percent(r["share_of_city"]), _value(r["city_target"], unit),
+            Text(f"waits for {r['waits_for']}") if r["waits_for"] else "",
         )
     return table
 
 
-def districts_table(report) -> Table:
-    """District × measured indicator with data; the indicators still waiting are listed below it."""
+def districts_view(report, width: int) -> list[Table | str]:
+    """District × measured indicator with data, as many indicators side by side as fit in `width`
+    columns (the rest in the next table, the districts repeated), then the rules and the indicators
+    still waiting."""
     indicators = list(dict.fromkeys(r["indicator_id"] for r in report.districts if r["has_data"]))
     waiting = list(dict.fromkeys(r["indicator_id"] for r in report.districts if not r["has_data"]))
     cells = {(r["district_name"], r["indicator_id"]): r for r in report.districts}
+    city = {r["indicator_id"]: r["city_actual"] for r in report.districts}
     districts = list(dict.fromkeys(r["district_name"] for r in report.districts))
+    units = _units(report)
     caption = rules_caption(report)
     if waiting:
         caption += "\nNo data yet 暂无数据: " + ", ".join(waiting)
-    table = Table(
-        title=f"区县进度 Measured indicators per district as of {report.rules['as_of']} (targets are city-wide)",
-        title_justify="left", caption=caption, caption_justify="left", show_footer=True, min_width=100,
-    )
-    table.add_column("区县 district", footer="全市 city", no_wrap=True)
-    for indicator in indicators:
-        city = next(r["city_actual"] for r in report.districts if r["indicator_id"] == indicator)
-        table.add_column(indicator, justify="right", footer=_number(city))
-    for name in districts:
-        table.add_row(name, *(_number(cells[name, i]["actual"]) if (name, i) in cells else "" for i in indicators))
-    return table
+    name_width = max([cell_len(n) for n in districts] + [cell_len("区县 district")])
+    per_table = max(1, (width - name_width - 4) // (INDICATOR_COLUMN_WIDTH + 3))
+    chunks = [indicators[i:i + per_table] for i in range(0, len(indicators), per_table)] or [[]]
+    tables = []
+    for n, chunk in enumerate(chunks, 1):
+        part = f" ({n}/{len(chunks)})" if len(chunks) > 1 else ""
+        table = Table(
+            title=f"区县进度 Measured indicators per district as of {report.rules['as_of']}{part} "
+                  "(targets are city-wide)",
+            title_justify="left", show_footer=True,
+        )
+        table.add_column("区县 district", footer="全市 city", no_wrap=True, min_width=name_width)
+        for indicator in chunk:
+            table.add_column(indicator, justify="right", overflow="fold", max_width=INDICATOR_COLUMN_WIDTH,
+                             footer=_value(city[indicator], units.get(indicator)))
+        for name in districts:
+            table.add_row(name, *(_value(cells[name, i]["actual"], units.get(i)) if (name, i) in cells else ""
+                                  for i in chunk))
+        tables.append(table)
+    return [*tables, caption]
+
+
+def _indicator_cell(row: dict) -> Text:
+    """The plan's wording, and its id dimmed underneath; crawled text, so never markup."""
+    cell = Text(row["indicator"] or "")
+    cell.append(f"\n{row['indicator_id']}", style="dim")
+    return cell
+
+
+def _units(report) -> dict[str, str]:
+    """{indicator id or kind: unit} from the plan's indicators."""
+    units = {}
+    for row in report.indicators:
+        units[row["indicator_id"]] = row["unit"]
+        if row.get("kind"):
+            units.setdefault(row["kind"], row["unit"])
+    return units
+
+
+def _value(value, unit: str | None) -> str:
+    """A figure as the plan states it: rates as percentages with one decimal, counts as counts."""
+    if unit == "%" and value is not None:
+        return f"{value:.1f}%"
+    return _number(value)
 
 
 def _number(value) -> str:
@@ -257,7 +302,7 @@ def _number(value) -> str:
 
 
 def _percent(value) -> str:
-    return "—" if value is None else f"{value:.0%}"
+    return "—" if value is None else f"{value:.1%}"
 
 
 def _plain(row: dict) -> dict:

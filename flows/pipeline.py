@@ -417,15 +417,18 @@ def read_org_register(settings: Settings) -> tuple[dict[str, list[OrgEvidence]],
 
 
 def read_overrides(settings: Settings) -> dict[str, str]:
-    """Reviewed overrides: organisation name → district name/code, or 区外 / outside."""
-    if settings.override_file is None:
-        return {}
+    """Reviewed overrides: organisation name → district name/code, or 区外 / outside. The override_file,
+    then the rows imported from review sheets (`stdwatch review import`), which win."""
     overrides: dict[str, str] = {}
-    for row in read_rows(Path(settings.override_file)):
-        name = row.values.get("机构名称") or row.values.get("name")
-        district = row.values.get("区县") or row.values.get("district")
-        if name and district:
-            overrides[normalize_org_name(name)] = district.strip()
+    reviewed = settings.reviewed_overrides_path
+    for path in (settings.override_file, reviewed if reviewed.is_file() else None):
+        if path is None:
+            continue
+        for row in read_rows(Path(path)):
+            name = row.values.get("机构名称") or row.values.get("name")
+            district = row.values.get("区县") or row.values.get("district")
+            if name and district:
+                overrides[normalize_org_name(name)] = district.strip()
     return overrides
 
 

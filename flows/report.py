@@ -34,17 +34,19 @@ def pivot_district_counts(rows: Iterable[dict], district_order: list[str]) -> tu
 
 
 def district_table(rows: Iterable[dict], district_order: list[str], *, title: str, unknown: str) -> Table:
-    """Districts down, standard types across; `unknown` is the region's name for "district unknown"."""
+    """Districts down, standard types across; `unknown` is the region's name for "district unknown".
+    Full district names and two-line headers, no side edges: whole at 80 columns."""
     types, pivot = pivot_district_counts(rows, district_order)
-    table = Table(title=title, title_justify="left", show_footer=True)
-    table.add_column("区县 district", footer="合计 total")
+    table = Table(title=title, title_justify="left", show_footer=True, show_edge=False,
+                  caption=f"{unknown} = unattributed: in the region, district not known", caption_justify="left")
+    table.add_column("区县\ndistrict", footer="合计\ntotal", no_wrap=True)
     totals = {t: sum(cells.get(t, 0) for _, cells in pivot) for t in types}
     for t in types:
-        table.add_column(TYPE_LABELS.get(t, t), justify="right", footer=str(totals[t]))
-    table.add_column("合计 total", justify="right", footer=str(sum(totals.values())))
+        table.add_column(TYPE_LABELS.get(t, t).replace(" ", "\n"), justify="right", footer=str(totals[t]),
+                         overflow="fold")
+    table.add_column("合计\ntotal", justify="right", footer=str(sum(totals.values())))
     for district, cells in pivot:
-        label = f"{district} (unattributed)" if district == unknown else district
-        table.add_row(label, *(str(cells.get(t, 0)) for t in types), str(sum(cells.values())))
+        table.add_row(district, *(str(cells.get(t, 0)) for t in types), str(sum(cells.values())))
     return table
 
 
@@ -105,7 +107,7 @@ def print_run_summary(console: Console, report: RunReport) -> None:
     if report.sources:
         console.print(run_summary_table(report))
     for line in summary_lines(report):
-        console.print(f"  {line}", highlight=False)
+        console.print(f"  {line}", highlight=False, markup=False)  # notes quote crawled text
     for problem in report.problems:
         console.print(f"[bold red]HEALTH CHECK FAILED[/]: {escape(problem)}", soft_wrap=True, highlight=False)
 

@@ -146,6 +146,11 @@ class Settings(BaseSettings):
         demo = self.demo_dir / "warehouse.duckdb"
         return demo if not self.warehouse_path.exists() and demo.exists() else self.warehouse_path
 
+    @property
+    def reviewed_overrides_path(self) -> Path:
+        """Overrides imported from filled review sheets (`stdwatch review import`), read after override_file."""
+        return self.data_dir / "review" / "overrides.csv"
+
     def base_url(self, source: str) -> str:
         return getattr(self.base_urls, source).rstrip("/")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -26,7 +27,9 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(app, ["demo", "--data-dir", str(data_dir)], catch_exceptions=False)
+    # `stdwatch demo | cat` on an 80-column terminal
+    result = CliRunner().invoke(app, ["demo", "--data-dir", str(data_dir)], catch_exceptions=False,
+                                env={"COLUMNS": "80"})
     truth = json.loads((data_dir / "mirror" / "ground_truth.json").read_text(encoding="utf-8"))
     truth["notices"] = json.loads((data_dir / "mirror" / "notices_ground_truth.json").read_text(encoding="utf-8"))
     return result, data_dir, truth
@@ -225,3 +228,32 @@ def test_warehouse_is_read_only_for_analysts(demo):
             con.sql("CREATE TABLE analyst_scratch AS SELECT 1")
     finally:
         con.close()
+
+
+def test_trace_prints_a_standards_pages_and_saves_bodies_with_the_archives_sha256(demo, tmp_path):
+    _, data_dir, truth = demo
+    std_no = next(s["std_no"] for s in truth["all_standards"] if s["counted"] and "samr" in s["portals"])
+    (page,) = _query(data_dir, f"SELECT url, sha256, warc_path, warc_offset FROM mart.standard_provenance "
+                               f"WHERE std_no = '{std_no}' AND source = 'samr'")
+    result = CliRunner().invoke(app, ["trace", std_no.replace(" ", ""), "--data-dir", str(data_dir),
+                                      "--save", str(tmp_path / "pages")])
+    assert result.exit_code == 0, result.output
+    archive_file = (data_dir / "archive" / page["warc_path"]).resolve()
+    for expected in (std_no, page["url"], page["sha256"], f"{archive_file} @ offset {page['warc_offset']}"):
+        assert expected in result.output
+    saved = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (tmp_path / "pages").iterdir()}
+    assert page["sha256"] in saved
+
+
+def test_trace_of_an_unknown_name_says_what_to_give(demo):
+    _, data_dir, _ = demo
+    result = CliRunner().invoke(app, ["trace", "没有这个单位", "--data-dir", str(data_dir)])
+    assert result.exit_code == 1 and "give a standard number" in result.stderr
+
+
+def test_demo_output_at_80_columns_crops_no_cell(demo):
+    from test_narrow_output import cropped
+
+    result, _, _ = demo
+    assert cropped(result.output) == []
+    assert re.search(r"^ 苏州工业园区\s", result.output, flags=re.MULTILINE)  # the district table, name whole

@@ -448,7 +448,7 @@ def test_exports_by_extension(mart_wh, tmp_path):
     raw = (tmp_path / "d.csv").read_bytes()
     assert n == 11 and raw.startswith(b"\xef\xbb\xbf")
     table = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
-    assert table[-1]["district_name"] == "区县未知" and table[-1]["n_total"] == "2"
+    assert table[-1]["区县名称"] == "区县未知" and table[-1]["合计"] == "2"
 
     export(mart_wh, "SELECT std_no, drafters, fetched_at FROM mart.standard", tmp_path / "s.parquet")
     assert pq.read_table(tmp_path / "s.parquet").num_rows == len(MART_RECORDS)

@@ -140,33 +140,69 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_package_file("sql", "progress.sql"))
 
 
+# Readers get no way out of the published file: no other file, no network, no extension
+# download, and settings that cannot be changed back. Autoload/autoinstall must be off when
+# the database starts; the rest is set after ATTACH (external access off would forbid it).
+_READER_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+_LOCK = ("SET enable_external_access = false", "SET lock_configuration = true")
+
+
+class RefusedStatement(ValueError):
+    """An analyst's SQL that is not one read-only query."""
+
+
 def open_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published warehouse. Close it when done.
+    """A locked, read-only connection to the published warehouse. Close it when done.
 
     The file is ATTACHed read-only to a fresh in-memory database and made the default
     catalog, so `SELECT * FROM mart.standard` works as usual. Going through ATTACH
     rather than `duckdb.connect(path, read_only=True)` sidesteps the duckdb module's
     instance cache, which would hand a process that still holds a connection the
-    database as it was before the last publish.
+    database as it was before the last publish. Then external access is switched off
+    and the configuration locked: no file but this one, no network, no extension.
+
+    The connection itself could still DETACH and re-ATTACH the file for writing, so it is
+    for the project's own SQL; SQL someone typed goes through `query` (`check_read_query`).
     """
     path = Path(path)
     if not path.is_file():
         raise WarehouseMissing(f"no warehouse at {path}: run `stdwatch demo` or `stdwatch run nightly` first")
-    con = duckdb.connect(":memory:")
+    con = duckdb.connect(":memory:", config=_READER_CONFIG)
     try:
         literal = str(path.resolve()).replace("'", "''")
         con.execute(f"ATTACH '{literal}' AS {READ_ALIAS} (READ_ONLY)")
         con.execute(f"USE {READ_ALIAS}")
+        for setting in _LOCK:
+            con.execute(setting)
     except BaseException:
         con.close()
         raise
     return con
 
 
+def check_read_query(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Refuse, with a one-line reason, anything but a single read query (SELECT, FROM …, WITH …,
+    DESCRIBE, SHOW, SUMMARIZE): no USE, ATTACH/DETACH, COPY, SET, INSTALL/LOAD, PRAGMA, CALL, DDL or DML."""
+    try:
+        found = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise RefusedStatement(str(exc).splitlines()[0]) from exc
+    if len(found) != 1:
+        raise RefusedStatement(
+            f"{len(found)} statements given: run one read query at a time (SELECT, FROM …, WITH …, DESCRIBE)")
+    kind = found[0].type
+    if kind != duckdb.StatementType.SELECT:
+        raise RefusedStatement(
+            f"{kind.name} statements are refused: the warehouse is read-only for analysts "
+            "(SELECT, FROM …, WITH …, DESCRIBE, SHOW and SUMMARIZE are allowed)")
+
+
 def query(path: str | Path, sql: str, params: dict | list | None = None) -> pa.Table:
-    """Run one read-only query against the published warehouse and return it as Arrow."""
+    """Run one read query against the published warehouse, locked (see `open_readonly`), and return it as
+    Arrow; anything but a single read query raises RefusedStatement before it runs."""
     con = open_readonly(path)
     try:
+        check_read_query(con, sql)
         return con.sql(sql, params=params).to_arrow_table()
     finally:
         con.close()

@@ -237,16 +237,23 @@ FROM district
 FULL OUTER JOIN tally USING (district_code)
 ORDER BY coalesce(district.is_unknown, false), district_code;
 
--- Organisations whose attribution needs a person: unplaced in-region organisations and
--- conflicting evidence, the busiest first.
+-- Organisations whose attribution needs a person, in two queues: `unplaced` (in the region but
+-- no district, or no evidence at all while leading standards the region counts in 区县未知) and
+-- `conflict` (placed, or outside, but some evidence disagrees). `reason_code` says why, from the
+-- attribution's own fields (docs/data-model.md lists the codes); the busiest first.
 CREATE OR REPLACE VIEW mart.review_queue AS
-WITH led AS (
+WITH rules AS (
+    SELECT * FROM mart.counting_rules
+),
+led AS (
     SELECT
         d.org_key,
         count(*) FILTER (WHERE s.is_new) AS standards_led_in_window,
+        count(*) FILTER (WHERE s.counted AND s.district_code = rules.unknown_district_code) AS standards_unplaced,
         count(*) AS standards_led
     FROM core.standard_drafter_org AS d
     JOIN mart.standard AS s USING (std_no)
+    CROSS JOIN rules
     WHERE d.position = 1
     GROUP BY d.org_key
 ),
@@ -259,10 +266,38 @@ register AS (
     SELECT org_key, count(*) AS register_rows
     FROM core.org_evidence
     GROUP BY org_key
+),
+queued AS (
+    SELECT
+        o.*,
+        CASE
+            WHEN o.in_region AND o.placed_code IS NULL THEN 'unplaced'
+            WHEN o.conflict IS NOT NULL THEN 'conflict'
+            ELSE 'unplaced'
+        END AS queue,
+        CASE
+            WHEN o.conflict LIKE '%says outside%' THEN 'out_of_region_evidence'
+            WHEN o.conflict IS NOT NULL THEN 'conflict'
+            WHEN o.in_region IS NULL THEN 'no_evidence'
+            WHEN o.uscc_valid AND substr(o.uscc, 3, 6) LIKE '__0000' THEN 'province_level_code'
+            WHEN o.uscc_valid AND substr(o.uscc, 3, 6) = rules.region_code || '00' THEN 'city_level_code'
+            WHEN o.method = 'name' THEN 'city_level_name'
+            WHEN o.method IN ('address', 'gazetteer') THEN 'city_level_address'
+            WHEN o.method = 'division_field' THEN 'city_level_division'
+            ELSE 'city_level_evidence'
+        END AS reason_code
+    FROM core.org_placed AS o
+    CROSS JOIN rules
+    LEFT JOIN led USING (org_key)
+    WHERE o.needs_review
+       OR (o.in_region AND o.placed_code IS NULL)
+       OR (o.in_region IS NULL AND coalesce(led.standards_unplaced, 0) > 0)
 )
 SELECT
     o.org_key,
     o.name,
+    o.queue,
+    o.reason_code,
     o.uscc,
     o.uscc_valid,
     o.in_region,
@@ -273,15 +308,15 @@ SELECT
     o.conflict,
     o.evidence,
     coalesce(led.standards_led_in_window, 0) AS standards_led_in_window,
+    coalesce(led.standards_unplaced, 0) AS standards_unplaced,
     coalesce(led.standards_led, 0) AS standards_led,
     coalesce(drafted.standards_drafted, 0) AS standards_drafted,
     coalesce(register.register_rows, 0) AS register_rows
-FROM core.org AS o
+FROM queued AS o
 LEFT JOIN led USING (org_key)
 LEFT JOIN drafted USING (org_key)
 LEFT JOIN register USING (org_key)
-WHERE o.needs_review
-ORDER BY standards_led_in_window DESC, standards_drafted DESC, o.org_key;
+ORDER BY o.queue DESC, standards_unplaced DESC, standards_led_in_window DESC, standards_drafted DESC, o.org_key;
 
 -- From a standard to the archived responses its facts came from: one row per source listing it.
 CREATE OR REPLACE VIEW mart.standard_provenance AS
