@@ -778,3 +778,7 @@ def targets_to_json(targets: list[Target]) -> list[dict]:
         }
         for t in targets
     ]
+
+
+def unsure_to_json(unsure: list[Unsure]) -> list[dict]:
+    return [{"clause": u.clause, "number": u.number, "sentence": u.sentence, "reason": u.reason} for u in unsure]
