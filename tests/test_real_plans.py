@@ -33,13 +33,14 @@ def _score(expected_path: Path) -> tuple[int, int, int, list[str]]:
     hits = sum((want & got).values())
     unsure_left = [u.sentence for u in reading.unsure]
     unsure_hits = 0
-    for part in expected["unsure"]:
+    parts = [read_plan(part).text.strip() for part in expected["unsure"]]  # cleaned as the plan text is
+    for part in parts:
         match = next((s for s in unsure_left if part in s), None)
         if match is not None:
             unsure_left.remove(match)
             unsure_hits += 1
     differences = [f"missed {k}" for k in (want - got).elements()] + [f"extra {k}" for k in (got - want).elements()]
-    differences += [f"unsure missed: {p}" for p in expected["unsure"] if not any(p in u.sentence for u in reading.unsure)]
+    differences += [f"unsure missed: {p}" for p in parts if not any(p in u.sentence for u in reading.unsure)]
     differences += [f"unsure extra: {s}" for s in unsure_left]
     return hits + unsure_hits, len(reading.targets) + len(reading.unsure), sum(want.values()) + len(expected["unsure"]), differences
 
@@ -53,15 +54,21 @@ def test_corpus_has_at_least_twelve_sourced_plans():
 
 
 def test_precision_and_recall_on_real_plans_are_at_least_095():
-    hits = extracted = expected = 0
+    """Fails below 0.95 on either over the whole corpus; prints the held-out texts' figures too
+    (`held_out`: added after the extractor was changed, expectations written before it ran on them)."""
+    totals = {"all": [0, 0, 0], "held out": [0, 0, 0]}
     report = []
     for path in EXPECTED:
-        h, e, x, differences = _score(path)
-        hits, extracted, expected = hits + h, extracted + e, expected + x
-        report += [f"{path.name.removesuffix('.expected.json')}: {d}" for d in differences]
+        scored = _score(path)
+        groups = ("all", "held out") if json.loads(path.read_text(encoding="utf-8")).get("held_out") else ("all",)
+        for group in groups:
+            totals[group] = [a + b for a, b in zip(totals[group], scored[:3])]
+        report += [f"{path.name.removesuffix('.expected.json')}: {d}" for d in scored[3]]
+    for group, (hits, extracted, expected) in totals.items():
+        print(f"\nreal plans ({group}): {expected} expected, {extracted} extracted, {hits} right; "
+              f"precision {hits / extracted if extracted else 1.0:.3f}, recall {hits / expected if expected else 1.0:.3f}")
+    print("\n".join(report))
+    hits, extracted, expected = totals["all"]
     precision = hits / extracted if extracted else 1.0
     recall = hits / expected if expected else 1.0
-    print(f"\nreal plans: {len(EXPECTED)} texts, {expected} expected, {extracted} extracted, {hits} right; "
-          f"precision {precision:.3f}, recall {recall:.3f}")
-    print("\n".join(report))
     assert precision >= 0.95 and recall >= 0.95, "\n".join(report)

@@ -40,7 +40,9 @@ the text as written.
   (`default_deadline` if given). A text with no clause headings (a news report) has paragraphs
   only: a deadline does not reach a later paragraph unless it continues a list (——/1./(1)) or
   speaks of what is to be done, and a comparator alone (no deadline) makes a target only in a
-  sentence that speaks of what is to be done ("…制定国际标准超过250项" in a retrospective is not).
+  sentence that states a goal (力争/争取/计划/目标/确保/预计; "…制定国际标准超过250项" in a
+  retrospective is not). In a text with no date of its own, a bare "YYYY年，" without such a
+  goal word may report results as well as set a deadline: its figures are unsure.
 - Indicator phrase: a segment (split at ，；：) reads `<phrase><number><unit><comparator>`
   (postfix) or `<verb><number><unit><comparator><object>` (prefix, "培育30项以上试点项目",
   "推动10个以上国际对口技术机构建立苏州联络站"; only when the words before the number are
@@ -192,10 +194,12 @@ class IndicatorKind:
     units: frozenset[str]  # units an indicator of this kind is counted in
     levels: frozenset[str] | None = None  # a standards count: exactly these levels (`std_levels`)
     none_of: tuple[str, ...] = ()  # regexes that must not match
+    in_sentence: tuple[str, ...] = ()  # regexes that must match the phrase or the words before its number
 
-    def matches(self, phrase: str, unit: str) -> bool:
+    def matches(self, phrase: str, unit: str, context: str = "") -> bool:
         return (
             unit in self.units
+            and all(re.search(p, phrase) or re.search(p, context) for p in self.in_sentence)
             and (self.levels is None or std_levels(phrase) == self.levels)
             and all(re.search(p, phrase) for p in self.all_of)
             and not any(re.search(p, phrase) for p in self.none_of)
@@ -210,7 +214,9 @@ INDICATOR_CATALOGUE: dict[str, IndicatorKind] = {
     "std_research_rate": IndicatorKind("科技计划项目形成标准研究成果的比率", (r"标准研究成果|形成标准", r"率|比例|比重"), frozenset({"%"})),
     "std_director_coverage": IndicatorKind("企业标准总监培育覆盖率", (r"标准总监",), frozenset({"%"})),
     "intl_liaison_stations": IndicatorKind("国际对口技术机构联络站", (r"联络站",), _BODIES),
-    "tc_platform_entries": IndicatorKind("入驻协作平台的标准化技术组织", (r"入驻", r"技术组织|技术委员会|平台"), _BODIES),
+    # Entries of a collaboration platform: the platform is named in the phrase or the words before it.
+    "tc_platform_entries": IndicatorKind("入驻协作平台的标准化技术组织", (r"入驻", r"技术组织|技术委员会|平台"), _BODIES,
+                                         in_sentence=(r"平台",)),
     "quality_stations": IndicatorKind("质量接力站、质量赋能站", (r"质量(?:接力|赋能|服务)站|质量基础设施.{0,8}站",), _BODIES),
     "ip_std_pilots": IndicatorKind("知识产权与标准融合发展试点项目", (r"知识产权", r"试点|示范"), _COUNT),
     "innovation_bases": IndicatorKind("技术标准创新基地", (r"标准创新基地",), _BODIES),
@@ -245,7 +251,7 @@ def match_indicator(phrase: str, unit: str, context: str = "") -> str | None:
     texts = (phrase, context) if len(_core(phrase)) <= 4 else (phrase,)
     for text in texts:
         for kind_id, kind in INDICATOR_CATALOGUE.items():
-            if text and kind.matches(text, unit):
+            if text and kind.matches(text, unit, context):
                 return kind_id
     return None
 
@@ -317,11 +323,14 @@ _YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)年(?!\d{1,2}月)(?P<tail>底
 _PAST_WORDS = re.compile(r"截至|截止|已|以来|十三五|过去|去年|(?<!以)上年|(?<!实)现有|目前")
 _BASELINE_BEFORE = re.compile(r"(?:较|比|相比|同比|与|自|从|于)$")
 # Words that may open a segment before a bare "YYYY年，" deadline (the scrape or the writer dropped 到).
-_YEAR_OPENER = re.compile(r"[\s—\-]*(?:力争|争取|确保|预计|计划|目标是?|其中)?[\s—\-]*")
+_YEAR_OPENER = re.compile(r"[\s—\-]*(?P<goal>力争|争取|确保|预计|计划|目标是?)?(?:其中)?[\s—\-]*")
 # A document's own titles (《…》) name years and numbers that are not statements.
 _TITLE = re.compile(r"《[^《》]*》")
 # Words saying a sentence speaks of what is to be done (for text without clause headings, and for unsure).
-_FUTURE_WORDS = re.compile(r"力争|争取|计划|目标|确保|预计|今年|明年|年内|每年|到20\d\d年|至20\d\d年")
+_GOAL = r"力争|争取|(?<![立项作动目设展])计划|目标|确保|预计"
+_FUTURE_WORDS = re.compile(rf"{_GOAL}|今年|明年|年内|每年|到20\d\d年|至20\d\d年")
+# Words saying a figure is a goal (not only when it is): a comparator in an unheaded text needs one.
+_GOAL_WORDS = re.compile(_GOAL)
 # What follows a count that describes the document or its tasks, not a target
 # ("全文共分5部分28条", "提出8个方面22项重点任务", "确定了4个领域、402个具体项目计划", "分解到29个区县").
 _DOCUMENT_NOUN = re.compile(
@@ -351,6 +360,7 @@ class _State:
     doc_default: int | None = None  # "(以下定量指标均为到2025年)"
     deadline: int | None = None  # in force in the current clause
     past: bool = False  # inside a past statement (until a later deadline in the sentence)
+    uncertain: bool = False  # after a bare year that may be past or a deadline (until a deadline in the sentence)
     structured: bool = False  # the text has clause headings
 
 
@@ -443,9 +453,12 @@ def _events(sv: str, plan_year: int | None) -> list[tuple[int, str, int | None]]
             kind = "deadline"
         elif _BASELINE_BEFORE.search(before):
             continue
-        elif _YEAR_OPENER.fullmatch(sv[_segment_start(sv, m.start()) : m.start()]) and sv[m.end() : m.end() + 1] == ",":
+        elif (opener := _YEAR_OPENER.fullmatch(sv[_segment_start(sv, m.start()) : m.start()])) and sv[m.end() : m.end() + 1] == ",":
             # "2025年，…" / "力争2020年，…": a deadline whose 到 was dropped; the plan's own year counts.
-            if plan_year and year < plan_year:
+            # In a text with no date of its own, a bare year may as well report results: unsure.
+            if plan_year is None and not opener["goal"]:
+                kind = "uncertain"
+            elif plan_year and year < plan_year:
                 kind = "past"
             else:
                 kind = "deadline"
@@ -469,7 +482,7 @@ def _sentence_targets(
 ) -> tuple[list[_Found], list[Unsure]]:
     sv = view[start:end]
     sentence_text = text[start:end].strip()
-    state.past = False
+    state.past = state.uncertain = False
     events = _events(sv, state.plan_year)
     found: list[_Found] = []
     doubts: list[str] = []
@@ -501,10 +514,10 @@ def _sentence_targets(
 
 def _apply(event: tuple[int, str, int | None], state: _State) -> None:
     _, kind, year = event
-    if kind == "past":
-        state.past = True
+    if kind in ("past", "uncertain"):
+        state.past, state.uncertain = kind == "past", kind == "uncertain"
         return
-    state.past = False
+    state.past = state.uncertain = False
     state.deadline = year
     if kind == "document":
         state.doc_default = year
@@ -583,13 +596,15 @@ def _read_candidate(
     explicit = comparator is not None
     if state.past:
         return None
+    if state.uncertain:
+        return sv[m.start() : m.end()]
     if unit in _WEAK_UNITS and not explicit:
         return None
     if state.deadline is None and (not explicit or not state.structured):
         # Not tied to a deadline (or, in a text without clause headings, to a deadline or a
         # comparator and words about what is to be done): unsure when the sentence speaks of what
         # is to be done, else a statement of fact.
-        if not (explicit and _FUTURE_WORDS.search(sv)):
+        if not (explicit and _GOAL_WORDS.search(sv)):
             return sv[m.start() : m.end()] if _FUTURE_WORDS.search(sv) else None
     phrase = sv[phrase_start:phrase_end]
     lead_run = _LEAD_RUN.match(phrase)
