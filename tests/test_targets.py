@@ -304,3 +304,23 @@ def test_a_number_in_a_goal_sentence_without_deadline_is_unsure_not_dropped():
 def test_past_statements_are_neither_targets_nor_unsure():
     reading = read_targets("截至2021年年底，发布实施地方标准996项。上海牵头制定国际标准115项。")
     assert reading.targets == [] and reading.unsure == []
+
+
+def test_unsure_says_why():
+    taizhou = read_targets("2023年，共新增制定团体标准49项。")
+    assert [u.number for u in taizhou.unsure] == ["49项"] and "bare year" in taizhou.unsure[0].reason
+    each = read_targets("（二）目标。到2025年，各县区各10项以上。")
+    assert "各" in each.unsure[0].reason
+
+
+def test_pinyin_glosses_of_a_reprint_are_removed():
+    doc = read_plan("（二）目標。到2025年，新增入駐的國際和全國標準化技術(shù)組織3個以上，培育企業(yè)標準“領(lǐng)跑者”50項。\n")
+    assert "(shù)" not in doc.text and "技術組織" in doc.text
+    assert [t.indicator_id for t in extract_targets(doc.text)] == ["std_tech_orgs", "std_leaders"]
+
+
+def test_platform_entries_need_the_platform_named():
+    platform = "（二）目标。发挥标准化协作平台作用，到2025年新增入驻重点领域标准化技术组织10个以上。"
+    province = "（二）目标。到2025年，新增入驻本省的国际和全国标准化技术组织3个以上。"
+    assert [t.indicator_id for t in extract_targets(platform)] == ["tc_platform_entries"]
+    assert [t.indicator_id for t in extract_targets(province)] == ["std_tech_orgs"]

@@ -485,7 +485,7 @@ def _sentence_targets(
     state.past = state.uncertain = False
     events = _events(sv, state.plan_year)
     found: list[_Found] = []
-    doubts: list[str] = []
+    doubts: list[tuple[str, str]] = []  # (number as written, why it is not committed)
     previous: _Found | None = None
     event_index = 0
     last_candidate = -1
@@ -495,7 +495,7 @@ def _sentence_targets(
             event_index += 1
         last_candidate = m.start()
         outcome = _read_candidate(text, sv, start, m, previous, clause, sentence_text, state)
-        if isinstance(outcome, str):
+        if isinstance(outcome, tuple):
             doubts.append(outcome)
         elif outcome:
             found += outcome
@@ -507,8 +507,8 @@ def _sentence_targets(
         # "到2025年，…；到2035年，…。" with no figure after the vision: the figures that follow
         # belong to the nearest horizon, not to the vision named last.
         state.deadline = min(e[2] for e in deadlines if e[2] is not None)
-    unsure = [Unsure(clause, sentence_text, "、".join(doubts), "a number in a sentence about what is to be done, "
-                     "with no deadline or comparator the extractor can tie it to")] if doubts else []
+    reasons = "; ".join(dict.fromkeys(reason for _, reason in doubts))
+    unsure = [Unsure(clause, sentence_text, "、".join(number for number, _ in doubts), reasons)] if doubts else []
     return found, unsure
 
 
@@ -557,10 +557,15 @@ def _chinese_number(s: str) -> float | None:
     return float(total + (digit or 0))
 
 
+_NOT_TIED = "a sentence about what is to be done, but no deadline (or goal word and comparator) to tie the number to"
+_BARE_YEAR = "a bare year in a text with no date of its own: the figures may be results or goals"
+_EACH_UNSPLIT = "各 over a list that is not of standards levels: one target per item cannot be told"
+
+
 def _read_candidate(
     text: str, sv: str, start: int, m: re.Match, previous: _Found | None, clause: str, sentence: str, state: _State
-) -> list[_Found] | str | None:
-    """The target(s) at candidate `m`; or the number as written when it is unsure; or None."""
+) -> list[_Found] | tuple[str, str] | None:
+    """The target(s) at candidate `m`; or (the number as written, why) when it is unsure; or None."""
     unit = m["unit"]
     value = _number(m)
     if value is None or _DOCUMENT_NOUN.match(sv, m.end()):
@@ -597,7 +602,7 @@ def _read_candidate(
     if state.past:
         return None
     if state.uncertain:
-        return sv[m.start() : m.end()]
+        return sv[m.start() : m.end()], _BARE_YEAR
     if unit in _WEAK_UNITS and not explicit:
         return None
     if state.deadline is None and (not explicit or not state.structured):
@@ -605,7 +610,7 @@ def _read_candidate(
         # comparator and words about what is to be done): unsure when the sentence speaks of what
         # is to be done, else a statement of fact.
         if not (explicit and _GOAL_WORDS.search(sv)):
-            return sv[m.start() : m.end()] if _FUTURE_WORDS.search(sv) else None
+            return (sv[m.start() : m.end()], _NOT_TIED) if _FUTURE_WORDS.search(sv) else None
     phrase = sv[phrase_start:phrase_end]
     lead_run = _LEAD_RUN.match(phrase)
     lead_len = lead_run.end() if lead_run else 0
@@ -654,7 +659,7 @@ def _read_candidate(
         end=target_end,
     )
     if simplified.endswith("各"):
-        return _each(found) or sv[m.start() : m.end()]
+        return _each(found) or (sv[m.start() : m.end()], _EACH_UNSPLIT)
     return [found]
 
 
