@@ -392,7 +392,8 @@ def extract_targets(text: str, *, default_deadline: int | None = None) -> list[T
 def read_targets(text: str, *, default_deadline: int | None = None) -> TargetReading:
     """The targets of a plan text and the numbers it will not commit to (`unsure`, with their sentences)."""
     view = _view(text)
-    state = _State(plan_year=_plan_year(text, view), structured=any(_SECTION.match(l) or _CLAUSE.match(l) for l in view.split("\n")))
+    headed = any(_SECTION.match(line) or _CLAUSE.match(line) for line in view.split("\n"))
+    state = _State(plan_year=_plan_year(text, view), structured=headed)
     found: list[_Found] = []
     unsure: list[Unsure] = []
     section = clause = ""
@@ -606,9 +607,10 @@ def _read_candidate(
     if unit in _WEAK_UNITS and not explicit:
         return None
     if state.deadline is None and (not explicit or not state.structured):
-        # Not tied to a deadline (or, in a text without clause headings, to a deadline or a
-        # comparator and words about what is to be done): unsure when the sentence speaks of what
-        # is to be done, else a statement of fact.
+        # No deadline to tie the number to. A comparator alone makes a target in a headed plan
+        # (a task clause: "培养标准化专业人才3000名以上"); in an unheaded text (a news report) only
+        # in a sentence stating a goal. Otherwise the number is unsure when the sentence speaks of
+        # what is to be done, and a statement of fact when it does not.
         if not (explicit and _GOAL_WORDS.search(sv)):
             return (sv[m.start() : m.end()], _NOT_TIED) if _FUTURE_WORDS.search(sv) else None
     phrase = sv[phrase_start:phrase_end]
