@@ -20,7 +20,7 @@ from rich.text import Text
 
 if TYPE_CHECKING:  # the commands import what they run late, to keep `stdwatch --help` fast
     from transform.plan import PlanDocument
-    from transform.targets import Target
+    from transform.targets import Target, Unsure
 
 targets_app = typer.Typer(help="The plan's numeric targets.", no_args_is_help=True)
 
@@ -51,24 +51,28 @@ def _cli():
 @targets_app.command("extract")
 def targets_extract(
     source: str = typer.Argument(..., metavar="PATH|URL", help="A plan as a text or HTML file, or its page's http(s) URL."),
-    as_json: bool = typer.Option(False, "--json", help="Print the targets as a JSON list."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON: {targets: [...], unsure: [...]}."),
     data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Where a fetched page is archived (setting data_dir)."),
 ) -> None:
-    """Read a plan (spam removed, header read) and print its numeric targets."""
+    """Read a plan (spam removed, header read) and print its numeric targets, and the numbers it
+    states but no target was committed to (unsure, with their sentences)."""
     from flows.targets import PlanUnreadable, extract_from
-    from transform.targets import targets_to_json
+    from transform.targets import targets_to_json, unsure_to_json
 
     cli = _cli()
     settings = cli._settings(data_dir=data_dir)
     try:
-        plan, targets = extract_from(source, settings)
+        plan, reading = extract_from(source, settings)
     except PlanUnreadable as exc:
         cli.err.print(f"[red]{escape(str(exc))}[/]")
         raise typer.Exit(1) from exc
     if as_json:
-        print(json.dumps(targets_to_json(targets), ensure_ascii=False, indent=1))
+        payload = {"targets": targets_to_json(reading.targets), "unsure": unsure_to_json(reading.unsure)}
+        print(json.dumps(payload, ensure_ascii=False, indent=1))
         return
-    cli.console.print(targets_table(plan, targets))
+    cli.console.print(targets_table(plan, reading.targets))
+    if reading.unsure:
+        cli.console.print(unsure_table(reading.unsure))
 
 
 def targets_table(plan: PlanDocument, targets: list[Target]) -> Table:
@@ -89,6 +93,16 @@ def targets_table(plan: PlanDocument, targets: list[Target]) -> Table:
             Text(f"{t.comparator}{_number(t.value)}{t.unit}"),
             str(t.deadline_year or "—"), t.scope, Text(", ".join(dict.fromkeys(m.clause for m in t.mentions))),
         )
+    return table
+
+
+def unsure_table(unsure: list[Unsure]) -> Table:
+    table = Table(title="不确定 Unsure: numbers the plan states that were not taken as targets (judge them)",
+                  title_justify="left")
+    for column in ("条款 clause", "数字 number", "原句 sentence"):
+        table.add_column(column, overflow="fold")
+    for u in unsure:
+        table.add_row(u.clause or "—", u.number, u.sentence)
     return table
 
 

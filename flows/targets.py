@@ -29,7 +29,7 @@ from extract.sources import plan as plan_source
 from flows.settings import Settings
 from transform.plan import PlanDocument, plan_text_from_html, read_plan
 from transform.records import Provenance
-from transform.targets import Target, extract_targets
+from transform.targets import Target, TargetReading, Unsure, read_targets
 from warehouse import WriteSession
 
 SOURCE = plan_source.SOURCE
@@ -51,6 +51,7 @@ class PlanResult:
     provenance: Provenance | None = None  # response_id None for a local file
     message: str | None = None  # why nothing was read, or a note on the window
     requests: int = 0
+    unsure: list[Unsure] = field(default_factory=list)  # numbers the plan states but no target was committed to
 
     @property
     def problem(self) -> str | None:
@@ -65,8 +66,8 @@ def is_url(location: str) -> bool:
     return urlsplit(location).scheme in ("http", "https")
 
 
-def read_location(location: str, client: HttpClient | None) -> tuple[PlanDocument, list[Target], Provenance]:
-    """Fetch (through `client`, archived) or read a plan file, clean it and find its targets.
+def read_location(location: str, client: HttpClient | None) -> tuple[PlanDocument, TargetReading, Provenance]:
+    """Fetch (through `client`, archived) or read a plan file, clean it and find its targets (and unsure numbers).
     Raises PlanUnreadable, or Blocked when the site refused the request."""
     if is_url(location):
         if client is None:
@@ -90,28 +91,28 @@ def read_location(location: str, client: HttpClient | None) -> tuple[PlanDocumen
         read_at = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
         provenance = Provenance("file", path.resolve().as_uri(), read_at, None, hashlib.sha256(body).hexdigest())
     plan = read_plan(plan_text_from_html(text) if _HTML.search(text[:20_000]) else text)
-    return plan, extract_targets(plan.text), provenance
+    return plan, read_targets(plan.text), provenance
 
 
-def extract_from(path_or_url: str, settings: Settings) -> tuple[PlanDocument, list[Target]]:
-    """Any plan's cleaned document and targets. A URL is fetched with the settings' politeness and
+def extract_from(path_or_url: str, settings: Settings) -> tuple[PlanDocument, TargetReading]:
+    """Any plan's cleaned document, its targets and the numbers it will not commit to. A URL is fetched with the settings' politeness and
     archived under the data dir (its host is allowed for this fetch: the caller named it)."""
     from flows.pipeline import make_client, new_run_id  # late: the pipeline imports this module for its plan step
 
     if not is_url(path_or_url):
-        plan, targets, _ = read_location(path_or_url, None)
-        return plan, targets
+        plan, reading, _ = read_location(path_or_url, None)
+        return plan, reading
     archive = Archive(settings.archive_dir, new_run_id("targets"))
     client = make_client(settings, archive)
     client.allowed_hosts.add((urlsplit(path_or_url).hostname or "").lower())
     try:
-        plan, targets, _ = read_location(path_or_url, client)
+        plan, reading, _ = read_location(path_or_url, client)
     except Blocked as exc:
         raise PlanUnreadable(f"the plan's site refused the request ({exc.reason}) at {exc.url}; try later") from exc
     finally:
         client.close()
         archive.close()
-    return plan, targets
+    return plan, reading
 
 
 def crawl_plan(settings: Settings, client: HttpClient) -> PlanResult:
@@ -120,16 +121,17 @@ def crawl_plan(settings: Settings, client: HttpClient) -> PlanResult:
     if location is None:
         return PlanResult("not_configured", None, message="no plan configured: set plan_url or plan_file")
     try:
-        plan, targets, provenance = read_location(location, client)
+        plan, reading, provenance = read_location(location, client)
     except Blocked as exc:
         return PlanResult("blocked", location, message=f"blocked ({exc.reason}) at {exc.url}", requests=_requests(client))
     except PlanUnreadable as exc:
         return PlanResult("failed", location, message=str(exc), requests=_requests(client))
     requests = _requests(client) if is_url(location) else 0
+    targets = reading.targets
     if not targets:
-        return PlanResult("failed", location, plan, provenance=provenance, requests=requests,
+        return PlanResult("failed", location, plan, provenance=provenance, requests=requests, unsure=reading.unsure,
                           message=f"no numeric targets found in {location}: is it the plan's own page?")
-    return PlanResult("read", location, plan, targets, provenance, _window_note(settings, plan), requests)
+    return PlanResult("read", location, plan, targets, provenance, _window_note(settings, plan), requests, reading.unsure)
 
 
 def _requests(client: HttpClient) -> int:
@@ -172,6 +174,7 @@ def load_plan(w: WriteSession, result: PlanResult, settings: Settings, run_id: s
         "location": result.location,
         "issue_date": result.plan.issue_date if result.plan else None,
         "unmatched": [t.indicator for t in result.targets if t.indicator_id is None],
+        "unsure": [f"{u.number}: {u.sentence}" for u in result.unsure],
         "message": result.message,
     })
 

@@ -57,8 +57,10 @@ def invoke(*args: str):
 def test_extract_json_is_exactly_the_18_indicators_of_indicators_md():
     result = invoke("targets", "extract", str(PLAN_FILE), "--json")
     assert result.exit_code == 0, result.output
-    targets = json.loads(result.output)
+    payload = json.loads(result.output)
+    targets = payload["targets"]
     assert isinstance(targets, list) and len(targets) == 18
+    assert payload["unsure"] == []  # every number of the Suzhou plan is either a target or clearly not one
     for t in targets:
         assert KEYS <= set(t) <= KEYS | {"indicator_id", "mentions"}
         assert all(t[k] not in (None, "") for k in KEYS)
@@ -70,6 +72,19 @@ def test_extract_json_is_exactly_the_18_indicators_of_indicators_md():
     by_id = {t["indicator_id"]: t for t in targets}
     assert by_id["national_industry_led"]["indicator"] == "新增牵头起草国家标准、行业标准"
     assert isinstance(by_id["enterprise_std"]["value"], int)
+
+
+def test_extract_shows_the_numbers_it_is_unsure_of_with_their_sentences():
+    plan = Path(__file__).parent / "fixtures" / "plans" / "real" / "shandong-2015-standards-news-hant.txt"
+    result = invoke("targets", "extract", str(plan), "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert [(t["value"], t["unit"], t["comparator"], t["deadline_year"]) for t in payload["targets"]] == [
+        (600, "项", ">", 2020), (1500, "项", ">", 2020), (90, "%", "≥", 2020)]
+    [unsure] = payload["unsure"]
+    assert unsure["number"].startswith("641项") and "確定今年將" in unsure["sentence"] and unsure["reason"]
+    table = invoke("targets", "extract", str(plan))
+    assert table.exit_code == 0 and "Unsure" in table.output and "641项" in table.output
 
 
 def test_extract_table_shows_the_header_read_through_the_damage():

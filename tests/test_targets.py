@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from transform.plan import find_issue_date, plan_text_from_html, read_plan
-from transform.targets import INDICATOR_CATALOGUE, extract_targets, targets_to_json
+from transform.targets import INDICATOR_CATALOGUE, extract_targets, read_targets, targets_to_json
 
 SUZHOU_PLAN = Path("/work/shared/plans/suzhou-2022-standardization-opinions.txt")
 PLANS = Path(__file__).parent / "fixtures" / "plans"
@@ -107,8 +107,10 @@ def test_targets_to_json_shape():
     json.dumps(targets_to_json(suzhou_targets), ensure_ascii=False)
 
 
-def test_catalogue_holds_the_18_kinds_and_no_numbers():
-    assert set(INDICATOR_CATALOGUE) == {row[0] for row in SUZHOU_EXPECTED}
+def test_catalogue_holds_the_18_kinds_and_the_kinds_other_plans_need():
+    other_plans = {"std_leaders", "national_std", "industry_std", "intl_national_std", "intl_national_industry_std",
+                   "national_industry_local_std"}
+    assert set(INDICATOR_CATALOGUE) == {row[0] for row in SUZHOU_EXPECTED} | other_plans
 
 
 # --- hand-written plans of the same kind ---------------------------------------------------
@@ -210,3 +212,115 @@ def test_shared_verb_is_carried_over_a_parallel_list():
         ("打造省级标准化试点示范项目", 10),
         ("打造国家级标准化试点示范项目", 5),
     ]
+
+
+# --- the classes of issue 12, one hand-written sentence each ---------------------------------
+
+
+def _got(text: str) -> list[tuple]:
+    return [(t.value, t.unit, t.comparator, t.deadline_year, t.indicator_id, t.scope) for t in extract_targets(text)]
+
+
+def test_number_before_its_noun():
+    text = "（一）目标。到2025年，全市建设10个以上省级标准化试点示范项目，组织50家重点企业参与对标达标。"
+    assert _got(text) == [(10, "个", "≥", 2025, "pilot_projects", "new"), (50, "家", "=", 2025, None, "total")]  # organised, not created
+
+
+def test_counts_describing_the_document_or_its_tasks_are_not_targets():
+    text = ("（一）说明。到2025年，本意见全文共分5部分28条，提出8个方面32项重点任务，确定了12项具体量化指标，"
+            "分解到10个区县。新增地方标准100项。")
+    assert _got(text) == [(100, "项", "=", 2025, "local_std", "new")]
+
+
+def test_a_sentence_naming_2025_and_2035_before_the_2025_figures():
+    text = "（二）发展目标。到2025年，标准体系基本建成；到2035年，全面建成标准强市。主要指标：新增团体标准300项以上。"
+    assert _got(text) == [(300, "项", "≥", 2025, "group_std", "new")]
+
+
+def test_a_2035_figure_stays_2035():
+    text = "（二）发展目标。到2025年，新增团体标准300项以上。到2035年，累计主导制定国际标准100项以上。"
+    assert [(v, d) for v, _, _, d, _, _ in _got(text)] == [(300, 2025), (100, 2035)]
+
+
+def test_a_year_without_to():
+    text = "苏政发〔2023〕1号\n（二）目标。2025年，企业标准化良好行为覆盖率达30%，新增地方标准50项。"
+    assert _got(text) == [(30, "%", "=", 2025, None, "rate"), (50, "项", "=", 2025, "local_std", "new")]
+
+
+def test_a_past_year_without_to_is_not_a_deadline():
+    text = "苏政发〔2023〕1号\n（一）基础。2021年，全市新增地方标准40项。"
+    assert _got(text) == []
+
+
+def test_distributive_each_gives_one_target_per_level():
+    got = extract_targets("（二）目标。到2025年，主导制定国际、国家、行业标准各100项以上。")
+    assert [(t.indicator, t.value, t.indicator_id) for t in got] == [
+        ("主导制定国际标准", 100, "intl_std_led"),
+        ("主导制定国家标准", 100, "national_std"),
+        ("主导制定行业标准", 100, "industry_std"),
+    ]
+
+
+def test_each_that_cannot_be_split_is_unsure():
+    reading = read_targets("（二）目标。到2025年，各县区各10项以上。")
+    assert reading.targets == [] and [u.number for u in reading.unsure] == ["10项以上"]
+
+
+def test_leaders_pilots_and_demonstrations_are_never_a_standards_count():
+    got = _got("（二）目标。到2025年，培育企业标准“领跑者”30个，建设国家标准化示范区5个，新增企业标准试点项目8个。")
+    # A 国家标准化示范区 is on the pilot lists; an 企业标准试点 has no kind; none is a standards count.
+    assert [kind for *_, kind, _ in got] == ["std_leaders", "pilot_projects", None]
+
+
+def test_combined_levels_map_to_a_combined_kind():
+    got = _got("（二）目标。到2025年，主导制定国际标准、国家标准、行业标准200项，国家、行业和地方标准300项，国际标准或国家标准50项。")
+    assert [kind for *_, kind, _ in got] == ["intl_national_industry_std", "national_industry_local_std", "intl_national_std"]
+
+
+def test_chinese_numerals_ranges_and_per_year_targets():
+    got = _got("（二）目标。到2025年，建设十个标准化示范项目，制定地方标准两百项，培育团体标准20—30项，每年新增企业标准1000项以上。")
+    assert got == [
+        (10, "个", "=", 2025, "pilot_projects", "new"),
+        (200, "项", "=", 2025, "local_std", "new"),
+        (20, "项", "≥", 2025, "group_std", "new"),
+        (1000, "项", "≥", 2025, "enterprise_std", "per_year"),
+    ]
+
+
+def test_numerals_that_are_words_are_not_numbers():
+    assert _got("（二）目标。到2025年，形成一批先进标准，落实“三个走在前”，建设一个平台。") == []
+
+
+def test_approximate_counts_in_a_goal_are_more_than():
+    assert _got("（二）目标。到2025年，发布地方标准1500余项。") == [(1500, "项", ">", 2025, "local_std", "new")]
+
+
+def test_a_number_in_a_goal_sentence_without_deadline_is_unsure_not_dropped():
+    reading = read_targets("今年将组织开展641项地方标准制修订。")
+    assert reading.targets == []
+    assert [(u.number, u.sentence) for u in reading.unsure] == [("641项", "今年将组织开展641项地方标准制修订。")]
+
+
+def test_past_statements_are_neither_targets_nor_unsure():
+    reading = read_targets("截至2021年年底，发布实施地方标准996项。上海牵头制定国际标准115项。")
+    assert reading.targets == [] and reading.unsure == []
+
+
+def test_unsure_says_why():
+    taizhou = read_targets("2023年，共新增制定团体标准49项。")
+    assert [u.number for u in taizhou.unsure] == ["49项"] and "bare year" in taizhou.unsure[0].reason
+    each = read_targets("（二）目标。到2025年，各县区各10项以上。")
+    assert "各" in each.unsure[0].reason
+
+
+def test_pinyin_glosses_of_a_reprint_are_removed():
+    doc = read_plan("（二）目標。到2025年，新增入駐的國際和全國標準化技術(shù)組織3個以上，培育企業(yè)標準“領(lǐng)跑者”50項。\n")
+    assert "(shù)" not in doc.text and "技術組織" in doc.text
+    assert [t.indicator_id for t in extract_targets(doc.text)] == ["std_tech_orgs", "std_leaders"]
+
+
+def test_platform_entries_need_the_platform_named():
+    platform = "（二）目标。发挥标准化协作平台作用，到2025年新增入驻重点领域标准化技术组织10个以上。"
+    province = "（二）目标。到2025年，新增入驻本省的国际和全国标准化技术组织3个以上。"
+    assert [t.indicator_id for t in extract_targets(platform)] == ["tc_platform_entries"]
+    assert [t.indicator_id for t in extract_targets(province)] == ["std_tech_orgs"]

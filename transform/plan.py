@@ -3,7 +3,8 @@
 Owns:
 - `plan_text_from_html`: the article body of a government CMS page, paragraphs kept as lines;
 - `read_plan`: spam removed (the page is flagged by `PlanDocument.spam`), spaces normalised,
-  page chrome dropped, and the header read — title, issue date, document number;
+  page chrome dropped, pinyin glosses a reprint left after characters ("發(fā)展" → "發展")
+  removed, and the header read — title, issue date, document number;
 - `find_issue_date` / `find_doc_number`: the header readers, also used by
   `transform.targets` to tell a past year from a deadline.
 
@@ -81,11 +82,15 @@ _CHROME_PHRASES = re.compile(
 )
 
 
+# A pinyin gloss with a tone mark in parentheses right after a character: "發(fā)展", "中(zhōng)".
+_PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*[)）]")
+
+
 def _normalise_lines(text: str) -> list[str]:
-    """One cleaned line per input line (spaces normalised, chrome dropped), blank runs folded."""
+    """One cleaned line per input line (spaces normalised, chrome and pinyin glosses dropped), blank runs folded."""
     lines: list[str] = []
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = _CHROME_PHRASES.sub("", clean_text(raw)).strip()
+        line = _PINYIN_GLOSS.sub("", _CHROME_PHRASES.sub("", clean_text(raw))).strip()
         if _BREADCRUMB.match(line):
             continue
         if not line and (not lines or not lines[-1]):

@@ -12,29 +12,51 @@ the text as written.
 - Structure: a line opening with `X、` starts a section, `(X)`/`（X）` or `第X条` a clause; a
   target's `clause` is the innermost label (`"(二)"`, or `"一、"` in a section without
   clauses, `""` before the first). Sentences end at 。！？ or the end of a line.
-- Candidates: a number (`1,200`, `1.5`, with 万/亿 multiplying a count unit) directly followed
-  by a unit (`UNITS`), optionally by 以上/及以上 (≥), 以内/以下/之内 (≤), 左右 (=); or
-  preceded by 超过/突破/多于/高于 (>), 不超过/不高于 (≤), 不少于/不低于 (≥). A number after 第 or
-  前, inside a code (`GB/T 19001`, `5G`) or followed by 余/多 is never a candidate.
-- A candidate is a target unless it stands in a past statement (after 截至/已/以来/“十三五”/
-  现有/目前/… or a year no later than the plan's own year, up to a later 到YYYY年 in the same
-  sentence). A candidate with no comparator (`100项`) must also stand in a deadline context
-  (below); a weak unit (条/次/批/部/篇/场: "共25条") needs a comparator.
-- Deadline: 到/至YYYY年, YYYY年前/底, or a bare `YYYY年，` opening a segment (the scrape drops
-  到) with YYYY after the plan's year, holds until the end of the clause or the next such
-  marker (so the goals paragraph's opener covers its "——" paragraphs, and a 2035 paragraph
-  gets 2035). `(以下定量指标均为到2025年)` / `(…下同)` sets the default for the rest of the
-  document; otherwise a clause starts with no deadline (`default_deadline` if given).
+- Candidates: a number (`1,200`, `1.5`, with 万/亿 multiplying a count unit; a Chinese
+  numeral 十个/二十项/两百项, one of a single digit only with a comparator, so 一批/三个走在前
+  are words) directly followed by a unit (`UNITS`), optionally by 以上/及以上 (≥), 以内/以下/
+  之内 (≤), 左右 (=); or preceded by 超过/突破/多于/高于 (>), 不超过/不高于 (≤), 不少于/不低于
+  (≥). 余/多 after the number reads ">" ("1500余项"); a range "20—30项" commits to its lower end
+  (≥20); 每万人 before the number makes the unit per capita ("每万人60件" → 60 件/万人). A
+  number after 第 or 前 or inside a code (`GB/T 19001`, `5G`) is never a candidate.
+- Not targets: a count followed by a noun that describes the document or its tasks
+  (方面/领域/部分/条/重点任务/具体措施/量化指标/项目计划/区县/部门…: "全文共分5部分28条",
+  "提出8个方面22项重点任务", "确定了4个领域、402个具体项目计划"); a candidate in a past
+  statement (after 截至/已/以来/“十三五”/现有/目前/… or a year before the plan's own year, up to
+  a later 到YYYY年 in the same sentence). A candidate with no comparator (`100项`) must also
+  stand in a deadline context (below); a weak unit (条/次/批/部/篇/场: "共25条") needs a comparator.
+- Unsure: a candidate the rules above do not commit to, in a sentence that speaks of what is to
+  be done (力争/争取/计划/目标/确保/预计/今年/明年/年内/每年/到YYYY年), is reported as `Unsure`
+  with its sentence (`read_targets(...).unsure`), never silently dropped; so is a 各 list that
+  cannot be split into levels.
+- Deadline: 到/至YYYY年, YYYY年前/底, or a bare `YYYY年，` opening a segment (after at most
+  力争/争取/确保/预计/计划/目标: the writer or the scrape dropped 到) with YYYY not before the
+  plan's year, holds until the end of the clause or the next such marker (so the goals
+  paragraph's opener covers its "——" paragraphs, and a 2035 paragraph gets 2035). When one
+  sentence names several deadlines and no figure follows the last ("到2025年，…；到2035年，…。"),
+  the figures after it get the earliest: a 2035 vision is not the 2025 list's deadline. Years
+  inside a title 《…》 are names, not statements. `(以下定量指标均为到2025年)` / `(…下同)` sets
+  the default for the rest of the document; otherwise a clause starts with no deadline
+  (`default_deadline` if given). A text with no clause headings (a news report) has paragraphs
+  only: a deadline does not reach a later paragraph unless it continues a list (——/1./(1)) or
+  speaks of what is to be done, and a comparator alone (no deadline) makes a target only in a
+  sentence that states a goal (力争/争取/计划/目标/确保/预计; "…制定国际标准超过250项" in a
+  retrospective is not). In a text with no date of its own, a bare "YYYY年，" without such a
+  goal word may report results as well as set a deadline: its figures are unsure.
 - Indicator phrase: a segment (split at ，；：) reads `<phrase><number><unit><comparator>`
   (postfix) or `<verb><number><unit><comparator><object>` (prefix, "培育30项以上试点项目",
   "推动10个以上国际对口技术机构建立苏州联络站"; only when the words before the number are
-  verbs and there is a comparator or a creation verb). After 、/和/及 a further target in the
+  verbs and there is a comparator or a creation verb). When the words before the number end in
+  such a verb ("目标是在重点领域内培育出超过130个…“领跑者”", "组织50家重点企业参与…"), the
+  phrase is that verb and the object after the number. After 、/和/及 a further target in the
   same segment without its own leading verb inherits the previous one's verb and qualifier run
   ("新增牵头起草国家标准、行业标准500项以上、地方标准200项以上" → "新增牵头起草地方标准"). Leading
   connectives and steering verbs (其中、力争、争取、推动、确保…) and comparator verbs (达到、
   控制在…) are not part of the phrase. "、" inside a phrase does not split it: "国家标准、行业
-  标准500项" is one combined target.
-- Scope: rate for %/‰/个百分点 or a …率/比例/比重; cumulative for 累计; total for a non-count
+  标准500项" is one combined target. A distributive 各 ("国家、行业标准各1000项以上") gives one
+  target per listed level (主导制定国家标准 1000, 主导制定行业标准 1000), each with its kind.
+- Scope: rate for %/‰/个百分点 or a …率/比例/比重; per_year for 每年/年均 before the number
+  ("每年新增企业标准1000项": 1000 a year); cumulative for 累计; total for a non-count
   unit (个月, 万元) or a stock (数量, 总数, 总量); new for a creation verb (新增, 培育, 建设,
   建立, 设立, 牵头, 制定, 落户, 入驻, …); total otherwise.
 
@@ -58,21 +80,31 @@ Catalogue
 Kinds are tried in order on the phrase, and, when the phrase is a bare head noun (core of four
 characters or fewer), on the words leading up to the number in its sentence (so
 "培育30项以上试点项目" after "知识产权与标准融合发展试点工作" is `ip_std_pilots`); a kind also
-requires an admissible unit ("企业标准“领跑者”100家" is not `enterprise_std`). An unmatched
-target keeps `indicator_id=None` and is still returned.
+requires an admissible unit. An unmatched target keeps `indicator_id=None` and is still returned.
+
+Standards counts map by the *levels* the phrase names (`std_levels`: the first list of
+国际/国家/行业/地方/团体/企业 ending in 标准), exactly: {国家, 行业} is `national_industry_led`,
+{国家} alone `national_std`, {国际, 国家, 行业} `intl_national_industry_std`, {国家, 行业, 地方}
+`national_industry_local_std`, {国际, 国家} `intl_national_std`; a combination with no kind of
+its own has none (never a narrower kind than the target). A target is split only where the text
+splits it (各). A phrase about 领跑者/示范/试点 is never a standards count: 企业标准“领跑者” is
+`std_leaders` (ranked enterprises, not the hundreds of self-declared standards). Taking part in
+committees (参与…技术委员会) is not `std_tech_orgs` (committees whose secretariat is here). The
+kinds other than the 18 of the Suzhou plan have no measure yet (`ref.measure`): their targets
+show "waits for a measure".
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from transform.plan import find_doc_number, find_issue_date
 from transform.text import to_halfwidth
 
 Comparator = Literal["≥", "≤", ">", "="]
-Scope = Literal["new", "cumulative", "rate", "total"]
+Scope = Literal["new", "cumulative", "rate", "total", "per_year"]
 
 
 @dataclass(slots=True)
@@ -114,6 +146,22 @@ _T2S_PAIRS = (
 _T2S = str.maketrans({pair[0]: pair[1] for pair in _T2S_PAIRS.split() if pair[0] != pair[1]})
 
 
+@dataclass(slots=True)
+class Unsure:
+    """A number the extractor will not commit to as a target, with the sentence a reader must judge."""
+
+    clause: str
+    sentence: str
+    number: str  # the number and unit as written ("641項")
+    reason: str  # why it is not committed, in plain words
+
+
+@dataclass(slots=True)
+class TargetReading:
+    targets: list[Target]
+    unsure: list[Unsure]
+
+
 def _view(text: str) -> str:
     """The matching view of `text`: same length, ASCII punctuation/digits, Simplified forms."""
     return to_halfwidth(text).translate(_T2S)
@@ -122,24 +170,53 @@ def _view(text: str) -> str:
 # --- catalogue -----------------------------------------------------------------------------
 
 
+_LEVEL_WORDS = {"国际": "intl", "国家": "national", "行业": "industry", "地方": "local", "团体": "group", "企业": "enterprise"}
+_LEVEL = "国际|国家|行业|地方|团体|企业"
+# A list of standards levels ending in 标准: "国家标准、行业标准", "国家和行业标准", "国际标准或国家标准".
+_STD_LIST = re.compile(rf"(?:(?:{_LEVEL})(?:标准)?(?:、|和|及|与|或|以及))*(?:{_LEVEL})标准(?!化)")
+# Things that are not standards however a standards level is named with them.
+_NOT_STANDARDS = re.compile(r"领跑|示范|试点")
+
+
+def std_levels(phrase: str) -> frozenset[str]:
+    """The standards levels a phrase counts together ({"national", "industry"} for "国家标准、行业标准"):
+    those of its first list of levels ending in 标准. Empty when the phrase counts 领跑者/示范/试点."""
+    m = _STD_LIST.search(phrase)
+    if m is None or _NOT_STANDARDS.search(phrase):
+        return frozenset()
+    return frozenset(_LEVEL_WORDS[w] for w in re.findall(_LEVEL, m.group()))
+
+
 @dataclass(frozen=True, slots=True)
 class IndicatorKind:
     label: str
     all_of: tuple[str, ...]  # regexes that must all match the (Simplified) phrase
     units: frozenset[str]  # units an indicator of this kind is counted in
+    levels: frozenset[str] | None = None  # a standards count: exactly these levels (`std_levels`)
+    none_of: tuple[str, ...] = ()  # regexes that must not match
+    in_sentence: tuple[str, ...] = ()  # regexes that must match the phrase or the words before its number
 
-    def matches(self, phrase: str, unit: str) -> bool:
-        return unit in self.units and all(re.search(p, phrase) for p in self.all_of)
+    def matches(self, phrase: str, unit: str, context: str = "") -> bool:
+        return (
+            unit in self.units
+            and all(re.search(p, phrase) or re.search(p, context) for p in self.in_sentence)
+            and (self.levels is None or std_levels(phrase) == self.levels)
+            and all(re.search(p, phrase) for p in self.all_of)
+            and not any(re.search(p, phrase) for p in self.none_of)
+        )
 
 
 _COUNT = frozenset({"项", "个", "部"})
 _BODIES = frozenset({"个", "家", "所", "座"})
 # Order matters: specific kinds before the general ones they overlap with.
 INDICATOR_CATALOGUE: dict[str, IndicatorKind] = {
+    "std_leaders": IndicatorKind("企业标准“领跑者”", (r"领跑",), frozenset({"个", "家", "项"})),
     "std_research_rate": IndicatorKind("科技计划项目形成标准研究成果的比率", (r"标准研究成果|形成标准", r"率|比例|比重"), frozenset({"%"})),
     "std_director_coverage": IndicatorKind("企业标准总监培育覆盖率", (r"标准总监",), frozenset({"%"})),
     "intl_liaison_stations": IndicatorKind("国际对口技术机构联络站", (r"联络站",), _BODIES),
-    "tc_platform_entries": IndicatorKind("入驻协作平台的标准化技术组织", (r"入驻", r"技术组织|技术委员会|平台"), _BODIES),
+    # Entries of a collaboration platform: the platform is named in the phrase or the words before it.
+    "tc_platform_entries": IndicatorKind("入驻协作平台的标准化技术组织", (r"入驻", r"技术组织|技术委员会|平台"), _BODIES,
+                                         in_sentence=(r"平台",)),
     "quality_stations": IndicatorKind("质量接力站、质量赋能站", (r"质量(?:接力|赋能|服务)站|质量基础设施.{0,8}站",), _BODIES),
     "ip_std_pilots": IndicatorKind("知识产权与标准融合发展试点项目", (r"知识产权", r"试点|示范"), _COUNT),
     "innovation_bases": IndicatorKind("技术标准创新基地", (r"标准创新基地",), _BODIES),
@@ -148,12 +225,19 @@ INDICATOR_CATALOGUE: dict[str, IndicatorKind] = {
     "pilot_projects": IndicatorKind("标准化试点示范项目", (r"标准化.{0,8}(?:试点|示范)|试点示范|示范试点",), _COUNT),
     "experts": IndicatorKind("注册专家、标准化技术委员会委员", (r"专家|委员(?!会)",), frozenset({"名", "人"})),
     "service_orgs": IndicatorKind("标准化服务机构", (r"服务机构",), _BODIES),
-    "std_tech_orgs": IndicatorKind("标准化技术组织", (r"技术组织|技术委员会|秘书处",), _BODIES),
-    "national_industry_led": IndicatorKind("牵头起草国家标准、行业标准", (r"国家标准|行业标准",), _COUNT),
-    "intl_std_led": IndicatorKind("牵头起草国际标准", (r"国际标准(?!化)",), _COUNT),
-    "local_std": IndicatorKind("地方标准", (r"地方标准",), _COUNT),
-    "group_std": IndicatorKind("团体标准", (r"团体标准",), _COUNT),
-    "enterprise_std": IndicatorKind("企业标准", (r"企业标准(?!化)",), _COUNT),
+    # Taking part in committees is not having their secretariat here.
+    "std_tech_orgs": IndicatorKind("标准化技术组织", (r"技术组织|技术委员会|秘书处",), _BODIES, none_of=(r"^[^承]*参与",)),
+    # Standards counts: the levels the phrase names, exactly. A combined target is a combined kind.
+    "national_industry_led": IndicatorKind("牵头起草国家标准、行业标准", (), _COUNT, frozenset({"national", "industry"})),
+    "intl_std_led": IndicatorKind("牵头起草国际标准", (), _COUNT, frozenset({"intl"})),
+    "local_std": IndicatorKind("地方标准", (), _COUNT, frozenset({"local"})),
+    "group_std": IndicatorKind("团体标准", (), _COUNT, frozenset({"group"})),
+    "enterprise_std": IndicatorKind("企业标准", (), _COUNT, frozenset({"enterprise"})),
+    "national_std": IndicatorKind("国家标准", (), _COUNT, frozenset({"national"})),
+    "industry_std": IndicatorKind("行业标准", (), _COUNT, frozenset({"industry"})),
+    "intl_national_std": IndicatorKind("国际标准、国家标准", (), _COUNT, frozenset({"intl", "national"})),
+    "intl_national_industry_std": IndicatorKind("国际标准、国家标准、行业标准", (), _COUNT, frozenset({"intl", "national", "industry"})),
+    "national_industry_local_std": IndicatorKind("国家标准、行业标准、地方标准", (), _COUNT, frozenset({"national", "industry", "local"})),
 }
 
 
@@ -167,7 +251,7 @@ def match_indicator(phrase: str, unit: str, context: str = "") -> str | None:
     texts = (phrase, context) if len(_core(phrase)) <= 4 else (phrase,)
     for text in texts:
         for kind_id, kind in INDICATOR_CATALOGUE.items():
-            if text and kind.matches(text, unit):
+            if text and kind.matches(text, unit, context):
                 return kind_id
     return None
 
@@ -179,10 +263,14 @@ _RATE_UNITS = frozenset({"%", "‰", "个百分点"})
 # Units that count things too often outside targets ("共25条", "5部门") to stand without a comparator.
 _WEAK_UNITS = frozenset({"条", "次", "批", "部", "篇", "场"})
 
+_ARABIC = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
+_CN_DIGITS = "零〇一二两三四五六七八九"
 _CANDIDATE = re.compile(
-    r"(?<![A-Za-z0-9.\-/_〔\[第前])"
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?)"
+    rf"(?<![A-Za-z0-9.\-/_〔\[第前{_CN_DIGITS}十百千万])"
+    rf"(?:(?P<low>{_ARABIC})\s*[—–\-~～至到]\s*)?"  # a range "20—30项": its lower end is the target
+    rf"(?P<num>{_ARABIC}|[{_CN_DIGITS}十百千]+)"
     r"(?P<mult>万|亿)?"
+    r"(?P<approx>余|多(?!于))?"
     r"(?P<unit>个百分点|个月|人次|家次|万元|亿元|项(?!目)|个|名|家(?!庭)|人(?![才员民口均])|件|所|座|处|支|套|台(?!阶)"
     r"|%|‰|条|次|批|部(?!门)|篇|场)"
     r"(?P<post>及以上|以上|以内|以下|之内|左右)?"
@@ -224,6 +312,8 @@ _SENTENCE = re.compile(r"[^。!?]*[。!?]?")
 
 _SECTION = re.compile(r"^\s*([一二三四五六七八九十]+)、")
 _CLAUSE = re.compile(r"^\s*\(([一二三四五六七八九十百零〇]+)\)|^\s*(第[一二三四五六七八九十百零〇]+条)")
+# A line that continues the list above it ("——…", "—…", "·…", "1.…", "(1)…").
+_LIST_ITEM = re.compile(r"^\s*(?:—|-|·|•|\d{1,2}[.、]|\(\d{1,2}\))")
 
 # Deadline and past markers, scanned in order with the candidates of a sentence.
 _DOC_DEADLINE = re.compile(
@@ -232,6 +322,31 @@ _DOC_DEADLINE = re.compile(
 _YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)年(?!\d{1,2}月)(?P<tail>底前|前|底|末)?")
 _PAST_WORDS = re.compile(r"截至|截止|已|以来|十三五|过去|去年|(?<!以)上年|(?<!实)现有|目前")
 _BASELINE_BEFORE = re.compile(r"(?:较|比|相比|同比|与|自|从|于)$")
+# Words that may open a segment before a bare "YYYY年，" deadline (the scrape or the writer dropped 到).
+_YEAR_OPENER = re.compile(r"[\s—\-]*(?P<goal>力争|争取|确保|预计|计划|目标是?)?(?:其中)?[\s—\-]*")
+# A document's own titles (《…》) name years and numbers that are not statements.
+_TITLE = re.compile(r"《[^《》]*》")
+# Words saying a sentence speaks of what is to be done (for text without clause headings, and for unsure).
+_GOAL = r"力争|争取|(?<![立项作动目设展])计划|目标|确保|预计"
+_FUTURE_WORDS = re.compile(rf"{_GOAL}|今年|明年|年内|每年|到20\d\d年|至20\d\d年")
+# Words saying a figure is a goal (not only when it is): a comparator in an unheaded text needs one.
+_GOAL_WORDS = re.compile(_GOAL)
+# What follows a count that describes the document or its tasks, not a target
+# ("全文共分5部分28条", "提出8个方面22项重点任务", "确定了4个领域、402个具体项目计划", "分解到29个区县").
+_DOCUMENT_NOUN = re.compile(
+    r"(?:具体|重点|主要|量化|专项|大)*(?:方面|领域|部分|章|节|条|任务|措施|举措|指标|项目计划|区县|县\(市、区\)|部门|成员单位)"
+)
+# A verb ending the words before a number whose object follows it ("目标是培育出超过130个…“领跑者”").
+_VERB_END = re.compile(
+    r"(?:新增|新建|培育出?|建设|建成|建立|设立|创建|打造|引进|培养|组织|遴选|认定|评选|发布|制定|制修订|承担|吸引)$"
+)
+# A per-capita unit before the number: "发明专利拥有量每万人60件" is 60 件/万人.
+_PER_CAPITA = re.compile(r"每(?P<base>十万|万|千|百)?(?P<who>人|户)$")
+_PER_YEAR = re.compile(r"每年|年均")
+# A distributive 各 before the number: "国家、行业标准各1000项" is 1000 of each.
+_EACH_SPLIT = re.compile(r"、|和|及|与|或")
+# A segment that goes on listing the previous segment's objects under its verb.
+_SEGMENT_CONTINUATION = re.compile(r"\s*(?:以及|并且|和|及)")
 
 
 # --- extraction ----------------------------------------------------------------------------
@@ -245,6 +360,8 @@ class _State:
     doc_default: int | None = None  # "(以下定量指标均为到2025年)"
     deadline: int | None = None  # in force in the current clause
     past: bool = False  # inside a past statement (until a later deadline in the sentence)
+    uncertain: bool = False  # after a bare year that may be past or a deadline (until a deadline in the sentence)
+    structured: bool = False  # the text has clause headings
 
 
 @dataclass(slots=True)
@@ -269,9 +386,16 @@ class _Found:
 
 def extract_targets(text: str, *, default_deadline: int | None = None) -> list[Target]:
     """Every numeric target of a plan text (`PlanDocument.text`), in order of first mention."""
+    return read_targets(text, default_deadline=default_deadline).targets
+
+
+def read_targets(text: str, *, default_deadline: int | None = None) -> TargetReading:
+    """The targets of a plan text and the numbers it will not commit to (`unsure`, with their sentences)."""
     view = _view(text)
-    state = _State(plan_year=_plan_year(text, view))
+    headed = any(_SECTION.match(line) or _CLAUSE.match(line) for line in view.split("\n"))
+    state = _State(plan_year=_plan_year(text, view), structured=headed)
     found: list[_Found] = []
+    unsure: list[Unsure] = []
     section = clause = ""
     offset = 0
     for line in text.split("\n"):
@@ -282,14 +406,20 @@ def extract_targets(text: str, *, default_deadline: int | None = None) -> list[T
         elif m := _CLAUSE.match(line_view):
             clause = f"({m[1]})" if m[1] else m[2]
             state.deadline = state.doc_default
+        elif not state.structured and not _LIST_ITEM.match(line_view) and not _FUTURE_WORDS.search(line_view):
+            # Without clause headings a paragraph is the only scope: a deadline does not reach a
+            # later paragraph that neither continues a list nor speaks of what is to be done.
+            state.deadline = state.doc_default
         for s in _SENTENCE.finditer(line_view):
             if s.group().strip():
-                found += _sentence_targets(text, view, offset + s.start(), offset + s.end(), clause or section, state)
+                targets, doubts = _sentence_targets(text, view, offset + s.start(), offset + s.end(), clause or section, state)
+                found += targets
+                unsure += doubts
         offset += len(line) + 1
     for f in found:
         if f.deadline is None:
             f.deadline = default_deadline
-    return _merge(found)
+    return TargetReading(_merge(found), unsure)
 
 
 def _plan_year(text: str, view: str) -> int | None:
@@ -300,12 +430,17 @@ def _plan_year(text: str, view: str) -> int | None:
     number = find_doc_number(text)
     if number and (m := re.search(r"〔(\d{4})〕", number)):
         return int(m[1])
-    deadlines = [int(m[1]) for m in re.finditer(r"[到至](20\d\d)年", view)]
+    deadlines = [int(m[1]) for m in re.finditer(r"(?<!截)[到至](20\d\d)年", _TITLE.sub(_blank, view))]
     return min(deadlines) - 1 if deadlines else None
+
+
+def _blank(m: re.Match) -> str:
+    return " " * len(m.group())
 
 
 def _events(sv: str, plan_year: int | None) -> list[tuple[int, str, int | None]]:
     """(position, kind, year) of the deadline/past markers of a sentence view, in order."""
+    sv = _TITLE.sub(_blank, sv)
     events: list[tuple[int, str, int | None]] = []
     for m in _DOC_DEADLINE.finditer(sv):
         events.append((m.start(), "document", int(m["year"] or m["year2"])))
@@ -319,10 +454,17 @@ def _events(sv: str, plan_year: int | None) -> list[tuple[int, str, int | None]]
             kind = "deadline"
         elif _BASELINE_BEFORE.search(before):
             continue
+        elif (opener := _YEAR_OPENER.fullmatch(sv[_segment_start(sv, m.start()) : m.start()])) and sv[m.end() : m.end() + 1] == ",":
+            # "2025年，…" / "力争2020年，…": a deadline whose 到 was dropped; the plan's own year counts.
+            # In a text with no date of its own, a bare year may as well report results: unsure.
+            if plan_year is None and not opener["goal"]:
+                kind = "uncertain"
+            elif plan_year and year < plan_year:
+                kind = "past"
+            else:
+                kind = "deadline"
         elif plan_year and year <= plan_year:
             kind = "past"
-        elif plan_year and re.fullmatch(r"[\s—\-]*", sv[_segment_start(sv, m.start()) : m.start()]) and sv[m.end() : m.end() + 1] == ",":
-            kind = "deadline"  # "2025年，…": a deadline whose 到 the scrape dropped
         else:
             continue
         events.append((m.start(), kind, year))
@@ -336,47 +478,103 @@ def _segment_start(sv: str, position: int) -> int:
     return breaks[-1] if breaks else 0
 
 
-def _sentence_targets(text: str, view: str, start: int, end: int, clause: str, state: _State) -> list[_Found]:
+def _sentence_targets(
+    text: str, view: str, start: int, end: int, clause: str, state: _State
+) -> tuple[list[_Found], list[Unsure]]:
     sv = view[start:end]
     sentence_text = text[start:end].strip()
-    state.past = False
+    state.past = state.uncertain = False
     events = _events(sv, state.plan_year)
     found: list[_Found] = []
+    doubts: list[tuple[str, str]] = []  # (number as written, why it is not committed)
     previous: _Found | None = None
     event_index = 0
+    last_candidate = -1
     for m in _CANDIDATE.finditer(sv):
         while event_index < len(events) and events[event_index][0] < m.start():
             _apply(events[event_index], state)
             event_index += 1
-        target = _read_candidate(text, sv, start, m, previous, clause, sentence_text, state)
-        if target is not None:
-            found.append(target)
-            previous = target
+        last_candidate = m.start()
+        outcome = _read_candidate(text, sv, start, m, previous, clause, sentence_text, state)
+        if isinstance(outcome, tuple):
+            doubts.append(outcome)
+        elif outcome:
+            found += outcome
+            previous = outcome[-1]
     for event in events[event_index:]:
         _apply(event, state)
-    return found
+    deadlines = [e for e in events if e[1] in ("deadline", "document")]
+    if len({e[2] for e in deadlines}) > 1 and last_candidate < deadlines[-1][0]:
+        # "到2025年，…；到2035年，…。" with no figure after the vision: the figures that follow
+        # belong to the nearest horizon, not to the vision named last.
+        state.deadline = min(e[2] for e in deadlines if e[2] is not None)
+    reasons = "; ".join(dict.fromkeys(reason for _, reason in doubts))
+    unsure = [Unsure(clause, sentence_text, "、".join(number for number, _ in doubts), reasons)] if doubts else []
+    return found, unsure
 
 
 def _apply(event: tuple[int, str, int | None], state: _State) -> None:
     _, kind, year = event
-    if kind == "past":
-        state.past = True
+    if kind in ("past", "uncertain"):
+        state.past, state.uncertain = kind == "past", kind == "uncertain"
         return
-    state.past = False
+    state.past = state.uncertain = False
     state.deadline = year
     if kind == "document":
         state.doc_default = year
 
 
+def _number(m: re.Match) -> float | None:
+    """The candidate's value (Chinese numerals read), or None for a numeral that is a word ("一批", "三个走在前")."""
+    digits = m["num"]
+    if digits[0].isdigit():
+        value = float(digits.replace(",", ""))
+    else:
+        value = _chinese_number(digits)
+        if value is None or (value < 10 and not (m["post"] or m["approx"])):
+            return None
+    if m["mult"]:
+        value *= 10_000 if m["mult"] == "万" else 100_000_000
+    return value
+
+
+_CN_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_CN_SCALE = {"十": 10, "百": 100, "千": 1000}
+
+
+def _chinese_number(s: str) -> float | None:
+    """十 → 10, 二十 → 20, 两百 → 200, 一千二百 → 1200; None when not a well-formed numeral."""
+    total, digit = 0, None
+    for c in s:
+        if c in _CN_VALUE:
+            if digit is not None:
+                return None
+            digit = _CN_VALUE[c]
+        elif c in _CN_SCALE:
+            total += (1 if digit is None else digit) * _CN_SCALE[c]
+            digit = None
+        else:
+            return None
+    return float(total + (digit or 0))
+
+
+_NOT_TIED = "a sentence about what is to be done, but no deadline (or goal word and comparator) to tie the number to"
+_BARE_YEAR = "a bare year in a text with no date of its own: the figures may be results or goals"
+_EACH_UNSPLIT = "各 over a list that is not of standards levels: one target per item cannot be told"
+
+
 def _read_candidate(
     text: str, sv: str, start: int, m: re.Match, previous: _Found | None, clause: str, sentence: str, state: _State
-) -> _Found | None:
+) -> list[_Found] | tuple[str, str] | None:
+    """The target(s) at candidate `m`; or (the number as written, why) when it is unsure; or None."""
     unit = m["unit"]
-    value = float(m["num"].replace(",", ""))
-    if m["mult"]:
-        if unit not in _COUNT_UNITS:
-            return None
-        value *= 10_000 if m["mult"] == "万" else 100_000_000
+    value = _number(m)
+    if value is None or _DOCUMENT_NOUN.match(sv, m.end()):
+        return None
+    if m["mult"] and unit not in _COUNT_UNITS:
+        return None
+    if m["low"]:
+        value = float(m["low"].replace(",", ""))
     segment_start = _segment_start(sv, m.start())
     continuation = False
     phrase_start = segment_start
@@ -386,18 +584,35 @@ def _read_candidate(
             phrase_start, continuation = c.end(), True
         elif phrase_start == m.start():
             continuation = True  # "打造10个以上A、5个以上B": the object consumed the 、
+    elif previous is not None and (c := _SEGMENT_CONTINUATION.match(sv, segment_start)):
+        phrase_start, continuation = c.end(), True  # "培育出超过130个A，以及60个B"
     noise = _LEADING_NOISE.match(sv, phrase_start)
     phrase_start = noise.end() if noise and noise.end() <= m.start() else phrase_start
     phrase_end = m.start()
+    if per := _PER_CAPITA.search(sv, phrase_start, phrase_end):
+        unit, phrase_end = f"{unit}/{per['base'] or ''}{per['who']}", per.start()
     comparator: Comparator | None = _POST_COMPARATOR.get(m["post"] or "")
     if pre := _PRE_COMPARATOR.search(sv, phrase_start, phrase_end):
         phrase_end = pre.start()
         comparator = _PRE_MEANING.get(pre["word"], comparator)
+    if comparator is None and m["low"]:
+        comparator = "≥"  # a range commits to its lower end
+    if comparator is None and m["approx"]:
+        comparator = ">"  # "600余项": more than 600
     explicit = comparator is not None
-    if state.past or (unit in _WEAK_UNITS and not explicit):
+    if state.past:
         return None
-    if not explicit and state.deadline is None:
+    if state.uncertain:
+        return sv[m.start() : m.end()], _BARE_YEAR
+    if unit in _WEAK_UNITS and not explicit:
         return None
+    if state.deadline is None and (not explicit or not state.structured):
+        # No deadline to tie the number to. A comparator alone makes a target in a headed plan
+        # (a task clause: "培养标准化专业人才3000名以上"); in an unheaded text (a news report) only
+        # in a sentence stating a goal. Otherwise the number is unsure when the sentence speaks of
+        # what is to be done, and a statement of fact when it does not.
+        if not (explicit and _GOAL_WORDS.search(sv)):
+            return (sv[m.start() : m.end()], _NOT_TIED) if _FUTURE_WORDS.search(sv) else None
     phrase = sv[phrase_start:phrase_end]
     lead_run = _LEAD_RUN.match(phrase)
     lead_len = lead_run.end() if lead_run else 0
@@ -406,12 +621,13 @@ def _read_candidate(
         carried = previous.lead
     after = m.end()
     verbs = _view(carried) + phrase
-    is_prefix = (
-        after < len(sv)
-        and _CJK_OR_QUOTE.match(sv, after) is not None
-        and lead_len == len(phrase)
-        and (explicit or _CREATION.search(verbs) is not None)
-    )
+    object_follows = after < len(sv) and _CJK_OR_QUOTE.match(sv, after) is not None
+    verb_end = _VERB_END.search(phrase) if object_follows and lead_len < len(phrase) else None
+    if verb_end is not None:
+        # "目标是在重点领域内培育出超过130个…": the number stands before its noun; the phrase is
+        # the verb and its object, the words before the verb are context.
+        phrase_start, lead_len, phrase = phrase_start + verb_end.start(), len(verb_end.group()), verb_end.group()
+    is_prefix = object_follows and lead_len == len(phrase) and (explicit or _CREATION.search(verbs) is not None)
     if is_prefix:
         object_end = _object_end(sv, after)
         indicator = carried + text[start + phrase_start : start + phrase_end] + text[start + after : start + object_end]
@@ -429,7 +645,7 @@ def _read_candidate(
     simplified = _view(indicator)
     lead = carried if lead_len == 0 else text[start + phrase_start : start + phrase_start + lead_len]
     context_from = previous.end if previous is not None else 0
-    return _Found(
+    found = _Found(
         indicator=indicator,
         lead=lead,
         simplified=simplified,
@@ -444,6 +660,30 @@ def _read_candidate(
         span=span,
         end=target_end,
     )
+    if simplified.endswith("各"):
+        return _each(found) or (sv[m.start() : m.end()], _EACH_UNSPLIT)
+    return [found]
+
+
+def _each(found: _Found) -> list[_Found]:
+    """A distributive target ("主导或参与制定国家、行业标准各1000项") as one target per listed level,
+    or [] when the list cannot be told apart."""
+    head = found.indicator[:-1]
+    view = found.simplified[:-1]
+    run = _LEAD_RUN.match(view)
+    lead = run.end() if run else 0
+    parts = _EACH_SPLIT.split(view[lead:])
+    names = _EACH_SPLIT.split(head[lead:])
+    if len(parts) < 2 or not all(re.match(_LEVEL, p) for p in parts):
+        return []
+    suffix_view = re.sub(rf"^(?:{_LEVEL})", "", parts[-1])
+    suffix = names[-1][len(names[-1]) - len(suffix_view) :] if suffix_view else ""
+    out = []
+    for part, name in zip(parts, names):
+        own = name if part.endswith(suffix_view) else name + suffix
+        indicator = head[:lead] + own
+        out.append(replace(found, indicator=indicator, simplified=_view(indicator)))
+    return out
 
 
 def _previous_segment(sv: str, segment_start: int) -> tuple[int, int]:
@@ -476,6 +716,8 @@ def _object_end(sv: str, after: int) -> int:
 def _scope(indicator: str, lead_in: str, unit: str) -> Scope:
     if unit in _RATE_UNITS or _RATE_WORD.search(indicator):
         return "rate"
+    if _PER_YEAR.search(lead_in):
+        return "per_year"
     if "累计" in indicator:
         return "cumulative"
     if unit not in _COUNT_UNITS or _STOCK.search(indicator):
@@ -558,3 +800,7 @@ def targets_to_json(targets: list[Target]) -> list[dict]:
         }
         for t in targets
     ]
+
+
+def unsure_to_json(unsure: list[Unsure]) -> list[dict]:
+    return [{"clause": u.clause, "number": u.number, "sentence": u.sentence, "reason": u.reason} for u in unsure]
