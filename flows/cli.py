@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
