@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from mirror import vocab
-from mirror.corpus import AS_OF, INDUSTRY, NATIONAL, Corpus
+from mirror.corpus import AS_OF, INDUSTRY, NATIONAL, Corpus, Org
 from mirror.notices import (
     DECISION, GOV_CHANNELS, HANWEB, HANWEB_COLUMN, PRELIMINARY, SCJGJ, SCJGJ_COLUMN, SPECS, SUZHOU_GOV, Batch,
     NoticeCorpus, _prelim_variant,
@@ -229,8 +229,6 @@ class Calendar:
             district = rng.choices(vocab.DISTRICTS, weights=vocab.DISTRICT_WEIGHTS)[0]
             name = orgs.factory._name(rng.choice(vocab.NAME_PREFIXES[district]), orgs.institute_body)
             address = orgs.factory.district_address(district)
-            from mirror.corpus import Org  # noqa: PLC0415 - only committees add organisations here
-
             secretariat = orgs.add(Org(name, "name_district", district, district, None))
         finally:
             del c._org_names, c._org_codes
@@ -352,7 +350,7 @@ def _pages(notice) -> tuple[tuple[str, str], ...]:
 
 # The lists a nightly must read every night however quiet: one page per list, or every page of a
 # list that has no order to stop by (the committee directory: a change may be on any page).
-def minimum_requests(corpus: Corpus, published: Iterable[Published], *, directory_pages: int) -> int:
+def minimum_requests(published: Iterable[Published], *, directory_pages: int) -> int:
     """The fewest requests that read a night's news: one page per list the nightly walks (std.samr's
     two types, hbba, dbba, openstd, ttbz, qybz's homepage, the four notice columns, the plan page),
     every page of the committee directory (`directory_pages`), and each page that carries something

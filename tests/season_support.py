@@ -90,7 +90,7 @@ class Season:
         self.cluster.set_fault_policy(None)
         requests = sum(sum(self.cluster.request_log(site).values()) for site in self.cluster.sites)
         jiangsu = sum(c.province == "江苏省" for c in self.corpus.committees)
-        floor = minimum_requests(self.corpus, self.calendar.published(day),
+        floor = minimum_requests(self.calendar.published(day),
                                  directory_pages=math.ceil(jiangsu / ORG_PAGE_SIZE))
         return Night(day, report, requests, floor, self.truth_problems(report.warehouse_path))
 
