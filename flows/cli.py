@@ -436,11 +436,15 @@ def mirror_serve(
     port: int = typer.Option(0, help="Port on 127.0.0.1 (0 = any free port)."),
     out: Optional[Path] = typer.Option(None, help="Write the corpus files and ground truth here."),
     variant: Optional[str] = typer.Option(None, "--variant", help="Contested portal facts: a preset or field=value pairs (docs/mirror.md)."),
+    day: int = typer.Option(0, "--day", min=0, help="Calendar day to serve: 0 = the corpus as built; each day publishes what a real day brings."),
+    advance_every: Optional[float] = typer.Option(None, "--advance-every", min=0.001, help="Publish the next calendar day every SECONDS."),
 ) -> None:
     """Serve the bundled mirror on 127.0.0.1 until Ctrl-C (point base URLs at it)."""
     from mirror.__main__ import main as mirror_main
 
-    args = ["serve", "--size", size, "--seed", str(seed), "--port", str(port)]
+    args = ["serve", "--size", size, "--seed", str(seed), "--port", str(port), "--day", str(day)]
+    if advance_every:
+        args += ["--advance-every", str(advance_every)]
     if variant:
         args += ["--variant", variant]
     if out:

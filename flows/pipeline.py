@@ -44,6 +44,9 @@ LOAD_LOCK_WAIT_SECONDS = 600.0
 SILENCE_HISTORY = 5
 # Changed standards named per source in the run report (all are counted).
 CHANGED_LISTED = 50
+# Pages a run could not read named per source in its health check (all are in core.reject).
+UNREAD_LISTED = 5
+_UNREAD_REASONS = ("list_failed", "detail_failed", "article_failed", "attachment_failed")
 
 
 @dataclass
@@ -77,13 +80,16 @@ class SourceReport:
     # Rows the source's list walks read, new or not: a list re-read over the overlap, or a directory
     # found unchanged (`SourceResult.unchanged`), is a quiet night, not a silent source.
     rows_listed: int = 0
+    # What the source listed, found as its last run left it and so did not fetch again ({"committees": 40}).
+    unchanged_items: dict[str, int] = field(default_factory=dict)
+    unread: list[str] = field(default_factory=list)  # pages that failed this run (the first UNREAD_LISTED)
 
     def add(self, other: "SourceReport") -> None:
         """Sum another window's figures into this one (a backfill's total)."""
         for name in ("requests", "retries", "faults", "pages", "records", "yielded", "inserted", "updated", "unchanged",
                      "duplicates", "stale", "rejected", "blocked", "spam_pages", "layout_changed", "rows_listed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        for name in ("fault_kinds", "reject_reasons", "blocked_reasons", "seconds"):
+        for name in ("fault_kinds", "reject_reasons", "blocked_reasons", "seconds", "unchanged_items"):
             mine = getattr(self, name)
             for key, value in getattr(other, name).items():
                 mine[key] = round(mine.get(key, 0) + value, 3)
@@ -96,6 +102,7 @@ class SourceReport:
         self.note = self.note or other.note
         self.lists = self.lists + other.lists
         self.updated_std_nos = (self.updated_std_nos + other.updated_std_nos)[:CHANGED_LISTED]
+        self.unread = (self.unread + other.unread)[:UNREAD_LISTED]
 
 
 @dataclass
@@ -369,11 +376,14 @@ def source_report_of(result: SourceResult, stats: dict) -> SourceReport:
         lists=[tally.describe() for tally in result.lists],
         layout_changed=reasons.get("layout_changed", 0),
         rows_listed=sum(t.rows_seen for t in result.lists),
+        unchanged_items=dict(result.unchanged),
+        unread=[r.url or r.detail for r in result.rejects if r.reason in _UNREAD_REASONS][:UNREAD_LISTED],
     )
 
 
 def health_problems(report: RunReport, history: dict[str, list[int]] | None = None) -> list[str]:
-    """Why the run must fail loudly: a source blocked, failed, its layout changed, or silent where it usually
+    """Why the run must fail loudly: a source blocked, failed, incomplete (a page it could not read, named),
+    its layout changed, or silent where it usually
     returns records (`history`: what it yielded in earlier successful runs of the same flow, newest
     first). Silent means no records *and* no list rows read: a list re-read over the overlap with nothing
     new, or a directory found unchanged (`SourceResult.unchanged`), is a quiet night, not silence."""
@@ -387,6 +397,10 @@ def health_problems(report: RunReport, history: dict[str, list[int]] | None = No
         elif source.layout_changed:
             problems.append(f"{source.source}: layout changed on {source.layout_changed} page(s) — the parser "
                             f"found none of what it reads (details: core.reject reason 'layout_changed')")
+        elif not source.complete:
+            named = f": {', '.join(source.unread)}" if source.unread else ""
+            problems.append(f"{source.source}: incomplete, some pages could not be had this run{named} — "
+                            "its watermark stays and the next run asks again")
         elif source.yielded == 0 and source.rows_listed == 0 and sum(n > 0 for n in earlier) * 2 > len(earlier) > 0:
             problems.append(
                 f"{source.source}: returned no records, where {sum(n > 0 for n in earlier)} of its last "

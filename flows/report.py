@@ -88,6 +88,9 @@ def summary_lines(report: RunReport) -> list[str]:
                          f"(details: SELECT * FROM core.reject WHERE run_id LIKE '{report.run_id}%')")
         if s.note:
             lines.append(f"{s.source}: {s.note}")
+        if s.unchanged_items:
+            lines.append(f"{s.source}: unchanged " + ", ".join(f"{n} {what}" for what, n in s.unchanged_items.items())
+                         + " (as the last run read them; not fetched again)")
         if s.figures:
             lines.append(f"{s.source} also loaded: " + ", ".join(f"{k} {v}" for k, v in s.figures.items()))
         if s.updated_std_nos:

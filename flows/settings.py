@@ -102,6 +102,9 @@ class Settings(BaseSettings):
 
     # Incremental runs: re-read this much before the last watermark, to catch late edits.
     watermark_overlap_days: int = Field(2, ge=0)
+    # A notice article (and its attachments) is fetched again only when its list entry (title, date,
+    # link) changed, or when it was last read this many days ago or more.
+    notice_recheck_days: int = Field(7, ge=0)
 
     # Organisation register imports (CSV/XLSX name → credit code / address) and reviewed overrides.
     org_mapping_files: list[Path] = Field(default_factory=list)

@@ -7,6 +7,8 @@
         each on its own port (`--port` fixes std.samr's; `--site` serves only those sites),
         prints each site's base URL and the environment lines that point stdwatch at them
         (`STDWATCH_BASE_URLS__HBBA=…`), and serves until Ctrl-C.
+        `--day N` serves calendar day N (mirror/calendar.py); `--advance-every SECONDS` publishes the
+        next day every SECONDS, printing what it brought (and rewriting the truth files with `--out`).
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ import threading
 import time
 from datetime import date
 
+from mirror.calendar import Calendar
 from mirror.cluster import MirrorCluster
 from mirror.corpus import WINDOW_START, Corpus, resolve_size
 from mirror.sites import SITES
+from mirror.notices import write_notice_truth
 from mirror.truth import summary, write_corpus
 from mirror.variants import Variants, parse_variants
 
@@ -60,7 +64,19 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--out", help="also write the register files and the ground truth here")
     serve.add_argument("--variant", type=_variants, default=None,
                        help="contested portal facts: a preset or field=value pairs (mirror/variants.py)")
+    serve.add_argument("--day", type=int, default=0,
+                       help="the calendar day to serve (mirror/calendar.py): 0 = the corpus as built")
+    serve.add_argument("--advance-every", type=float, default=None, metavar="SECONDS",
+                       help="publish the next calendar day every SECONDS (a season rehearsed by hand)")
     return parser
+
+
+def _write(corpus: Corpus, out: str, calendar: Calendar | None) -> None:
+    """The register files and the ground truth (with the notices' truth on a calendar: as of its day)."""
+    for path in write_corpus(corpus, out).values():
+        print(f"wrote {path}", file=sys.stderr)
+    if calendar is not None:
+        print(f"wrote {write_notice_truth(calendar.notices, out)}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -70,10 +86,15 @@ def main(argv: list[str] | None = None) -> int:
                     variants=getattr(args, "variant", None))
     print(f"corpus seed={args.seed} size={args.size}: {len(corpus.standards)} standards, "
           f"{len(corpus.orgs)} organisations in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    calendar = None
+    if args.command == "serve" and (args.day or args.advance_every):
+        if args.day < 0 or (args.advance_every is not None and args.advance_every <= 0):
+            print("--day must be 0 or more and --advance-every a positive number of seconds", file=sys.stderr)
+            return 2
+        calendar = Calendar(corpus)
+        calendar.advance_to(args.day)
     if args.out:
-        paths = write_corpus(corpus, args.out)
-        for path in paths.values():
-            print(f"wrote {path}", file=sys.stderr)
+        _write(corpus, args.out, calendar)
     if args.command == "generate":
         print(json.dumps(summary(corpus), ensure_ascii=False, indent=1))
         return 0
@@ -87,9 +108,17 @@ def main(argv: list[str] | None = None) -> int:
         print("# point stdwatch at the mirror:")
         for name, value in cluster.env().items():
             print(f"{name}={value}")
+        if calendar is not None:
+            print(f"# day {calendar.day} ({calendar.date_of(calendar.day)})"
+                  + (f", the next every {args.advance_every:g} s" if args.advance_every else ""))
         sys.stdout.flush()
         try:
-            stop.wait()
+            while not stop.wait(args.advance_every):
+                calendar.advance_to(calendar.day + 1)
+                if args.out:
+                    _write(corpus, args.out, calendar)
+                news = ", ".join(f"{p.kind} {p.what}" for p in calendar.published(calendar.day)) or "nothing new"
+                print(f"# day {calendar.day} ({calendar.date_of(calendar.day)}): {news}", flush=True)
         except KeyboardInterrupt:
             pass
         print("stopping", file=sys.stderr)

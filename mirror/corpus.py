@@ -109,16 +109,29 @@ class Org:
     register: RegisterRow | None
 
 
+class Clock:
+    """The day a corpus describes (`AS_OF` until `mirror.calendar` moves it): statuses follow it."""
+
+    __slots__ = ("today",)
+
+    def __init__(self, today: date = AS_OF) -> None:
+        self.today = today
+
+
+_DAY0 = Clock()  # every corpus's standards share their corpus's clock; this one stands for "as built"
+
+
 class Standard:
     """One standard as the portal holds it. Rendering lives in `mirror.render`."""
 
     __slots__ = (
-        "idx", "id", "tid", "prefix", "root", "year", "issue", "act_offset", "input_ts",
+        "clock", "idx", "id", "tid", "prefix", "root", "year", "issue", "act_offset", "input_ts",
         "domain", "subject", "aspect", "part", "units", "replaces", "replaced_by", "abolished",
         "code_variant", "highlight", "draft_unit_mode", "empty_repe", "spam_unit", "spam_text", "defect",
     )
 
-    def __init__(self, idx: int, tid: int) -> None:
+    def __init__(self, idx: int, tid: int, clock: Clock = _DAY0) -> None:
+        self.clock = clock
         self.idx = idx
         self.tid = tid
         self.replaces = -1
@@ -164,7 +177,7 @@ class Standard:
             return "被代替"
         if self.abolished:
             return "废止"
-        if self.act_date > AS_OF:
+        if self.act_date > self.clock.today:
             return "即将实施"
         return "现行"
 
@@ -406,6 +419,7 @@ class Corpus:
         self.window_end = window_end
         self.size: str | int = int(size) if isinstance(size, str) and size.isdigit() else size
         self.n = resolve_size(size)
+        self.clock = Clock()
         self._lock = threading.Lock()
         self._search_cache: dict[tuple, list[Standard]] = {}
         self._additions = 0
@@ -454,7 +468,7 @@ class Corpus:
         return tuple(units)
 
     def _new_standard(self, rng: random.Random, tid: int, issue: date, input_ts: int) -> Standard:
-        s = Standard(len(self.standards), tid)
+        s = Standard(len(self.standards), tid, self.clock)
         while True:
             s.id = f"{rng.getrandbits(128):032X}"
             if s.id not in self._by_id:

@@ -113,6 +113,7 @@ class Notice:
     attachment_id: str = ""
     attachment_title: str = ""
     subject: str = ""  # what the list is, as the body's first sentence names it
+    withdrawn: bool = False  # still listed, but the article answers 404 (`mirror.calendar`)
 
     @property
     def path(self) -> str:
@@ -227,6 +228,8 @@ class NoticeCorpus:
         self._by_attachment = {n.attachment_href: n for n in self.notices if n.attachment_href}
         self.inbox = InboxFiles(self)
         self._rendered: dict[str, bytes] = {}
+        self.version = 0  # bumped by every change `mirror.calendar` makes; the routes follow it
+        self._routes: tuple[int, dict] | None = None
 
     # -- organisations ------------------------------------------------------------------------
     def _pools(self) -> None:
@@ -394,6 +397,25 @@ class NoticeCorpus:
                 notice.entries = [ListedEntry("", rng.choice(self.placed).name, "", OUTSIDE, "") for _ in range(2)]
             self.notices.append(notice)
 
+    # -- changes (`mirror.calendar`) ---------------------------------------------------------------
+    def publish(self, batch: Batch | None, *notices: Notice) -> None:
+        """Put new notices up (of `batch`, new or already known; None: notices no list comes with)."""
+        if batch is not None and batch not in self.batches:
+            self.batches.append(batch)
+        self.notices.extend(notices)
+        self._changed()
+
+    def withdraw(self, notice: Notice) -> None:
+        """Take an article down: off its column's list, and its page answers 404."""
+        self.notices.remove(notice)
+        self._changed()
+
+    def _changed(self) -> None:
+        self.notices.sort(key=lambda n: (n.published, n.id), reverse=True)
+        self._by_path = {n.path: n for n in self.notices}
+        self._by_attachment = {n.attachment_href: n for n in self.notices if n.attachment_href}
+        self.version += 1
+
     # -- HTTP -----------------------------------------------------------------------------------
     def column_notices(self, site: str, column: str) -> list[Notice]:
         return [n for n in self.notices if n.site == site and n.column == column]
@@ -417,6 +439,8 @@ class NoticeCorpus:
         }
         by_site = {SCJGJ: scjgj, SUZHOU_GOV: gov, HANWEB: hanweb}
         for notice in self.notices:
+            if notice.withdrawn:
+                continue
             by_site[notice.site][notice.path] = lambda request, n=notice: _page(self.article_html(n))
             href = notice.attachment_href
             if href and notice.site != HANWEB:
@@ -1034,7 +1058,11 @@ _CACHE: dict[tuple, NoticeCorpus] = {}
 
 
 def notice_corpus(corpus: Corpus) -> NoticeCorpus:
-    """The notices of `corpus` (built once per seed, size and window)."""
+    """The notices of `corpus`: built once per seed, size and window — or the corpus's own, once
+    `mirror.calendar` publishes day by day (`corpus.notices`)."""
+    own = corpus.__dict__.get("notices")
+    if own is not None:
+        return own
     key = (corpus.seed, corpus.n, corpus.window_start, corpus.window_end)
     if key not in _CACHE:
         _CACHE[key] = NoticeCorpus(corpus)
@@ -1042,8 +1070,12 @@ def notice_corpus(corpus: Corpus) -> NoticeCorpus:
 
 
 def notice_routes(corpus: Corpus) -> dict[str, dict[str, Callable[[Request], Response]]]:
-    """site (`scjgj_suzhou`, `suzhou_gov`, `scjgj_jiangsu`) → path → handler(Request) → Response."""
-    return notice_corpus(corpus).routes(first_suffix=corpus.variants.scjgj_first_suffix)
+    """site (`scjgj_suzhou`, `suzhou_gov`, `scjgj_jiangsu`) → path → handler(Request) → Response,
+    as the notices stand now (built again after `mirror.calendar` changed them)."""
+    nc = notice_corpus(corpus)
+    if nc._routes is None or nc._routes[0] != nc.version:
+        nc._routes = (nc.version, nc.routes(first_suffix=corpus.variants.scjgj_first_suffix))
+    return nc._routes[1]
 
 
 class NoticeSite:
@@ -1055,7 +1087,11 @@ class NoticeSite:
 
     def __init__(self, corpus: Corpus, site: str | None = None) -> None:
         self.site = site or self.site
-        self.routes = notice_routes(corpus)[self.site]
+        self.corpus = corpus
+
+    @property
+    def routes(self) -> dict[str, Callable[[Request], Response]]:
+        return notice_routes(self.corpus)[self.site]
 
     def handle(self, request: Request) -> Response:
         handler = self.routes.get(request.path)

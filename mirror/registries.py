@@ -38,8 +38,8 @@ from datetime import date, timedelta
 from mirror import vocab
 from mirror.render import facts
 from mirror.corpus import (
-    AS_OF, FIRST_ISSUE, INDUSTRY, LAST_ISSUE, NATIONAL, OUTSIDE, SIZES, SPLIT, UNKNOWN, Corpus, Org, RegisterRow,
-    Standard, _OrgFactory, title,
+    _DAY0, AS_OF, FIRST_ISSUE, INDUSTRY, LAST_ISSUE, NATIONAL, OUTSIDE, SIZES, SPLIT, UNKNOWN, Clock, Corpus, Org,
+    RegisterRow, Standard, _OrgFactory, title,
 )
 
 LOCAL, GROUP, ENTERPRISE, HBBA_ONLY = "local", "group", "enterprise", "industry"
@@ -64,13 +64,14 @@ class Record:
     """A standard of hbba (industry, not on std.samr), dbba (local), ttbz (group) or qybz (enterprise)."""
 
     __slots__ = (
-        "idx", "kind", "uid", "num_id", "prefix", "root", "year", "issue", "act_offset", "record_offset",
+        "clock", "idx", "kind", "uid", "num_id", "prefix", "root", "year", "issue", "act_offset", "record_offset",
         "units", "title", "replaces", "replaced_by", "abolished", "code_variant", "drafters", "spam_unit",
         "spam_text", "defect", "region", "province", "charge_dept", "ministry", "publisher", "time_suffix",
         "separator", "empty", "subject",
     )
 
-    def __init__(self, idx: int, kind: str) -> None:
+    def __init__(self, idx: int, kind: str, clock: Clock = _DAY0) -> None:
+        self.clock = clock
         self.idx = idx
         self.kind = kind
         self.replaces = -1
@@ -116,7 +117,7 @@ class Record:
             return "有更新版"
         if self.abolished:
             return "废止"
-        if self.act_date > AS_OF:
+        if self.act_date > self.clock.today:
             return "即将实施"
         return "现行"
 
@@ -332,6 +333,8 @@ def populate(corpus: Corpus) -> None:
     corpus.today = None  # "today" for relative date filters (hbba/dbba pubdate, openstd p.p7); None = the wall clock
     corpus.plan_issue_date = PLAN_ISSUE_DATE
     del corpus._org_names, corpus._org_codes
+    for rec in itertools.chain(corpus.hbba_only, corpus.local, corpus.group, corpus.enterprise):
+        rec.clock = corpus.clock
 
     corpus.local_by_uid = {r.uid: r for r in corpus.local if r.uid}
     corpus.hbba_only_by_uid = {r.uid: r for r in corpus.hbba_only}
@@ -906,7 +909,7 @@ def _item_from_standard(corpus: Corpus, s: Standard, view: HbbaView) -> SacinfoI
 def sacinfo_items(corpus: Corpus, site: str) -> tuple[list[SacinfoItem], dict[str, SacinfoItem]]:
     """(records newest filing first, by pk) of hbba or dbba; hbba follows `Corpus.add_standards`."""
     cache = corpus.__dict__.setdefault("_sacinfo_cache", {})
-    version = len(corpus.standards) if site == "hbba" else 0
+    version = len(corpus.standards) if site == "hbba" else len(corpus.local)
     hit = cache.get(site)
     if hit is not None and hit[0] == version:
         return hit[1], hit[2]

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from mirror import vocab
-from mirror.corpus import AS_OF, NATIONAL, Corpus, Standard, english_title, title
+from mirror.corpus import NATIONAL, Corpus, Standard, english_title, title
 
 _FULLWIDTH = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ/"})
 _NATURE = {"GB": "强制性", "GB/T": "推荐性", "GB/Z": "指导性技术文件"}
@@ -68,7 +68,7 @@ def facts(s: Standard) -> Facts:
              for _ in range(rng.randint(2, 3 + 2 * len(s.units)))]
     name = title(s)
     start = rng.randrange(max(1, len(name) - 3))
-    abolish = min(s.act_date + timedelta(days=1100), AS_OF) if s.abolished else None
+    abolish = min(s.act_date + timedelta(days=1100), s.clock.today) if s.abolished else None
     return Facts(
         std_code=code,
         issue_date=issued,

@@ -25,7 +25,7 @@
   standards as std.samr's advanced search lists them), unchanged since the first mirror.
   The other portals add (all additive):
 
-  `sites`, `types`, `as_of`;
+  `sites`, `types`, `as_of` (the corpus's day: `mirror.calendar` moves it; every value is as of it);
   `all_standards` — every well-formed standard of the five types (national, industry,
   local, group, enterprise) **once per canonical number, however many portals list it**:
   `std_no`, `std_type`, `issue_date`, `status`, `lead_org`, `lead_scenario`,
@@ -73,7 +73,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from mirror import registries, vocab
-from mirror.corpus import AS_OF, NATIONAL, OUTSIDE, SCENARIOS, UNKNOWN, WINDOW_START, Corpus, Standard
+from mirror.corpus import NATIONAL, OUTSIDE, SCENARIOS, UNKNOWN, WINDOW_START, Corpus, Standard
 from mirror.registries import ENTERPRISE, GROUP, HBBA_ONLY, LOCAL, PUBLISHED, Record
 from mirror.render import facts
 from mirror.sites.suzhou_gov import PLAN_PUB_TIME, plan_text
@@ -198,7 +198,8 @@ def _record_entry(corpus: Corpus, rec: Record, home: set[int]) -> dict:
 
 
 def _home_ids(corpus: Corpus) -> set[int]:
-    return {r.idx for r in corpus.qybz_home()}
+    """Enterprise standards the qybz homepage shows, or showed on any day so far (`mirror.calendar`)."""
+    return corpus.__dict__.get("qybz_seen") or {r.idx for r in corpus.qybz_home()}
 
 
 def all_standard_entries(corpus: Corpus) -> Iterator[dict]:
@@ -362,7 +363,7 @@ def _header(corpus: Corpus) -> dict:
         "generated_for": "samr",
         "sites": list(SITES),
         "types": list(TYPES),
-        "as_of": AS_OF.isoformat(),
+        "as_of": corpus.clock.today.isoformat(),
     }
 
 

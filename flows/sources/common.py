@@ -51,9 +51,10 @@ class SourceResult:
     coverage: str | None = None  # "partial" when the portal cannot list everything (qybz: captcha-gated search)
     coverage_note: str | None = None  # one line for the run report: why, and what fills the gap
     lists: list[ListTally] = field(default_factory=list)  # every list walk (`extract.paging`), for the report
-    # Items the source read and found unchanged since its last run, so did not return again (tc's
-    # directory, notices' unchanged list entries): the source answered, it is not silent.
-    unchanged: int = 0
+    # Items the source listed and found unchanged since its last run, so did not fetch or return again,
+    # by what they are ("committees": tc's directory; "notices": notices' list entries): the source
+    # answered, it is not silent, and the run report says so ("unchanged 40 committees").
+    unchanged: Counter[str] = field(default_factory=Counter)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -85,9 +86,9 @@ class SourceResult:
 
     def yielded(self) -> int:
         """What the source returned, for the health check's "silent where it usually returns some":
-        standards, committees, identity evidence, and what it read and found unchanged (a subclass
+        standards, committees, identity evidence, and what it listed and found unchanged (a subclass
         with more kinds counts them too)."""
-        return len(self.records) + len(self.committees) + len(self.evidence) + self.unchanged
+        return len(self.records) + len(self.committees) + len(self.evidence) + sum(self.unchanged.values())
 
     def walked(self, tally: ListTally) -> bool:
         """Record a finished list walk; one that did not see every listed row leaves the source

@@ -15,7 +15,10 @@ page is wholly before it). Notices are read from
 a year before the window (`LOOKBACK`) so that a decision announced before the window and
 reposted inside it is known as a repost, not counted as new.
 
-A notice is fetched only when its list title announces a list (`announces_a_list`); the
+A notice is fetched only when its list title announces a list (`announces_a_list`), and then only
+when its list entry (title, date, link) changed since a run last read it completely, or that was
+`notice_recheck_days` ago or more (watermarks `entry:<article URL>`); the others count as
+"unchanged notices" in the run report. The
 article's title, or when that names no indicator the opening of its body, decides
 (`select_notice`). A list page or article that cannot be had (blocked, retries exhausted)
 leaves the column incomplete: its watermark stays and the next run asks again. An
@@ -25,6 +28,7 @@ goes to the review queue as "needs manual entry" — never silently dropped.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -40,7 +44,7 @@ from extract.sources.notices import COLUMNS, Column
 from flows.settings import Settings, load_settings
 from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
-from flows.sources.pages import advance_watermark, latest_by_url, provenance, provenance_of
+from flows.sources.pages import advance_watermark, latest_by_url, portal_now, provenance, provenance_of
 from transform.attachments import read_attachment
 from transform.attribution import Register, load_region, resolve
 from transform.events import events_from_entries
@@ -55,6 +59,7 @@ LOOKBACK = timedelta(days=365)
 MAX_LIST_PAGES = 200  # a column deeper than this is a paging bug, not a column
 HANWEB_GROUP_PAGES = 3  # dataproxy records asked for at once: pages of `per_page`
 PAGE_SIZE = 15  # list items asked for per page where the portal lets us choose (getInfoCommon)
+ENTRY = "entry:"  # + an article's URL: watermark of the list entry last read (`entry_digest`) and the day
 _ARTICLE_PATH = re.compile(r"/\d{6}/[0-9a-f]{32}\.shtml$|/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$")
 
 
@@ -67,6 +72,11 @@ class NoticeResult(SourceResult):
     manual_entries: list[ManualEntryNeeded] = field(default_factory=list)
     notices_selected: int = 0
 
+    def yielded(self) -> int:
+        """Events and review-queue items count as much as standards: a night that read a list's events
+        is not silent."""
+        return super().yielded() + len(self.events) + len(self.manual_entries)
+
 
 # -- crawl ---------------------------------------------------------------------------------------
 
@@ -78,6 +88,7 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
     region = load_region(settings.region)
     overlap = timedelta(days=settings.watermark_overlap_days)
     refused: set[str] = set()  # sites that blocked us: left alone for the rest of the run
+    today, recheck = portal_now().date(), timedelta(days=settings.notice_recheck_days)
     for column in columns:
         if column.site in refused:
             result.stop(f"{column.watermark_key}: skipped, {column.site} blocked this run")
@@ -89,7 +100,8 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
             floor = max(floor, since) if floor else since
         try:
             links, complete = _list_column(client, base, column, floor, result)
-            complete = _read_notices(client, links, window, region, result) and complete
+            complete = _read_notices(client, links, window, region, result, seen=watermarks, today=today,
+                                     recheck=recheck) and complete
         except Blocked as exc:
             result.blocked[exc.reason] += 1
             result.stop(f"{column.watermark_key}: blocked ({exc.reason}) at {exc.url}")
@@ -181,9 +193,23 @@ def _ok(fetched: Fetched) -> Fetched:
     return ok_page(fetched, fetched.url)
 
 
+def entry_digest(link: parser.NoticeLink) -> str:
+    """What a list says about one notice (title, date, link): when it changes, the notice is read again."""
+    text = "\x1f".join((link.title, link.published.isoformat() if link.published else "", link.url))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _read_as_listed(seen: Mapping[str, str], link: parser.NoticeLink, today: date, recheck: timedelta) -> bool:
+    """Whether the notice was read, with its list entry as it is now, less than `recheck` ago."""
+    digest, _, read_on = seen.get(ENTRY + link.url, "").partition(" ")
+    return digest == entry_digest(link) and bool(read_on) and today - date.fromisoformat(read_on) < recheck
+
+
 def _read_notices(client: HttpClient, links: list[parser.NoticeLink], window: Window, region: Region,
-                  result: NoticeResult) -> bool:
-    """Fetch and read every selected notice in the window (and its lookback); True when all were read."""
+                  result: NoticeResult, *, seen: Mapping[str, str], today: date, recheck: timedelta) -> bool:
+    """Fetch and read every selected notice in the window (and its lookback) whose list entry changed
+    since it was last read, or whose re-check is due; True when all were read. Each notice read
+    completely is remembered (watermark `entry:<url>` = its entry's digest and the day it was read)."""
     failures: list[str] = []
     floor = window.issued_from - LOOKBACK if window.issued_from else None
     for link in links:
@@ -191,6 +217,10 @@ def _read_notices(client: HttpClient, links: list[parser.NoticeLink], window: Wi
             continue
         if not parser.announces_a_list(link.title):
             continue
+        if _read_as_listed(seen, link, today, recheck):
+            result.unchanged["notices"] += 1
+            continue
+        failed_before = len(failures)
         with result.stage("fetch_detail"):
             try:
                 page = notices_source.fetch_article(client, link.url)
@@ -223,6 +253,8 @@ def _read_notices(client: HttpClient, links: list[parser.NoticeLink], window: Wi
         with result.stage("parse"):
             if not read_notice(page.text, provenance(page), link, attachment, region, result):
                 failures.append(link.url)
+        if len(failures) == failed_before:
+            result.watermarks[ENTRY + link.url] = f"{entry_digest(link)} {today.isoformat()}"
     return not failures
 
 

@@ -17,8 +17,11 @@ read whole every run (`extract.sources.tc`), and the digest below decides what t
 
 Watermark `directory`: a digest of what the directory says about every committee (number,
 title, link, 秘书处承担单位, 秘书处所在地). A run whose directory reads the same as the last
-complete run's fetches no committee page and returns no committee, counting the directory's
-committees as read and unchanged (`SourceResult.unchanged`): nothing it would change has changed. A run without the watermark (the first, a backfill) reads every page. A committee page
+complete run's fetches no committee page and returns no committee: nothing it would change has
+changed (the report says "unchanged N committees"). Watermarks `entry:<committee page URL>`: the
+digest of that committee's directory item when its page was last read; a run whose directory
+changed fetches only the pages of the items that changed (a new committee, a new secretariat).
+A run without the watermarks (the first, a backfill) reads every page. A committee page
 that could not be had leaves the crawl incomplete (the digest is not saved); its committee is
 left out this run.
 """
@@ -46,6 +49,7 @@ from warehouse.registries import merge_committees
 SOURCE = tc_source.SOURCE
 DIRECTORY_SITE = "samr"  # the settings' base-URL key of the host that serves the directory
 WATERMARK = "directory"
+ENTRY = "entry:"  # + a committee page's URL: the digest of its directory item when that page was last read
 
 
 def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str], window: Window) -> SourceResult:
@@ -65,17 +69,22 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
             _add_items(items, page.text, provenance(page), base, result)
     digest = _digest(items)
     if complete and watermarks.get(WATERMARK) == digest:
-        result.unchanged = len(items)  # the directory reads as the last complete run left it
-        return result
+        result.unchanged["committees"] = len(items)
+        return result  # the directory reads as the last complete run left it
 
-    details = fetch_details(client, [(item.title or url, url) for url, item in items.items()], source=SOURCE,
+    # Only the committees whose directory item changed since it was last read (or never was).
+    changed = {url: item for url, item in items.items() if watermarks.get(ENTRY + url) != _digest({url: item})}
+    if len(changed) < len(items):
+        result.unchanged["committees"] = len(items) - len(changed)
+    details = fetch_details(client, [(item.title or url, url) for url, item in changed.items()], source=SOURCE,
                             headers=tc_source.page_headers(base), workers=workers, result=result)
     with result.stage("parse"):
-        for url, item in items.items():
+        for url, item in changed.items():
             page = details.pages.get(url)
             if page is not None:
                 result.details += 1
-                _add_committee(page.text, provenance(page), item, result)
+                if _add_committee(page.text, provenance(page), item, result):
+                    result.watermarks[ENTRY + url] = _digest({url: item})
     if complete and details.complete and items:
         result.watermarks[WATERMARK] = digest
     return result
@@ -121,7 +130,8 @@ def _add_items(items: dict[str, tc_parser.CommitteeItem], html: str, page: Prove
         items[tc_source.detail_url(base, item.href or "")] = item
 
 
-def _add_committee(html: str, page: Provenance, item: tc_parser.CommitteeItem, result: SourceResult) -> None:
+def _add_committee(html: str, page: Provenance, item: tc_parser.CommitteeItem, result: SourceResult) -> bool:
+    """Whether the page gave its committee."""
     detail = tc_parser.parse_detail(html, page, item=item)
     result.rejects.extend(detail.rejects)
     if detail.spam:
@@ -129,6 +139,7 @@ def _add_committee(html: str, page: Provenance, item: tc_parser.CommitteeItem, r
     if detail.record is not None:
         result.committees.append(detail.record)
         result.evidence.extend(detail.evidence)
+    return detail.record is not None
 
 
 def _digest(items: dict[str, tc_parser.CommitteeItem]) -> str:

@@ -59,7 +59,10 @@ class SuzhouGovApp:
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
-        self.notice_routes = notice_routes(corpus)["suzhou_gov"]
+
+    @property
+    def notice_routes(self) -> dict:
+        return notice_routes(self.corpus)["suzhou_gov"]
 
     def handle(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):

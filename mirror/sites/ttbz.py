@@ -62,7 +62,15 @@ class TtbzApp:
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
-        self._order = sorted(corpus.group, key=lambda r: (r.issue, r.num_id), reverse=True)
+        self._sorted: tuple[int, list[Record]] = (-1, [])
+
+    @property
+    def _order(self) -> list[Record]:
+        """Group standards, newest first (sorted again when `mirror.calendar` added some)."""
+        if self._sorted[0] != len(self.corpus.group):
+            self._sorted = (len(self.corpus.group), sorted(self.corpus.group, key=lambda r: (r.issue, r.num_id),
+                                                            reverse=True))
+        return self._sorted[1]
 
     def handle(self, request: Request) -> Response:
         path = request.path
