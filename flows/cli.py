@@ -439,6 +439,7 @@ from flows.cli_progress import print_progress, progress, targets_app  # noqa: E4
 app.add_typer(targets_app, name="targets")
 app.command("progress")(progress)
 app.add_typer(__import__("flows.cli_inbox", fromlist=["inbox_app"]).inbox_app, name="inbox")
+app.command("report")(__import__("flows.cli_report", fromlist=["report"]).report)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from warehouse.read import (
     recent_source_records,
 )
 from warehouse.progress import ProgressReport, progress_report, replace_indicator_events, replace_plan
+from warehouse.report import ReportData, report_data
 
 __all__ = [
     "MergeCounts",
@@ -50,4 +51,6 @@ __all__ = [
     "progress_report",
     "replace_indicator_events",
     "replace_plan",
+    "ReportData",
+    "report_data",
 ]

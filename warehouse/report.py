@@ -25,7 +25,8 @@ class ReportData:
     measures: dict[str, dict]  # indicator kind → ref.measure row (sources, rule_zh, rule_en, …)
     districts: list[dict]  # the region's districts as loaded (district_code, district_name, is_unknown)
     by_district_type: list[dict]  # new standards: district_code, district_name, std_type, n
-    trend: list[dict]  # indicator_id, day, actual: each measured figure at every month's end, cumulative
+    trend_days: list[date]  # every month's end in the window up to the as-of date (the last one clipped to it)
+    trend: list[dict]  # day, indicator_id, actual: each measured figure on each of trend_days (no row: none yet)
 
 
 def month_ends(start: date, end: date) -> list[date]:
@@ -63,5 +64,6 @@ def _read(con: duckdb.DuckDBPyConnection, as_of: date | None) -> ReportData:
         measures={row["indicator_id"]: row for row in rows("measures")},
         districts=rows("region_districts"),
         by_district_type=rows("new_standards_by_district_type"),
+        trend_days=days,
         trend=rows("trend", {"days": days}) if days else [],
     )
