@@ -16,7 +16,7 @@ the workbook (a cell that starts with = + - @ is written with a leading apostrop
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -196,9 +196,8 @@ def _district_types(data: ReportData) -> Section:
         " (the region's own local standards always count); one count per canonical standard number.",
         f"区县未知 unplaced: {unknown} of {total} ({_pct(unknown / total if total else None)}) new standards are the "
         "city's but could not be placed in a district (mart.review_queue lists their organisations).",
-        *[f"覆盖不全 partial coverage — {s}: {note}" for s, note in data.progress.coverage.items()
-          if "mart.standard" in {(data.measures.get(k) or {}).get("source_view") for k in data.measures
-                                 if s in ((data.measures.get(k) or {}).get("sources") or [])}],
+        *dict.fromkeys(note for kind, m in data.measures.items() if m["source_view"] == "mart.standard"
+                       for note in _coverage_for(data, kind)),
     ]
     return Section(
         key="districts", sheet="区县×类型", zh="各区县新增标准（按类型）", en="New standards per district and type",
@@ -248,7 +247,6 @@ def _trend(data: ReportData) -> Section:
     shown = [r for r in data.progress.indicators
              if r["target"] is not None and r["actual"] is not None and r["comparator"] in ("≥", ">", "=")
              and (data.measures.get(r["kind"]) or {}).get("aggregate") in ("count", "sum")] if ws and we else []
-    by_kind = {r["kind"]: r for r in shown}
     days_total = (we - ws).days + 1 if ws and we else None
     figures = {(p["indicator_id"], p["day"]): p["actual"] for p in data.trend}
     rows = []
@@ -477,7 +475,7 @@ def _cell(value, kind: str) -> str:
     return str(value)
 
 
-def render_html(sections: list[Section], *, title: str, generated: str, svg: Callable = chart_svg) -> str:
+def render_html(sections: list[Section], *, title: str, generated: str) -> str:
     """The whole report as one HTML document: inline CSS and SVG, no script, no external reference."""
     e = html.escape
     first = sections[0]
@@ -498,7 +496,7 @@ def render_html(sections: list[Section], *, title: str, generated: str, svg: Cal
         out.append(f'<section id="{s.key}"><h2>{e(s.zh)}<span class="en">{e(s.en)}</span></h2>')
         out += [f'<p class="note">{e(n)}</p>' for n in s.notes]
         if s.chart is not None:
-            out.append(f'<figure>{svg(s.chart)}<figcaption>{e(s.chart_note)} '
+            out.append(f'<figure>{chart_svg(s.chart)}<figcaption>{e(s.chart_note)} '
                        f'每个数字如何追溯 <a href="#trace">how to trace every figure</a></figcaption></figure>')
         table = _html_table(s)
         if s.folded:
