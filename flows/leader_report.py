@@ -51,6 +51,7 @@ class Column:
     en: str
     kind: str = "text"  # text | num | pct | date
     link: str | None = None  # the row key holding the anchor this cell links to (HTML)
+    raw: str | None = None  # the row key of the number behind a formatted text, for the workbook
 
 
 @dataclass
@@ -161,7 +162,7 @@ def _indicators(data: ReportData) -> Section:
             Column("position", "序号", "#", "num"),
             Column("indicator", "指标", "indicator"),
             Column("target", "目标", "target", link="anchor"),
-            Column("actual", "实际", "actual", link="anchor"),
+            Column("actual", "实际", "actual", link="anchor", raw="actual_value"),
             Column("share", "完成率", "share of target", "pct", link="anchor"),
             Column("expected", "应完成", "expected by now", "pct"),
             Column("status", "状态", "status"),
@@ -559,7 +560,7 @@ def write_xlsx(sections: list[Section], path: Path, *, title: str, generated: st
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for r, row in enumerate(s.rows, header_row + 1):
             for i, c in enumerate(s.columns, 1):
-                cell = sheet.cell(r, i, _safe(row.get(c.key)))
+                cell = sheet.cell(r, i, _safe(row.get(c.raw or c.key)))
                 if c.kind in formats:
                     cell.number_format = formats[c.kind]
         for i, c in enumerate(s.columns, 1):

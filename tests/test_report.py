@@ -207,6 +207,7 @@ def test_workbook_has_one_sheet_per_section_and_the_trend_ends_at_the_actual(dem
     assert last["新增牵头起草国家标准、行业标准"] == wanted
     numbered = [r for r in book["指标进度"].iter_rows(values_only=True) if isinstance(r[0], int)]
     assert [r[0] for r in numbered] == list(range(1, 19))
+    assert numbered[1][3] == wanted  # 实际 actual of 新增牵头起草国家标准、行业标准, a number
 
 
 def test_a_formula_looking_text_is_written_as_text(tmp_path):
@@ -217,6 +218,20 @@ def test_a_formula_looking_text_is_written_as_text(tmp_path):
     cells = [c for row in load_workbook(path)["s"].iter_rows() for c in row if c.value]
     assert all(c.data_type == "s" for c in cells)
     assert "'=HYPERLINK(\"http://x\",\"y\")" in [c.value for c in cells]
+
+
+def test_a_tile_map_missing_a_district_is_refused(monkeypatch):
+    from transform import region
+
+    real = region._rows
+    monkeypatch.setattr(region, "_rows", lambda code, name: [
+        r for r in real(code, name) if not (name == "map_tiles.csv" and r["district_code"] == "320583")])
+    region.map_tiles.cache_clear()
+    try:
+        with pytest.raises(region.RegionError, match="昆山市"):
+            region.map_tiles("3205")
+    finally:
+        region.map_tiles.cache_clear()
 
 
 def test_report_refuses_an_unknown_format(demo):
