@@ -334,3 +334,34 @@ def load_region(code: str) -> Region:
         _town_pattern=_alternation(town_places),
         _region_pattern=re.compile("|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))),
     )
+
+
+@dataclass(frozen=True)
+class MapTile:
+    """A district's square on the region's tile map: `row` 0 is the north, `col` 0 the west."""
+
+    district: District
+    row: int
+    col: int
+
+
+@cache
+def map_tiles(code: str) -> tuple[MapTile, ...]:
+    """The region's tile map (`map_tiles.csv`): one tile per district, in its rough geographic place.
+
+    A schematic, not borders: the report draws it where no district polygons with a stated source
+    are bundled. Every district of the region must have exactly one tile, and no two share a square.
+    """
+    region = load_region(code)
+    tiles = []
+    for row in _rows(code, "map_tiles.csv"):
+        district = region.district_by_code(row["district_code"])
+        if district is None:
+            raise RegionError(f"region {code!r}: map_tiles.csv names unknown district {row['district_code']!r}")
+        tiles.append(MapTile(district, int(row["row"]), int(row["col"])))
+    missing = [d.name for d in region.districts if d not in {t.district for t in tiles}]
+    if missing or len({t.district.code for t in tiles}) != len(tiles):
+        raise RegionError(f"region {code!r}: map_tiles.csv must list every district once; missing {missing}")
+    if len({(t.row, t.col) for t in tiles}) != len(tiles):
+        raise RegionError(f"region {code!r}: map_tiles.csv puts two districts on one square")
+    return tuple(tiles)

@@ -29,6 +29,7 @@ from warehouse.read import (
 )
 from warehouse.trace import org_trace, standard_trace
 from warehouse.progress import ProgressReport, progress_report, replace_indicator_events, replace_plan
+from warehouse.report import ReportData, report_data
 
 __all__ = [
     "MergeCounts",
@@ -58,4 +59,6 @@ __all__ = [
     "progress_report",
     "replace_indicator_events",
     "replace_plan",
+    "ReportData",
+    "report_data",
 ]

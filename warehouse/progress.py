@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
 import pyarrow as pa
 
 from warehouse.db import open_readonly, relation
@@ -136,16 +137,21 @@ def progress_report(path: str | Path, as_of: date | None = None) -> ProgressRepo
     in ref.setting, else today)."""
     con = open_readonly(path)
     try:
-        def rows(name: str, sql_file: str = _SQL) -> list[dict]:
-            return relation(con, sql_file, name, {"as_of": as_of}).to_arrow_table().to_pylist()
-
-        plan = rows("plan")
-        return ProgressReport(
-            rules=rows("rules_at")[0],
-            plan=plan[0] if plan else None,
-            indicators=rows("indicator_progress_at"),
-            districts=rows("district_progress_at"),
-            coverage={row["source"]: row["note"] for row in rows("coverage_notes", "read.sql")},
-        )
+        return read_progress(con, as_of)
     finally:
         con.close()
+
+
+def read_progress(con: duckdb.DuckDBPyConnection, as_of: date | None) -> ProgressReport:
+    """The progress report on an open read-only connection (the leader's report reads it with its other sections)."""
+    def rows(name: str, sql_file: str = _SQL) -> list[dict]:
+        return relation(con, sql_file, name, {"as_of": as_of}).to_arrow_table().to_pylist()
+
+    plan = rows("plan")
+    return ProgressReport(
+        rules=rows("rules_at")[0],
+        plan=plan[0] if plan else None,
+        indicators=rows("indicator_progress_at"),
+        districts=rows("district_progress_at"),
+        coverage={row["source"]: row["note"] for row in rows("coverage_notes", "read.sql")},
+    )
