@@ -18,10 +18,10 @@ def probe(
 
     from flows import cli
     from flows.pipeline import new_run_id
-    from flows.probe import PROBES, facts_json, run_probe
+    from flows.probe import facts_json, probe_names, run_probe
 
     settings = cli._settings(data_dir=data_dir)
-    names = list(source or [s for s in settings.sources if s in PROBES])
+    names = list(source or [s for s in settings.sources if s in probe_names()])
     run_id = new_run_id("probe")
     try:
         facts = run_probe(settings, names, run_id=run_id)

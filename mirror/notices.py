@@ -1072,9 +1072,10 @@ def notice_corpus(corpus: Corpus) -> NoticeCorpus:
 def notice_routes(corpus: Corpus) -> dict[str, dict[str, Callable[[Request], Response]]]:
     """site (`scjgj_suzhou`, `suzhou_gov`, `scjgj_jiangsu`) → path → handler(Request) → Response,
     as the notices stand now (built again after `mirror.calendar` changed them)."""
-    nc = notice_corpus(corpus)
-    if nc._routes is None or nc._routes[0] != nc.version:
-        nc._routes = (nc.version, nc.routes(first_suffix=corpus.variants.scjgj_first_suffix))
+    nc = notice_corpus(corpus)  # shared by corpora of one seed and size, whatever their variants
+    key = (nc.version, corpus.variants.scjgj_first_suffix)
+    if nc._routes is None or nc._routes[0] != key:
+        nc._routes = (key, nc.routes(first_suffix=corpus.variants.scjgj_first_suffix))
     return nc._routes[1]
 
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from extract.archive import iter_archive
 from flows.cli import app
-from flows.probe import PROBES
+from flows.probe import probe_names
 from mirror.cluster import MirrorCluster
 from mirror.corpus import build_corpus
 from mirror.variants import PRESETS, Variants, parse_variants
@@ -110,7 +110,7 @@ def test_the_table_names_the_drift_and_an_unknown_source_is_refused(tmp_path):
     assert table.exit_code == 1
     assert "1 drifted: scjgj_suzhou 通知公告 nav_xwtz.shtml answers" in table.output
     assert "DRIFT" in table.output and "HTTP 404" in table.output
-    assert unknown.exit_code == 2 and "no probe for nosuch" in unknown.output and ", ".join(PROBES) in unknown.output
+    assert unknown.exit_code == 2 and "no probe for nosuch" in unknown.output and ", ".join(probe_names()) in unknown.output
 
 
 def test_an_unknown_drift_name_is_refused():

@@ -22,6 +22,12 @@ A source is a subclass of `Source` with a `name`, registered by one line in
         What it read beyond standards (committees, publishers, events…), loaded in the run's
         write session after its standards; the figures returned go to its run report.
 
+    probe(checks_for, client, settings) -> None
+        The portal's contract facts for `stdwatch probe` (flows/probe.py): one or two archived
+        requests per endpoint, each fact recorded with `checks_for(site).check(...)` (`site`: the
+        source's name, or one of its base-URL keys when it reports per site). A source without it
+        has no probe.
+
     attribute(w, settings, overrides) -> None
         Called once the organisation register is complete, for a source that attributes
         something besides drafting organisations.
@@ -32,7 +38,7 @@ Where each URL comes from: `extract.sources.<name>` builds every URL and pages e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from flows.sources.common import SourceResult, Window
@@ -40,6 +46,7 @@ from flows.sources.common import SourceResult, Window
 if TYPE_CHECKING:
     from extract.archive import ArchiveEntry
     from extract.http import HttpClient
+    from flows.probe import Checks
     from flows.settings import Settings
     from warehouse.load import WriteSession
 
@@ -60,6 +67,9 @@ class Source:
 
     def load(self, w: WriteSession, result: SourceResult, *, run_id: str) -> dict[str, object]:
         return {}
+
+    def probe(self, checks_for: Callable[[str], Checks], client: HttpClient, settings: Settings) -> None:
+        raise NotImplementedError
 
     def attribute(self, w: WriteSession, settings: Settings, overrides: dict[str, str]) -> None:
         return None

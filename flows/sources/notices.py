@@ -36,11 +36,12 @@ from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from extract.archive import ArchiveEntry
-from extract.http import Blocked, Fetched, HttpClient, decode_text
+from extract.http import Blocked, FetchError, Fetched, HttpClient, decode_text
 from extract.paging import ListTally
 from extract.sources import notices as notices_source
 from extract.sources import ok_page
 from extract.sources.notices import COLUMNS, Column
+from flows.probe import Checks, dates_read, list_order
 from flows.settings import Settings, load_settings
 from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
@@ -405,6 +406,92 @@ __all__ = ["SOURCE", "NoticeResult", "attribute_events", "crawl", "load", "read_
 # The registry calls `attribute(w, settings, overrides)` once the organisation register is complete.
 
 
+# -- probe: the contract facts `stdwatch probe` checks (flows/probe.py) ------------------------------
+
+
+def _probe_notices(checks_for: Callable[[str], Checks], client: HttpClient, settings: Settings) -> None:
+    for column in notices_source.COLUMNS:
+        checks = checks_for(column.site)
+        base = settings.base_url(column.site)
+        if column.cms == notices_source.SCJGJ:
+            _probe_scjgj(checks, client, base, column)
+        elif column.cms == notices_source.SUZHOU_GOV:
+            listed = checks.answers(f"{column.label} getInfoCommon answers", lambda: notices_source.fetch_suzhou_gov_list(
+                client, base, column, 1, 15))
+            if listed is None:
+                continue
+            rows = checks.json(f"{column.label} JSON keys", listed, "infolist of title, link, pubtime",
+                               lambda p: [(r["title"], r["link"], r["pubtime"]) for r in p["infolist"]])
+            if rows:
+                dates_read(checks, f"{column.label} date format pubtime", "YYYY-MM-DD HH:mm:ss", [r[2] for r in rows])
+        else:
+            page = checks.answers(f"{column.label} column page answers", lambda: notices_source.fetch_hanweb_column(
+                client, base, column))
+            if page is None:
+                continue
+            try:
+                read = parser.parse_hanweb_column(page.text, page.url)
+            except parser.NoticeParseError as exc:
+                checks.check(f"{column.label} datastore and jpage", "<datastore> records, unitid/webid, totalRecord",
+                             str(exc)[:160], False)
+                continue
+            if not checks.check(f"{column.label} datastore and jpage", "<datastore> records, unitid/webid, totalRecord",
+                                f"{len(read.links)} records of {read.total_records}", read.links):
+                continue
+            paging = read.hanweb
+            if not paging.total_records or paging.total_records <= len(read.links):
+                continue
+            per_page = paging.per_page or len(read.links)
+            start, end = len(read.links) + 1, min(len(read.links) + per_page, paging.total_records)
+            more = checks.answers(f"{column.label} dataproxy.jsp answers", lambda: notices_source.fetch_hanweb_records(
+                client, base, column, start=start, end=end, per_page=per_page, unitid=paging.unitid,
+                webid=paging.webid, webname=paging.webname, path=paging.path))
+            if more is not None:
+                try:
+                    got = parser.parse_hanweb_dataproxy(more.text, more.url)
+                    seen, ok = f"{len(got.links)} records ({start}–{end} asked) of {got.total_records}", got.links
+                except parser.NoticeParseError as exc:
+                    seen, ok = str(exc)[:160], False
+                checks.check(f"{column.label} dataproxy records", "<datastore><totalrecord> and CDATA <record>s",
+                             seen, ok)
+
+
+def _probe_scjgj(checks: Checks, client: HttpClient, base: str, column: notices_source.Column) -> None:
+    first_url = notices_source.scjgj_first_url(base, column)
+    first = checks.answers(f"{column.label} {column.first_page}.shtml answers", lambda: client.fetch(
+        "GET", first_url, source=notices_source.SOURCE, headers={"Accept": "text/html"}))
+    if first is None:
+        return
+    pager = parser.scjgj_pager(first.text)
+    if not checks.check(f"{column.label} pager", f'createPageHTML(count, 0, "{column.first_page}", "shtml")',
+                        f"createPageHTML({pager.count}, {pager.index}, {pager.name!r}, {pager.ext!r})" if pager
+                        else "no createPageHTML call", pager and pager.index == 0):
+        return
+    read = parser.parse_scjgj_list(first.text, first.url)
+    if not checks.check(f"{column.label} items", "div.cont.mt10 li: a@href, a@title, date span",
+                        f"{len(read.links)} items", read.links):
+        return
+    dates_read(checks, f"{column.label} date format", "YYYY-MM-DD", [link.published for link in read.links])
+    list_order(checks, f"{column.label} list order", {"date": [link.published for link in read.links if link.published]}, ("date",))
+    if pager.count < 2:
+        return
+    seen = []
+    for suffix in (notices_source.SCJGJ_PAGE2_SUFFIX, 1):
+        url = notices_source.scjgj_page_url(base, column, pager.name, pager.ext, suffix)
+        try:
+            page = client.fetch("GET", url, source=notices_source.SOURCE, headers={"Referer": first_url})
+        except FetchError as exc:
+            seen.append(f"{url.rsplit('/', 1)[-1]}: {exc}"[:80])
+            continue
+        stated = parser.scjgj_pager(page.text) if page.ok else None
+        if stated and stated.index == 1:
+            checks.check(f"{column.label} page 2", f"{pager.name}_2 or {pager.name}_1 states index 1 (either is handled)",
+                         f"{url.rsplit('/', 1)[-1]} states index 1", True)
+            return
+        seen.append(f"{url.rsplit('/', 1)[-1]}: HTTP {page.status}, index {stated.index if stated else None}")
+    checks.check(f"{column.label} page 2", f"{pager.name}_2 or {pager.name}_1 states index 1", "; ".join(seen), False)
+
+
 class NoticesSource(Source):
     """The notices source (`flows.sources.base.Source`); the module functions above do the work."""
 
@@ -422,6 +509,9 @@ class NoticesSource(Source):
 
     def attribute(self, w: WriteSession, settings: Settings, overrides: dict[str, str]) -> None:
         attribute_events(w, settings, overrides)
+
+    def probe(self, checks_for: Callable[[str], Checks], client: HttpClient, settings: Settings) -> None:
+        _probe_notices(checks_for, client, settings)
 
 
 source = NoticesSource()

@@ -26,13 +26,14 @@ Watermark `issued`: the newest issue date a complete walk read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from extract.archive import ArchiveEntry
 from extract.http import HttpClient, decode_text
 from extract.sources import openstd as openstd_source
+from flows.probe import Checks, list_order, page_size_served, provenance_of_fetched
 from flows.settings import Settings
 from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
@@ -141,6 +142,36 @@ def _lacks_a_field(record: StandardRecord) -> bool:
 __all__ = ["SOURCE", "WATERMARK", "crawl", "reparse"]
 
 
+# -- probe: the contract facts `stdwatch probe` checks (flows/probe.py) ------------------------------
+
+
+def _probe_openstd(checks: Checks, client: HttpClient, settings: Settings) -> None:
+    base = settings.base_url("openstd")
+    size = max((s for s in openstd_source.PAGE_SIZES if s <= settings.page_size), default=min(openstd_source.PAGE_SIZES))
+    first = checks.answers("list std_list answers", lambda: client.fetch(
+        "GET", openstd_source.list_url(base), source=openstd_source.SOURCE,
+        params=openstd_source.list_params(page=1, page_size=size), headers=openstd_source.page_headers(base)))
+    if first is None:
+        return
+    read = openstd_parser.parse_list(first.text, provenance_of_fetched(first))
+    rows = len(read.records) + len(read.rejects)
+    if not checks.check("list rows", "table.result_list rows with showInfo('<hcno>')",
+                        f"{rows} rows, total {read.total}", rows):
+        return
+    page_size_served(checks, "page size served", rows, size, read.total, "10/25/50 offered")
+    issued = [r.issue_date for r in read.records if r.issue_date]
+    list_order(checks, "list order", {"issue date": issued}, ("issue date",))
+    record = read.records[0] if read.records else None
+    if record is None or not record.source_id:
+        return
+    detail = checks.answers("detail newGbInfo answers", lambda: client.fetch(
+        "GET", openstd_source.detail_url(base, record.source_id), source=openstd_source.SOURCE,
+        headers=openstd_source.page_headers(base)))
+    if detail is not None:
+        got = openstd_parser.parse_detail(detail.text, provenance_of_fetched(detail))
+        checks.check("detail 标准号", "the page's standard number", f"{got.std_no_raw!r}", got.std_no_raw)
+
+
 class OpenstdSource(Source):
     """The openstd source (`flows.sources.base.Source`); the module functions above do the work."""
 
@@ -152,6 +183,9 @@ class OpenstdSource(Source):
 
     def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
         return reparse(entries)
+
+    def probe(self, checks_for: Callable[[str], Checks], client: HttpClient, settings: Settings) -> None:
+        _probe_openstd(checks_for(self.name), client, settings)
 
 
 source = OpenstdSource()

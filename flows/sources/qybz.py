@@ -21,13 +21,14 @@ overlap, so older rows cost no detail request.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from extract.archive import ArchiveEntry
 from extract.http import HttpClient, decode_text
 from extract.sources import qybz as qybz_source
+from flows.probe import Checks, dates_read, provenance_of_fetched
 from flows.settings import Settings
 from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
@@ -146,6 +147,30 @@ def _with_detail(record: StandardRecord, html: str, page: Provenance, result: So
 __all__ = ["COVERAGE", "COVERAGE_NOTE", "SOURCE", "WATERMARK", "crawl", "reparse"]
 
 
+# -- probe: the contract facts `stdwatch probe` checks (flows/probe.py) ------------------------------
+
+
+def _probe_qybz(checks: Checks, client: HttpClient, settings: Settings) -> None:
+    base = settings.base_url("qybz")
+    home = checks.answers("homepage answers (no captcha)", lambda: qybz_source.fetch_home(client, base))
+    if home is None:
+        return
+    read = qybz_parser.parse_home(home.text, provenance_of_fetched(home))
+    rows = len(read.records) + len(read.rejects)
+    if not checks.check("latest disclosures", "tr rows with toDetail('<id>')", f"{rows} rows", rows):
+        return
+    dates_read(checks, "date format 公开时间", "a date", [r.issue_date for r in read.records][:20])
+    record = next((r for r in read.records if r.source_id), None)
+    if record is None:
+        return
+    detail = checks.answers("detail answers", lambda: client.fetch(
+        "GET", qybz_source.detail_url(base, record.source_id), source=SOURCE, headers=qybz_source.page_headers(base)))
+    if detail is not None:
+        got = qybz_parser.parse_detail(detail.text, provenance_of_fetched(detail))
+        checks.check("detail 标准编号 and 机构名称", "label/value tables", f"{got.std_no_raw!r}, {got.org_name!r}",
+                     got.std_no_raw and got.org_name)
+
+
 class QybzSource(Source):
     """The qybz source (`flows.sources.base.Source`); the module functions above do the work."""
 
@@ -157,6 +182,9 @@ class QybzSource(Source):
 
     def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
         return reparse(entries)
+
+    def probe(self, checks_for: Callable[[str], Checks], client: HttpClient, settings: Settings) -> None:
+        _probe_qybz(checks_for(self.name), client, settings)
 
 
 source = QybzSource()

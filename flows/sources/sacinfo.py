@@ -37,13 +37,14 @@ or that is about another standard, is a reject.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from extract.archive import ArchiveEntry
 from extract.http import HttpClient, decode_text
 from extract.sources import sacinfo as sacinfo_source
+from flows.probe import Checks, dates_read, keys_present, page_size_served, provenance_of_fetched
 from flows.settings import Settings
 from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
@@ -187,6 +188,48 @@ def _detail_pk(path: str) -> str | None:
 __all__ = ["SITES", "SOURCE", "crawl", "reparse"]
 
 
+# -- probe: the contract facts `stdwatch probe` checks (flows/probe.py) ------------------------------
+
+SACINFO_RECORD_KEYS = ("pk", "code", "chName", "status", "issueDate")
+
+
+def _probe_sacinfo(checks_for: Callable[[str], Checks], client: HttpClient, settings: Settings) -> None:
+    for site in sacinfo_source.SITES:
+        checks = checks_for(site)
+        base, size = settings.base_url(site), settings.page_size
+        primed = checks.answers("session page /stdList answers", lambda: sacinfo_source.prime(client, base))
+        if primed is None:
+            continue
+        # Like the crawl, list where the priming page landed: a POST redirected would lose its form.
+        landed = sacinfo_source.landed_base(primed)
+        checks.check("list host", "its own host, or redirected to ba.sacinfo.org.cn (either is handled)",
+                     f"redirected to {landed}" if primed.redirected_from else "its own host", True)
+        first = checks.answers("list stdQueryList answers", lambda: client.fetch(
+            "POST", sacinfo_source.list_url(landed), source=sacinfo_source.SOURCE,
+            data=sacinfo_source.list_params(page=1, page_size=size), headers=sacinfo_source.list_headers(landed)))
+        if first is None:
+            continue
+        payload = checks.json("list JSON keys", first, "total, records (list)",
+                              lambda p: (int(p["total"]), list(p["records"])))
+        if payload is None:
+            continue
+        total, records = payload
+        if not checks.check("list records", "records on page 1", f"{len(records)} records, total {total}",
+                            records and all(isinstance(r, dict) for r in records)):
+            continue
+        keys_present(checks, "record keys", records[0], SACINFO_RECORD_KEYS)
+        page_size_served(checks, "page size served", len(records), size, total, "15 by default, 50/100 used by others")
+        dates_read(checks, "date format issueDate", "epoch milliseconds", [r.get("issueDate") for r in records])
+        pk = str(records[0].get("pk", ""))
+        detail = checks.answers("detail stdDetail answers", lambda: client.fetch(
+            "GET", sacinfo_source.detail_url(landed, pk), source=sacinfo_source.SOURCE,
+            headers=sacinfo_source.page_headers(landed)))
+        if detail is not None:
+            read = sacinfo_parser.parse_detail(detail.text, provenance_of_fetched(detail))
+            checks.check("detail title and 标准号", "the page's title and standard number",
+                         f"title {bool(read.title)}, 标准号 {read.std_no_raw!r}", read.title and read.std_no_raw)
+
+
 class SacinfoSource(Source):
     """The sacinfo source (`flows.sources.base.Source`); the module functions above do the work."""
 
@@ -198,6 +241,9 @@ class SacinfoSource(Source):
 
     def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
         return reparse(entries)
+
+    def probe(self, checks_for: Callable[[str], Checks], client: HttpClient, settings: Settings) -> None:
+        _probe_sacinfo(checks_for, client, settings)
 
 
 source = SacinfoSource()

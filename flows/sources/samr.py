@@ -23,13 +23,14 @@ would not change it (`flows.sources.pages`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from extract.archive import ArchiveEntry
-from extract.http import HttpClient, decode_text
+from extract.http import Fetched, HttpClient, decode_text
 from extract.sources import samr as samr_source
+from flows.probe import Checks, date_or_none, dates_read, keys_present, list_order, page_size_served, provenance_of_fetched
 from flows.settings import Settings
 from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
@@ -38,6 +39,7 @@ from flows.sources.pages import (
     read_nothing,
 )
 from transform.parsers import samr as samr_parser
+from transform.parsers.common import html_document
 from transform.records import StandardRecord
 
 SOURCE = samr_source.SOURCE
@@ -177,6 +179,66 @@ def _tid(query: str) -> int | None:
     return tid if tid in samr_source.TIDS else None
 
 
+# -- probe: the contract facts `stdwatch probe` checks (flows/probe.py) ------------------------------
+
+SAMR_ROW_KEYS = ("id", "C_STD_CODE", "C_C_NAME", "STATE", "ISSUE_DATE", "SYS_INPUTIME")
+
+
+def _probe_samr(checks: Checks, client: HttpClient, settings: Settings) -> None:
+    for tid, kind in samr_source.TIDS.items():
+        _probe_samr_tid(checks, client, settings, tid, kind)
+
+
+def _probe_samr_tid(checks: Checks, client: HttpClient, settings: Settings, tid: int, kind: str) -> None:
+    base, size = settings.base_url("samr"), settings.page_size
+
+    def page(n: int) -> Fetched:
+        params = samr_source.list_params(tid, n, size, settings.window_start, settings.window_end)
+        return client.fetch("GET", samr_source.list_url(base), source=samr_source.SOURCE, params=params,
+                            headers=samr_source.list_headers(base))
+
+    first = checks.answers(f"{kind} list answers", lambda: page(1))
+    if first is None:
+        return
+    payload = checks.json(f"{kind} list JSON keys", first, "total (number), rows (list)",
+                          lambda p: (int(p["total"]), list(p["rows"])))
+    if payload is None:
+        return
+    total, rows = payload
+    if not checks.check(f"{kind} list rows", "rows on page 1 of the plan window", f"{len(rows)} rows, total {total}",
+                        rows and all(isinstance(r, dict) for r in rows)):
+        return
+    keys_present(checks, f"{kind} row keys", rows[0], SAMR_ROW_KEYS)
+    page_size_served(checks, f"{kind} page size served", len(rows), size, total, "a cap of 20 or 50: either is handled")
+    dates_read(checks, f"{kind} date format ISSUE_DATE", "YYYY-MM-DD", [r.get("ISSUE_DATE") for r in rows])
+    times = [samr_source.row_input_time(r) for r in rows]
+    checks.check(f"{kind} date format SYS_INPUTIME", "YYYY-MM-DD HH:MM:SS", f"{sum(t is not None for t in times)} of "
+                 f"{len(rows)} read, e.g. {rows[0].get('SYS_INPUTIME')!r}", all(t is not None for t in times))
+    issued = [d for d in (date_or_none(r.get("ISSUE_DATE")) for r in rows) if d is not None]
+    list_order(checks, f"{kind} list order", {"entry time": [t for t in times if t is not None], "issue date": issued},
+           ("entry time", "issue date"))
+    if total > len(rows):
+        second = checks.answers(f"{kind} list page 2 answers", lambda: page(2))
+        again = (checks.json(f"{kind} list page 2 JSON keys", second, "rows (list)", lambda p: list(p["rows"]))
+                 if second else None)
+        if again is not None:
+            repeated = {r.get("id") for r in rows} & {r.get("id") for r in again if isinstance(r, dict)}
+            checks.check(f"{kind} page 2 follows page 1", "no row of page 1 again", f"{len(repeated)} repeated",
+                         again and not repeated)
+    url = samr_source.detail_url(base, tid, str(rows[0].get("id", "")))
+    endpoint = urlsplit(url).path.rsplit("/", 1)[-1]
+    detail = checks.answers(f"{kind} detail {endpoint} answers", lambda: client.fetch(
+        "GET", url, source=samr_source.SOURCE, headers=samr_source.detail_headers(url)))
+    if detail is None:
+        return
+    read = samr_parser.parse_detail(detail.text, provenance_of_fetched(detail))
+    checks.check(f"{kind} detail title and 标准号", ".page-header > h4, div.basic-info dt 标准号",
+                 f"title {bool(read.title)}, 标准号 {read.std_no_raw!r}", read.title and read.std_no_raw)
+    section = html_document(detail.text).xpath('//h2[normalize-space()="起草单位"]/../following-sibling::div[1]//dl')
+    checks.check(f"{kind} detail 起草单位 section", 'h2 "起草单位" followed by div.basic-info dl',
+                 f"{len(section)} found", section)
+
+
 class SamrSource(Source):
     """The samr source (`flows.sources.base.Source`); the module functions above do the work."""
 
@@ -188,6 +250,9 @@ class SamrSource(Source):
 
     def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
         return reparse(entries)
+
+    def probe(self, checks_for: Callable[[str], Checks], client: HttpClient, settings: Settings) -> None:
+        _probe_samr(checks_for(self.name), client, settings)
 
 
 source = SamrSource()

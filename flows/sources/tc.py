@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from extract.archive import ArchiveEntry
 from extract.http import HttpClient, decode_text
 from extract.sources import tc as tc_source
+from flows.probe import Checks, page_size_served, provenance_of_fetched
 from flows.settings import Settings
 from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
@@ -159,6 +160,33 @@ def load(w: WriteSession, result: SourceResult, *, run_id: str) -> dict[str, int
             "committees_unchanged": counts.unchanged}
 
 
+# -- probe: the contract facts `stdwatch probe` checks (flows/probe.py) ------------------------------
+
+
+def _probe_tc(checks: Checks, client: HttpClient, settings: Settings) -> None:
+    base = settings.base_url("samr")
+    province = "江苏省"
+    first = checks.answers("directory orgPage answers", lambda: client.fetch(
+        "GET", tc_source.list_url(base, province, 1), source=tc_source.SOURCE, headers=tc_source.page_headers(base)))
+    if first is None:
+        return
+    read = tc_parser.parse_list(first.text, provenance_of_fetched(first))
+    if not checks.check("directory items", "div.panel.post items", f"{len(read.items)} items, total {read.total}",
+                        read.items):
+        return
+    page_size_served(checks, "page size served", len(read.items), tc_source.PAGE_SIZE, read.total, "10 a page [I]")
+    item = read.items[0]
+    if not item.href:
+        return
+    detail = checks.answers("committee page answers", lambda: client.fetch(
+        "GET", tc_source.detail_url(base, item.href), source=SOURCE, headers=tc_source.page_headers(base)))
+    if detail is not None:
+        got = tc_parser.parse_detail(detail.text, provenance_of_fetched(detail), item=item)
+        code = got.record.code if got.record else None
+        checks.check("committee page fields", "div.basic-info dt/dd pairs with the committee code",
+                     f"code {code!r}", code)
+
+
 class TcSource(Source):
     """The tc source (`flows.sources.base.Source`); the module functions above do the work."""
 
@@ -173,6 +201,9 @@ class TcSource(Source):
 
     def load(self, w: WriteSession, result: SourceResult, *, run_id: str) -> dict[str, object]:
         return dict(load(w, result, run_id=run_id))
+
+    def probe(self, checks_for: Callable[[str], Checks], client: HttpClient, settings: Settings) -> None:
+        _probe_tc(checks_for(self.name), client, settings)
 
 
 source = TcSource()

@@ -27,13 +27,14 @@ standards' watermark still advances: the two do not depend on each other.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from extract.archive import ArchiveEntry
 from extract.http import HttpClient, decode_text
 from extract.sources import ttbz as ttbz_source
+from flows.probe import Checks, dates_read, is_true, keys_present, page_size_served, provenance_of_fetched
 from flows.settings import Settings, load_settings
 from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
@@ -219,6 +220,39 @@ def load(w: WriteSession, result: SourceResult, *, run_id: str) -> dict[str, int
     return {"publishers": len(result.publishers)}
 
 
+# -- probe: the contract facts `stdwatch probe` checks (flows/probe.py) ------------------------------
+
+TTBZ_ROW_KEYS = ("standardUniqueId", "standardNo", "standardTitleCn", "organName", "publishDate")
+
+
+def _probe_ttbz(checks: Checks, client: HttpClient, settings: Settings) -> None:
+    base = settings.base_url("ttbz")
+    size = min(settings.page_size, ttbz_source.MAX_PAGE_SIZE)
+    first = checks.answers("list getPortalStandardList answers", lambda: client.fetch(
+        "POST", ttbz_source.list_url(base), source=ttbz_source.SOURCE,
+        data=ttbz_source.list_params(page=1, page_size=size), headers=ttbz_source.api_headers(base)))
+    if first is None:
+        return
+    payload = checks.json("list JSON keys", first, "result true, data.total, data.rows (list)",
+                          lambda p: (is_true(p["result"]), int(p["data"]["total"]), list(p["data"]["rows"])))
+    if payload is None:
+        return
+    _, total, rows = payload
+    if not checks.check("list rows", "rows on page 1", f"{len(rows)} rows, total {total}",
+                        rows and all(isinstance(r, dict) for r in rows)):
+        return
+    keys_present(checks, "row keys", rows[0], TTBZ_ROW_KEYS)
+    page_size_served(checks, "page size served", len(rows), size, total, "10–50 offered")
+    dates_read(checks, "date format publishDate", "YYYY-MM-DD, a time may follow", [r.get("publishDate") for r in rows])
+    uid = str(rows[0].get("standardUniqueId", ""))
+    detail = checks.answers("detail standardDetail answers", lambda: client.fetch(
+        "GET", ttbz_source.detail_url(base, uid), source=ttbz_source.SOURCE, headers=ttbz_source.page_headers(base)))
+    if detail is not None:
+        got = ttbz_parser.parse_detail(detail.text, provenance_of_fetched(detail))
+        checks.check("detail JSON blob", "#portal-standard-detail-json with standardNo",
+                     f"unreadable {got.unreadable!r}, standardNo {got.std_no!r}", not got.unreadable and got.std_no)
+
+
 class TtbzSource(Source):
     """The ttbz source (`flows.sources.base.Source`); the module functions above do the work."""
 
@@ -233,6 +267,9 @@ class TtbzSource(Source):
 
     def load(self, w: WriteSession, result: SourceResult, *, run_id: str) -> dict[str, object]:
         return dict(load(w, result, run_id=run_id))
+
+    def probe(self, checks_for: Callable[[str], Checks], client: HttpClient, settings: Settings) -> None:
+        _probe_ttbz(checks_for(self.name), client, settings)
 
 
 source = TtbzSource()
