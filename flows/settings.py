@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, model_validator, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -24,25 +24,35 @@ from pydantic_settings import (
 )
 
 class BaseUrls(BaseModel):
-    """The live portals. Point any of them at the mirror (or a proxy) and nothing else changes."""
+    """Where each portal answers, by site key. The defaults are the live portals, declared by each source
+    (`Source.sites` in flows/sources/<name>.py); point any of them at the mirror (or a proxy) and nothing
+    else changes. A key no registered source declares is refused (a typo would otherwise go unnoticed)."""
 
-    model_config = {"extra": "forbid"}
+    model_config = {"extra": "allow"}
 
-    samr: str = "https://std.samr.gov.cn"
-    openstd: str = "https://openstd.samr.gov.cn"
-    hbba: str = "https://hbba.sacinfo.org.cn"
-    dbba: str = "https://dbba.sacinfo.org.cn"
-    # hbba/dbba's unified host (evidence/hbba-dbba/EVIDENCE.md §3): never asked directly; configured so
-    # that a redirect to it is on the allow-list (extract.sources.sacinfo follows it).
-    ba: str = "https://ba.sacinfo.org.cn"
-    ttbz: str = "https://www.ttbz.org.cn"
-    qybz: str = "https://www.qybz.org.cn"
-    scjgj_suzhou: str = "https://scjgj.suzhou.gov.cn"
-    suzhou_gov: str = "https://www.suzhou.gov.cn"
-    scjgj_jiangsu: str = "https://scjgj.jiangsu.gov.cn"
+    @model_validator(mode="before")
+    @classmethod
+    def _registered_sites(cls, given: object) -> dict[str, object]:
+        from flows.sources import site_urls  # noqa: PLC0415 - the sources import these settings
+
+        defaults = site_urls()
+        given = dict(given or {}) if isinstance(given, dict) or given is None else given
+        if not isinstance(given, dict):
+            raise ValueError(f"base_urls is a table of site = URL, not {type(given).__name__}")
+        unknown = sorted(set(given) - set(defaults))
+        if unknown:
+            raise ValueError(f"unknown base URL site(s) {', '.join(unknown)}; the sources declare "
+                             f"{', '.join(sorted(defaults))}")
+        return {**defaults, **given}
 
     def all(self) -> dict[str, str]:
         return self.model_dump()
+
+
+def _registered_sources() -> list[str]:
+    from flows.sources import SOURCES  # noqa: PLC0415 - the sources import these settings
+
+    return list(SOURCES)
 
 
 class HostPolicy(BaseModel):
@@ -79,9 +89,7 @@ class Settings(BaseSettings):
     # Sources: base URL per source. Only these differ between the live portals and the mirror.
     base_urls: BaseUrls = Field(default_factory=BaseUrls)
     # Which sources a run crawls (the registry in flows/sources/__init__.py knows them all).
-    sources: list[str] = Field(
-        default_factory=lambda: ["samr", "sacinfo", "openstd", "ttbz", "qybz", "tc", "notices"]
-    )
+    sources: list[str] = Field(default_factory=_registered_sources)
 
     # HTTP client.
     user_agent: str = (

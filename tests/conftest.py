@@ -22,7 +22,7 @@ open(os.environ["STDWATCH_CONFIG"], "w").close()
 # No test may reach a live portal: every source's base URL defaults to a closed loopback port
 # (127.0.0.1:9, "discard"), so a test that forgets to point a source at the mirror fails fast
 # with a connection error instead of going to the internet.
-from flows.settings import BaseUrls  # noqa: E402
+from flows.sources import site_urls  # noqa: E402
 
-for _source in BaseUrls.model_fields:
+for _source in site_urls():
     os.environ.setdefault(f"STDWATCH_BASE_URLS__{_source.upper()}", "http://127.0.0.1:9")

@@ -18,7 +18,7 @@ import pytest
 from extract.archive import Archive, iter_archive
 from extract.http import HttpClient
 from flows.settings import BaseUrls, Settings
-from flows.sources import SourceResult, Window, sacinfo, ttbz
+from flows.sources import SourceResult, Window, sacinfo, site_urls, ttbz
 from mirror.cluster import MirrorCluster
 from mirror.corpus import Corpus, build_corpus
 from mirror.web import Response
@@ -40,7 +40,7 @@ def cluster(corpus: Corpus):
 
 
 def _crawl(module, cluster: MirrorCluster, data_dir: Path, watermarks: dict | None = None) -> SourceResult:
-    urls = {site: url for site, url in cluster.base_urls.items() if site in BaseUrls.model_fields}
+    urls = {site: url for site, url in cluster.base_urls.items() if site in site_urls()}
     settings = Settings(base_urls=BaseUrls(**urls), data_dir=data_dir, concurrency=4)
     with Archive(settings.archive_dir, "run", fsync=False) as archive, HttpClient(
             user_agent="stdwatch-test", allowed_hosts={"127.0.0.1"}, host_policy=lambda host: (0.0, 4),

@@ -14,7 +14,7 @@ import pytest
 from extract.archive import Archive, iter_archive
 from extract.http import HttpClient
 from flows.settings import BaseUrls, Settings
-from flows.sources import SOURCES, SourceResult, Window, openstd, qybz, sacinfo, tc, ttbz
+from flows.sources import SOURCES, SourceResult, Window, openstd, qybz, sacinfo, site_urls, tc, ttbz
 from mirror.cluster import MirrorCluster
 from mirror.corpus import Corpus, build_corpus
 from mirror.registries import PUBLISHED, hbba_view
@@ -58,7 +58,7 @@ def cluster(corpus: Corpus):
 
 
 def _settings(cluster: MirrorCluster, data_dir: Path) -> Settings:
-    urls = {site: url for site, url in cluster.base_urls.items() if site in BaseUrls.model_fields}
+    urls = {site: url for site, url in cluster.base_urls.items() if site in site_urls()}
     return Settings(base_urls=BaseUrls(**urls), data_dir=data_dir, concurrency=4)
 
 

@@ -22,7 +22,7 @@ _REGISTERED: tuple[Source, ...] = (
 )
 SOURCES: dict[str, Source] = {source.name: source for source in _REGISTERED}
 
-__all__ = ["SOURCES", "Source", "SourceResult", "UnknownSource", "Window", "get_source"]
+__all__ = ["SOURCES", "Source", "SourceResult", "UnknownSource", "Window", "get_source", "site_urls"]
 
 
 class UnknownSource(ValueError):
@@ -34,3 +34,14 @@ def get_source(name: str) -> Source:
         return SOURCES[name]
     except KeyError:
         raise UnknownSource(f"unknown source {name!r}; known sources: {', '.join(sorted(SOURCES))}") from None
+
+
+def site_urls() -> dict[str, str]:
+    """Every site the registered sources ask, with its live base URL (`Source.sites`): the defaults of
+    the `base_urls` setting."""
+    urls: dict[str, str] = {}
+    for source in _REGISTERED:
+        for site, url in source.sites.items():
+            if urls.setdefault(site, url) != url:
+                raise ValueError(f"site {site!r} is declared twice with different URLs ({urls[site]}, {url})")
+    return urls

@@ -57,6 +57,9 @@ class Source:
     """One portal (or one family of columns) as a run sees it; see the module docstring."""
 
     name: ClassVar[str]
+    # The portals it asks, by site key → the live base URL (the `base_urls` setting's defaults; the
+    # allow-list is their hosts). A site may be shared: tc asks samr's site and declares none.
+    sites: ClassVar[dict[str, str]] = {}
 
     def crawl(self, client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
               window: Window) -> SourceResult:

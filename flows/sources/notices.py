@@ -496,6 +496,9 @@ class NoticesSource(Source):
     """The notices source (`flows.sources.base.Source`); the module functions above do the work."""
 
     name = SOURCE
+    # portals.md §6 [C]
+    sites = {"scjgj_suzhou": "https://scjgj.suzhou.gov.cn", "suzhou_gov": "https://www.suzhou.gov.cn",
+             "scjgj_jiangsu": "https://scjgj.jiangsu.gov.cn"}
 
     def crawl(self, client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
               window: Window) -> SourceResult:
