@@ -251,7 +251,7 @@ def test_zip_bomb_is_refused_at_once_and_nothing_is_loaded(tmp_path):
 
 
 def test_a_large_file_loads_in_batches_with_bounded_memory(tmp_path):
-    """20,000 rows (100 with a bad date), in a subprocess: every good row loaded, peak RSS bounded."""
+    """20,000 rows (20 with a bad date), in a subprocess: every good row loaded, peak RSS bounded."""
     import json
     import subprocess
     import sys
