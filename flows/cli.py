@@ -400,6 +400,8 @@ def district_resolve(
     )
     answer = {
         "in_region": attribution.in_region,
+        # True when known to be in the region's province (a province-level credit code says no more); else null.
+        "in_province": True if attribution.in_region or attribution.reason == "province_level_code" else None,
         "district_code": attribution.district_code,
         "district_name": attribution.district_name,
         "method": attribution.method,
@@ -407,12 +409,15 @@ def district_resolve(
         "uscc_valid": attribution.uscc_valid,
         "conflict": attribution.conflict,
         "needs_review": attribution.needs_review,
+        "reason": attribution.reason,
         "evidence": attribution.evidence,
     }
     if as_json:
         print(json.dumps(answer, ensure_ascii=False, indent=2))
         return
-    if attribution.in_region is None:
+    if attribution.reason == "province_level_code":
+        verdict = f"in {load_region(settings.region).province}, district unknown (registered with the province)"
+    elif attribution.in_region is None:
         verdict = "cannot tell whether it is in the region"
     elif not attribution.in_region:
         verdict = "not in the region"

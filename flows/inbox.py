@@ -4,7 +4,10 @@
 (the ones `transform.parsers.inbox.INBOX_KINDS` reads) and whose second sheet says what goes
 in each column. `load_file(path, settings)` reads the file (`extract.sources.inbox`), works out
 its kind from its headers (or takes `kind`), validates every row, writes the rejected rows
-with their reasons to `<file>.rejects.csv`, and loads the good rows in one write session:
+with their reasons to `<file>.rejects.csv`, and loads the good rows in one write session.
+The file is streamed: rows are read, validated and loaded `inbox_batch_rows` at a time, so
+memory does not grow with the file (an xlsx declaring more than `inbox_max_unpacked_mb`
+unpacked is refused unread):
 
 - a file name is the identity of a file: loading the same content again changes nothing
   (nothing is written, not even a new warehouse version); a corrected file with the same
@@ -17,20 +20,22 @@ with their reasons to `<file>.rejects.csv`, and loads the good rows in one write
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import chain, islice
 from pathlib import Path
 
-from extract.sources.inbox import UnreadableFile, read_rows
+from extract.sources.inbox import FileRow, UnreadableFile, read_rows
 from flows.pipeline import LOAD_LOCK_WAIT_SECONDS, attribute_all, new_run_id, read_overrides, record_counting_settings
 from flows.settings import Settings
 from flows.sources.notices import attribute_events
 from transform.attribution import load_region
 from transform.orgs import normalize_org_name
-from transform.parsers.inbox import INBOX_KINDS, REJECT_REASONS, detect_kind, kind_of, split_origin, validate_inbox
+from transform.parsers.inbox import INBOX_KINDS, REJECT_REASONS, InboxResult, InboxValidator, detect_kind, kind_of, split_origin
 from transform.records import Reject
 from warehouse import Warehouse, inbox_file_in_force
-from warehouse.events import InboxLoad, replace_inbox_file
+from warehouse.events import InboxFileLoad
 
 REJECTS_SUFFIX = ".rejects.csv"
 
@@ -98,13 +103,11 @@ def load_file(path: Path, settings: Settings, *, kind: str | None = None, reject
     if path.name.endswith(REJECTS_SUFFIX):
         raise InboxError(f"{path}: this is a rejects file written by `stdwatch inbox load`; "
                          "correct the rows in the original file and load that instead")
-    try:
-        rows = list(read_rows(path))
-    except UnreadableFile as exc:
-        raise InboxError(str(exc)) from None
-    if not rows:
+    stream = _Rows(read_rows(path, max_unpacked_mb=settings.inbox_max_unpacked_mb))
+    first = stream.first()
+    if first is None:
         raise InboxError(f"{path}: no rows under a header; fill in a template (`stdwatch inbox template KIND`)")
-    headers = list(dict.fromkeys(h for row in rows for h in row.values))
+    headers = list(first.values)
     kind = kind or detect_kind(headers)
     if kind is None:
         raise InboxError(f"{path}: its headers ({'、'.join(headers)}) match no inbox kind; "
@@ -113,31 +116,74 @@ def load_file(path: Path, settings: Settings, *, kind: str | None = None, reject
     kind_of(kind)
     now = now or datetime.now(timezone.utc)
     region = load_region(settings.region)
-    result = validate_inbox(rows, kind, region, loaded_at=now)
-    rejects_path = write_rejects(path, result.rejects, rows, rejects_dir)
-    sha = rows[0].file_sha256
-    report = InboxReport(path, kind, "unchanged", result.rows, len(result.facts), result.rejects, rejects_path)
+    validator = InboxValidator(kind, region, loaded_at=now)
+    sha = first.file_sha256
+    report = InboxReport(path, kind, "unchanged", 0, 0)
+    batches = stream.validated(validator, settings.inbox_batch_rows, report)
     if inbox_file_in_force(settings.warehouse_path, path.name) == (kind, sha):
-        return report
-    run_id = new_run_id("inbox")
-    codes = {d.name: d.code for d in region.districts}
-    with Warehouse(settings.warehouse_path, org_key=normalize_org_name).writing(LOAD_LOCK_WAIT_SECONDS) as w:
-        w.begin_run(run_id, "inbox", {"path": str(path), "kind": kind}, settings.model_dump(mode="json"))
-        record_counting_settings(w, settings, region)
-        done: InboxLoad = replace_inbox_file(
-            w, file_name=path.name, kind=kind, sha256=sha, rows=result.rows, facts=result.facts,
-            events=result.events, standards=result.standards, evidence=result.evidence, rejects=result.rejects,
-            run_id=run_id, district_codes=codes,
-        )
-        overrides = read_overrides(settings)
-        attribute_all(w, settings, overrides)
-        attribute_events(w, settings, overrides)
-        w.finish_run(run_id, "completed", f"{path.name}: {done.status}, {done.loaded} rows, {done.rejected} rejected")
-    report.status = done.status
-    if done.standards is not None:
-        report.standards_inserted, report.standards_updated = done.standards.inserted, done.standards.updated
-    report.retracted = done.retracted
+        for _ in batches:
+            pass
+    else:
+        run_id = new_run_id("inbox")
+        codes = {d.name: d.code for d in region.districts}
+        with Warehouse(settings.warehouse_path, org_key=normalize_org_name).writing(LOAD_LOCK_WAIT_SECONDS) as w:
+            w.begin_run(run_id, "inbox", {"path": str(path), "kind": kind}, settings.model_dump(mode="json"))
+            record_counting_settings(w, settings, region)
+            load = InboxFileLoad(w, file_name=path.name, kind=kind, sha256=sha, run_id=run_id, district_codes=codes)
+            if load.start():
+                for result in batches:
+                    load.add(result.facts, result.events, result.standards, result.evidence, result.rejects)
+                done = load.finish(report.rows)
+                overrides = read_overrides(settings)
+                attribute_all(w, settings, overrides)
+                attribute_events(w, settings, overrides)
+                w.finish_run(run_id, "completed",
+                             f"{path.name}: {done.status}, {done.loaded} rows, {done.rejected} rejected")
+                report.status = done.status
+                if done.standards is not None:
+                    report.standards_inserted, report.standards_updated = done.standards.inserted, done.standards.updated
+                report.retracted = done.retracted
+            else:  # another process loaded the same content meanwhile
+                for _ in batches:
+                    pass
+                w.finish_run(run_id, "completed", f"{path.name}: unchanged")
+    report.rejects_path = write_rejects(path, report.rejects, stream.rejected, rejects_dir)
     return report
+
+
+class _Rows:
+    """A file's rows, read once and validated in batches; of the rows, only the rejected ones
+    are kept (the rejects file shows them as entered)."""
+
+    def __init__(self, rows: Iterable[FileRow]) -> None:
+        self._rows: Iterator[FileRow] = iter(rows)
+        self.rejected: list[FileRow] = []
+
+    def first(self) -> FileRow | None:
+        try:
+            first = next(self._rows, None)
+        except UnreadableFile as exc:
+            raise InboxError(str(exc)) from None
+        if first is not None:
+            self._rows = chain([first], self._rows)
+        return first
+
+    def validated(self, validator: InboxValidator, size: int, report: InboxReport) -> Iterator[InboxResult]:
+        """Each batch's records and rejects, counted into `report` as they are read."""
+        while True:
+            try:
+                batch = list(islice(self._rows, size))
+            except UnreadableFile as exc:
+                raise InboxError(str(exc)) from None
+            if not batch:
+                return
+            result = validator.validate(batch)
+            report.rows += result.rows
+            report.loaded += len(result.facts)
+            report.rejects += result.rejects
+            wanted = {r.url for r in result.rejects}
+            self.rejected += [row for row in batch if row.origin in wanted]
+            yield result
 
 
 def write_rejects(path: Path, rejects: list[Reject], rows: list, rejects_dir: Path | None = None) -> Path | None:

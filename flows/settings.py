@@ -118,6 +118,11 @@ class Settings(BaseSettings):
     org_mapping_files: list[Path] = Field(default_factory=list)
     override_file: Path | None = None
 
+    # Analysts' inbox files: an xlsx (a zip) declaring more than this once unpacked is refused
+    # unread; rows are validated and loaded this many at a time.
+    inbox_max_unpacked_mb: int = Field(default=256, gt=0)
+    inbox_batch_rows: int = Field(default=5000, gt=0)
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -2,6 +2,7 @@
 
 import pytest
 
+from transform.attribution import CONFIDENCE as CONFIDENCE_BY_EVIDENCE
 from transform.attribution import AttributionError, Register, resolve, resolve_org
 from transform.records import OrgEvidence
 from transform.region import RegionError, load_region
@@ -228,13 +229,15 @@ def test_generic_zone_name_does_not_place_an_address():
 ])
 def test_credit_code_division(code, district):
     result = resolve(REGION, uscc=code)
+    # The code alone is a registration authority, not an address: 0.8, not the 0.85 of a corroborated code.
     assert (result.district_name, result.method, result.confidence, result.uscc_valid) == (
-        district, "uscc", 0.85, True)
+        district, "uscc", 0.8, True)
 
 
 def test_credit_code_evidence_line():
     assert resolve(REGION, uscc=SIP).evidence == [
-        f"credit code '{SIP}' division 320594 → 苏州工业园区 (registration authority, seen in credit codes)"]
+        f"credit code '{SIP}' division 320594 → 苏州工业园区 (registration authority, seen in credit codes)",
+        "the credit code is the only evidence of the district: it names the registration authority, not the address"]
 
 
 @pytest.mark.parametrize("code", [CITY_LEVEL, WUXIAN])
@@ -410,3 +413,142 @@ def test_resolve_org_reads_repeated_evidence_once():
 def test_resolve_org_applies_overrides():
     rows = [OrgEvidence(name="某某有限公司", source="samr")]
     assert resolve_org(REGION, rows, overrides={"某某有限公司": "吴江区"}).district_code == "320509"
+
+
+# --- real organisations (tests/fixtures/orgs/real_orgs.csv) ---------------------------------
+# Each row: an organisation as a public register or filing states it, the district that source
+# states, and what the evidence given can at best say, written by hand before the code ran:
+#   placed       the district is decidable: it must be exactly the stated one
+#   in_region    in the city, district not decidable: in_region True, no district or the stated one
+#   in_province  only "somewhere in the province": not placed, and never reported outside
+#   outside      another city or province: in_region False
+
+import csv  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+_REAL = list(csv.DictReader((Path(__file__).parent / "fixtures" / "orgs" / "real_orgs.csv").open(encoding="utf-8")))
+
+
+def _resolve_real(row: dict):
+    return resolve(REGION, name=row["name"], uscc=row["uscc"] or None, address=row["address"] or None)
+
+
+def _confidently_wrong(row: dict, result) -> bool:
+    stated = row["stated_district"]
+    if stated == "outside":
+        return result.in_region is True
+    if result.in_region is False:
+        return True
+    is_district = REGION.district_by_name(stated) is not None
+    return is_district and result.district_name is not None and result.district_name != stated
+
+
+def test_real_organisations_are_at_least_forty():
+    assert len({row["name"] for row in _REAL}) >= 40
+
+
+@pytest.mark.parametrize("row", _REAL, ids=[f"{r['name']}|{r['expect']}|{bool(r['uscc'])}" for r in _REAL])
+def test_real_organisation(row):
+    result = _resolve_real(row)
+    expect, stated = row["expect"], row["stated_district"]
+    if expect == "placed":
+        assert (result.in_region, result.district_name) == (True, stated), result.evidence
+    elif expect == "in_region":
+        assert result.in_region is True, result.evidence
+        assert result.district_name in (None, stated) or stated == "苏州市", result.evidence
+    elif expect == "in_province":
+        assert (result.in_region, result.district_code) == (None, None), result.evidence
+    else:
+        assert result.in_region is False, result.evidence
+
+
+def test_real_organisations_none_confidently_wrong():
+    wrong = [row["name"] for row in _REAL if _confidently_wrong(row, _resolve_real(row))]
+    assert wrong == []
+
+
+# --- province-level registration, gazetteer gaps, shared town names, confidence --------------
+# Written before the change (issue 12), from the issue's classes of failure.
+
+PROVINCE_LEVEL = "91320000743718216W"  # 江苏恒力化纤股份有限公司, registered with the province
+
+
+def test_province_level_credit_code_alone_says_in_the_province_district_unknown():
+    result = resolve(REGION, name="江苏恒力化纤股份有限公司", uscc=PROVINCE_LEVEL)
+    assert (result.in_region, result.district_code, result.reason) == (None, None, "province_level_code")
+    assert any("江苏省" in line and "province" in line for line in result.evidence)
+
+
+def test_province_level_credit_code_lets_the_address_place_without_conflict():
+    result = resolve(REGION, uscc=PROVINCE_LEVEL, address="江苏省苏州市吴江区盛泽镇")
+    assert (result.district_name, result.method, result.conflict) == ("吴江区", "address", None)
+
+
+def test_province_level_credit_code_with_an_address_elsewhere_in_the_province_is_outside():
+    result = resolve(REGION, uscc=PROVINCE_LEVEL, address="江苏省南京市玄武区")
+    assert (result.in_region, result.conflict) == (False, None)
+
+
+@pytest.mark.parametrize("address, district", [
+    ("汾湖高新技术产业开发区金家坝社区金贤路386号", "吴江区"),
+    ("汾湖高新区临沪大道1号", "吴江区"),
+    ("汾湖经济开发区", "吴江区"),
+    ("金家坝镇杨文头村", "吴江区"),
+    ("芦墟镇浦北路463号", "吴江区"),
+    ("北厍镇", "吴江区"),
+    ("苏州太湖国家旅游度假区孙武路8号", "吴中区"),
+    ("东桥镇人民路38号", "相城区"),
+    ("湘城镇", "相城区"),
+    ("渡村镇", "吴中区"),
+    ("徐市镇安康路", "常熟市"),
+    ("冶塘镇新巷村祥和路", "常熟市"),
+    ("淼泉镇陈塘工业园", "常熟市"),
+    ("塘市镇", "张家港市"),
+    ("锦溪镇", "昆山市"),
+    ("淀山湖镇", "昆山市"),
+    ("直塘镇", "太仓市"),
+])
+def test_gazetteer_gap_on_real_addresses_resolves(address, district):
+    result = resolve(REGION, address=address)
+    assert (result.district_name, result.method) == (district, "gazetteer")
+
+
+@pytest.mark.parametrize("address", ["周庄镇大桥路27号", "练塘镇", "国家旅游度假区孙武路8号"])
+def test_bare_town_name_shared_with_another_city_is_unsure(address):
+    result = resolve(REGION, address=address)
+    assert (result.in_region, result.district_code, result.reason) == (None, None, "ambiguous_town")
+    assert result.needs_review is True
+
+
+@pytest.mark.parametrize("address, outside", [
+    ("江苏省无锡市江阴市周庄镇", True), ("上海市青浦区练塘镇", True), ("昆山市周庄镇", False),
+])
+def test_an_address_naming_the_city_beats_a_shared_town_name(address, outside):
+    result = resolve(REGION, address=address)
+    assert result.in_region is (not outside)
+    if not outside:
+        assert result.district_name == "昆山市"
+
+
+def test_shared_town_name_is_placed_when_other_evidence_puts_it_in_the_city():
+    result = resolve(REGION, name="苏州玖隆再生科技股份有限公司", uscc=make_uscc("91320500664911448"),
+                     address="练塘镇常兴工业园")
+    assert (result.district_name, result.method) == ("常熟市", "gazetteer")
+    assert result.confidence < CONFIDENCE_BY_EVIDENCE["gazetteer"]
+
+
+def test_credit_code_alone_is_less_confident_than_address_and_code_agreeing():
+    alone = resolve(REGION, uscc=KUNSHAN)
+    agreeing = resolve(REGION, uscc=KUNSHAN, address="昆山市周市镇")
+    assert alone.district_name == agreeing.district_name == "昆山市"
+    assert alone.confidence < agreeing.confidence
+    assert alone.reason == "credit_code_only"
+    assert any("only evidence" in line for line in alone.evidence)
+
+
+def test_city_level_credit_code_alone_gives_its_reason():
+    assert resolve(REGION, uscc=CITY_LEVEL).reason == "city_level_code"
+
+
+def test_conflict_gives_its_reason():
+    assert resolve(REGION, address="江苏省昆山市周市镇", uscc=HUQIU).reason == "conflict"

@@ -102,3 +102,17 @@ def test_human_readable_output_names_the_verdict(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["district", "resolve", "--name", "苏州瑞晟新材料科技有限公司"])
     assert result.exit_code == 0
     assert "in the region, district unknown" in result.output
+
+
+def test_province_level_registration_is_in_the_province_district_unknown(resolve):
+    # 江苏恒力化纤股份有限公司 (苏州), registered with the provincial authority: 320000.
+    answer = resolve("--uscc", "91320000743718216W", "--name", "江苏恒力化纤股份有限公司")
+    assert (answer["in_region"], answer["district_code"], answer["reason"]) == (None, None, "province_level_code")
+    assert answer["in_province"] is True
+
+
+def test_province_level_registration_human_readable(tmp_path, monkeypatch):
+    monkeypatch.setenv("STDWATCH_DATA_DIR", str(tmp_path))
+    result = CliRunner().invoke(app, ["district", "resolve", "--uscc", "91320000743718216W"])
+    assert result.exit_code == 0
+    assert "in 江苏省, district unknown" in result.output

@@ -8,7 +8,21 @@ district, or outside the region) wins:
   2 address        names a district or county-level city                 0.95
     gazetteer      names a town or street of the region                  0.9
   3 uscc           a valid credit code's division code (chars 3–8)       0.85
+                   … when it is the only evidence of the district          0.8
   4 name           names a district (0.75); starts with another place (0.6)
+
+A credit code names the authority the organisation registered with, not its address:
+placed by the code alone, the answer says so (`reason` credit_code_only, lower
+confidence). A code registered with the province itself (division 320000 for 江苏省)
+says only "somewhere in the province": it never puts an organisation outside the region,
+and with nothing else it is left unplaced (`reason` province_level_code).
+
+Town names shared with another city (周庄镇 is also in 江阴市, 练塘镇 in 上海市青浦区;
+the gazetteer's `shared_with` column) place nobody on their own: an address that names
+another city is outside, one that names the region or a district is placed by that name,
+and a bare shared name is placed only when other evidence (credit code, name) puts the
+organisation in the region (confidence 0.8); otherwise it is unsure (`reason`
+ambiguous_town) and goes to review.
 
 A level that only says "in the region" (苏州市…, credit code 320500…) does not stop the
 search for the district, and beats a lower level that says "outside". Every lower level
@@ -44,6 +58,8 @@ CONFIDENCE: Mapping[str, float] = {
     "address": 0.95,
     "gazetteer": 0.9,
     "uscc": 0.85,
+    "uscc_only": 0.8,
+    "gazetteer_shared": 0.8,
     "name": 0.75,
 }
 # A name that starts with another city only suggests the organisation is based there.
@@ -108,11 +124,14 @@ class Register:
 class _Reading:
     """What one piece of evidence says about where the organisation is."""
 
-    in_region: bool
+    # None: not placing, only narrowing — a bare town name shared with another city (the
+    # region's candidate in `district`), or a province-level credit code (no district).
+    in_region: bool | None
     district: District | None  # None with in_region: in the region, district unknown
     says: str  # the claim, for conflict messages: "昆山市", "outside 苏州市 (上海市)"
     detail: str  # the reason, for the evidence line: "names 昆山市"
     by_gazetteer: bool = False  # placed by a town or street, not a district name
+    reason: str | None = None  # why it does not place: city_level_code, province_level_code, ambiguous_town, ...
 
 
 @dataclass(frozen=True)
@@ -126,15 +145,15 @@ class _Finding:
 
     @property
     def places(self) -> bool:
-        return not self.reading.in_region or self.reading.district is not None
+        return self.reading.in_region is False or (self.reading.in_region is True and self.reading.district is not None)
 
 
 def _placed(district: District, detail: str, by_gazetteer: bool = False) -> _Reading:
     return _Reading(True, district, district.name, detail, by_gazetteer)
 
 
-def _in_region_only(region: Region, detail: str) -> _Reading:
-    return _Reading(True, None, f"{region.name} (district unknown)", detail)
+def _in_region_only(region: Region, detail: str, reason: str = "region_only") -> _Reading:
+    return _Reading(True, None, f"{region.name} (district unknown)", detail, reason=reason)
 
 
 def _outside(region: Region, where: str, detail: str) -> _Reading:
@@ -143,15 +162,21 @@ def _outside(region: Region, where: str, detail: str) -> _Reading:
 
 def _read_division_code(region: Region, code: str, lead: str) -> _Reading:
     """A 6-digit division code, current or historical; `lead` opens the evidence detail."""
+    if code == region.code[:2] + "0000":
+        return _Reading(None, None, f"{region.province} (district unknown)",
+                        f"{lead} {code}: registered with the {region.province} authority — in the province, "
+                        "no city or district", reason="province_level_code")
     entry = region.divisions.get(code)
     if entry is not None and entry.district is not None:
         renamed = f" {entry.name_as_coded}" if entry.name_as_coded != entry.district.name else ""
         return _placed(entry.district,
                        f"{lead} {code}{renamed} → {entry.district.name} ({entry.kind}, {entry.valid})")
     if entry is not None:
-        return _in_region_only(region, f"{lead} {code} {entry.name_as_coded}: {entry.note}")
+        return _in_region_only(region, f"{lead} {code} {entry.name_as_coded}: {entry.note}",
+                               "city_level_code" if entry.kind == "prefecture" else "ambiguous_division")
     if code.startswith(region.code):
-        return _in_region_only(region, f"{lead} {code}: in {region.name} but not in its division table")
+        return _in_region_only(region, f"{lead} {code}: in {region.name} but not in its division table",
+                               "unknown_division")
     province = PROVINCES.get(code[:2], (f"province {code[:2]}",))[0]
     return _outside(region, province, f"{lead} {code}: outside {region.name} ({province})")
 
@@ -184,9 +209,16 @@ def _read_place(region: Region, text: str) -> _Reading | None:
     placing = [m for m in districts if m.place.district is not None]
     if placing:
         return _placed(placing[0].place.district, f"names {_mention_text(placing[0])}")
+    own = [t.place for t in towns if not t.place.shared_with]
+    if own:
+        return _placed(own[0].district, f"names {own[0].name} in {own[0].district.name}", by_gazetteer=True)
     if towns:
         town = towns[0].place
-        return _placed(town.district, f"names {town.name} in {town.district.name}", by_gazetteer=True)
+        if mention := region.region_mention(text):
+            return _placed(town.district, f"names {mention} and {town.name} in {town.district.name}", by_gazetteer=True)
+        return _Reading(None, town.district, f"{town.name} ({town.district.name} or {town.shared_with})",
+                        f"names {town.name}, which is in {town.district.name} but also {town.shared_with}: "
+                        "not placed by itself", by_gazetteer=True, reason="ambiguous_town")
     if districts:
         return _in_region_only(region, f"names {districts[0].place.name}, which is no single district today")
     if mention := region.region_mention(text):
@@ -254,7 +286,7 @@ def _findings(region: Region, rows: list[tuple[OrgEvidence, str | None]],
             return
         if reading.by_gazetteer and method == "address":
             method = "gazetteer"
-        confidence = NAME_OUTSIDE_CONFIDENCE if method == "name" and not reading.in_region else CONFIDENCE[method]
+        confidence = NAME_OUTSIDE_CONFIDENCE if method == "name" and reading.in_region is False else CONFIDENCE[method]
         source = kind + (f" ({label})" if label else "")
         prefix = f"{label}: " if label else ""
         findings.append(_Finding(_RANK[method], method, confidence, reading, source,
@@ -291,6 +323,11 @@ def _findings(region: Region, rows: list[tuple[OrgEvidence, str | None]],
 
 
 def _disagrees(used: _Finding, other: _Finding) -> bool:
+    if other.reading.in_region is None:
+        # A shared town name disagrees only with another district of the region; a
+        # province-level code with nothing.
+        return (used.reading.in_region is True and None not in (used.reading.district, other.reading.district)
+                and used.reading.district != other.reading.district)
     if not used.reading.in_region:
         return other.reading.in_region
     if not other.reading.in_region:
@@ -303,8 +340,11 @@ def _attribute(region: Region, rows: list[tuple[OrgEvidence, str | None]],
     findings, invalid_lines, valid_codes = _findings(region, rows, overrides)
     winner: _Finding | None = None
     region_only: _Finding | None = None
+    narrowing: list[_Finding] = []  # shared town names, province-level codes
     conflicts: list[tuple[_Finding, _Finding]] = []  # (the finding used, the one that disagrees)
     for finding in findings:
+        if finding.reading.in_region is None:
+            narrowing.append(finding)
         if winner is not None:
             if _disagrees(winner, finding):
                 conflicts.append((winner, finding))
@@ -312,15 +352,34 @@ def _attribute(region: Region, rows: list[tuple[OrgEvidence, str | None]],
             conflicts.append((region_only, finding))
         elif finding.places:
             winner = finding
-        elif region_only is None:
+        elif region_only is None and finding.reading.in_region:
             region_only = finding
 
     evidence = [f.evidence for f in findings] + invalid_lines
+    shared_town = next((f for f in narrowing if f.reading.district is not None), None)
+    if winner is None and region_only is not None and shared_town is not None:
+        # In the region by other evidence: the shared name can only be the region's own place.
+        district = shared_town.reading.district
+        evidence.append(f"{region_only.source} puts it in {region.name}, so the shared name is the one in {district.name}")
+        winner = _Finding(shared_town.rank, "gazetteer", CONFIDENCE["gazetteer_shared"],
+                          _placed(district, shared_town.reading.detail, by_gazetteer=True),
+                          shared_town.source, shared_town.evidence)
+    confidence = winner.confidence if winner else 0.0
+    reason: str | None = None
+    if winner is not None and winner.method == "uscc" and not any(
+            f is not winner and f.reading.in_region is True and f.reading.district == winner.reading.district
+            for f in findings):
+        confidence = CONFIDENCE["uscc_only"]
+        reason = "credit_code_only"
+        evidence.append("the credit code is the only evidence of the district: it names the registration "
+                        "authority, not the address")
     conflict_notes = [f"{used.source} says {used.reading.says}, {other.source} says {other.reading.says}: "
                       f"{used.source} used" for used, other in conflicts]
     if len(set(valid_codes)) > 1:
         conflict_notes.append(f"credit codes differ: {', '.join(dict.fromkeys(valid_codes))}")
     conflict = "; ".join(conflict_notes) or None
+    if conflict:
+        reason = "conflict"
     # A reviewed override is the answer to the conflicts: it must not return to the queue.
     needs_review = bool(conflict_notes) and not (winner and winner.method == "override")
     uscc_valid = not invalid_lines if (invalid_lines or valid_codes) else None
@@ -331,20 +390,28 @@ def _attribute(region: Region, rows: list[tuple[OrgEvidence, str | None]],
             in_region=winner.reading.in_region,
             district_code=district.code if district else None,
             district_name=district.name if district else None,
-            method=winner.method, confidence=winner.confidence, uscc_valid=uscc_valid,
-            evidence=evidence, conflict=conflict, needs_review=needs_review,
+            method=winner.method, confidence=confidence, uscc_valid=uscc_valid,
+            evidence=evidence, conflict=conflict, needs_review=needs_review, reason=reason,
         )
     if region_only is not None:
         evidence.append(f"in {region.name}, but no evidence names the district: {region.unknown_district_name}")
         return Attribution(
             in_region=True, district_code=None, district_name=None,
             method=region_only.method, confidence=region_only.confidence, uscc_valid=uscc_valid,
-            evidence=evidence, conflict=conflict, needs_review=True,
+            evidence=evidence, conflict=conflict, needs_review=True, reason=reason or region_only.reading.reason,
+        )
+    if narrowing:
+        first = narrowing[0]
+        evidence.append(f"not placed: {first.reading.says}")
+        return Attribution(
+            in_region=None, district_code=None, district_name=None, method="none", confidence=0.0,
+            uscc_valid=uscc_valid, evidence=evidence, conflict=conflict, needs_review=True,
+            reason=reason or first.reading.reason,
         )
     evidence.append("no evidence places the organisation")
     return Attribution(
         in_region=None, district_code=None, district_name=None, method="none", confidence=0.0,
-        uscc_valid=uscc_valid, evidence=evidence, conflict=conflict, needs_review=needs_review,
+        uscc_valid=uscc_valid, evidence=evidence, conflict=conflict, needs_review=needs_review, reason=reason,
     )
 
 

@@ -89,6 +89,9 @@ class Attribution:
     evidence: list[str] = field(default_factory=list)  # human-readable: what was used and what it said
     conflict: str | None = None  # e.g. "address says 昆山市, credit code says 虎丘区: address used"
     needs_review: bool = False  # unplaced in-region organisations and conflicts go to the review queue
+    # Why the answer is weak or open (docs/attribution.md): conflict, credit_code_only, city_level_code,
+    # region_only, ambiguous_division, unknown_division, province_level_code, ambiguous_town; None otherwise.
+    reason: str | None = None
 
 
 @dataclass(slots=True)

@@ -110,6 +110,8 @@ class Place:
     name: str  # the official name ("昆山市", "平江区", "浒墅关经开区（镇）")
     kind: str  # "district" | "former" | "town"
     district: District | None  # None: in the region, but no single district (吴县市)
+    # Another city's place of the same name ("江阴市周庄镇 (无锡市)"): alone, the name is no evidence.
+    shared_with: str = ""
 
 
 @dataclass(frozen=True)
@@ -287,7 +289,7 @@ def _town_places(rows: list[dict[str, str]], by_name: Mapping[str, District],
         district = by_name.get(row["district_name"])
         if district is None:
             raise RegionError(f"region {code!r}: towns.csv names unknown district {row['district_name']!r}")
-        place = Place(row["town_name"], "town", district)
+        place = Place(row["town_name"], "town", district, row.get("shared_with") or "")
         for form in _town_forms(row["town_name"]):
             # A form that is also a district name or alias keeps its district meaning.
             if form not in district_places:

@@ -7,10 +7,11 @@ place, one transaction per call (`WriteSession.run_statements`). Nothing here in
 - `merge_events`: notice entries, idempotent on `event_id` (sha1 of source + origin: the
   same row of the same list, however often it is fetched). Rows are never merged across
   notices; `mart.indicator_events` decides which row of an entry counts.
-- `replace_inbox_file`: one analyst file, keyed by its file name. The same content again
-  (same sha256) changes nothing; a corrected file replaces every row the earlier version
-  loaded (facts, events, register evidence, rejects) and retracts the enterprise standards
-  it no longer lists.
+- `InboxFileLoad`: one analyst file, keyed by its file name, loaded batch by batch in one
+  write session (a 100,000-row file is never held whole). The same content again (same
+  sha256) changes nothing; a corrected file replaces every row the earlier version loaded
+  (facts, events, register evidence, rejects) and retracts the enterprise standards it no
+  longer lists.
 - `record_manual_entries`: notices whose list needs a person (scanned PDF…), idempotent.
 - `event_orgs` / `set_event_attributions`: the flows re-attribute every event's organisation
   with the register as it stands, after each load.
@@ -131,66 +132,91 @@ def inbox_file_version(w: WriteSession, file_name: str) -> tuple[str, str] | Non
     return rows[0] if rows else None
 
 
-def replace_inbox_file(
-    w: WriteSession,
-    *,
-    file_name: str,
-    kind: str,
-    sha256: str,
-    rows: int,
-    facts: Sequence[ManualFact],
-    events: Sequence[EventRecord],
-    standards: Sequence[StandardRecord],
-    evidence: Sequence[OrgEvidence],
-    rejects: Sequence[Reject],
-    run_id: str,
-    district_codes: dict[str, str],
-) -> InboxLoad:
-    """Make this content the version in force of `file_name` (see the module docstring)."""
-    previous = inbox_file_version(w, file_name)
-    if previous is not None and previous == (kind, sha256):
-        return InboxLoad(file_name, kind, "unchanged", rows, len(facts), len(rejects))
-    params = {"file_name": file_name}
-    retracted: list[str] = []
-    if previous is not None and previous[0] == "enterprise_std":
-        before = {r[0] for r in w.fetch(_SQL, "select_file_subjects", {"file_name": file_name, "kind": "enterprise_std"})}
-        elsewhere = {r[0] for r in w.fetch(_SQL, "select_other_file_subjects", params)}
-        retracted = sorted(before - {s.std_no for s in standards} - elsewhere)
-    fact_table = arrow_table(FACT_SCHEMA, [(
-        f.kind, f.indicator_id, f.file_name, f.sheet, f.row, f.file_sha256, json.dumps(f.fields, ensure_ascii=False),
-        f.district, district_codes.get(f.district) if f.district else None, f.year, f.numerator, f.denominator,
-        f.value, f.subject, f.org, f.uscc, f.on, run_id,
-    ) for f in facts])
-    reject_table = pa.table({
-        "file_name": pa.array([file_name] * len(rejects), pa.string()),
-        "sheet": pa.array([_origin_part(r.url, "sheet") for r in rejects], pa.string()),
-        "row_number": pa.array([int(_origin_part(r.url, "row")) for r in rejects], pa.int32()),
-        "sha256": pa.array([sha256] * len(rejects), pa.string()),
-        "reason": pa.array([r.reason for r in rejects], pa.string()),
-        "detail": pa.array([r.detail for r in rejects], pa.string()),
-    })
-    file_table = pa.table({
-        "file_name": pa.array([file_name], pa.string()), "kind": pa.array([kind], pa.string()),
-        "sha256": pa.array([sha256], pa.string()), "rows": pa.array([rows], pa.int32()),
-        "loaded": pa.array([len(facts)], pa.int32()), "rejected": pa.array([len(rejects)], pa.int32()),
-        "run_id": pa.array([run_id], pa.string()),
-    })
-    w.run_statements(
-        _SQL,
-        {"incoming_fact": fact_table, "incoming_inbox_reject": reject_table, "incoming_inbox_file": file_table,
-         "incoming_event": _event_rows(events, file_name)},
-        ["delete_file_facts", "insert_manual_facts", "delete_file_rejects", "insert_inbox_rejects",
-         "delete_inbox_file", "insert_inbox_file", "keep_event_runs", "delete_file_events",
-         "delete_events", "insert_events"],
-        {**params, "run_id": run_id},
-    )
-    w.replace_org_evidence(f"{file_name}#", list(evidence))
-    counts = w.merge_standards(list(standards), run_id) if standards or kind == "enterprise_std" else None
-    if retracted:
-        w.run_statements(_SQL, {"incoming_retracted": pa.table({"std_no": pa.array(retracted, pa.string())})},
-                         ["retract_inbox_standard_sources", "retract_orphaned_standards", "retract_orphaned_drafters"])
-    return InboxLoad(file_name, kind, "replaced" if previous else "loaded", rows, len(facts), len(rejects),
-                     standards=counts, retracted=len(retracted))
+class InboxFileLoad:
+    """Make one file's content the version in force of its name, a batch at a time.
+
+    `start()` says whether anything is to do (False: this content is already in force) and
+    removes what the earlier version loaded; `add()` loads one batch of validated rows;
+    `finish()` records the file and retracts the enterprise standards the new version no
+    longer lists. All within the caller's write session: if it fails, nothing is published.
+    """
+
+    def __init__(self, w: WriteSession, *, file_name: str, kind: str, sha256: str, run_id: str,
+                 district_codes: dict[str, str]) -> None:
+        self.w, self.file_name, self.kind, self.sha256, self.run_id = w, file_name, kind, sha256, run_id
+        self.district_codes = district_codes
+        self.previous: tuple[str, str] | None = None
+        self.listed_before: set[str] = set()  # enterprise standards the earlier version listed, not elsewhere
+        self.listed: set[str] = set()
+        self.loaded = self.rejected = self.inserted = self.updated = 0
+        self.merged = False
+
+    def start(self) -> bool:
+        w, params = self.w, {"file_name": self.file_name}
+        self.previous = inbox_file_version(w, self.file_name)
+        if self.previous == (self.kind, self.sha256):
+            return False
+        if self.previous is not None and self.previous[0] == "enterprise_std":
+            before = {r[0] for r in w.fetch(_SQL, "select_file_subjects", {**params, "kind": "enterprise_std"})}
+            elsewhere = {r[0] for r in w.fetch(_SQL, "select_other_file_subjects", params)}
+            self.listed_before = before - elsewhere
+        w.run_statements(_SQL, {}, ["delete_file_facts", "delete_file_rejects", "delete_inbox_file"], params)
+        w.replace_org_evidence(f"{self.file_name}#", [])
+        return True
+
+    def add(self, facts: Sequence[ManualFact], events: Sequence[EventRecord], standards: Sequence[StandardRecord],
+            evidence: Sequence[OrgEvidence], rejects: Sequence[Reject]) -> None:
+        codes = self.district_codes
+        fact_table = arrow_table(FACT_SCHEMA, [(
+            f.kind, f.indicator_id, f.file_name, f.sheet, f.row, f.file_sha256,
+            json.dumps(f.fields, ensure_ascii=False), f.district, codes.get(f.district) if f.district else None,
+            f.year, f.numerator, f.denominator, f.value, f.subject, f.org, f.uscc, f.on, self.run_id,
+        ) for f in facts])
+        reject_table = pa.table({
+            "file_name": pa.array([self.file_name] * len(rejects), pa.string()),
+            "sheet": pa.array([_origin_part(r.url, "sheet") for r in rejects], pa.string()),
+            "row_number": pa.array([int(_origin_part(r.url, "row")) for r in rejects], pa.int32()),
+            "sha256": pa.array([self.sha256] * len(rejects), pa.string()),
+            "reason": pa.array([r.reason for r in rejects], pa.string()),
+            "detail": pa.array([r.detail for r in rejects], pa.string()),
+        })
+        # An event a later batch repeats replaces the earlier one, keeping when it was first seen.
+        self.w.run_statements(
+            _SQL,
+            {"incoming_fact": fact_table, "incoming_inbox_reject": reject_table,
+             "incoming_event": _event_rows(events, self.file_name)},
+            ["insert_manual_facts", "insert_inbox_rejects", "keep_event_runs", "delete_events", "insert_events"],
+            {"run_id": self.run_id},
+        )
+        if evidence:
+            self.w.add_org_evidence(list(evidence))
+        if standards:
+            counts = self.w.merge_standards(list(standards), self.run_id)
+            self.inserted, self.updated, self.merged = self.inserted + counts.inserted, self.updated + counts.updated, True
+        self.listed.update(s.std_no for s in standards)
+        self.loaded += len(facts)
+        self.rejected += len(rejects)
+
+    def finish(self, rows: int) -> InboxLoad:
+        w, params = self.w, {"file_name": self.file_name, "run_id": self.run_id}
+        if self.kind == "enterprise_std" and not self.merged:
+            self.w.merge_standards([], self.run_id)
+        file_table = pa.table({
+            "file_name": pa.array([self.file_name], pa.string()), "kind": pa.array([self.kind], pa.string()),
+            "sha256": pa.array([self.sha256], pa.string()), "rows": pa.array([rows], pa.int32()),
+            "loaded": pa.array([self.loaded], pa.int32()), "rejected": pa.array([self.rejected], pa.int32()),
+            "run_id": pa.array([self.run_id], pa.string()),
+        })
+        w.run_statements(_SQL, {"incoming_inbox_file": file_table},
+                         ["insert_inbox_file", "delete_stale_file_events"], params)
+        retracted = sorted(self.listed_before - self.listed)
+        if retracted:
+            w.run_statements(_SQL, {"incoming_retracted": pa.table({"std_no": pa.array(retracted, pa.string())})},
+                             ["retract_inbox_standard_sources", "retract_orphaned_standards", "retract_orphaned_drafters"])
+        standards = (MergeCounts(self.inserted, self.updated, 0) if self.kind == "enterprise_std" or self.merged
+                     else None)
+        return InboxLoad(self.file_name, self.kind, "replaced" if self.previous else "loaded", rows, self.loaded,
+                         self.rejected, standards=standards, retracted=len(retracted))
 
 
 def _origin_part(origin: str | None, part: str) -> str:

@@ -390,7 +390,8 @@ class WriteSession:
         })
 
     def org_evidence(self) -> list[OrgEvidence]:
-        """The whole organisation register, as the records it was loaded from."""
+        """The whole organisation register, as the records it was loaded from, each distinct piece
+        of evidence once (its first record: repeats would tell the attribution nothing new)."""
         return evidence_records(self.fetch("read.sql", "org_evidence"))
 
     def drafting_orgs(self, unattributed_only: bool = False) -> list[str]:

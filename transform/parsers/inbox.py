@@ -253,31 +253,49 @@ def validate_inbox(
     latest: date | None = None,
 ) -> InboxResult:
     """Every row of one file of `kind`: records for the good ones, one `Reject` per bad one."""
-    spec = kind_of(kind)
-    latest = latest or loaded_at.astimezone(timezone.utc).date()
-    result = InboxResult(kind)
-    seen: dict[tuple, str] = {}
-    headers: dict[str, str] | None = None
-    for row in rows:
-        result.rows += 1
-        if headers is None:
-            headers = _header_index(spec, row.values.keys())
-        try:
-            missing = [c.header for c in spec.columns if c.required and c.field not in headers]
-            if missing:
-                raise Rejected("missing_column", f"the file has no column {'、'.join(missing)}: "
-                                                 f"write it into the header row (see `stdwatch inbox template {kind}`)")
-            values = _row_values(spec, headers, row, region, earliest, latest)
-            key = tuple(_key_text(values.get(f)) for f in spec.unique)
-            if spec.unique and key in seen:
-                raise Rejected("duplicate_row", f"repeats row {seen[key]} ({'、'.join(spec.column(f).header for f in spec.unique)} "
-                                                f"{' / '.join(map(str, key))}); delete one of them")
-            if spec.unique:
-                seen[key] = row.origin.rpartition("!")[2]
-            _emit(spec, values, row, headers, loaded_at, result)
-        except Rejected as rejected:
-            result.rejects.append(Reject(SOURCE, rejected.reason, f"{row.origin}: {rejected.detail}", url=row.origin))
-    return result
+    return InboxValidator(kind, region, loaded_at=loaded_at, earliest=earliest, latest=latest).validate(rows)
+
+
+class InboxValidator:
+    """One file's rows, validated a batch at a time (a large file is never held whole): the
+    header mapping and the rows already seen (for duplicate_row) carry over between batches.
+    """
+
+    def __init__(self, kind: str, region: Region, *, loaded_at: datetime,
+                 earliest: date = date(2000, 1, 1), latest: date | None = None) -> None:
+        self.kind, self.region, self.loaded_at, self.earliest = kind, region, loaded_at, earliest
+        self.spec = kind_of(kind)
+        self.latest = latest or loaded_at.astimezone(timezone.utc).date()
+        self.seen: dict[tuple, str] = {}
+        self.headers: dict[str, str] | None = None
+
+    def validate(self, rows: Iterable[HashedRow]) -> InboxResult:
+        """This batch's records and rejects."""
+        result = InboxResult(self.kind)
+        for row in rows:
+            result.rows += 1
+            if self.headers is None:
+                self.headers = _header_index(self.spec, row.values.keys())
+            try:
+                self._row(row, self.headers, result)
+            except Rejected as rejected:
+                result.rejects.append(Reject(SOURCE, rejected.reason, f"{row.origin}: {rejected.detail}", url=row.origin))
+        return result
+
+    def _row(self, row: HashedRow, headers: dict[str, str], result: InboxResult) -> None:
+        spec = self.spec
+        missing = [c.header for c in spec.columns if c.required and c.field not in headers]
+        if missing:
+            raise Rejected("missing_column", f"the file has no column {'、'.join(missing)}: "
+                                             f"write it into the header row (see `stdwatch inbox template {self.kind}`)")
+        values = _row_values(spec, headers, row, self.region, self.earliest, self.latest)
+        key = tuple(_key_text(values.get(f)) for f in spec.unique)
+        if spec.unique and key in self.seen:
+            raise Rejected("duplicate_row", f"repeats row {self.seen[key]} ({'、'.join(spec.column(f).header for f in spec.unique)} "
+                                            f"{' / '.join(map(str, key))}); delete one of them")
+        if spec.unique:
+            self.seen[key] = row.origin.rpartition("!")[2]
+        _emit(spec, values, row, headers, self.loaded_at, result)
 
 
 def _key_text(value: object) -> str:

@@ -155,8 +155,9 @@ SELECT event_id, first_seen_run FROM core.event WHERE event_id IN (SELECT event_
 -- After a merge: how many of its events were already held (kept_event_runs has one row per such event).
 SELECT count(*) FROM kept_event_runs;
 
--- name: delete_file_events
-DELETE FROM core.event WHERE source = 'inbox' AND file_name = $file_name;
+-- name: delete_stale_file_events
+-- After a file's batches: its events that the version now in force no longer lists.
+DELETE FROM core.event WHERE source = 'inbox' AND file_name = $file_name AND last_seen_run <> $run_id;
 
 -- name: select_event_orgs
 SELECT event_id, org, name, division FROM core.event ORDER BY event_id;

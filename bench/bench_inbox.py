@@ -1,0 +1,137 @@
+"""Benchmark: loading a large analysts' inbox file (issue 12). Prints ratios against a floor
+measured in the same run.
+
+    .venv/bin/python bench/bench_inbox.py [--rows 100000] [--repeat 3]
+
+Generates an enterprise-standard export (企业标准自我声明公开, the kind that runs to ≥ 10,000
+rows a year) of `--rows` rows — one enterprise per five standards, a few rejects — as an
+xlsx that, like real exports, declares the whole grid (<dimension ref="A1:XFD1048576"/>).
+Each repetition runs in a fresh subprocess (so peak RSS is the load's own):
+
+1. floor: bare openpyxl read-only iteration of the same file (values only);
+2. load: `flows.inbox.load_file` into an empty warehouse — read, validate, load in batches,
+   re-attribute.
+
+Prints, per measure, the median of the repetitions with min–max: seconds, rows/s and peak
+RSS (ru_maxrss) — the load must stay within 300 MB — and the load's time as a ratio of the
+floor. Machines are noisy: read the ratio, not the absolute times. Never run as a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PEAK_RSS_LIMIT_MB = 300
+DISTRICTS = ("昆山市", "吴江区", "苏州工业园区", "虎丘区", "常熟市", "张家港市", "太仓市", "吴中区", "相城区", "姑苏区")
+
+
+def make_export(path: Path, rows: int) -> Path:
+    """An enterprise-standard export of `rows` rows (every 1,000th row has a bad date)."""
+    from openpyxl import Workbook
+
+    from transform.uscc import make_uscc
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("enterprise_std")
+    sheet.append(["标准编号", "标准名称", "企业名称", "统一社会信用代码", "行政区划", "公开日期"])
+    for i in range(rows):
+        org = i // 5
+        sheet.append([
+            f"Q/SZ{org:06d}S {i % 5 + 1:03d}-2024", f"产品技术条件 第{i}号", f"苏州样本{org}精密制造有限公司",
+            make_uscc(f"91320583MA{org:07d}"), DISTRICTS[org % len(DISTRICTS)],
+            "2024-13-01" if i % 1000 == 999 else f"2024-{i % 12 + 1:02d}-15",
+        ])
+    book.save(path)
+    _declare_whole_grid(path)
+    return path
+
+
+def _declare_whole_grid(path: Path) -> None:
+    """Rewrite the sheet's <dimension> as many exporting tools write it: the whole grid."""
+    staged = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(staged, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                head, sep, tail = data.partition(b"<sheetData")
+                if b"<dimension" in head:
+                    start = head.index(b"<dimension")
+                    head = head[:start] + head[head.index(b"/>", start) + 2:]
+                head = head.replace(b"<sheetViews", b'<dimension ref="A1:XFD1048576"/><sheetViews', 1) \
+                    if b"<sheetViews" in head else head + b'<dimension ref="A1:XFD1048576"/>'
+                data = head + sep + tail
+            dst.writestr(item, data)
+    staged.replace(path)
+
+
+FLOOR = """
+import json, resource, sys, time
+from openpyxl import load_workbook
+start = time.perf_counter()
+book = load_workbook(sys.argv[1], read_only=True, data_only=True)
+n = 0
+for sheet in book.worksheets:
+    sheet.reset_dimensions()
+    for row in sheet.iter_rows(values_only=True):
+        n += 1
+book.close()
+print(json.dumps({"rows": n - 1, "seconds": time.perf_counter() - start,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+LOAD = """
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[3])
+from flows.inbox import load_file
+from flows.settings import Settings
+start = time.perf_counter()
+report = load_file(sys.argv[1], Settings(data_dir=sys.argv[2]))
+print(json.dumps({"rows": report.loaded, "seconds": time.perf_counter() - start,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run(code: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def summary(values: list[float], fmt: str) -> str:
+    return f"{format(statistics.median(values), fmt)} (min {format(min(values), fmt)} – max {format(max(values), fmt)})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        export = make_export(Path(tmp) / "企业标准自我声明公开导出.xlsx", args.rows)
+        print(f"{args.rows} rows, {export.stat().st_size / 1024 / 1024:.1f} MB xlsx, repeated {args.repeat}×")
+        floors, loads = [], []
+        for i in range(args.repeat):
+            floors.append(run(FLOOR, str(export)))
+            loads.append(run(LOAD, str(export), str(Path(tmp) / f"data{i}"), str(ROOT)))
+        for label, results in (("floor: openpyxl read-only iteration", floors), ("load_file", loads)):
+            print(f"{label}: {summary([r['seconds'] for r in results], '.1f')} s, "
+                  f"{summary([r['rows'] / r['seconds'] for r in results], ',.0f')} rows/s, "
+                  f"peak RSS {summary([r['rss_mb'] for r in results], '.0f')} MB")
+        ratios = [load["seconds"] / floor["seconds"] for load, floor in zip(loads, floors)]
+        print(f"load / floor time: {summary(ratios, '.1f')}×")
+        peak = max(r["rss_mb"] for r in loads)
+        print(f"peak RSS of the load {peak:.0f} MB: {'within' if peak <= PEAK_RSS_LIMIT_MB else 'OVER'} "
+              f"the {PEAK_RSS_LIMIT_MB} MB limit")
+
+
+if __name__ == "__main__":
+    main()
