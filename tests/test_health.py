@@ -53,9 +53,25 @@ def test_an_article_is_read_again_only_when_its_list_entry_changed_or_its_rechec
     link = NoticeLink("http://x/szqts/tzgg/202701/a.shtml", "关于公布2027年度苏州市标准化试点示范项目名单的通知",
                       date(2027, 1, 3))
     today, week = date(2027, 1, 10), timedelta(days=7)
-    seen = {ENTRY + link.url: f"{entry_digest(link)} 2027-01-04"}
-    assert _read_as_listed(seen, link, today, week)  # read six days ago, as listed now
-    assert not _read_as_listed(seen, link, today + timedelta(days=1), week)  # a week: re-check due
+    seen = {ENTRY + link.url: f"{entry_digest(link)} {today.isoformat()}"}
+    assert _read_as_listed(seen, link, today, week)  # read today, as listed now
+    assert not _read_as_listed(seen, link, today + week, week)  # a week on: its re-check has come
     edited = NoticeLink(link.url, link.title + "（更正）", link.published)
     assert not _read_as_listed(seen, edited, today, week)  # the title changed
     assert not _read_as_listed({}, link, today, week)  # never read
+
+
+def test_rechecks_of_notices_read_together_are_spread_over_the_week():
+    read_on, week = date(2027, 1, 10), timedelta(days=7)
+    links = [NoticeLink(f"http://x/szqts/tzgg/202701/{i:032x}.shtml", f"关于公布第{i}批名单的通知", date(2027, 1, 3))
+             for i in range(70)]
+    seen = {ENTRY + link.url: f"{entry_digest(link)} {read_on.isoformat()}" for link in links}
+    first_due = {}
+    for link in links:
+        for day in range(1, 8):
+            if not _read_as_listed(seen, link, read_on + timedelta(days=day), week):
+                first_due[link.url] = day
+                break
+    assert len(first_due) == len(links)  # every notice is re-checked within the week
+    per_night = [sum(1 for d in first_due.values() if d == day) for day in range(1, 8)]
+    assert max(per_night) <= 20, per_night  # not all 70 on one night: about 10 a night

@@ -19,6 +19,7 @@ from extract.archive import Archive, iter_archive
 from extract.http import HttpClient
 from flows.settings import BaseUrls, Settings
 from flows.sources import SourceResult, Window, sacinfo, site_urls, ttbz
+from flows.sources.pages import ENTRY
 from mirror.cluster import MirrorCluster
 from mirror.corpus import Corpus, build_corpus
 from mirror.web import Response
@@ -125,7 +126,14 @@ def test_hbba_and_dbba_moved_to_ba_sacinfo_load_the_same_standards(cluster, corp
     # The hbba walk on a host that lists everything also saw the local records of other provinces: left to
     # the dbba walk (not loaded), but their malformed rows are rejects like any other.
     assert len(moved.rejects) == len(clean["sacinfo"].rejects) + _malformed_local_outside(corpus, "jszjj")
-    assert moved.watermarks.keys() == clean["sacinfo"].watermarks.keys()
+    # The sites' watermarks, and one `entry:` per standard whose page was read (on the host it was read from).
+    assert _site_keys(moved.watermarks) == _site_keys(clean["sacinfo"].watermarks) == {"hbba", "dbba"}
+    assert sorted(k for k in moved.watermarks if k.startswith(ENTRY)) == sorted(ENTRY + r.detail_url
+                                                                              for r in moved.records)
+
+
+def _site_keys(watermarks: dict[str, str]) -> set[str]:
+    return {k for k in watermarks if not k.startswith(ENTRY)}
 
 
 def _malformed_local_outside(corpus: Corpus, ministry: str) -> int:

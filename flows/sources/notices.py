@@ -16,8 +16,9 @@ a year before the window (`LOOKBACK`) so that a decision announced before the wi
 reposted inside it is known as a repost, not counted as new.
 
 A notice is fetched only when its list title announces a list (`announces_a_list`), and then only
-when its list entry (title, date, link) changed since a run last read it completely, or that was
-`notice_recheck_days` ago or more (watermarks `entry:<article URL>`); the others count as
+when its list entry (title, date, link) changed since a run last read it completely, or its re-check
+is due: once every `notice_recheck_days`, on a day of the cycle its URL picks, so that re-checks are
+spread over the nights (watermarks `entry:<article URL>` = the entry's digest and the day it was read); the others count as
 "unchanged notices" in the run report. The
 article's title, or when that names no indicator the opening of its body, decides
 (`select_notice`). A list page or article that cannot be had (blocked, retries exhausted)
@@ -201,9 +202,22 @@ def entry_digest(link: parser.NoticeLink) -> str:
 
 
 def _read_as_listed(seen: Mapping[str, str], link: parser.NoticeLink, today: date, recheck: timedelta) -> bool:
-    """Whether the notice was read, with its list entry as it is now, less than `recheck` ago."""
+    """Whether the notice was read, with its list entry as it is now, and its re-check is not due."""
     digest, _, read_on = seen.get(ENTRY + link.url, "").partition(" ")
-    return digest == entry_digest(link) and bool(read_on) and today - date.fromisoformat(read_on) < recheck
+    return digest == entry_digest(link) and bool(read_on) and not _recheck_due(link.url, date.fromisoformat(read_on),
+                                                                               today, recheck)
+
+
+def _recheck_due(url: str, read_on: date, today: date, recheck: timedelta) -> bool:
+    """Whether the notice's own re-check day has come since it was read: one day in every `recheck`
+    days, chosen by its URL, so that the notices read together on a first run are re-read spread
+    over the following nights rather than all on one night — and none waits longer than `recheck`."""
+    days = recheck.days
+    if days <= 0:
+        return True
+    slot = int(hashlib.sha256(url.encode("utf-8")).hexdigest()[:8], 16) % days
+    last_slot = today.toordinal() - (today.toordinal() - slot) % days
+    return last_slot > read_on.toordinal()
 
 
 def _read_notices(client: HttpClient, links: list[parser.NoticeLink], window: Window, region: Region,

@@ -18,16 +18,22 @@ incomplete — a block counted in `result.blocked`, anything else a `list_failed
 
 `add_with_details` is that, plus the merge, for sources whose records wait for their page: a
 record whose page was lost, or whose page the parser read nothing from (`merge_detail_page`:
-a `layout_changed` reject), is withheld from this run's load (sacinfo, ttbz).
+a `layout_changed` reject), is withheld from this run's load (sacinfo, ttbz). Given the source's
+watermarks (`seen`), it fetches no page for a record whose list row is the one a run read completely
+before (watermark `entry:<detail URL>` = `row_digest`, as tc and notices remember theirs): a row
+re-read over the watermark's overlap, unchanged, is already in the warehouse with its page
+("unchanged standards" in the run report).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from types import ModuleType
 from typing import Any, TypeVar
@@ -175,6 +181,15 @@ def merge_detail_page(parser: ModuleType, record: StandardRecord, html: str, pag
         return record, detail
 
 
+ENTRY = "entry:"  # + a record's detail URL: the `row_digest` of its list row when its page was last read
+
+
+def row_digest(record: StandardRecord) -> str:
+    """What a record's list row says (every field but where and when it was read)."""
+    row = {k: v for k, v in asdict(record).items() if k not in ("provenance", "detail_url")}
+    return hashlib.sha256(json.dumps(row, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
 def add_with_details(
     client: HttpClient,
     records: Sequence[StandardRecord],
@@ -183,24 +198,32 @@ def add_with_details(
     headers: Mapping[str, str],
     workers: int,
     result: SourceResult,
+    seen: Mapping[str, str],
 ) -> tuple[list[StandardRecord], bool]:
     """Fetch each record's detail page (`fetch_details`) and add the records to `result`, each merged
-    with its page (`merge_detail_page`). A record whose page was lost, or read nothing
-    (`layout_changed`), is withheld: the next run asks again. Returns the records added, and whether
-    every page was had and read."""
-    details = fetch_details(client, [(r.std_no, r.detail_url or "") for r in records], source=result.source,
+    with its page (`merge_detail_page`). A record whose list row is as it was when a run last read its
+    page (`seen`, the source's watermarks) is counted unchanged, neither fetched nor added. A record
+    whose page was lost, or read nothing (`layout_changed`), is withheld: the next run asks again.
+    Returns the records added, and whether every page was had and read."""
+    digests = {r.detail_url or "": row_digest(r) for r in records}
+    wanted = [r for r in records if seen.get(ENTRY + (r.detail_url or "")) != digests[r.detail_url or ""]]
+    if len(wanted) < len(records):
+        result.unchanged["standards"] += len(records) - len(wanted)
+    details = fetch_details(client, [(r.std_no, r.detail_url or "") for r in wanted], source=result.source,
                             headers=headers, workers=workers, result=result)
     added: list[StandardRecord] = []
     read_all = True
     with result.stage("parse"):
-        for record in records:
+        for record in wanted:
             page = details.pages.get(record.detail_url or "")
             if page is not None:
                 result.details += 1
+                url = record.detail_url or ""
                 record, detail = merge_detail_page(parser, record, page.text, provenance(page), result)
                 if read_nothing(detail):
                     read_all = False
                     continue  # withheld, like a lost page: the list row alone would overwrite what is held
+                result.watermarks[ENTRY + url] = digests[url]
             elif record.detail_url in details.lost:
                 continue  # withheld: the next run asks again
             result.records.append(record)

@@ -20,7 +20,9 @@ Each query is one list walk (`extract.paging.walk_pages`, recorded with `SourceR
 complete only when the rows seen reach the stated total, whatever page size was served.
 
 The list never carries 起草单位: every record asked for needs its `stdDetail` page, fetched
-in a pool of the host's concurrency. The list cannot be filtered by issue date, so the window
+in a pool of the host's concurrency — unless its list row is unchanged since a run read its page
+(`flows.sources.pages.add_with_details`, watermarks `entry:<detail URL>`: the rows re-read over
+the watermark's overlap). The list cannot be filtered by issue date, so the window
 is applied to what it returns and only records issued in the window get a detail page.
 
 Watermarks, one per site (`hbba`, `dbba`): the newest 备案日期 (`recordDate`) a complete crawl of
@@ -72,7 +74,8 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
         _, workers = settings.host_policy(urlsplit(base).hostname or "")
         since = datetime.fromisoformat(watermarks[site]) - overlap if site in watermarks else None
         newest = _crawl_site(client, site, base, queries[site], result, page_size=settings.page_size,
-                             window=window, since=since, workers=workers, seen_rejects=seen_rejects)
+                             window=window, since=since, workers=workers, seen_rejects=seen_rejects,
+                             seen=watermarks)
         advance_watermark(result, watermarks, site, newest)
     return result
 
@@ -134,6 +137,7 @@ def _crawl_site(
     since: datetime | None,
     workers: int,
     seen_rejects: set[tuple[str, str]],
+    seen: dict[str, str],
 ) -> datetime | None:
     """Fetch and parse one site; returns the newest 备案日期 read when the site was covered completely."""
     pubdate = sacinfo_source.pubdate_window(since.date(), portal_now().date()) if since is not None else ""
@@ -171,7 +175,8 @@ def _crawl_site(
                     records.setdefault(record.source_id, record)
 
     _, details_complete = add_with_details(client, list(records.values()), sacinfo_parser,
-                                           headers=sacinfo_source.page_headers(base), workers=workers, result=result)
+                                           headers=sacinfo_source.page_headers(base), workers=workers, result=result,
+                                           seen=seen)
     if not (complete and details_complete):
         return None
     return newest_until(filed_on, portal_now())

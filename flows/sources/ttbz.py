@@ -13,7 +13,8 @@ the list is not narrowed to the province's. Incremental rule: the portal's date 
 `publishDateBegin` (window start, or watermark − overlap when later) — walked to its end
 (`extract.paging.walk_pages`, recorded with `SourceResult.walked`: complete only when the rows
 seen reach `data.total`); the window's end is applied to what it returns. Drafters (`editorUnit`) are only on the detail page: every
-record gets its page, fetched in a pool of the host's concurrency. The legacy HTML pages
+record gets its page, fetched in a pool of the host's concurrency, unless its list row is unchanged
+since a run read its page (watermarks `entry:<detail URL>`, `flows.sources.pages.add_with_details`). The legacy HTML pages
 (`/Home/*`) are behind a WAF and never requested.
 
 Watermark `published`: the newest 公布日期 a complete crawl of the list read.
@@ -61,7 +62,7 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
     if WATERMARK in watermarks:
         since = date.fromisoformat(watermarks[WATERMARK]) - timedelta(days=settings.watermark_overlap_days)
     newest = _crawl_standards(client, base, result, page_size=min(settings.page_size, ttbz_source.MAX_PAGE_SIZE),
-                              window=window, since=since, workers=workers)
+                              window=window, since=since, workers=workers, seen=watermarks)
     if not result.blocked:  # a portal that refuses us is left alone for the rest of the run
         _crawl_associations(client, base, load_region(settings.region).province, result)
     advance_watermark(result, watermarks, WATERMARK, newest)
@@ -139,6 +140,7 @@ def _crawl_standards(
     window: Window,
     since: date | None,
     workers: int,
+    seen: dict[str, str],
 ) -> date | None:
     """Fetch and parse the window's standards; the newest 公布日期 read, when the list was covered completely."""
     published_from = max((d for d in (window.issued_from, since) if d is not None), default=None)
@@ -163,7 +165,8 @@ def _crawl_standards(
                     records.setdefault(record.source_id, record)
 
     added, details_complete = add_with_details(client, list(records.values()), ttbz_parser,
-                                               headers=ttbz_source.page_headers(base), workers=workers, result=result)
+                                               headers=ttbz_source.page_headers(base), workers=workers, result=result,
+                                               seen=seen)
     for record in added:
         if record.std_no in publishers:
             result.publishers[record.std_no] = publishers[record.std_no]
