@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,19 +190,45 @@ def serve_project(project_file: Path, *, limit: int = 1, console=None) -> None:
     # Until Prefect's runner installs its own SIGTERM handler (a graceful stop), a SIGTERM stops it the
     # way Ctrl-C does; either way `serve` returns.
     previous = signal.signal(signal.SIGTERM, _as_keyboard_interrupt)
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _quiet_interrupts
     try:
         with temporary_settings(updates={PREFECT_API_URL: api_url}):
             serve(*deployments, limit=limit)
     finally:
+        _served.set()
         signal.signal(signal.SIGTERM, previous)
+        sys.unraisablehook = previous_hook
         if server is not None:
             server.stop()
     say("stdwatch serve: stopped"
         f"{', and the Prefect server it started' if server is not None else ''}.")
 
 
+_served = threading.Event()  # set once `serve` has returned: stop asking it to stop
+_stopping = threading.Event()
+
+
 def _as_keyboard_interrupt(signum, frame) -> None:
+    """SIGTERM stops `serve` the way Ctrl-C does. The KeyboardInterrupt lands wherever the main thread
+    is; inside a finaliser or a weakref callback Python swallows it ("Exception ignored"), so until
+    `serve` returns it is raised again every half second."""
+    if not _stopping.is_set():
+        _stopping.set()
+        threading.Thread(target=_interrupt_until_served, name="stdwatch-serve-stop", daemon=True).start()
     raise KeyboardInterrupt
+
+
+def _interrupt_until_served() -> None:
+    # A real SIGINT (not `_thread.interrupt_main`, a flag) also wakes a main thread blocked in a system call.
+    while not _served.wait(0.5):
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+
+def _quiet_interrupts(unraisable) -> None:
+    """A stop request swallowed by a finaliser is asked again (above), not reported as an error."""
+    if not isinstance(unraisable.exc_value, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
 
 
 def _free_port() -> int:
