@@ -46,7 +46,7 @@ from flows.probe import Checks, dates_read, list_order
 from flows.settings import Settings, load_settings
 from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
-from flows.sources.pages import advance_watermark, latest_by_url, portal_now, provenance, provenance_of
+from flows.sources.pages import ENTRY, advance_watermark, latest_by_url, portal_now, provenance, provenance_of
 from transform.attachments import read_attachment
 from transform.attribution import Register, load_region, resolve
 from transform.events import events_from_entries
@@ -61,7 +61,6 @@ LOOKBACK = timedelta(days=365)
 MAX_LIST_PAGES = 200  # a column deeper than this is a paging bug, not a column
 HANWEB_GROUP_PAGES = 3  # dataproxy records asked for at once: pages of `per_page`
 PAGE_SIZE = 15  # list items asked for per page where the portal lets us choose (getInfoCommon)
-ENTRY = "entry:"  # + an article's URL: watermark of the list entry last read (`entry_digest`) and the day
 _ARTICLE_PATH = re.compile(r"/\d{6}/[0-9a-f]{32}\.shtml$|/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$")
 
 

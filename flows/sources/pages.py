@@ -181,7 +181,11 @@ def merge_detail_page(parser: ModuleType, record: StandardRecord, html: str, pag
         return record, detail
 
 
-ENTRY = "entry:"  # + a record's detail URL: the `row_digest` of its list row when its page was last read
+# Watermark key prefix + the URL of a page read: what its list entry said then (a digest), so that a run
+# re-reading the same entry fetches the page again only when the entry changed. Standards' detail pages
+# (`row_digest`, here), committee pages (flows/sources/tc.py) and notice articles (flows/sources/notices.py,
+# which adds the day read, for its re-check) all use it.
+ENTRY = "entry:"
 
 
 def row_digest(record: StandardRecord) -> str:

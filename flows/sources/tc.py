@@ -40,7 +40,7 @@ from flows.probe import Checks, page_size_served, provenance_of_fetched
 from flows.settings import Settings
 from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
-from flows.sources.pages import fetch_details, latest_by_url, provenance, provenance_of, read_list
+from flows.sources.pages import ENTRY, fetch_details, latest_by_url, provenance, provenance_of, read_list
 from transform.parsers import tc as tc_parser
 from transform.records import Provenance
 from transform.region import load_region
@@ -50,7 +50,6 @@ from warehouse.registries import merge_committees
 SOURCE = tc_source.SOURCE
 DIRECTORY_SITE = "samr"  # the settings' base-URL key of the host that serves the directory
 WATERMARK = "directory"
-ENTRY = "entry:"  # + a committee page's URL: the digest of its directory item when that page was last read
 
 
 def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str], window: Window) -> SourceResult:
