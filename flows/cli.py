@@ -127,7 +127,7 @@ def demo(
     variant: Optional[str] = typer.Option(
         None, "--variant",
         help="How the mirror serves contested portal facts: a preset (samr-cap-20, samr-by-issue-date, "
-             "sacinfo-redirected, contested) or field=value pairs (docs/mirror.md)."),
+             "sacinfo-redirected, contested) or field=value pairs (the table in mirror/variants.py)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document (run report, inbox loads, "
                                  "districts, ground-truth check); the usual output goes to stderr."),
 ) -> None:
@@ -440,7 +440,7 @@ def mirror_serve(
     seed: int = typer.Option(7, help="Corpus seed."),
     port: int = typer.Option(0, help="Port on 127.0.0.1 (0 = any free port)."),
     out: Optional[Path] = typer.Option(None, help="Write the corpus files and ground truth here."),
-    variant: Optional[str] = typer.Option(None, "--variant", help="Contested portal facts: a preset or field=value pairs (docs/mirror.md)."),
+    variant: Optional[str] = typer.Option(None, "--variant", help="Contested portal facts: a preset or field=value pairs (the table in mirror/variants.py)."),
     day: int = typer.Option(0, "--day", min=0, help="Calendar day to serve: 0 = the corpus as built; each day publishes what a real day brings."),
     advance_every: Optional[float] = typer.Option(None, "--advance-every", min=0.001, help="Publish the next calendar day every SECONDS."),
 ) -> None:

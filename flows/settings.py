@@ -16,6 +16,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, model_validator, ValidationError
+import pydantic_settings
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -195,6 +196,9 @@ def load_settings(**overrides: object) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         config = os.environ.get("STDWATCH_CONFIG", "stdwatch.toml")
         raise SettingsError(f"{config} is not valid TOML: {exc}") from None
+    except pydantic_settings.SettingsError as exc:  # an environment variable that is not valid JSON
+        raise SettingsError(f"{exc}: a list or table setting in the environment is JSON, e.g. "
+                            """STDWATCH_HOSTS='{"127.0.0.1": {"rate_per_second": 5}}'""") from None
 
 
 def describe_errors(exc: ValidationError) -> str:
