@@ -65,7 +65,20 @@ def prefect_api() -> Iterator[None]:
         yield
         return
     with LocalPrefectServer(services=False) as server, temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-        yield
+        try:
+            yield
+        finally:
+            _deliver_logs_and_events()
+
+
+def _deliver_logs_and_events() -> None:
+    """Send the run's queued logs and events while the server that receives them still runs: stopped
+    first, Prefect's workers print "Error logging to API … All connection attempts failed" at exit."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogHandler
+
+    APILogHandler().flush()
+    EventsWorker.drain_all(timeout=10)
 
 
 def report_dict(report) -> dict:
