@@ -224,7 +224,7 @@ def reparse_source(source: str, settings: Settings) -> SourceResult:
                 yield entry, body
 
     try:
-        return get_source(source).reparse(entries())
+        return get_source(source).reparse(entries(), settings)
     except Exception as exc:
         logger.exception("re-parse of %s failed", source)
         page = (read[-1].url, read[-1].response_id) if read else None

@@ -26,28 +26,38 @@ from pydantic_settings import (
 
 class BaseUrls(BaseModel):
     """Where each portal answers, by site key. The defaults are the live portals, declared by each source
-    (`Source.sites` in flows/sources/<name>.py); point any of them at the mirror (or a proxy) and nothing
-    else changes. A key no registered source declares is refused (a typo would otherwise go unnoticed)."""
+    (`Source.sites` in flows/sources/<name>.py) and by the selected region's folder (its notice sites,
+    `[[sites]]` in transform/regions/<code>/region.toml); point any of them at the mirror (or a proxy) and
+    nothing else changes. `Settings` fills in the defaults and refuses a key neither declares (a typo would
+    otherwise go unnoticed)."""
 
     model_config = {"extra": "allow"}
 
     @model_validator(mode="before")
     @classmethod
-    def _registered_sites(cls, given: object) -> dict[str, object]:
-        from flows.sources import site_urls  # noqa: PLC0415 - the sources import these settings
-
-        defaults = site_urls()
+    def _table(cls, given: object) -> dict[str, object]:
         given = dict(given or {}) if isinstance(given, dict) or given is None else given
         if not isinstance(given, dict):
             raise ValueError(f"base_urls is a table of site = URL, not {type(given).__name__}")
-        unknown = sorted(set(given) - set(defaults))
-        if unknown:
-            raise ValueError(f"unknown base URL site(s) {', '.join(unknown)}; the sources declare "
-                             f"{', '.join(sorted(defaults))}")
-        return {**defaults, **given}
+        return given
 
     def all(self) -> dict[str, str]:
         return self.model_dump()
+
+
+def _site_defaults(region: str, given: dict[str, str]) -> dict[str, str]:
+    """`given` over the live base URLs of the registered sources and of `region`'s notice sites. A key
+    only another region's folder declares is that region's and is left out; a key nobody declares is refused."""
+    from flows.sources import region_site_urls, site_urls  # noqa: PLC0415 - the sources import these settings
+    from transform.region import load_region, region_codes  # noqa: PLC0415 - region folders are read on demand
+
+    defaults = {**site_urls(), **region_site_urls(load_region(region))}
+    others = {site.key for code in region_codes() if code != region for site in load_region(code).sites}
+    unknown = sorted(set(given) - set(defaults) - others)
+    if unknown:
+        raise ValueError(f"unknown base URL site(s) {', '.join(unknown)}; the sources and region {region}'s "
+                         f"folder declare {', '.join(sorted(defaults))}")
+    return {**defaults, **{site: url for site, url in given.items() if site in defaults}}
 
 
 def _registered_sources() -> list[str]:
@@ -142,6 +152,11 @@ class Settings(BaseSettings):
             env_settings,
             TomlConfigSettingsSource(settings_cls, toml_file=toml_path),
         )
+
+    @model_validator(mode="after")
+    def _base_urls_of_region(self) -> Settings:
+        self.base_urls = BaseUrls(**_site_defaults(self.region, self.base_urls.all()))
+        return self
 
     # Derived paths -------------------------------------------------------------------------
     @property

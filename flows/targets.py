@@ -149,12 +149,13 @@ def _window_note(settings: Settings, plan: PlanDocument) -> str | None:
 # --- loading -------------------------------------------------------------------------------
 
 
-def load_targets(w: WriteSession, plan: PlanDocument, targets: list[Target], provenance: Provenance) -> list[str]:
-    """Flag the archived page's spam and make these the targets in force; returns their indicator ids.
-    The page must already be in `raw.response` (the load's `record_responses`)."""
+def load_targets(w: WriteSession, plan: PlanDocument, targets: list[Target], provenance: Provenance,
+                 region_code: str) -> list[str]:
+    """Flag the archived page's spam and make these the targets in force for region `region_code`; returns
+    their indicator ids. The page must already be in `raw.response` (the load's `record_responses`)."""
     if plan.spam and provenance.response_id:
         w.flag_spam({provenance.response_id: plan.spam})
-    return warehouse.replace_plan(w, plan, targets, provenance)
+    return warehouse.replace_plan(w, plan, targets, provenance, region_code=region_code)
 
 
 def load_plan(w: WriteSession, result: PlanResult, settings: Settings, run_id: str) -> None:
@@ -163,7 +164,7 @@ def load_plan(w: WriteSession, result: PlanResult, settings: Settings, run_id: s
     if result.status == "not_configured":
         return  # nothing was asked of a plan source; the progress report says the targets wait for it
     if result.status == "read":
-        load_targets(w, result.plan, result.targets, result.provenance)
+        load_targets(w, result.plan, result.targets, result.provenance, settings.region)
     w.record_source_stats(run_id, SOURCE, {
         "requests": result.requests,
         "pages": 1 if result.plan else 0,

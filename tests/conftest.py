@@ -23,6 +23,7 @@ open(os.environ["STDWATCH_CONFIG"], "w").close()
 # (127.0.0.1:9, "discard"), so a test that forgets to point a source at the mirror fails fast
 # with a connection error instead of going to the internet.
 from flows.sources import site_urls  # noqa: E402
+from transform.region import load_region, region_codes  # noqa: E402
 
-for _source in site_urls():
-    os.environ.setdefault(f"STDWATCH_BASE_URLS__{_source.upper()}", "http://127.0.0.1:9")
+for _site in [*site_urls(), *(s.key for code in region_codes() for s in load_region(code).sites)]:
+    os.environ.setdefault(f"STDWATCH_BASE_URLS__{_site.upper()}", "http://127.0.0.1:9")

@@ -18,6 +18,7 @@ from transform.plan import read_plan
 from transform.records import Attribution, Provenance, StandardRecord
 from transform.targets import extract_targets
 from warehouse import Warehouse, replace_plan
+from transform.region import load_region
 
 PLAN_FILE = Path(__file__).parent / "fixtures" / "plans" / "suzhou-2022-standardization-opinions.txt"
 KEYS = {"indicator", "value", "unit", "comparator", "deadline_year", "scope", "clause", "sentence"}
@@ -147,7 +148,7 @@ def data_dir(tmp_path_factory) -> Path:
     kunshan = Attribution(in_region=True, district_code="320583", district_name="昆山市", method="name",
                           confidence=0.8, uscc_valid=None)
     with Warehouse(root / "warehouse.duckdb").writing() as w:
-        w.load_region("3205")
+        w.load_region(load_region("3205"))
         w.set_settings({"window_start": date(2022, 8, 21), "window_end": date(2025, 12, 31), "region": "3205",
                         "count_drafter": "lead", "group_count_by": "drafter"})
         w.merge_standards([_standard("GB/T 1-2023", "昆山甲公司", date(2023, 3, 1)),
@@ -155,7 +156,8 @@ def data_dir(tmp_path_factory) -> Path:
                            _standard("GB/T 3-2021", "昆山甲公司", date(2021, 3, 1))], "run-1")
         w.replace_org_attributions([(None, "昆山甲公司", kunshan)])
         replace_plan(w, plan, extract_targets(plan.text),
-                     Provenance("file", PLAN_FILE.resolve().as_uri(), datetime(2026, 1, 1, tzinfo=timezone.utc), None, "x"))
+                     Provenance("file", PLAN_FILE.resolve().as_uri(), datetime(2026, 1, 1, tzinfo=timezone.utc), None, "x"),
+                     region_code="3205")
     return root
 
 

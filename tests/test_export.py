@@ -19,6 +19,7 @@ from flows.cli import app
 from test_warehouse import RULES, placed, standard
 from warehouse import Warehouse
 from warehouse.export import column_labels
+from transform.region import load_region
 
 DOC = Path(__file__).parents[1] / "docs" / "data-model.md"
 FORMULA = '=HYPERLINK("http://evil.example/x","点此")'
@@ -30,7 +31,7 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     """Three standards led by an organisation of 昆山市: one whose crawled title is a formula, one markup."""
     data_dir = tmp_path / "data"
     with Warehouse(data_dir / "warehouse.duckdb").writing() as w:
-        w.load_region("3205")
+        w.load_region(load_region("3205"))
         w.set_settings(RULES)
         w.merge_standards([
             standard("GB/T 1-2023", drafters=("昆山甲科技有限公司", "苏州乙公司")),

@@ -152,7 +152,7 @@ def test_a_load_or_attribution_that_raises_fails_only_its_source(tmp_path, monke
     monkeypatch.setattr(type(get_source("tc")), "load", broken)
     monkeypatch.setattr(type(get_source("notices")), "attribute", broken)
     crashed = pipeline.FailedCrawl.of("ttbz", ValueError("no such field"), ("http://x/list", "resp-1"))
-    results = [SourceResult("tc"), crashed, get_source("notices").reparse([]), SourceResult("samr")]
+    results = [SourceResult("tc"), crashed, get_source("notices").reparse([], settings), SourceResult("samr")]
     run = pipeline.RunSpec("run-1", "nightly", {}, Window(), datetime.now(timezone.utc))
     report = pipeline.load(settings, run, responses=[], results=results, client_stats={},
                            advance_watermarks=True, check_silence=False)

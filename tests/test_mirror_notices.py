@@ -24,6 +24,7 @@ from mirror.notices import (
 from mirror.web import SiteServer
 from transform.orgs import normalize_org_name
 from transform.parsers.notices import announces_a_list
+from transform.region import load_region
 from warehouse import Warehouse
 
 WINDOW_END = date(2025, 12, 31)
@@ -108,7 +109,7 @@ def _load(settings, result, run_id):
         w.begin_run(run_id, "test", {}, {})
         w.set_settings({"region": "3205", "window_start": settings.window_start.isoformat(),
                         "window_end": settings.window_end.isoformat(), "as_of": "2026-06-30"})
-        w.load_region("3205")
+        w.load_region(load_region("3205"))
         counts = notices_flow.load(w, result, run_id=run_id)
         notices_flow.attribute_events(w, settings, {})
         w.finish_run(run_id, "completed")
@@ -130,7 +131,7 @@ def test_crawl_is_complete_and_archived(loaded):
     settings, result, _ = loaded
     assert result.complete and not result.blocked and not result.rejects, (result.error, result.rejects[:3])
     columns = {key for key in result.watermarks if not key.startswith(notices_flow.ENTRY)}
-    assert columns == {c.watermark_key for c in notices_flow.COLUMNS}
+    assert columns == {c.watermark_key for c in notices_flow.region_columns(load_region(settings.region))}
     urls = {entry.url for entry, _ in iter_archive(settings.archive_dir, "notices")}
     # each article read is remembered with its list entry, so a quiet night does not fetch it again
     remembered = {key.removeprefix(notices_flow.ENTRY) for key in result.watermarks if key.startswith(notices_flow.ENTRY)}
@@ -232,7 +233,7 @@ def test_a_second_crawl_loads_nothing_new(loaded, sites):
 
 def test_reparse_from_the_archive_gives_the_same_events(loaded):
     settings, first, _ = loaded
-    again = notices_flow.reparse(iter_archive(settings.archive_dir, "notices"))
+    again = notices_flow.reparse(iter_archive(settings.archive_dir, "notices"), load_region(settings.region))
     key = lambda e: (e.origin, e.entry_key, e.stage, e.announced_on)  # noqa: E731
     assert sorted(map(key, again.events)) == sorted(map(key, first.events))
     assert [m.reason for m in again.manual_entries] == [m.reason for m in first.manual_entries]

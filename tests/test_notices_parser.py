@@ -77,7 +77,7 @@ def test_scjgj_article_table_and_attachments():
 # -- www.suzhou.gov.cn ----------------------------------------------------------------------------
 
 def test_suzhou_gov_json_list():
-    page = p.parse_suzhou_gov_list(fixture("suzhou_gov_getInfoCommon.json"),
+    page = p.parse_szinf_list(fixture("suzhou_gov_getInfoCommon.json"),
                                    "https://www.suzhou.gov.cn/szinf/info/getInfoCommon/?pagesize=15&currpage=1")
     assert [link.published for link in page.links] == [date(2023, 11, 6), date(2023, 10, 12), date(2023, 9, 28)]
     assert page.links[0].url == "https://www.suzhou.gov.cn/szsrmzf/zwgg/202311/3e9a1c0b7d2f4e6a8b5c9d0e1f2a3b4c.shtml"
@@ -86,7 +86,7 @@ def test_suzhou_gov_json_list():
 
 def test_suzhou_gov_list_that_is_not_json_names_the_page():
     with pytest.raises(p.NoticeParseError, match="not JSON"):
-        p.parse_suzhou_gov_list("<html>维护中</html>", "https://www.suzhou.gov.cn/szinf/info/getInfoCommon/")
+        p.parse_szinf_list("<html>维护中</html>", "https://www.suzhou.gov.cn/szinf/info/getInfoCommon/")
 
 
 def test_suzhou_gov_ucap_article():

@@ -18,6 +18,7 @@ from flows.settings import Settings
 from flows.targets import crawl_plan, plan_step
 from loopback import reply, serve
 from warehouse import Warehouse, progress_report, query
+from transform.region import load_region
 
 PLAN_FILE = Path(__file__).parent / "fixtures" / "plans" / "suzhou-2022-standardization-opinions.txt"
 PLAN_TEXT = PLAN_FILE.read_text(encoding="utf-8")
@@ -78,7 +79,7 @@ def run_plan_step(settings: Settings, run_id: str = "run-1"):
                         timeout=5, max_retries=0, archive=archive, sleep=lambda s: None)
     try:
         with Warehouse(settings.warehouse_path).writing() as w:
-            w.load_region("3205")
+            w.load_region(load_region("3205"))
             w.set_settings({"window_start": settings.window_start, "window_end": settings.window_end, "region": "3205"})
             result = plan_step(settings, client, w, archive)
     finally:

@@ -16,6 +16,7 @@ from transform.records import Attribution, CommitteeRecord, Provenance, Standard
 from transform.targets import Target, extract_targets
 from warehouse import Warehouse, progress_report, query, replace_indicator_events, replace_plan
 from warehouse.registries import load_group_publishers, merge_committees
+from transform.region import load_region
 
 PLAN_FILE = Path(__file__).parent / "fixtures" / "plans" / "suzhou-2022-standardization-opinions.txt"
 PLAN = read_plan(PLAN_FILE.read_text(encoding="utf-8"))
@@ -97,7 +98,7 @@ RESEARCH_RATE = [  # an analyst's entries of a rate: the latest value on or befo
 
 def build(path: Path, *, with_plan: bool = True, targets: list[Target] = TARGETS) -> Path:
     with Warehouse(path).writing() as w:
-        w.load_region("3205")
+        w.load_region(load_region("3205"))
         w.set_settings(RULES)
         w.merge_standards(STANDARDS, "run-1")
         merge_committees(w, COMMITTEES, "run-1")
@@ -105,7 +106,7 @@ def build(path: Path, *, with_plan: bool = True, targets: list[Target] = TARGETS
         replace_indicator_events(w, "notices", PILOTS)
         replace_indicator_events(w, "manual", RESEARCH_RATE)
         if with_plan:
-            replace_plan(w, PLAN, targets, PLAN_PROVENANCE)
+            replace_plan(w, PLAN, targets, PLAN_PROVENANCE, region_code="3205")
     return path
 
 
@@ -296,7 +297,7 @@ def test_a_new_plan_replaces_the_targets_and_their_mentions(tmp_path):
     mentions = query(path, "SELECT count(*) AS n FROM ref.indicator_mention").to_pylist()[0]["n"]
     assert mentions == sum(len(t.mentions) for t in TARGETS) == 28  # 10 indicators stated twice, 8 once
     with Warehouse(path).writing() as w:
-        replace_plan(w, PLAN, TARGETS[:2], PLAN_PROVENANCE)
+        replace_plan(w, PLAN, TARGETS[:2], PLAN_PROVENANCE, region_code="3205")
     assert query(path, "SELECT count(*) AS n FROM ref.indicator").to_pylist() == [{"n": 2}]
     assert query(path, "SELECT count(*) AS n FROM ref.indicator_mention").to_pylist() == [{"n": 3}]
     assert [r["indicator_id"] for r in progress_report(path).indicators] == ["std_research_rate", "national_industry_led"]

@@ -11,6 +11,7 @@ import warehouse
 from transform.records import Attribution, CommitteeRecord, Provenance, StandardRecord
 from warehouse import Warehouse
 from warehouse.registries import load_group_publishers, merge_committees, registry_orgs
+from transform.region import load_region
 
 NOW = datetime(2026, 11, 1, tzinfo=timezone.utc)
 
@@ -45,7 +46,7 @@ UNPLACED = Attribution(True, None, None, "name", 0.75, None, needs_review=True)
 def wh(tmp_path):
     path = tmp_path / "w.duckdb"
     with Warehouse(path).writing() as w:
-        w.load_region("3205")
+        w.load_region(load_region("3205"))
         w.set_settings({"window_start": "2022-08-21", "window_end": "2025-12-31", "region": "3205"})
         counts = merge_committees(w, [
             committee("TC1", "昆山甲研究院", date(2023, 3, 1), 1),

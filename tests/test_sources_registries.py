@@ -86,7 +86,7 @@ def crawls(cluster: MirrorCluster, window: Window, tmp_path_factory) -> dict[str
                 (entry, body) for entry, body in iter_archive(settings.archive_dir, module.SOURCE)
                 if 200 <= entry.status < 300 and entry.blocked is None and entry.truncated is None
             )
-            reparsed = module.reparse(entries)
+            reparsed = module.source.reparse(entries, settings)
             out[module.SOURCE] = Crawl(first, second, after_first, _requests(client, module.SOURCE) - after_first,
                                        reparsed)
     return out

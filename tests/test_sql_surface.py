@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from warehouse import Warehouse, query
+from transform.region import load_region
 
 DOC = Path(__file__).parents[1] / "docs" / "data-model.md"
 RULES = {"window_start": date(2022, 8, 21), "window_end": date(2025, 12, 31), "as_of": date(2026, 6, 30),
@@ -26,7 +27,7 @@ def published(tmp_path, monkeypatch) -> Path:
     HOME are tmp_path, so any file a statement managed to write would show up under it."""
     data_dir = tmp_path / "data"
     with Warehouse(data_dir / "warehouse.duckdb").writing() as w:
-        w.load_region("3205")
+        w.load_region(load_region("3205"))
         w.set_settings(RULES)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from transform.records import Attribution, OrgEvidence, Provenance, Reject, StandardRecord
+from transform.region import load_region
 from warehouse import (
     SchemaVersionError,
     Warehouse,
@@ -101,7 +102,7 @@ def wh(tmp_path: Path) -> Path:
     """A published warehouse with the Suzhou districts and the default counting rules."""
     path = tmp_path / "warehouse.duckdb"
     with Warehouse(path).writing() as w:
-        w.load_region("3205")
+        w.load_region(load_region("3205"))
         w.set_settings(RULES)
     return path
 
@@ -146,10 +147,14 @@ def test_a_database_newer_than_the_code_is_refused(tmp_path):
     con.close()
 
 
-def test_districts_load_from_a_region_object_or_the_packaged_files(tmp_path):
+def test_a_region_loads_its_districts_and_its_plans_measures(tmp_path):
     kunshan = SimpleNamespace(code="320583", name="昆山市", kind="county-level city", aliases=("昆山",))
+    rate = SimpleNamespace(indicator_id="std_research_rate", ordinal=1, label="比率", unit="%", comparator="≥",
+                           target=50.0, deadline_year=2025, method="manual", source_view="core.indicator_event",
+                           std_types=None, aggregate="latest", sources=("manual",), waits_for="input",
+                           settings="as_of", rule_zh="比率", rule_en="rate")
     region = SimpleNamespace(code="3205", unknown_district_code="320500", unknown_district_name="区县未知",
-                             districts=(kunshan,))
+                             districts=(kunshan,), measures=(rate,))
     path = tmp_path / "r.duckdb"
     with Warehouse(path).writing() as w:
         w.load_region(region)
@@ -157,11 +162,17 @@ def test_districts_load_from_a_region_object_or_the_packaged_files(tmp_path):
         {"district_code": "320500", "aliases": [], "kind": "unknown"},
         {"district_code": "320583", "aliases": ["昆山"], "kind": "county-level city"},
     ]
+    assert rows(path, "SELECT indicator_id, std_types, sources, target, deadline_year FROM ref.measure") == [
+        {"indicator_id": "std_research_rate", "std_types": None, "sources": ["manual"], "target": 50.0,
+         "deadline_year": 2025}]
     with Warehouse(path).writing() as w:
-        w.load_region("3205")
-        with pytest.raises(ValueError, match="no reference data for region '9999'"):
-            w.load_region("9999")
+        w.load_region(load_region("3205"))
     assert rows(path, "SELECT count(*) AS n FROM ref.district WHERE region_code = '3205'") == [{"n": 11}]
+    # shared/design/indicators.md: the Suzhou plan's 18 indicators, in its order
+    assert rows(path, "SELECT count(*) AS n, min(ordinal) AS first, max(ordinal) AS last FROM ref.measure") == [
+        {"n": 18, "first": 1, "last": 18}]
+    assert rows(path, "SELECT indicator_id, std_types FROM ref.measure WHERE ordinal = 2") == [
+        {"indicator_id": "national_industry_led", "std_types": ["national", "industry"]}]
 
 
 # ── merges ──────────────────────────────────────────────────────────────────────────────

@@ -1,7 +1,8 @@
 """A region's reference data (`transform/regions/<code>/`) and the place names it recognises.
 
-Owns loading `region.toml`, `districts.csv`, `division_codes.csv` and `towns.csv`, and
-the matching primitives attribution is built on: which of the region's districts,
+Owns loading `region.toml` (names, province, the plan, the notice sites and columns),
+`districts.csv`, `division_codes.csv`, `towns.csv` and `indicators.csv` (the plan's indicators
+and how each is measured), and the matching primitives attribution is built on: which of the region's districts,
 former divisions, towns and streets a text mentions, whether it mentions the region
 itself, and whether it starts with another province or city. Nothing here decides an
 attribution; `transform.attribution` does.
@@ -20,6 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from types import MappingProxyType
 
 from transform.text import clean_text, to_halfwidth
@@ -84,6 +87,60 @@ class RegionError(ValueError):
 
 
 @dataclass(frozen=True)
+class NoticeSite:
+    """A portal whose notice columns are read: `key` names it in the `base_urls` setting."""
+
+    key: str  # "scjgj_suzhou"
+    cms: str  # the portal software's kind, as extract/sources/notices.py names it
+    base_url: str  # the live portal
+    evidence: str  # where what is known about it comes from
+    options: Mapping[str, str]  # what its kind needs besides the base URL (column_root, list_path, …)
+
+
+@dataclass(frozen=True)
+class NoticeColumn:
+    site: str  # a NoticeSite key
+    key: str  # the column, channel id or column number, as its site names it
+    label: str  # "通知公告"
+    first_page: str | None  # the first page's name, where the kind lets a column choose it
+
+
+@dataclass(frozen=True)
+class PlanReference:
+    """The region's plan: its document number and title, and where it can be read if known —
+    a page (`site` + `path`) or a file in the region's folder (`file`)."""
+
+    document: str  # "苏委发〔2022〕30号"
+    title: str
+    site: str | None
+    path: str | None
+    file: str | None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One row of `indicators.csv`: an indicator of the region's plan and how it is measured
+    (the columns of ref.measure, warehouse/migrations/004_indicators.sql)."""
+
+    indicator_id: str  # `code`: the catalogue kind (transform.targets.INDICATOR_CATALOGUE)
+    ordinal: int  # the row's place in the file, from 1
+    label: str  # `name`
+    unit: str
+    comparator: str
+    target: float
+    deadline_year: int | None
+    method: str  # registry | events | manual
+    source_view: str  # mart.standard | mart.committee | core.indicator_event
+    std_types: tuple[str, ...] | None
+    aggregate: str  # count | sum | latest
+    sources: tuple[str, ...]
+    waits_for: str
+    settings: str | None
+    rule_zh: str
+    rule_en: str
+
+
+@dataclass(frozen=True)
 class District:
     code: str  # "320583"
     name: str  # "昆山市"
@@ -144,6 +201,10 @@ class Region:
     unknown_district_code: str  # "320500"
     unknown_district_name: str  # "区县未知"
     province: str  # "江苏省", from the first two digits of the code
+    plan: PlanReference
+    sites: tuple[NoticeSite, ...]
+    columns: tuple[NoticeColumn, ...]
+    measures: tuple[Measure, ...]  # indicators.csv
     districts: tuple[District, ...]
     divisions: Mapping[str, DivisionCode]  # division code → what it means today
     towns: Mapping[str, str]  # gazetteer name or unambiguous alternative form → district code
@@ -152,6 +213,9 @@ class Region:
     _district_pattern: re.Pattern[str] = field(repr=False)
     _town_pattern: re.Pattern[str] = field(repr=False)
     _region_pattern: re.Pattern[str] = field(repr=False)
+
+    def site(self, key: str) -> NoticeSite:
+        return next(s for s in self.sites if s.key == key)
 
     def district_by_code(self, code: str) -> District | None:
         """The district whose own code is `code` ("320583"); for historical codes see `divisions`."""
@@ -213,15 +277,26 @@ class Region:
         return text.startswith(self.aliases) or self._district_pattern.match(text) is not None
 
 
-def _read(code: str, filename: str) -> str:
+def _folder(code: str, root: Path | None) -> Traversable:
+    return (root if root is not None else resources.files("transform") / "regions") / code
+
+
+def region_codes(root: Path | None = None) -> tuple[str, ...]:
+    """Every region with a folder (bundled, or under `root`), in code order."""
+    top = root if root is not None else resources.files("transform") / "regions"
+    return tuple(sorted(entry.name for entry in top.iterdir() if (entry / "region.toml").is_file()))
+
+
+def _read(code: str, filename: str, root: Path | None = None) -> str:
     try:
-        return (resources.files("transform") / "regions" / code / filename).read_text(encoding="utf-8")
+        return (_folder(code, root) / filename).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise RegionError(f"region {code!r}: no reference file transform/regions/{code}/{filename}") from None
+        where = root if root is not None else "transform/regions"
+        raise RegionError(f"region {code!r}: no reference file {where}/{code}/{filename}") from None
 
 
-def _rows(code: str, filename: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(_read(code, filename))))
+def _rows(code: str, filename: str, root: Path | None = None) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(_read(code, filename, root))))
 
 
 def _add_form(places: dict[str, Place], ambiguous: set[str], form: str, place: Place) -> None:
@@ -298,19 +373,26 @@ def _town_places(rows: list[dict[str, str]], by_name: Mapping[str, District],
 
 
 @cache
-def load_region(code: str) -> Region:
-    """The region with GB/T 2260 prefix `code` ("3205"), from the bundled reference files."""
-    settings = tomllib.loads(_read(code, "region.toml"))
+def load_region(code: str, root: Path | None = None) -> Region:
+    """The region with GB/T 2260 prefix `code` ("3205"), from its folder: the bundled
+    `transform/regions/<code>/`, or `<root>/<code>/`."""
+    try:
+        settings = tomllib.loads(_read(code, "region.toml", root))
+    except tomllib.TOMLDecodeError as exc:
+        raise RegionError(f"region {code!r}: region.toml is not valid TOML ({exc})") from None
     if settings.get("code") != code or code[:2] not in PROVINCES:
         raise RegionError(f"region {code!r}: region.toml says code {settings.get('code')!r}")
+    if settings.get("province", code[:2]) != code[:2]:
+        raise RegionError(f"region {code!r}: region.toml says province {settings['province']!r}, "
+                          f"but a {code[:2]}… code is in province {code[:2]}")
     districts = tuple(
         District(row["district_code"], row["district_name"], row["kind"],
                  tuple(a for a in row["aliases"].split("|") if a))
-        for row in _rows(code, "districts.csv")
+        for row in _rows(code, "districts.csv", root)
     )
     by_name = {d.name: d for d in districts}
     divisions: dict[str, DivisionCode] = {}
-    for row in _rows(code, "division_codes.csv"):
+    for row in _rows(code, "division_codes.csv", root):
         today = row["district_today"]
         if today and today not in by_name:
             raise RegionError(f"region {code!r}: division_codes.csv maps {row['code']} to unknown {today!r}")
@@ -319,7 +401,8 @@ def load_region(code: str) -> Region:
             row["code"], row["name_as_coded"], row["kind"], row["valid"], by_name.get(today), row["note"]))
     aliases = tuple(settings["aliases"])
     district_places = _district_places(aliases, districts, divisions)
-    town_places = _town_places(_rows(code, "towns.csv"), by_name, district_places, code)
+    town_places = _town_places(_rows(code, "towns.csv", root), by_name, district_places, code)
+    sites, columns = _notice_sites(code, settings)
     return Region(
         code=code,
         name=settings["name"],
@@ -327,6 +410,10 @@ def load_region(code: str) -> Region:
         unknown_district_code=settings["unknown_district_code"],
         unknown_district_name=settings["unknown_district_name"],
         province=PROVINCES[code[:2]][0],
+        plan=_plan_reference(code, settings, {s.key for s in sites}, root),
+        sites=sites,
+        columns=columns,
+        measures=_measures(code, root),
         districts=districts,
         divisions=MappingProxyType(divisions),
         towns=MappingProxyType({form: p.district.code for form, p in town_places.items() if p.district}),
@@ -336,6 +423,110 @@ def load_region(code: str) -> Region:
         _town_pattern=_alternation(town_places),
         _region_pattern=re.compile("|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))),
     )
+
+
+_SITE_FIELDS = ("key", "cms", "base_url", "evidence")
+_COLUMN_FIELDS = ("site", "key", "label")
+
+
+def _required(code: str, table: str, entry: object, names: tuple[str, ...]) -> dict[str, str]:
+    if not isinstance(entry, dict):
+        raise RegionError(f"region {code!r}: region.toml [[{table}]] entries are tables")
+    missing = [n for n in names if not isinstance(entry.get(n), str) or not entry[n].strip()]
+    if missing:
+        raise RegionError(f"region {code!r}: a region.toml [[{table}]] entry ({entry.get('key', '?')}) "
+                          f"lacks {', '.join(missing)}")
+    return entry
+
+
+def _notice_sites(code: str, settings: Mapping) -> tuple[tuple[NoticeSite, ...], tuple[NoticeColumn, ...]]:
+    """The `[[sites]]` and `[[columns]]` of region.toml: site keys unique, every column on a listed site."""
+    sites = []
+    for entry in settings.get("sites", []):
+        entry = _required(code, "sites", entry, _SITE_FIELDS)
+        options = {k: str(v) for k, v in entry.items() if k not in _SITE_FIELDS}
+        sites.append(NoticeSite(entry["key"], entry["cms"], entry["base_url"].rstrip("/"), entry["evidence"],
+                                MappingProxyType(options)))
+    keys = [s.key for s in sites]
+    if len(set(keys)) != len(keys):
+        raise RegionError(f"region {code!r}: region.toml lists a site key twice ({', '.join(keys)})")
+    columns = []
+    for entry in settings.get("columns", []):
+        entry = _required(code, "columns", entry, _COLUMN_FIELDS)
+        if entry["site"] not in keys:
+            raise RegionError(f"region {code!r}: column {entry['key']!r} is on site {entry['site']!r}, "
+                              f"which region.toml does not list ([[sites]]: {', '.join(keys) or 'none'})")
+        columns.append(NoticeColumn(entry["site"], entry["key"], entry["label"], entry.get("first_page")))
+    return tuple(sites), tuple(columns)
+
+
+def _plan_reference(code: str, settings: Mapping, site_keys: set[str], root: Path | None) -> PlanReference:
+    plan = settings.get("plan")
+    if not isinstance(plan, dict) or not plan.get("document") or not plan.get("title"):
+        raise RegionError(f"region {code!r}: region.toml needs a [plan] table with its document number and title")
+    site, path, file = plan.get("site"), plan.get("path"), plan.get("file")
+    if (site is None) != (path is None) or (site and file):
+        raise RegionError(f"region {code!r}: [plan] gives either site and path, or file, or neither")
+    if site is not None and site not in site_keys:
+        raise RegionError(f"region {code!r}: [plan] site {site!r} is not one of region.toml's [[sites]]")
+    if file is not None:
+        _read(code, file, root)  # a missing plan file is said now, not when a run wants it
+    return PlanReference(plan["document"], plan["title"], site, path, file)
+
+
+def plan_file_text(region: Region, root: Path | None = None) -> str:
+    """The text of the plan file the region's folder holds (`[plan] file`)."""
+    if region.plan.file is None:
+        raise RegionError(f"region {region.code!r}: [plan] names no file")
+    return _read(region.code, region.plan.file, root)
+
+
+def plan_owner(doc_number: str | None, root: Path | None = None) -> str | None:
+    """The region whose folder's plan has document number `doc_number`, if any."""
+    if not doc_number:
+        return None
+    return next((code for code in region_codes(root) if load_region(code, root).plan.document == doc_number), None)
+
+
+_MEASURE_FIELDS = ("code", "name", "unit", "comparator", "target", "deadline", "method", "source_view",
+                   "std_types", "aggregate", "sources", "waits_for", "settings", "rule_zh", "rule_en")
+_METHODS = {"registry": {"mart.standard", "mart.committee"}, "events": {"core.indicator_event"},
+            "manual": {"core.indicator_event"}}
+_AGGREGATES = ("count", "sum", "latest")
+
+
+def _list_cell(value: str) -> tuple[str, ...]:
+    return tuple(v for v in value.split("|") if v)
+
+
+def _measures(code: str, root: Path | None) -> tuple[Measure, ...]:
+    """The region's `indicators.csv`: each indicator of its plan, its target, and how it is
+    measured. List cells (std_types, sources) are `|`-separated; an empty cell is none."""
+    rows = _rows(code, "indicators.csv", root)
+    if rows and (missing := [f for f in _MEASURE_FIELDS if f not in rows[0]]):
+        raise RegionError(f"region {code!r}: indicators.csv lacks the column(s) {', '.join(missing)}")
+    measures = []
+    for ordinal, row in enumerate(rows, start=1):
+        where = f"region {code!r}: indicators.csv row {ordinal + 1} ({row['code']})"
+        if row["source_view"] not in _METHODS.get(row["method"], ()):
+            raise RegionError(f"{where}: method {row['method']!r} with source_view {row['source_view']!r}; "
+                              f"methods and their views: {dict((k, sorted(v)) for k, v in _METHODS.items())}")
+        if row["aggregate"] not in _AGGREGATES:
+            raise RegionError(f"{where}: aggregate {row['aggregate']!r}, not one of {', '.join(_AGGREGATES)}")
+        try:
+            target = float(row["target"])
+            deadline = int(row["deadline"]) if row["deadline"] else None
+        except ValueError:
+            raise RegionError(f"{where}: target {row['target']!r} and deadline {row['deadline']!r} "
+                              "must be a number and a year (or empty)") from None
+        measures.append(Measure(
+            row["code"], ordinal, row["name"], row["unit"], row["comparator"], target, deadline, row["method"],
+            row["source_view"], _list_cell(row["std_types"]) or None, row["aggregate"], _list_cell(row["sources"]),
+            row["waits_for"], row["settings"] or None, row["rule_zh"], row["rule_en"]))
+    codes = [m.indicator_id for m in measures]
+    if len(set(codes)) != len(codes):
+        raise RegionError(f"region {code!r}: indicators.csv lists an indicator code twice")
+    return tuple(measures)
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,8 @@ inserts row by row.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
-import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -21,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Protocol
-from importlib import resources
 
 import duckdb
 import pyarrow as pa
@@ -39,6 +35,27 @@ class DistrictLike(Protocol):
     aliases: Sequence[str]
 
 
+class MeasureLike(Protocol):
+    """One indicator of the region's plan and how it is measured (transform.region.Measure fits)."""
+
+    indicator_id: str
+    ordinal: int
+    label: str
+    unit: str
+    comparator: str
+    target: float
+    deadline_year: int | None
+    method: str
+    source_view: str
+    std_types: Sequence[str] | None
+    aggregate: str
+    sources: Sequence[str]
+    waits_for: str
+    settings: str | None
+    rule_zh: str
+    rule_en: str
+
+
 class RegionLike(Protocol):
     """What load_region reads from a region object (transform.region.Region fits)."""
 
@@ -46,6 +63,7 @@ class RegionLike(Protocol):
     unknown_district_code: str
     unknown_district_name: str
     districts: Sequence[DistrictLike]
+    measures: Sequence[MeasureLike]
 
 UTC_TIMESTAMP = pa.timestamp("us", tz="UTC")
 TEXT_LIST = pa.list_(pa.string())
@@ -247,30 +265,40 @@ class WriteSession:
         self._load({"incoming_district": table}, ["delete_region_districts", "insert_districts"],
                    {"region_code": region_code})
 
-    def load_region(self, region: str | RegionLike) -> None:
-        """Load a region's districts: from a region object (transform.region.Region: `code`,
-        `districts` with code/name/kind/aliases, `unknown_district_code/name`), or from the
-        packaged reference data of a region code (`transform/regions/<code>/`)."""
-        if not isinstance(region, str):
-            self.load_districts(
-                ({"district_code": d.code, "district_name": d.name, "kind": d.kind, "aliases": d.aliases}
-                 for d in region.districts),
-                region_code=region.code,
-                unknown_code=region.unknown_district_code,
-                unknown_name=region.unknown_district_name,
-            )
-            return
-        folder = resources.files("transform").joinpath("regions", region)
-        if not folder.joinpath("region.toml").is_file():
-            raise ValueError(f"no reference data for region {region!r}: expected transform/regions/{region}/")
-        settings = tomllib.loads(folder.joinpath("region.toml").read_text(encoding="utf-8"))
-        rows = csv.DictReader(io.StringIO(folder.joinpath("districts.csv").read_text(encoding="utf-8")))
+    def load_measures(self, measures: Iterable[MeasureLike]) -> None:
+        """Make `measures` (a region's indicators.csv) the rows of ref.measure."""
+        measures = list(measures)
+        table = pa.table({
+            "indicator_id": pa.array([m.indicator_id for m in measures], pa.string()),
+            "ordinal": pa.array([m.ordinal for m in measures], pa.int32()),
+            "label": pa.array([m.label for m in measures], pa.string()),
+            "method": pa.array([m.method for m in measures], pa.string()),
+            "source_view": pa.array([m.source_view for m in measures], pa.string()),
+            "std_types": pa.array([list(m.std_types) if m.std_types else None for m in measures], TEXT_LIST),
+            "aggregate": pa.array([m.aggregate for m in measures], pa.string()),
+            "sources": pa.array([list(m.sources) for m in measures], TEXT_LIST),
+            "waits_for": pa.array([m.waits_for for m in measures], pa.string()),
+            "settings": pa.array([m.settings for m in measures], pa.string()),
+            "rule_zh": pa.array([m.rule_zh for m in measures], pa.string()),
+            "rule_en": pa.array([m.rule_en for m in measures], pa.string()),
+            "unit": pa.array([m.unit for m in measures], pa.string()),
+            "comparator": pa.array([m.comparator for m in measures], pa.string()),
+            "target": pa.array([m.target for m in measures], pa.float64()),
+            "deadline_year": pa.array([m.deadline_year for m in measures], pa.int32()),
+        })
+        self._load({"incoming_measure": table}, ["delete_measures", "insert_measures"])
+
+    def load_region(self, region: RegionLike) -> None:
+        """Load a region's districts and its plan's measures (transform.region.Region: `code`,
+        `districts` with code/name/kind/aliases, `unknown_district_code/name`, `measures`)."""
         self.load_districts(
-            rows,
-            region_code=settings["code"],
-            unknown_code=settings["unknown_district_code"],
-            unknown_name=settings["unknown_district_name"],
+            ({"district_code": d.code, "district_name": d.name, "kind": d.kind, "aliases": d.aliases}
+             for d in region.districts),
+            region_code=region.code,
+            unknown_code=region.unknown_district_code,
+            unknown_name=region.unknown_district_name,
         )
+        self.load_measures(region.measures)
 
     # ── the archive index ─────────────────────────────────────────────────────────────
     def record_responses(self, rows: Sequence[Mapping[str, object]]) -> None:

@@ -51,8 +51,10 @@ def indicator_ids(targets: Sequence[Target]) -> list[str]:
     return ids
 
 
-def replace_plan(w: WriteSession, plan: PlanDocument, targets: Sequence[Target], provenance: Provenance) -> list[str]:
-    """Make `plan` and its targets the ones in force (ref.plan, ref.indicator, ref.indicator_mention).
+def replace_plan(w: WriteSession, plan: PlanDocument, targets: Sequence[Target], provenance: Provenance, *,
+                 region_code: str) -> list[str]:
+    """Make `plan` and its targets the ones in force (ref.plan, ref.indicator, ref.indicator_mention),
+    loaded for region `region_code`.
 
     `provenance.response_id` is the archived page, None for a local file (`url` a file URI).
     Returns the indicator ids, in the targets' order.
@@ -69,6 +71,7 @@ def replace_plan(w: WriteSession, plan: PlanDocument, targets: Sequence[Target],
         "spam": pa.array([bool(plan.spam)], pa.bool_()),
         "spam_terms": pa.array([list(plan.spam)], TEXT_LIST),
         "n_targets": pa.array([n], pa.int32()),
+        "region_code": pa.array([region_code], pa.string()),
     })
     indicator_table = pa.table({
         "indicator_id": pa.array(ids, pa.string()),

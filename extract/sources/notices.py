@@ -1,4 +1,10 @@
-"""notices — government notice columns of the Suzhou and Jiangsu portals (three CMS kinds).
+"""notices — government notice columns of a region's portals, by the three CMS kinds they run.
+
+Which sites and columns are read is the region's data (`transform/regions/<code>/region.toml`
+`[[sites]]`, `[[columns]]`); this module knows the kinds: `scjgj` (TRS column pages paged by
+createPageHTML), `szinf` (the city portal's getInfoCommon JSON list) and `hanweb` (Jiangsu's
+大汉 jpage dataproxy), and what each needs besides a base URL (`CMS_OPTIONS`). The contract
+below was confirmed on Suzhou's and Jiangsu's sites.
 
 Contract (portals.md §6, §7.2; grades [C] confirmed, [C1] one source, [I] inference).
 Last confirmed from others' live evidence: RSSHub `lib/routes/gov/suzhou/*.ts` (commit
@@ -6,7 +12,7 @@ Last confirmed from others' live evidence: RSSHub `lib/routes/gov/suzhou/*.ts` (
 the live sites: check every [C1]/[I] item on the first live run.
 
 scjgj — 苏州市市场监督管理局, base `https://scjgj.suzhou.gov.cn` (setting base_urls.scjgj_suzhou)
-  List   `GET /szqts/<col>/<first page>.shtml` [C]. 通知公告 is column `tzgg` and its first page is
+  List   `GET <column_root>/<col>/<first page>.shtml` [C] (column_root `/szqts` there). 通知公告 is column `tzgg` and its first page is
          `nav_xwtz.shtml` (≈135 pages) [C: two independent crawlers and portals.md §6.2,
          evidence/scjgj.suzhou.gov.cn/EVIDENCE.md]; other columns start at `nav_list.shtml` [C]
          (`Column.first_page`). Every later page is named by the page's own pager script,
@@ -19,13 +25,15 @@ scjgj — 苏州市市场监督管理局, base `https://scjgj.suzhou.gov.cn` (se
   Paging `extract.paging.walk_pages`: the page count is the one createPageHTML states; the list
          carries one date per item and cannot be filtered by date, so an incremental walk stops
          after a page whose every date is before the watermark (the flow's `older`).
-  Article `/szqts/<col>/<YYYYMM>/<32 hex>.shtml` [C], body `#zoom` [C], attachments `a[href]` under
+  Article `<column_root>/<col>/<YYYYMM>/<32 hex>.shtml` [C], body `#zoom` [C], attachments `a[href]` under
          `#zoom` ending .pdf/.doc/.xls/.zip/.wps [C] (also .docx/.xlsx [I]).
   Encoding UTF-8 [I] (the client falls back to GB18030).
 
-suzhou_gov — 苏州市人民政府, base `https://www.suzhou.gov.cn` (base_urls.suzhou_gov)
-  List   `GET /szinf/info/getInfoCommon/?pagesize=<n>&currpage=<p>&channelid=<32 hex>` [C] →
-         JSON `{"infolist": [{"title", "link" (relative or absolute), "pubtime": "YYYY-MM-DD HH:mm:ss"}]}`.
+szinf — 苏州市人民政府, base `https://www.suzhou.gov.cn` (base_urls.suzhou_gov)
+  List   `GET <list_path>?pagesize=<n>&currpage=<p>&channelid=<32 hex>` [C] →
+         JSON `{"infolist": [{"title", "link" (relative or absolute), "pubtime": "YYYY-MM-DD HH:mm:ss"}]}`;
+         list_path `/szinf/info/getInfoCommon/`, asked with the column page `<list_referer>`
+         (`/szsrmzf/zwgg/nav_list.shtml`) as Referer.
          Channels (samples/suzhou.gov.cn): 政务公告 260915178a1f4c4fac44c4bf6378c9b0, 部门动态
          b3d097e3eb79421f88439ea381ce33c3 [C]. No total is documented: paging stops at a page with
          fewer than `pagesize` items [I].
@@ -50,7 +58,7 @@ and requests are this module's business; reading the pages is `transform/parsers
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from extract.http import Fetched, HttpClient
@@ -58,10 +66,9 @@ from extract.paging import ListTally, PageInfo, walk_pages
 from extract.sources import ListPageError, ok_page
 
 SOURCE = "notices"
-SCJGJ, SUZHOU_GOV, HANWEB = "scjgj", "suzhou_gov", "hanweb"
-# Setting key (flows.settings.BaseUrls) → CMS kind.
-SITE_CMS = {"scjgj_suzhou": SCJGJ, "suzhou_gov": SUZHOU_GOV, "scjgj_jiangsu": HANWEB}
-SUZHOU_GOV_LIST_PATH = "/szinf/info/getInfoCommon/"
+SCJGJ, SZINF, HANWEB = "scjgj", "szinf", "hanweb"
+# What each CMS kind needs from the region's `[[sites]]` entry besides its base URL.
+CMS_OPTIONS: dict[str, tuple[str, ...]] = {SCJGJ: ("column_root",), SZINF: ("list_path", "list_referer"), HANWEB: ()}
 HANWEB_DATAPROXY_PATH = "/module/web/jpage/dataproxy.jsp"
 _HTML_ACCEPT = "text/html,application/xhtml+xml,*/*;q=0.8"
 
@@ -69,31 +76,39 @@ _HTML_ACCEPT = "text/html,application/xhtml+xml,*/*;q=0.8"
 @dataclass(frozen=True, slots=True)
 class Column:
     """One notice column: `key` is the scjgj column (`tzgg`), the city portal's channelid,
-    or the Hanweb column number."""
+    or the Hanweb column number; `site` its base-URL key, `cms` its site's kind, `options`
+    what that kind needs (`CMS_OPTIONS`). Build one with `column`."""
 
-    site: str  # key of SITE_CMS
+    site: str
+    cms: str
     key: str
     label: str
     first_page: str = "nav_list"  # scjgj only: the first page's name without `.shtml` (later pages: its pager)
+    options: tuple[tuple[str, str], ...] = ()
 
-    @property
-    def cms(self) -> str:
-        return SITE_CMS[self.site]
+    def option(self, name: str) -> str:
+        return dict(self.options)[name]
 
     @property
     def watermark_key(self) -> str:
         return f"{self.site}:{self.key}"
 
 
-COLUMNS = (
-    Column("scjgj_suzhou", "tzgg", "通知公告", first_page="nav_xwtz"),  # evidence/scjgj.suzhou.gov.cn/EVIDENCE.md
-    Column("suzhou_gov", "260915178a1f4c4fac44c4bf6378c9b0", "政务公告"),
-    Column("suzhou_gov", "b3d097e3eb79421f88439ea381ce33c3", "部门动态"),
-    Column("scjgj_jiangsu", "78963", "通知公告"),
-)
+def column(site: str, cms: str, options: Mapping[str, str], key: str, label: str,
+           first_page: str | None = None) -> Column:
+    """A column of site `site` (a portal of kind `cms`); ValueError, in one line, for a kind this
+    module does not implement or a site entry that lacks what its kind needs."""
+    if cms not in CMS_OPTIONS:
+        raise ValueError(f"site {site!r}: cms {cms!r} is not a kind the notices source reads "
+                         f"({', '.join(CMS_OPTIONS)})")
+    missing = [name for name in CMS_OPTIONS[cms] if not options.get(name)]
+    if missing:
+        raise ValueError(f"site {site!r} (cms {cms}): its [[sites]] entry needs {', '.join(missing)}")
+    return Column(site, cms, key, label, first_page or "nav_list",
+                  tuple((name, options[name]) for name in CMS_OPTIONS[cms]))
 
 
-# -- scjgj.suzhou.gov.cn -----------------------------------------------------------------------
+# -- scjgj (TRS column pages) -----------------------------------------------------------------
 
 
 # What a column page's own createPageHTML call says: (count, index, name, ext); None when it has none.
@@ -102,15 +117,19 @@ ScjgjPager = Callable[[Fetched], "tuple[int, int, str, str] | None"]
 SCJGJ_PAGE2_SUFFIX = 2
 
 
+def _column_url(base: str, column: Column) -> str:
+    return f"{base.rstrip('/')}/{column.option('column_root').strip('/')}/{column.key}"
+
+
 def scjgj_first_url(base: str, column: Column) -> str:
-    return f"{base.rstrip('/')}/szqts/{column.key}/{column.first_page}.shtml"
+    return f"{_column_url(base, column)}/{column.first_page}.shtml"
 
 
 def scjgj_page_url(base: str, column: Column, name: str, ext: str, suffix: int) -> str:
     """A later page of a column, `<name>_<suffix>.<ext>`, with the name and extension its pager states."""
     if suffix < 1:
         raise ValueError(f"later column pages have a suffix of at least 1, got {suffix}")
-    return f"{base.rstrip('/')}/szqts/{column.key}/{name}_{suffix}.{ext}"
+    return f"{_column_url(base, column)}/{name}_{suffix}.{ext}"
 
 
 def iter_scjgj_pages(
@@ -169,19 +188,19 @@ def iter_scjgj_pages(
     yield from walk_pages(fetch, info, tally, older=older)
 
 
-# -- www.suzhou.gov.cn -------------------------------------------------------------------------
+# -- szinf (the city portal's getInfoCommon JSON) ----------------------------------------------
 
 
-def suzhou_gov_list_params(channelid: str, page: int, page_size: int) -> dict[str, str]:
+def szinf_list_params(channelid: str, page: int, page_size: int) -> dict[str, str]:
     return {"pagesize": str(page_size), "currpage": str(page), "channelid": channelid}
 
 
-def fetch_suzhou_gov_list(client: HttpClient, base: str, column: Column, page: int, page_size: int) -> Fetched:
+def fetch_szinf_list(client: HttpClient, base: str, column: Column, page: int, page_size: int) -> Fetched:
     return client.fetch(
-        "GET", base.rstrip("/") + SUZHOU_GOV_LIST_PATH, source=SOURCE,
-        params=suzhou_gov_list_params(column.key, page, page_size),
+        "GET", base.rstrip("/") + column.option("list_path"), source=SOURCE,
+        params=szinf_list_params(column.key, page, page_size),
         headers={"Accept": "application/json, text/javascript, */*; q=0.01", "X-Requested-With": "XMLHttpRequest",
-                 "Referer": base.rstrip("/") + "/szsrmzf/zwgg/nav_list.shtml"},
+                 "Referer": base.rstrip("/") + column.option("list_referer")},
     )
 
 

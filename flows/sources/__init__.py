@@ -10,6 +10,7 @@ from __future__ import annotations
 from flows.sources import notices, openstd, qybz, sacinfo, samr, tc, ttbz
 from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
+from transform.region import Region
 
 _REGISTERED: tuple[Source, ...] = (
     samr.source,
@@ -22,7 +23,8 @@ _REGISTERED: tuple[Source, ...] = (
 )
 SOURCES: dict[str, Source] = {source.name: source for source in _REGISTERED}
 
-__all__ = ["SOURCES", "Source", "SourceResult", "UnknownSource", "Window", "get_source", "site_urls"]
+__all__ = ["SOURCES", "Source", "SourceResult", "UnknownSource", "Window", "get_source", "region_site_urls",
+           "site_urls"]
 
 
 class UnknownSource(ValueError):
@@ -45,3 +47,13 @@ def site_urls() -> dict[str, str]:
             if urls.setdefault(site, url) != url:
                 raise ValueError(f"site {site!r} is declared twice with different URLs ({urls[site]}, {url})")
     return urls
+
+
+def region_site_urls(region: Region) -> dict[str, str]:
+    """The region's notice sites (`[[sites]]` of its region.toml), with their live base URLs: the rest
+    of the `base_urls` defaults. A key a source already declares must not be redeclared otherwise."""
+    declared = site_urls()
+    clash = [s.key for s in region.sites if s.key in declared and declared[s.key] != s.base_url]
+    if clash:
+        raise ValueError(f"region {region.code}: site(s) {', '.join(clash)} are a source's, with another URL")
+    return {site.key: site.base_url for site in region.sites}

@@ -14,9 +14,10 @@ A source is a subclass of `Source` with a `name`, registered by one line in
         (one paging rule for every source). Never raise for a portal's misbehaviour: record it
         (`blocked`, a reject with its reason, `layout_changed`) and return.
 
-    reparse(entries) -> SourceResult
+    reparse(entries, settings) -> SourceResult
         The same records rebuilt from archived responses (`extract.archive.iter_archive`: 2xx,
-        neither blocked nor truncated) with today's parsers. No network.
+        neither blocked nor truncated) with today's parsers, for the run's `settings` (its region).
+        No network.
 
     load(w, result, *, run_id) -> dict
         What it read beyond standards (committees, publishers, events…), loaded in the run's
@@ -65,7 +66,7 @@ class Source:
               window: Window) -> SourceResult:
         raise NotImplementedError
 
-    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
+    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]], settings: Settings) -> SourceResult:
         raise NotImplementedError
 
     def load(self, w: WriteSession, result: SourceResult, *, run_id: str) -> dict[str, object]:

@@ -1,6 +1,9 @@
 """Wiring for the notices source: column lists → selected notices → articles → list tables and
 attachments → events.
 
+The sites and columns are the selected region's (`[[sites]]`, `[[columns]]` of its region.toml,
+`region_columns`); their base URLs are the `base_urls` setting under each site's key.
+
 Fetching is `extract.sources.notices` (the contract), parsing `transform.parsers.notices`,
 `transform.attachments` and `transform.events`; this module decides what to fetch next,
 turns what was read into `EventRecord`s, the organisation evidence lists carry (their 地区
@@ -41,9 +44,9 @@ from extract.http import Blocked, FetchError, Fetched, HttpClient, decode_text
 from extract.paging import ListTally
 from extract.sources import notices as notices_source
 from extract.sources import ok_page
-from extract.sources.notices import COLUMNS, Column
+from extract.sources.notices import Column
 from flows.probe import Checks, dates_read, list_order
-from flows.settings import Settings, load_settings
+from flows.settings import Settings
 from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import ENTRY, advance_watermark, latest_by_url, portal_now, provenance, provenance_of
@@ -82,11 +85,23 @@ class NoticeResult(SourceResult):
 # -- crawl ---------------------------------------------------------------------------------------
 
 
+def region_columns(region: Region) -> tuple[Column, ...]:
+    """The notice columns the region's folder lists, each with its site's CMS kind and options."""
+    sites = {site.key: site for site in region.sites}
+    try:
+        return tuple(notices_source.column(c.site, sites[c.site].cms, sites[c.site].options, c.key, c.label,
+                                           c.first_page) for c in region.columns)
+    except ValueError as exc:
+        raise ValueError(f"region {region.code} (region.toml): {exc}") from None
+
+
 def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str], window: Window,
-          columns: Iterable[Column] = COLUMNS) -> NoticeResult:
-    """Every column of `columns`; see the module docstring for paging, selection and watermarks."""
+          columns: Iterable[Column] | None = None) -> NoticeResult:
+    """Every column of `columns` (default: the region's); see the module docstring for paging,
+    selection and watermarks."""
     result = NoticeResult(SOURCE)
     region = load_region(settings.region)
+    columns = region_columns(region) if columns is None else columns
     overlap = timedelta(days=settings.watermark_overlap_days)
     refused: set[str] = set()  # sites that blocked us: left alone for the rest of the run
     today, recheck = portal_now().date(), timedelta(days=settings.notice_recheck_days)
@@ -134,10 +149,10 @@ def _list_column(client: HttpClient, base: str, column: Column, floor: date | No
             if column.cms == notices_source.SCJGJ:
                 complete = _walk_scjgj(client, base, column, floor, result, take)
                 return links, complete
-            if column.cms == notices_source.SUZHOU_GOV:
+            if column.cms == notices_source.SZINF:
                 for number in range(1, MAX_LIST_PAGES + 1):
-                    fetched = notices_source.fetch_suzhou_gov_list(client, base, column, number, PAGE_SIZE)
-                    page = parser.parse_suzhou_gov_list(_ok(fetched).text, fetched.url)
+                    fetched = notices_source.fetch_szinf_list(client, base, column, number, PAGE_SIZE)
+                    page = parser.parse_szinf_list(_ok(fetched).text, fetched.url)
                     if not take(page) or len(page.links) < PAGE_SIZE:
                         break
             else:
@@ -358,11 +373,9 @@ def _manual(article: parser.Article, selection: parser.Selection, attachment_url
 # -- reparse -------------------------------------------------------------------------------------
 
 
-def reparse(entries: Iterable[tuple[ArchiveEntry, bytes]], region: Region | None = None) -> NoticeResult:
+def reparse(entries: Iterable[tuple[ArchiveEntry, bytes]], region: Region) -> NoticeResult:
     """Events from archived notices with today's parsers: the latest archived copy of each article
-    and attachment. No network: an attachment that was never archived is left out. `region`
-    defaults to the one the settings name."""
-    region = region or load_region(load_settings().region)
+    and attachment, read for `region`. No network: an attachment that was never archived is left out."""
     result = NoticeResult(SOURCE)
     articles: dict[str, tuple[ArchiveEntry, bytes]] = {}
     others: dict[str, tuple[ArchiveEntry, bytes]] = {}
@@ -413,7 +426,7 @@ def attribute_events(w: WriteSession, settings: Settings, overrides: Mapping[str
     return len(rows)
 
 
-__all__ = ["SOURCE", "NoticeResult", "attribute_events", "crawl", "load", "read_notice", "reparse"]
+__all__ = ["SOURCE", "NoticeResult", "attribute_events", "crawl", "load", "read_notice", "region_columns", "reparse"]
 
 
 # The registry calls `attribute(w, settings, overrides)` once the organisation register is complete.
@@ -423,13 +436,13 @@ __all__ = ["SOURCE", "NoticeResult", "attribute_events", "crawl", "load", "read_
 
 
 def _probe_notices(checks_for: Callable[[str], Checks], client: HttpClient, settings: Settings) -> None:
-    for column in notices_source.COLUMNS:
+    for column in region_columns(load_region(settings.region)):
         checks = checks_for(column.site)
         base = settings.base_url(column.site)
         if column.cms == notices_source.SCJGJ:
             _probe_scjgj(checks, client, base, column)
-        elif column.cms == notices_source.SUZHOU_GOV:
-            listed = checks.answers(f"{column.label} getInfoCommon answers", lambda: notices_source.fetch_suzhou_gov_list(
+        elif column.cms == notices_source.SZINF:
+            listed = checks.answers(f"{column.label} getInfoCommon answers", lambda: notices_source.fetch_szinf_list(
                 client, base, column, 1, 15))
             if listed is None:
                 continue
@@ -508,17 +521,14 @@ def _probe_scjgj(checks: Checks, client: HttpClient, base: str, column: notices_
 class NoticesSource(Source):
     """The notices source (`flows.sources.base.Source`); the module functions above do the work."""
 
-    name = SOURCE
-    # portals.md §6 [C]
-    sites = {"scjgj_suzhou": "https://scjgj.suzhou.gov.cn", "suzhou_gov": "https://www.suzhou.gov.cn",
-             "scjgj_jiangsu": "https://scjgj.jiangsu.gov.cn"}
+    name = SOURCE  # its sites are the region's (`region_site_urls`), not fixed here
 
     def crawl(self, client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
               window: Window) -> SourceResult:
         return crawl(client, settings, watermarks=watermarks, window=window)
 
-    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
-        return reparse(entries)
+    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]], settings: Settings) -> SourceResult:
+        return reparse(entries, load_region(settings.region))
 
     def load(self, w: WriteSession, result: SourceResult, *, run_id: str) -> dict[str, object]:
         return dict(load(w, result, run_id=run_id))

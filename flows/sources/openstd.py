@@ -182,7 +182,7 @@ class OpenstdSource(Source):
               window: Window) -> SourceResult:
         return crawl(client, settings, watermarks=watermarks, window=window)
 
-    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
+    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]], settings: Settings) -> SourceResult:
         return reparse(entries)
 
     def probe(self, checks_for: Callable[[str], Checks], client: HttpClient, settings: Settings) -> None:

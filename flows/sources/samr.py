@@ -249,7 +249,7 @@ class SamrSource(Source):
               window: Window) -> SourceResult:
         return crawl(client, settings, watermarks=watermarks, window=window)
 
-    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
+    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]], settings: Settings) -> SourceResult:
         return reparse(entries)
 
     def probe(self, checks_for: Callable[[str], Checks], client: HttpClient, settings: Settings) -> None:

@@ -195,7 +195,7 @@ class TcSource(Source):
               window: Window) -> SourceResult:
         return crawl(client, settings, watermarks=watermarks, window=window)
 
-    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
+    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]], settings: Settings) -> SourceResult:
         return reparse(entries)
 
     def load(self, w: WriteSession, result: SourceResult, *, run_id: str) -> dict[str, object]:

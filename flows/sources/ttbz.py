@@ -36,7 +36,7 @@ from extract.archive import ArchiveEntry
 from extract.http import HttpClient, decode_text
 from extract.sources import ttbz as ttbz_source
 from flows.probe import Checks, dates_read, is_true, keys_present, page_size_served, provenance_of_fetched
-from flows.settings import Settings, load_settings
+from flows.settings import Settings
 from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import (
@@ -69,13 +69,12 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
     return result
 
 
-def reparse(entries: Iterable[tuple[ArchiveEntry, bytes]], province: str | None = None) -> SourceResult:
+def reparse(entries: Iterable[tuple[ArchiveEntry, bytes]], province: str) -> SourceResult:
     """Records, publishers and association evidence from archived ttbz answers, with today's
     parser: the latest list row of each standard whose detail page the archive holds, completed by
     the latest copy of that page; the latest row of each association. A list row whose page was
-    never fetched was outside what its crawl asked for. `province` (where an association row
-    without `certUnitArea` is taken to be) defaults to the region's. No network."""
-    province = province or load_region(load_settings().region).province
+    never fetched was outside what its crawl asked for. `province` is where an association row
+    without `certUnitArea` is taken to be (the region's). No network."""
     result = SourceResult(SOURCE)
     latest: dict[str, tuple[StandardRecord, str | None]] = {}  # detail url → (record, publisher)
     details: dict[str, tuple[ArchiveEntry, bytes]] = {}
@@ -266,8 +265,8 @@ class TtbzSource(Source):
               window: Window) -> SourceResult:
         return crawl(client, settings, watermarks=watermarks, window=window)
 
-    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]]) -> SourceResult:
-        return reparse(entries)
+    def reparse(self, entries: Iterable[tuple[ArchiveEntry, bytes]], settings: Settings) -> SourceResult:
+        return reparse(entries, load_region(settings.region).province)
 
     def load(self, w: WriteSession, result: SourceResult, *, run_id: str) -> dict[str, object]:
         return dict(load(w, result, run_id=run_id))

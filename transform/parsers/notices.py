@@ -7,7 +7,7 @@ values out. Three CMS kinds (portals.md §6):
              `nav_list.shtml`): items `div.cont.mt10 li` (`a@href`, `a@title`, the date in the
              `span`), the pager in the page's own `createPageHTML(count, index, name, ext)` call
              (`Pager`); article body `#zoom`
-  suzhou_gov www.suzhou.gov.cn `getInfoCommon` JSON `{"infolist": [{title, link, pubtime}]}`;
+  szinf      the city portal (www.suzhou.gov.cn) `getInfoCommon` JSON `{"infolist": [{title, link, pubtime}]}`;
              article `<ucaptitle>`, `<ucapcontent>`, `meta[name=PubDate]`
   hanweb     Jiangsu Hanweb (大汉) sites: the column page's `<script type="text/xml"><datastore>`
              and the `dataproxy.jsp` XML both carry `<record><![CDATA[<li>…</li>]]></record>`;
@@ -203,8 +203,8 @@ def parse_scjgj_list(html: str, page_url: str) -> ListPage:
     return ListPage(links, total_pages=pager.count, pager=pager)
 
 
-def parse_suzhou_gov_list(text: str, page_url: str) -> ListPage:
-    """`/szinf/info/getInfoCommon/` JSON: `infolist` of {title, link (relative or absolute), pubtime}."""
+def parse_szinf_list(text: str, page_url: str) -> ListPage:
+    """`getInfoCommon` JSON: `infolist` of {title, link (relative or absolute), pubtime}."""
     try:
         payload = json.loads(text)
     except ValueError as exc:

@@ -55,6 +55,12 @@ DELETE FROM ref.district WHERE region_code = $region_code;
 -- name: insert_districts
 INSERT INTO ref.district BY NAME SELECT * FROM incoming_district;
 
+-- name: delete_measures
+DELETE FROM ref.measure;
+
+-- name: insert_measures
+INSERT INTO ref.measure BY NAME SELECT * FROM incoming_measure;
+
 -- ── archive index ──────────────────────────────────────────────────────────────────────
 
 -- name: insert_responses
