@@ -251,7 +251,8 @@ class HttpClient:
     request — connect, sending, headers and every read of the body (a server dripping a byte a
     second is cut there, a `timeout` fault); `budget` bounds a source's requests in this client
     (from its first): past it, `fetch` raises `OutOfTime` without asking. `jitter` stretches each spacing and backoff by up to that fraction;
-    `seed` makes the jitter reproducible.
+    `seed` makes the jitter reproducible. An `allowed_hosts` entry is a host (any port) or
+    `host:port` (that port only: the demo allows exactly the mirror's ports).
     """
 
     def __init__(
@@ -520,7 +521,8 @@ class HttpClient:
 
     def _check_host(self, url: httpx.URL) -> None:
         host = (url.host or "").lower()
-        if url.scheme not in ("http", "https") or host not in self.allowed_hosts:
+        if url.scheme not in ("http", "https") or (host not in self.allowed_hosts
+                                                   and f"{host}:{url.port}" not in self.allowed_hosts):
             raise DisallowedHost(
                 f"{url}: host {host!r} is not on the allow-list ({', '.join(sorted(self.allowed_hosts))}); "
                 "add its base URL to the settings if it should be crawled",

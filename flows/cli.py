@@ -11,7 +11,7 @@ import sys
 from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterable, Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -156,7 +156,7 @@ def _demo(size: str, seed: int, data_dir: Optional[Path], faults: float, fault_m
     from flows.cli_runs import report_dict
     from flows.inbox import load_file
     from flows.sources import SOURCES
-    from mirror.cluster import MirrorCluster
+    from mirror.cluster import SITES, MirrorCluster
     from mirror.corpus import build_corpus
     from mirror.faults import FaultPolicy
     from mirror.notices import notice_corpus, write_inbox_files, write_notice_truth
@@ -187,6 +187,11 @@ def _demo(size: str, seed: int, data_dir: Optional[Path], faults: float, fault_m
         err.print(f"[red]--fault-mix:[/] {exc}")
         raise typer.Exit(2) from exc
     fault_env = {"STDWATCH_TIMEOUT_SECONDS": "5", "STDWATCH_BACKOFF_SECONDS": "0.2"} if policy else {}
+    unserved = unserved_sites(base, SITES)
+    if unserved:
+        err.print(f"[red]The mirror serves no site for {', '.join(unserved)}[/] (base_urls of the sources and of "
+                  f"region {base.region}): the demo would reach the live portal. Give it a site in mirror/sites.")
+        raise typer.Exit(2)
     with MirrorCluster(corpus, fault_policy=policy) as cluster, _environment(
         STDWATCH_DATA_DIR=str(demo_dir),
         STDWATCH_SOURCES=json.dumps(list(SOURCES)),
@@ -223,6 +228,12 @@ def _demo(size: str, seed: int, data_dir: Optional[Path], faults: float, fault_m
     payload["equal_to_ground_truth"] = _print_truth_check(
         rows, mirror_dir / "ground_truth.json", mirror_dir / "notices_ground_truth.json")
     print_progress(console, settings)
+
+
+def unserved_sites(settings, served: Iterable[str]) -> list[str]:
+    """The configured base-URL sites (the sources' and the region's) that the mirror does not serve: the
+    demo points every base URL at the mirror, so its allow-list is exactly the mirror's ports."""
+    return sorted(set(settings.base_urls.all()) - set(served))
 
 
 @contextmanager

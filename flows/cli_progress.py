@@ -153,7 +153,7 @@ def _report(settings):
 
     cli = _cli()
     try:
-        return warehouse.progress_report(cli._published(settings), settings.as_of)
+        report = warehouse.progress_report(cli._published(settings), settings.as_of)
     except warehouse.WarehouseMissing as exc:
         cli.err.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc
@@ -161,6 +161,27 @@ def _report(settings):
         cli.err.print(f"[red]{settings.published_warehouse()} has no progress views yet ({exc}); "
                       "run `stdwatch run nightly` once to upgrade it.[/]")
         raise typer.Exit(1) from exc
+    refusal = foreign_plan(settings.region, report.plan)
+    if refusal:
+        cli.err.print(f"[red]{escape(refusal)}[/]")
+        raise typer.Exit(1)
+    return report
+
+
+def foreign_plan(region_code: str, plan: dict | None) -> str | None:
+    """Why the loaded plan is not region `region_code`'s, in one line; None when it may be. A plan is
+    another region's when its document number is the plan another region's folder names ([plan]
+    document in its region.toml), or, a plan no folder names, when it was loaded for another region."""
+    from transform.region import plan_owner
+
+    if plan is None:
+        return None
+    owner = plan_owner(plan.get("doc_number")) or plan.get("region_code")
+    if owner is None or owner == region_code:
+        return None
+    return (f"the plan in force ({plan.get('doc_number') or plan.get('title')}) is region {owner}'s, but the region "
+            f"setting is {region_code}: progress is never measured against another region's plan; set plan_url or "
+            f"plan_file to region {region_code}'s plan and run `stdwatch run nightly`, or select region {owner}")
 
 
 def _district_code(settings, name: str) -> str:

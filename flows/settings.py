@@ -187,7 +187,13 @@ class Settings(BaseSettings):
         return getattr(self.base_urls, source).rstrip("/")
 
     def allowed_hosts(self) -> set[str]:
-        return {urlsplit(u).hostname or "" for u in self.base_urls.all().values()}
+        """The client's allow-list: the host of each base URL and of `plan_url`, or `host:port` when the URL
+        names a port (then only that port: a mirror's ports, never another service on the same host)."""
+        hosts = set()
+        for url in [*self.base_urls.all().values(), *([self.plan_url] if self.plan_url else [])]:
+            parts = urlsplit(url)
+            hosts.add(f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname or "")
+        return hosts
 
     def host_policy(self, host: str) -> tuple[float, int]:
         policy = self.hosts.get(host, HostPolicy())

@@ -5,7 +5,8 @@ Fetching is `extract.sources.plan`, reading `transform.plan`, finding targets
 comes from and records what happened.
 
 - `extract_from(path_or_url, settings)` reads any plan (`stdwatch targets extract`).
-- `crawl_plan(settings, client)` reads the configured plan (`plan_url`, else `plan_file`):
+- `crawl_plan(settings, client)` reads the configured plan (`plan_url`, else `plan_file`, else the
+  region folder's `[plan]`: `plan_location`):
   the crawl half of a run. It never raises for a source failure; the result says what went wrong.
 - `load_plan(w, result, settings, run_id)` is the load half: flags the page's spam, makes the
   targets the ones in force, writes the as-of rule, and records the source's figures in
@@ -29,6 +30,7 @@ from extract.sources import plan as plan_source
 from flows.settings import Settings
 from transform.plan import PlanDocument, plan_text_from_html, read_plan
 from transform.records import Provenance
+from transform.region import load_region, plan_file
 from transform.targets import Target, TargetReading, Unsure, read_targets
 from warehouse import WriteSession
 
@@ -115,9 +117,20 @@ def extract_from(path_or_url: str, settings: Settings) -> tuple[PlanDocument, Ta
     return plan, reading
 
 
+def plan_location(settings: Settings) -> str | None:
+    """Where the plan is read: `plan_url` if set, else `plan_file`, else what the region's folder says
+    (`[plan]` site + path, a page on one of its sites, or file, a file in the folder); None if nothing says."""
+    if settings.plan_url or settings.plan_file:
+        return settings.plan_url or str(settings.plan_file)
+    region = load_region(settings.region)
+    if region.plan.site:
+        return settings.base_url(region.plan.site) + region.plan.path
+    return plan_file(region) if region.plan.file else None
+
+
 def crawl_plan(settings: Settings, client: HttpClient) -> PlanResult:
-    """The configured plan, read: `plan_url` if set, else `plan_file`."""
-    location = settings.plan_url or (str(settings.plan_file) if settings.plan_file else None)
+    """The plan `plan_location` names, read."""
+    location = plan_location(settings)
     if location is None:
         return PlanResult("not_configured", None, message="no plan configured: set plan_url or plan_file")
     try:

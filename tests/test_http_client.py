@@ -371,6 +371,15 @@ def test_disallowed_host_is_refused_without_a_request(make_client, archive):
     assert archive.entries == []
 
 
+def test_a_host_port_entry_allows_that_port_only(make_client, archive, server):
+    port = int(server.rsplit(":", 1)[1])
+    client = make_client(allowed_hosts={f"127.0.0.1:{port}"})
+    assert client.fetch("GET", f"{server}/ok", source="t").status == 200
+    with pytest.raises(DisallowedHost, match="not on the allow-list"):
+        client.fetch("GET", f"http://127.0.0.1:{port + 1}/ok", source="t")
+    assert len(archive.entries) == 1  # the refused port was never asked
+
+
 def test_redirect_off_the_allow_list_is_refused_after_archiving_the_redirect(make_client, archive, server):
     with pytest.raises(DisallowedHost):
         make_client().fetch("GET", f"{server}/redirect-off", source="t")

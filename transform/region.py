@@ -205,6 +205,7 @@ class Region:
     sites: tuple[NoticeSite, ...]
     columns: tuple[NoticeColumn, ...]
     measures: tuple[Measure, ...]  # indicators.csv
+    folder: Traversable  # where its files are
     districts: tuple[District, ...]
     divisions: Mapping[str, DivisionCode]  # division code → what it means today
     towns: Mapping[str, str]  # gazetteer name or unambiguous alternative form → district code
@@ -414,6 +415,7 @@ def load_region(code: str, root: Path | None = None) -> Region:
         sites=sites,
         columns=columns,
         measures=_measures(code, root),
+        folder=_folder(code, root),
         districts=districts,
         divisions=MappingProxyType(divisions),
         towns=MappingProxyType({form: p.district.code for form, p in town_places.items() if p.district}),
@@ -474,11 +476,11 @@ def _plan_reference(code: str, settings: Mapping, site_keys: set[str], root: Pat
     return PlanReference(plan["document"], plan["title"], site, path, file)
 
 
-def plan_file_text(region: Region, root: Path | None = None) -> str:
-    """The text of the plan file the region's folder holds (`[plan] file`)."""
+def plan_file(region: Region) -> str:
+    """Where the plan file the region's folder holds (`[plan] file`) is, as a path."""
     if region.plan.file is None:
         raise RegionError(f"region {region.code!r}: [plan] names no file")
-    return _read(region.code, region.plan.file, root)
+    return str(region.folder / region.plan.file)
 
 
 def plan_owner(doc_number: str | None, root: Path | None = None) -> str | None:

@@ -37,7 +37,7 @@ SELECT *, current_timestamp AS loaded_at FROM incoming_event;
 SELECT * FROM mart.counting_rules_at(CAST($as_of AS DATE));
 
 -- name: plan
-SELECT plan_url, response_id, sha256, title, doc_number, issue_date, spam, spam_terms, n_targets, loaded_at
+SELECT plan_url, response_id, sha256, title, doc_number, issue_date, spam, spam_terms, n_targets, loaded_at, region_code
 FROM ref.plan;
 
 -- name: indicator_progress_at
