@@ -89,9 +89,9 @@ Standards counts map by the *levels* the phrase names (`std_levels`: the first l
 its own has none (never a narrower kind than the target). A target is split only where the text
 splits it (各). A phrase about 领跑者/示范/试点 is never a standards count: 企业标准“领跑者” is
 `std_leaders` (ranked enterprises, not the hundreds of self-declared standards). Taking part in
-committees (参与…技术委员会) is not `std_tech_orgs` (committees whose secretariat is here). The
-kinds other than the 18 of the Suzhou plan have no measure yet (`ref.measure`): their targets
-show "waits for a measure".
+committees (参与…技术委员会) is not `std_tech_orgs` (committees whose secretariat is here). A kind
+the region's `indicators.csv` does not list has no measure (`ref.measure`): its targets show
+"waits for a measure".
 """
 
 from __future__ import annotations

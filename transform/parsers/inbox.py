@@ -144,7 +144,7 @@ RATE_INDICATORS = {
     "std_director_coverage": ("规上企业标准总监覆盖率", "规上企业标准总监培育覆盖率", "标准总监覆盖率"),
 }
 _DISTRICT = Column("district", "区县", ("所在区县", "区（市）", "区(市)", "行政区划"), kind="district",
-                   note="区县名称，如 昆山市、苏州工业园区；可空")
+                   note="本市区、县级市的名称；可空")
 
 INBOX_KINDS: dict[str, InboxKind] = {
     "enterprise_std": InboxKind("enterprise_std", "企业标准自我声明公开（监管部门导出）", "enterprise_std", (
