@@ -19,7 +19,7 @@ from extract.sources import notices as notices_source
 from flows.cli import app, unserved_sites
 from flows.cli_progress import foreign_plan
 from flows.settings import Settings, SettingsError, load_settings
-from flows.sources import region_site_urls, site_urls
+from flows.sources import get_source, region_site_urls, site_urls
 from flows.sources.notices import region_columns
 from mirror.sites import APPS
 from transform.plan import PlanDocument, read_plan
@@ -181,3 +181,11 @@ def test_the_progress_command_refuses_a_plan_loaded_for_another_region(tmp_path)
     result = CliRunner().invoke(app, ["progress", "--data-dir", str(tmp_path)], env={"COLUMNS": "200"})
     assert result.exit_code == 1
     assert "the plan in force (锡委发〔2023〕18号) is region 3202's, but the region setting is 3205" in result.output
+
+
+def test_reparse_reads_the_settings_it_is_given(monkeypatch):
+    settings = load_settings()
+    monkeypatch.setenv("STDWATCH_REGION", "9999")  # settings read behind the caller's back would fail now
+    for name in ("notices", "ttbz"):
+        result = get_source(name).reparse([], settings)
+        assert (result.source, result.records, result.error) == (name, [], None)
