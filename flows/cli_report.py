@@ -27,6 +27,7 @@ def report(
     import warehouse
     from flows import cli
     from flows.leader_report import build_sections, render_html, write_xlsx
+    from flows.cli_progress import foreign_plan
     from transform.region import load_region, map_tiles
 
     if out.suffix.lower() not in FORMATS:
@@ -44,6 +45,10 @@ def report(
         cli.err.print(f"{published} has no progress views yet ({exc}); "
                       "run `stdwatch run nightly` once to upgrade it.", markup=False)
         raise typer.Exit(1) from exc
+    refusal = foreign_plan(settings.region, data.progress.plan)
+    if refusal:
+        cli.err.print(refusal, markup=False, soft_wrap=True)
+        raise typer.Exit(1)
     region = load_region(settings.region)
     sections = build_sections(data, region, map_tiles(settings.region))
     title = f"{region.name}标准化规划进度报告"

@@ -44,7 +44,7 @@ def test_the_suzhou_folder_declares_its_notice_sites_columns_and_plan():
         "suzhou_gov:b3d097e3eb79421f88439ea381ce33c3", "scjgj_jiangsu:78963"]
     tzgg = region_columns(region)[0]
     # evidence/scjgj.suzhou.gov.cn/EVIDENCE.md: szqts/tzgg/nav_xwtz.shtml, then nav_xwtz_2.shtml
-    assert notices_source.scjgj_first_url(region.site("scjgj_suzhou").base_url, tzgg) == \
+    assert notices_source.scjgj_first_url(region.sites[0].base_url, tzgg) == \
         "https://scjgj.suzhou.gov.cn/szqts/tzgg/nav_xwtz.shtml"
     assert notices_source.scjgj_page_url("https://scjgj.suzhou.gov.cn", tzgg, "nav_xwtz", "shtml", 2) == \
         "https://scjgj.suzhou.gov.cn/szqts/tzgg/nav_xwtz_2.shtml"
@@ -181,6 +181,8 @@ def test_the_progress_command_refuses_a_plan_loaded_for_another_region(tmp_path)
     result = CliRunner().invoke(app, ["progress", "--data-dir", str(tmp_path)], env={"COLUMNS": "200"})
     assert result.exit_code == 1
     assert "the plan in force (锡委发〔2023〕18号) is region 3202's, but the region setting is 3205" in result.output
+    report = CliRunner().invoke(app, ["report", "--data-dir", str(tmp_path), "--out", str(tmp_path / "r.html")])
+    assert report.exit_code == 1 and "is region 3202's" in report.output and not (tmp_path / "r.html").exists()
 
 
 def test_reparse_reads_the_settings_it_is_given(monkeypatch):

@@ -193,9 +193,6 @@ class Region:
     _town_pattern: re.Pattern[str] = field(repr=False)
     _region_pattern: re.Pattern[str] = field(repr=False)
 
-    def site(self, key: str) -> NoticeSite:
-        return next(s for s in self.sites if s.key == key)
-
     def district_by_code(self, code: str) -> District | None:
         """The district whose own code is `code` ("320583"); for historical codes see `divisions`."""
         return next((d for d in self.districts if d.code == code), None)
