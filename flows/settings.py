@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, model_validator, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 import pydantic_settings
 from pydantic_settings import (
     BaseSettings,
@@ -152,6 +152,17 @@ class Settings(BaseSettings):
             env_settings,
             TomlConfigSettingsSource(settings_cls, toml_file=toml_path),
         )
+
+    @field_validator("region")
+    @classmethod
+    def _region_folder(cls, code: str) -> str:
+        from transform.region import load_region, region_codes  # noqa: PLC0415 - region folders are read on demand
+
+        if code not in region_codes():
+            raise ValueError(f"no folder transform/regions/{code}/ (the regions are {', '.join(region_codes())}; "
+                             "docs/regions.md says how to add one)")
+        load_region(code)  # a mistake in the folder is said here, in one line
+        return code
 
     @model_validator(mode="after")
     def _base_urls_of_region(self) -> Settings:

@@ -134,6 +134,12 @@ def test_base_urls_are_the_sources_and_the_regions_sites_and_no_other():
         load_settings(base_urls={"suzhou_gvo": "http://127.0.0.1:8001"})
 
 
+def test_a_region_without_a_folder_is_one_line_naming_the_setting():
+    with pytest.raises(SettingsError, match=r"^invalid setting: region = '9999': .*no folder transform/regions/9999/ "
+                                            r"\(the regions are 3205"):
+        load_settings(region="9999")
+
+
 def test_every_configured_base_url_of_every_region_has_a_mirror_site():
     assert region_codes()  # the bundled folders
     for code in region_codes():
