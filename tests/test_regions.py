@@ -88,6 +88,14 @@ def test_a_second_region_is_only_a_folder():
     assert plan_owner("苏委发〔2022〕30号") == "3205" and plan_owner("国发〔2021〕1号") is None
 
 
+def test_a_region_whose_plan_is_not_known_yet_has_no_plan_and_no_measures(tmp_path):
+    root = _broken(tmp_path, "region.toml", 'document = "锡委发〔2023〕18号"', 'document = ""')
+    (root / "3202" / "indicators.csv").unlink()
+    region = load_region("3202", root)
+    assert (region.plan.document, region.measures) == (None, ())
+    assert plan_owner("锡委发〔2023〕18号", root) is None
+
+
 def _broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
     shutil.copytree(FIXTURE_REGIONS / "3202", tmp_path / "3202")
     path = tmp_path / "3202" / file
@@ -100,7 +108,7 @@ def _broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
 @pytest.mark.parametrize("file, old, new, message", [
     ("region.toml", 'site = "fixture_city_trs"', 'site = "fixture_city_cms"',
      "column 'tzgg' is on site 'fixture_city_cms', which region.toml does not list"),
-    ("region.toml", "[plan]", "[plan_]", "needs a [plan] table with its document number and title"),
+    ("region.toml", 'document = "锡委发〔2023〕18号"', "document = 2023", "[plan] is a table with the plan's document"),
     ("region.toml", 'file = "plan.txt"', 'file = "plan.pdf"', "no reference file"),
     ("region.toml", 'province = "32"', 'province = "33"', "says province '33'"),
     ("region.toml", 'base_url = "https://scjgj.example.invalid"\n', "", "lacks base_url"),

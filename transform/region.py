@@ -88,8 +88,8 @@ class PlanReference:
     """The region's plan: its document number and title, and where it can be read if known —
     a page (`site` + `path`) or a file in the region's folder (`file`)."""
 
-    document: str  # "苏委发〔2022〕30号"
-    title: str
+    document: str | None  # "苏委发〔2022〕30号"; None while the plan is not known
+    title: str | None
     site: str | None
     path: str | None
     file: str | None
@@ -438,9 +438,10 @@ def _notice_sites(code: str, settings: Mapping) -> tuple[tuple[NoticeSite, ...],
 
 
 def _plan_reference(code: str, settings: Mapping, site_keys: set[str], root: Path | None) -> PlanReference:
-    plan = settings.get("plan")
-    if not isinstance(plan, dict) or not plan.get("document") or not plan.get("title"):
-        raise RegionError(f"region {code!r}: region.toml needs a [plan] table with its document number and title")
+    """`[plan]`; absent, or with an empty document number, while the region's plan is not known."""
+    plan = settings.get("plan", {})
+    if not isinstance(plan, dict) or not all(isinstance(plan.get(k, ""), str) for k in ("document", "title")):
+        raise RegionError(f"region {code!r}: region.toml [plan] is a table with the plan's document number and title")
     site, path, file = plan.get("site"), plan.get("path"), plan.get("file")
     if (site is None) != (path is None) or (site and file):
         raise RegionError(f"region {code!r}: [plan] gives either site and path, or file, or neither")
@@ -448,7 +449,7 @@ def _plan_reference(code: str, settings: Mapping, site_keys: set[str], root: Pat
         raise RegionError(f"region {code!r}: [plan] site {site!r} is not one of region.toml's [[sites]]")
     if file is not None:
         _read(code, file, root)  # a missing plan file is said now, not when a run wants it
-    return PlanReference(plan["document"], plan["title"], site, path, file)
+    return PlanReference(plan.get("document") or None, plan.get("title") or None, site, path, file)
 
 
 def plan_file(region: Region) -> str:
@@ -478,7 +479,10 @@ def _list_cell(value: str) -> tuple[str, ...]:
 
 def _measures(code: str, root: Path | None) -> tuple[Measure, ...]:
     """The region's `indicators.csv`: each indicator of its plan, its target, and how it is
-    measured. List cells (std_types, sources) are `|`-separated; an empty cell is none."""
+    measured. List cells (std_types, sources) are `|`-separated; an empty cell is none. A region
+    whose plan is not known yet has no such file, and no measures."""
+    if not (_folder(code, root) / "indicators.csv").is_file():
+        return ()
     rows = _rows(code, "indicators.csv", root)
     if rows and (missing := [f for f in _MEASURE_FIELDS if f not in rows[0]]):
         raise RegionError(f"region {code!r}: indicators.csv lacks the column(s) {', '.join(missing)}")
