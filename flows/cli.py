@@ -156,7 +156,7 @@ def _demo(size: str, seed: int, data_dir: Optional[Path], faults: float, fault_m
     from flows.cli_runs import report_dict
     from flows.inbox import load_file
     from flows.sources import SOURCES
-    from mirror.cluster import SITES, MirrorCluster
+    from mirror.cluster import MirrorCluster
     from mirror.corpus import build_corpus
     from mirror.faults import FaultPolicy
     from mirror.notices import notice_corpus, write_inbox_files, write_notice_truth
@@ -187,12 +187,13 @@ def _demo(size: str, seed: int, data_dir: Optional[Path], faults: float, fault_m
         err.print(f"[red]--fault-mix:[/] {exc}")
         raise typer.Exit(2) from exc
     fault_env = {"STDWATCH_TIMEOUT_SECONDS": "5", "STDWATCH_BACKOFF_SECONDS": "0.2"} if policy else {}
-    unserved = unserved_sites(base, SITES)
+    cluster = MirrorCluster(corpus, fault_policy=policy)  # nothing listens before `with`
+    unserved = unserved_sites(base, cluster.sites)
     if unserved:
         err.print(f"[red]The mirror serves no site for {', '.join(unserved)}[/] (base_urls of the sources and of "
                   f"region {base.region}): the demo would reach the live portal. Give it a site in mirror/sites.")
         raise typer.Exit(2)
-    with MirrorCluster(corpus, fault_policy=policy) as cluster, _environment(
+    with cluster, _environment(
         STDWATCH_DATA_DIR=str(demo_dir),
         STDWATCH_SOURCES=json.dumps(list(SOURCES)),
         STDWATCH_HOSTS=json.dumps({"127.0.0.1": {"rate_per_second": 2000, "concurrency": 4}}),
