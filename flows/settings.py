@@ -156,12 +156,13 @@ class Settings(BaseSettings):
     @field_validator("region")
     @classmethod
     def _region_folder(cls, code: str) -> str:
+        from flows.sources.notices import region_columns  # noqa: PLC0415 - the sources import these settings
         from transform.region import load_region, region_codes  # noqa: PLC0415 - region folders are read on demand
 
         if code not in region_codes():
             raise ValueError(f"no folder transform/regions/{code}/ (the regions are {', '.join(region_codes())}; "
                              "docs/regions.md says how to add one)")
-        load_region(code)  # a mistake in the folder is said here, in one line
+        region_columns(load_region(code))  # a mistake in the folder (or a site no CMS kind reads) is said here
         return code
 
     @model_validator(mode="after")
