@@ -109,7 +109,7 @@ def _broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
     ("region.toml", 'site = "fixture_city_trs"', 'site = "fixture_city_cms"',
      "column 'tzgg' is on site 'fixture_city_cms', which region.toml does not list"),
     ("region.toml", 'document = "锡委发〔2023〕18号"', "document = 2023", "[plan] is a table with the plan's document"),
-    ("region.toml", 'file = "plan.txt"', 'file = "plan.pdf"', "no reference file"),
+    ("region.toml", 'file = "plan.txt"', 'file = "plan.pdf"', "[plan] file 'plan.pdf' is not in the region's folder"),
     ("region.toml", 'province = "32"', 'province = "33"', "says province '33'"),
     ("region.toml", 'base_url = "https://scjgj.example.invalid"\n', "", "lacks base_url"),
     ("indicators.csv", "registry,mart.standard", "events,mart.standard", "method 'events' with source_view"),

@@ -447,16 +447,14 @@ def _plan_reference(code: str, settings: Mapping, site_keys: set[str], root: Pat
         raise RegionError(f"region {code!r}: [plan] gives either site and path, or file, or neither")
     if site is not None and site not in site_keys:
         raise RegionError(f"region {code!r}: [plan] site {site!r} is not one of region.toml's [[sites]]")
-    if file is not None:
-        _read(code, file, root)  # a missing plan file is said now, not when a run wants it
+    if file is not None and not (_folder(code, root) / file).is_file():  # said now, not when a run wants it
+        raise RegionError(f"region {code!r}: [plan] file {file!r} is not in the region's folder")
     return PlanReference(plan.get("document") or None, plan.get("title") or None, site, path, file)
 
 
 def plan_file(region: Region) -> str:
-    """Where the plan file the region's folder holds (`[plan] file`) is, as a path."""
-    if region.plan.file is None:
-        raise RegionError(f"region {region.code!r}: [plan] names no file")
-    return str(region.folder / region.plan.file)
+    """Where the plan file the region's folder holds is, as a path (for a region whose `[plan]` names a `file`)."""
+    return str(region.folder / str(region.plan.file))
 
 
 def plan_owner(doc_number: str | None, root: Path | None = None) -> str | None:
