@@ -17,6 +17,7 @@ enough for the mirror to build it.
 from __future__ import annotations
 
 import csv
+import random
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -63,7 +64,21 @@ class MirrorRegion:
     other_city_weights: tuple[int, ...]
     postcodes: tuple[str, ...]  # the region's postcodes ("" = drawn like any other city's)
     phone_prefix: str  # "0512"
-    sites: tuple[dict, ...]  # region.toml [[sites]]
+    district_aliases: dict[str, tuple[str, ...]]  # districts.csv aliases
+    liaison_places: tuple[str, ...]  # short district forms inside liaison-station names (苏州吴中…联络站)
+    sites: tuple[dict, ...]  # the notice sites: region.toml [[sites]] (key, cms, base_url, column_root…)
+    columns: tuple[dict, ...]  # the notice columns read on them: region.toml [[columns]]
+
+    def site_of(self, cms: str) -> str | None:
+        """The key of the region's notice site of CMS kind `cms` (scjgj, szinf, hanweb); None if it has none."""
+        return next((s["key"] for s in self.sites if s["cms"] == cms), None)
+
+    def site(self, key: str) -> dict:
+        return next(s for s in self.sites if s["key"] == key)
+
+    def column_of(self, site: str) -> dict:
+        """The (first) column the region reads on `site`."""
+        return next(c for c in self.columns if c["site"] == site)
 
     @property
     def local_prefix(self) -> str:
@@ -73,6 +88,15 @@ class MirrorRegion:
     @property
     def regulator(self) -> str:
         return f"{self.name}市场监督管理局"
+
+    def postcode(self, rng: random.Random) -> str:
+        """A postcode in the city (the style file's, else any of the province's range)."""
+        return rng.choice(self.postcodes) if self.postcodes else f"2{rng.randint(10000, 29999)}"
+
+    def phone(self, rng: random.Random) -> str:
+        """A landline in the city (the style file's area code, else a Jiangsu-like one)."""
+        prefix = self.phone_prefix or f"0{rng.randint(510, 529)}"
+        return f"{prefix}-6{rng.randint(1000000, 9999999)}"
 
 
 def _stem(name: str, suffixes: tuple[str, ...]) -> str:
@@ -208,5 +232,10 @@ def load_region(code: str) -> MirrorRegion:
         other_city_weights=tuple(vocab.JIANGSU_CITY_WEIGHTS[i] for i in others_idx),
         postcodes=tuple(style.get("postcodes", ())),
         phone_prefix=style.get("phone_prefix", ""),
-        sites=tuple(settings.get("sites", ())),
+        district_aliases=aliases,
+        liaison_places=tuple(style.get("liaison_places", (aliases[d][0] if aliases[d] else _stem(d, ("区", "市", "县"))
+                                                           for d in districts[:3]))),
+        # A folder that lists no notice sites (yet) takes them from the style file.
+        sites=tuple(settings.get("sites") or style.get("sites", ())),
+        columns=tuple(settings.get("columns") or style.get("columns", ())),
     )

@@ -330,7 +330,8 @@ def populate(corpus: Corpus) -> None:
     corpus.enterprises, corpus.enterprise = _enterprise(corpus, random.Random(f"{seed}:qybz"), scale)
     corpus.committees = _committees(corpus, random.Random(f"{seed}:tc"), scale)
     corpus.openstd_status = _openstd_conflicts(corpus, random.Random(f"{seed}:openstd"))
-    corpus.plan_url_path = PLAN_URL_PATH
+    # The plan article is Suzhou's city portal's (mirror.sites.suzhou_gov): a region without that site has none.
+    corpus.plan_url_path = PLAN_URL_PATH if corpus.region.site_of("szinf") == "suzhou_gov" else None
     corpus.today = None  # "today" for relative date filters (hbba/dbba pubdate, openstd p.p7); None = the wall clock
     corpus.plan_issue_date = PLAN_ISSUE_DATE
     del corpus._org_names, corpus._org_codes
@@ -742,8 +743,8 @@ def _committees(corpus: Corpus, rng: random.Random, scale: float) -> list[Commit
                 org = Org(name, "name_city_only", d, UNKNOWN, None)
             secretariat = orgs.add(org)
             province, city = region.province, region.name
-            postcode = rng.choice(region.postcodes) if region.postcodes else f"2{rng.randint(10000, 29999)}"
-            phone = f"{region.phone_prefix or '0' + str(rng.randint(510, 529))}-6{rng.randint(1000000, 9999999)}"
+            postcode = region.postcode(rng)
+            phone = region.phone(rng)
         elif in_js:
             secretariat, address, place = orgs.jiangsu_outside(orgs.institute_body)
             province, city = "江苏省", place[3:place.index("市") + 1]
