@@ -17,6 +17,8 @@ from mirror.corpus import OUTSIDE, UNKNOWN, Corpus
 from mirror.notices import notice_corpus, notice_routes, notice_truth
 from mirror.region import load_region
 from mirror.truth import ground_truth
+from transform.attribution import resolve
+from transform.region import load_region as load_product_region
 
 REGIONS = Path(__file__).parents[1] / "transform" / "regions"
 # Wuxi's county-level divisions today (GB/T 2260; 梁溪 and 新吴 since 2015), in districts.csv order.
@@ -79,6 +81,26 @@ def test_wuxi_organisations_are_placed_in_wuxi_districts(wuxi: Corpus, wuxi_trut
             assert not any(word in row.address + row.division for word in SUZHOU_WORDS), row
             if row.uscc and row.uscc_valid and o.known in WUXI:
                 assert row.uscc[2:6] == "3202", row  # a Wuxi division code, current or former
+
+
+def test_the_product_places_every_wuxi_organisation_where_the_truth_says(wuxi: Corpus):
+    """The folder read by attribution (transform.region) agrees with what the mirror built from it:
+    each organisation's published evidence leads to its knowable district, "in the city" or outside."""
+    region = load_product_region("3202")
+    wrong = []
+    for org in wuxi.orgs:
+        row = org.register
+        got = resolve(region, name=org.name, uscc=row.uscc if row else None,
+                      address=row.address if row else None, division=row.division if row else None)
+        if org.known == OUTSIDE:
+            ok = got.in_region is not True
+        elif org.known == UNKNOWN:
+            ok = got.in_region is True and got.district_name is None
+        else:
+            ok = got.in_region is True and got.district_name == org.known
+        if not ok:
+            wrong.append((org.name, org.scenario, org.known, got.district_name, got.reason))
+    assert wrong == []
 
 
 def test_suzhou_is_just_another_city_for_wuxi(wuxi: Corpus):
