@@ -1105,12 +1105,12 @@ _CACHE: dict[tuple, NoticeCorpus] = {}
 
 
 def notice_corpus(corpus: Corpus) -> NoticeCorpus:
-    """The notices of `corpus`: built once per seed, size and window — or the corpus's own, once
-    `mirror.calendar` publishes day by day (`corpus.notices`)."""
+    """The notices of `corpus`: built once per region, seed, size and window — or the corpus's own,
+    once `mirror.calendar` publishes day by day (`corpus.notices`)."""
     own = corpus.__dict__.get("notices")
     if own is not None:
         return own
-    key = (corpus.seed, corpus.n, corpus.window_start, corpus.window_end)
+    key = (corpus.region.code, corpus.seed, corpus.n, corpus.window_start, corpus.window_end)
     if key not in _CACHE:
         _CACHE[key] = NoticeCorpus(corpus)
     return _CACHE[key]
