@@ -22,6 +22,12 @@ Sites (keys as in the product's `base_urls` setting) and what they serve (portal
   &endrecord=&perpage=` → XML; articles `/art/<Y>/<M>/<D>/art_78963_<id>.html`
   (`.main-txt#zoom`); attachments `/module/download/downfile.jsp?classid=0&filename=…`.
 
+Those are region 3205's. A corpus of another region (`mirror.region`) announces on the sites its
+`region.toml` lists: its scjgj site under the column root and first page named there (Wuxi's
+`scjgj_wuxi`: `/xwzx/tzgg/index.shtml`, `index_2.shtml`, …), its city portal if it has one (else
+those notices go on its scjgj site), the province's Hanweb site; titles and names the Suzhou
+templates write with 苏州 are written with the region's name.
+
 What the notices hold, per indicator kind announced in notices: batches of entries
 (projects, awards, bases, stations…) announced by a decision (公布/下达/认定/同意),
 most preceded by a 公示 (some entries of which are dropped from the decision), lists
@@ -55,9 +61,7 @@ from mirror.corpus import OUTSIDE, UNKNOWN, Corpus, Org
 from mirror.web import Request, Response
 
 SCJGJ, SUZHOU_GOV, HANWEB = "scjgj_suzhou", "suzhou_gov", "scjgj_jiangsu"
-SITES = (SCJGJ, SUZHOU_GOV, HANWEB)
-SCJGJ_COLUMN = "tzgg"
-SCJGJ_PAGER = "nav_xwtz"  # 通知公告's page name (evidence/scjgj.suzhou.gov.cn/EVIDENCE.md)
+SITES = (SCJGJ, SUZHOU_GOV, HANWEB)  # region 3205's; a corpus's own are its region's (`NoticeCorpus.scjgj`…)
 GOV_CHANNELS = {"260915178a1f4c4fac44c4bf6378c9b0": "zwgg", "b3d097e3eb79421f88439ea381ce33c3": "bmdt"}
 HANWEB_COLUMN, HANWEB_UNIT, HANWEB_WEBID, HANWEB_WEBNAME = "78963", "320112", "41", "江苏省市场监督管理局"
 PAGE_SIZE = 15
