@@ -16,6 +16,7 @@ from mirror.cluster import MirrorCluster
 from mirror.corpus import OUTSIDE, UNKNOWN, Corpus
 from mirror.notices import notice_corpus, notice_routes, notice_truth
 from mirror.region import load_region
+from mirror.sites import region_apps
 from mirror.truth import ground_truth
 from transform.attribution import resolve
 from transform.region import load_region as load_product_region
@@ -137,3 +138,14 @@ def test_an_unknown_region_is_one_clear_error(capsys):
     assert exit_.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert "no region '9999'" in err and "regions: 3202, 3205" in err
+
+
+@pytest.mark.parametrize("code", sorted(p.name for p in REGIONS.iterdir() if (p / "region.toml").exists()))
+def test_every_notice_site_of_every_region_has_a_mirror_site(code: str):
+    """A notice site a region's folder names (region.toml [[sites]]) is served by that region's mirror,
+    so a demo pointed at the mirror never needs a live host for it."""
+    corpus = Corpus(seed=7, size=200, region=code)
+    served = set(region_apps(corpus))
+    named = {site["key"] for site in corpus.region.sites}
+    assert named and named <= served
+    assert set(notice_routes(corpus)) <= served
