@@ -455,11 +455,12 @@ def mirror_serve(
     variant: Optional[str] = typer.Option(None, "--variant", help="Contested portal facts: a preset or field=value pairs (the table in mirror/variants.py)."),
     day: int = typer.Option(0, "--day", min=0, help="Calendar day to serve: 0 = the corpus as built; each day publishes what a real day brings."),
     advance_every: Optional[float] = typer.Option(None, "--advance-every", min=0.001, help="Publish the next calendar day every SECONDS."),
+    region: str = typer.Option("3205", "--region", help="The region to build, by its folder transform/regions/CODE/."),
 ) -> None:
     """Serve the bundled mirror on 127.0.0.1 until Ctrl-C (point base URLs at it)."""
     from mirror.__main__ import main as mirror_main
 
-    args = ["serve", "--size", size, "--seed", str(seed), "--port", str(port), "--day", str(day)]
+    args = ["serve", "--size", size, "--seed", str(seed), "--port", str(port), "--day", str(day), "--region", region]
     if advance_every:
         args += ["--advance-every", str(advance_every)]
     if variant:

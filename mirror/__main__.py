@@ -1,6 +1,6 @@
 """Command line: `python -m mirror generate --out DIR` and `python -m mirror serve`.
 
-    python -m mirror generate --out DIR [--size demo] [--seed 7] [--window-start 2022-08-21] [--window-end …]
+    python -m mirror generate --out DIR [--region 3205] [--size demo] [--seed 7] [--window-start 2022-08-21] [--window-end …]
         writes org_register.csv, org_register.xlsx and ground_truth.json, prints corpus statistics.
     python -m mirror serve [--size demo] [--seed 7] [--port 0] [--site SITE …] [--out DIR] [--window-start …]
         (optionally writes the same files, then) serves every portal of the mirror on 127.0.0.1,
@@ -9,6 +9,8 @@
         (`STDWATCH_BASE_URLS__HBBA=…`), and serves until Ctrl-C.
         `--day N` serves calendar day N (mirror/calendar.py); `--advance-every SECONDS` publishes the
         next day every SECONDS, printing what it brought (and rewriting the truth files with `--out`).
+    `--region CODE` builds the corpus for the region whose folder is transform/regions/CODE/
+    (default 3205): its organisations and addresses, its notice sites, its ground truth per district.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from datetime import date
 from mirror.calendar import Calendar
 from mirror.cluster import MirrorCluster
 from mirror.corpus import WINDOW_START, Corpus, resolve_size
-from mirror.sites import SITES
 from mirror.notices import write_notice_truth
+from mirror.region import DEFAULT_REGION, RegionError, load_region
+from mirror.sites import region_apps
 from mirror.truth import summary, write_corpus
 from mirror.variants import Variants, parse_variants
 
@@ -36,6 +39,14 @@ def _size(value: str) -> str | int:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     return int(value) if value.isdigit() else value
+
+
+def _region(value: str) -> str:
+    try:
+        load_region(value)
+    except RegionError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
 
 
 def _variants(value: str) -> Variants:
@@ -50,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--size", type=_size, default="demo",
                         help="demo (3,000 standards), medium, large, bench (1,000,000) or a number of standards")
     common.add_argument("--seed", type=int, default=7)
+    common.add_argument("--region", type=_region, default=DEFAULT_REGION,
+                        help="the region to build, by its folder transform/regions/CODE/ (default 3205, Suzhou)")
     common.add_argument("--window-start", type=date.fromisoformat, default=WINDOW_START,
                         help="first issue date counted in the ground truth (YYYY-MM-DD)")
     common.add_argument("--window-end", type=date.fromisoformat, default=None,
@@ -60,7 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", required=True, help="directory to write into")
     serve = sub.add_parser("serve", parents=[common], help="serve the mirror on 127.0.0.1 until Ctrl-C")
     serve.add_argument("--port", type=int, default=0, help="std.samr's port (0 = any free port); other sites take any free port")
-    serve.add_argument("--site", action="append", choices=SITES, help="serve only this site (repeatable; default: all)")
+    serve.add_argument("--site", action="append",
+                       help="serve only this site (repeatable; default: every site of the region)")
     serve.add_argument("--out", help="also write the register files and the ground truth here")
     serve.add_argument("--variant", type=_variants, default=None,
                        help="contested portal facts: a preset or field=value pairs (mirror/variants.py)")
@@ -83,8 +97,13 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     started = time.perf_counter()
     corpus = Corpus(seed=args.seed, size=args.size, window_start=args.window_start, window_end=args.window_end,
-                    variants=getattr(args, "variant", None))
-    print(f"corpus seed={args.seed} size={args.size}: {len(corpus.standards)} standards, "
+                    variants=getattr(args, "variant", None), region=args.region)
+    unknown = [s for s in getattr(args, "site", None) or () if s not in region_apps(corpus)]
+    if unknown:
+        print(f"--site {', '.join(unknown)}: region {args.region} has no such site; "
+              f"choose from {', '.join(region_apps(corpus))}", file=sys.stderr)
+        return 2
+    print(f"corpus region={args.region} seed={args.seed} size={args.size}: {len(corpus.standards)} standards, "
           f"{len(corpus.orgs)} organisations in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     calendar = None
     if args.command == "serve" and (args.day or args.advance_every):

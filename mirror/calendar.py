@@ -41,8 +41,7 @@ from datetime import date, datetime, time, timedelta
 from mirror import vocab
 from mirror.corpus import AS_OF, INDUSTRY, NATIONAL, Corpus, Org
 from mirror.notices import (
-    DECISION, GOV_CHANNELS, HANWEB, HANWEB_COLUMN, PRELIMINARY, SCJGJ, SCJGJ_COLUMN, SPECS, SUZHOU_GOV, Batch,
-    NoticeCorpus, _prelim_variant,
+    DECISION, PRELIMINARY, SPECS, Batch, NoticeCorpus, _prelim_variant,
 )
 from mirror.registries import (
     ENTERPRISE, GROUP, LOCAL, PUBLISHED, QYBZ_HOME_ROWS, Committee, Record, _draw, _hex, _Orgs, _units, hbba_view,
@@ -151,7 +150,7 @@ class Calendar:
         rec.act_offset, rec.record_offset = rng.randint(30, 180), (self.date_of(day) - issue).days
         rec.uid = _hex(rng, 64)
         if rng.random() < 0.5:
-            rec.prefix, rec.region, rec.charge_dept = "DB3205/T", "苏州市", "苏州市市场监督管理局"
+            rec.prefix, rec.region, rec.charge_dept = c.region.local_prefix, c.region.name, c.region.regulator
         else:
             rec.prefix, rec.region, rec.charge_dept = "DB32/T", "江苏省", "江苏省市场监督管理局"
         rec.province, rec.ministry = "江苏省", "jszjj"
@@ -226,8 +225,8 @@ class Calendar:
         c._org_codes = set()
         try:
             orgs = _Orgs(c, rng)
-            district = rng.choices(vocab.DISTRICTS, weights=vocab.DISTRICT_WEIGHTS)[0]
-            name = orgs.factory._name(rng.choice(vocab.NAME_PREFIXES[district]), orgs.institute_body)
+            district = rng.choices(c.region.districts, weights=c.region.district_weights)[0]
+            name = orgs.factory._name(rng.choice(c.region.name_prefixes[district]), orgs.institute_body)
             address = orgs.factory.district_address(district)
             secretariat = orgs.add(Org(name, "name_district", district, district, None))
         finally:
@@ -245,9 +244,8 @@ class Calendar:
             short_name=f"{field_}标委会",
             en_name=f"National Technical Committee {number} on {en} of Standardization Administration of China",
             scope=f"负责{field_}领域的术语、分类、产品、方法和管理等国家标准制修订工作", intl=intl or "无",
-            secretariat=secretariat, province="江苏省", city="苏州市", address=address,
-            postcode=rng.choice(("215000", "215004", "215011", "215021", "215123")),
-            phone=f"0512-6{rng.randint(1000000, 9999999)}", established=self.date_of(day), term="第一届",
+            secretariat=secretariat, province=c.region.province, city=c.region.name, address=address,
+            postcode=c.region.postcode(rng), phone=c.region.phone(rng), established=self.date_of(day), term="第一届",
             secretary=rng.choice(vocab.SURNAMES) + rng.choice(vocab.GIVEN_CHARS),
             founder="国家标准化管理委员会",
         )
@@ -302,11 +300,7 @@ class Calendar:
     def _notice(self, batch: Batch, role: str, entries: list, fmt: str):
         nc = self.notices
         rng = nc._rng
-        if batch.level == "市级":
-            site = rng.choice((SCJGJ, SCJGJ, SUZHOU_GOV))
-        else:
-            site = HANWEB
-        column = {HANWEB: HANWEB_COLUMN, SCJGJ: SCJGJ_COLUMN}.get(site) or rng.choice(tuple(GOV_CHANNELS))
+        site, column = nc.site_and_column(rng, batch.level)
         if batch.notices:  # a batch's notices stay on its site and column
             site, column = batch.notices[0].site, batch.notices[0].column
         return nc._notice(batch, site, column, self._today(), role, SPECS[batch.kind], list(entries), fmt, True)

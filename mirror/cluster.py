@@ -17,14 +17,14 @@ from collections.abc import Iterable, Mapping
 from mirror.corpus import Corpus
 from mirror.variants import Variants
 from mirror.server import MirrorServer
-from mirror.sites import APPS, SITES
+from mirror.sites import SITES, region_apps
 from mirror.web import FaultPolicy, Request, SiteServer
 
 __all__ = ["SITES", "MirrorCluster"]
 
 
 class MirrorCluster:
-    """One loopback server per site (`sites=None`: all of `mirror.sites.SITES`).
+    """One loopback server per site (`sites=None`: every site of the corpus's region, `mirror.sites.region_apps`).
 
     `fault_policy` is one callable for every site (it sees `Request.site`) or a mapping
     site → callable; each server's `fault_policy` attribute can also be set while running.
@@ -35,10 +35,12 @@ class MirrorCluster:
     def __init__(self, corpus: Corpus, sites: Iterable[str] | None = None, host: str = "127.0.0.1",
                  fault_policy: FaultPolicy | Mapping[str, FaultPolicy] | None = None,
                  ports: Mapping[str, int] | None = None, variants: Variants | None = None) -> None:
-        chosen = tuple(SITES if sites is None else sites)
-        unknown = [s for s in chosen if s not in APPS]
+        apps = region_apps(corpus)
+        chosen = tuple(apps if sites is None else sites)
+        unknown = [s for s in chosen if s not in apps]
         if unknown:
-            raise ValueError(f"unknown mirror site(s) {unknown}: choose from {', '.join(SITES)}")
+            raise ValueError(f"unknown mirror site(s) {unknown} for region {corpus.region.code}: "
+                             f"choose from {', '.join(apps)}")
         if variants is not None:
             corpus.variants = variants
         self.corpus = corpus
@@ -50,7 +52,7 @@ class MirrorCluster:
             if site == "samr":
                 server: SiteServer = MirrorServer(corpus, host, ports.get(site, 0), policy)
             else:
-                server = SiteServer(APPS[site](corpus), host, ports.get(site, 0), policy, site=site)
+                server = SiteServer(apps[site](corpus), host, ports.get(site, 0), policy, site=site)
             self.servers[site] = server
         if self.variants.drift:
             from mirror.drift import drift_filter  # noqa: PLC0415 - only the drifted variant needs it
@@ -105,9 +107,9 @@ class MirrorCluster:
 
     def env(self) -> dict[str, str]:
         """The environment that points stdwatch at this cluster: `STDWATCH_BASE_URLS__<SITE>` for every
-        site, and `STDWATCH_PLAN_URL` when the suzhou_gov site is served."""
+        site, and `STDWATCH_PLAN_URL` when the suzhou_gov site is served (with the plan page)."""
         env = {f"STDWATCH_BASE_URLS__{site.upper()}": url for site, url in self.base_urls.items()}
-        if "suzhou_gov" in self.servers:
+        if "suzhou_gov" in self.servers and self.corpus.plan_url_path:
             env["STDWATCH_PLAN_URL"] = self.plan_url
         return env
 

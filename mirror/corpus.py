@@ -9,13 +9,13 @@ held in memory; list rows and detail pages are rendered on request
 What the corpus knows, and the product has to find out:
 
 - every organisation has exactly one **evidence scenario** (`SCENARIOS`), its
-  **true** district (where it is; `None` = outside Suzhou) and its **knowable**
+  **true** district (where it is; `None` = outside the region) and its **knowable**
   district: what the evidence it publishes supports under the precedence
   行政区划 field > address > valid credit code > name. The knowable value is set
   by construction (the scenario says which evidence exists), never by reading
   the evidence back;
 - every standard has a lead (first-listed) drafting organisation; ~30% of
-  leads are organisations in Suzhou;
+  leads are organisations in the region (`Corpus(region=…)`, default 3205 Suzhou: `mirror.region`);
 - ~15% of standards revise an older standard of the corpus (same number, later
   year); the old one becomes 被代替;
 - damage as the live portal has it: variant standard numbers, `<sacinfo>`
@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from mirror import uscc, vocab
+from mirror.region import DEFAULT_REGION, MirrorRegion, load_region
 from mirror.variants import Variants
 
 SIZES = {"demo": 3_000, "medium": 30_000, "large": 300_000, "bench": 1_000_000}
@@ -73,8 +74,8 @@ SCENARIOS = (
     "neutral_no_evidence",
     "register_division_field",
 )
-# Share of each scenario among organisations in Suzhou and outside (percent).
-_SUZHOU_MIX = {
+# Share of each scenario among organisations in the region and outside (percent).
+_REGION_MIX = {
     "name_district": 25, "register_address": 12, "register_gazetteer": 10, "register_uscc_current": 8,
     "register_uscc_historical": 6, "register_uscc_city": 4, "register_conflict": 4, "register_invalid_uscc": 3,
     "name_city_only": 14, "register_division_field": 8, "neutral_no_evidence": 6,
@@ -104,7 +105,7 @@ class RegisterRow:
 class Org:
     name: str
     scenario: str
-    true_district: str | None  # None = outside Suzhou
+    true_district: str | None  # None = outside the region
     known: str  # a district name, UNKNOWN, or OUTSIDE
     register: RegisterRow | None
 
@@ -189,9 +190,11 @@ class Standard:
 
 
 def build_corpus(size: str | int = "demo", seed: int = 7, window_start: date = WINDOW_START,
-                 window_end: date | None = None, variants: Variants | None = None) -> Corpus:
+                 window_end: date | None = None, variants: Variants | None = None,
+                 region: str = DEFAULT_REGION) -> Corpus:
     """`Corpus` with the window the ground truth counts (keyword form used by `stdwatch demo`)."""
-    return Corpus(seed=seed, size=size, window_start=window_start, window_end=window_end, variants=variants)
+    return Corpus(seed=seed, size=size, window_start=window_start, window_end=window_end, variants=variants,
+                  region=region)
 
 
 def resolve_size(size: str | int) -> int:
@@ -221,9 +224,9 @@ def _apportion(total: int, mix: dict[str, int]) -> list[str]:
     return [k for k, c in counts.items() for _ in range(c)]
 
 
-def _places_only_in(text: str, placed: int) -> bool:
-    """True if every place word in `text` lies within its first `placed` characters."""
-    for tok in vocab.CUE_TOKENS:
+def _places_only_in(text: str, placed: int, cues: tuple[str, ...]) -> bool:
+    """True if every place word (`cues`) in `text` lies within its first `placed` characters."""
+    for tok in cues:
         i = text.find(tok)
         while i != -1:
             if i + len(tok) > placed:
@@ -235,8 +238,9 @@ def _places_only_in(text: str, placed: int) -> bool:
 class _OrgFactory:
     """Builds organisations scenario by scenario; names are unique and carry only their intended place."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, region: MirrorRegion) -> None:
         self.rng = rng
+        self.region = region
         self.names: set[str] = set()
         self.codes: set[str] = set()
 
@@ -244,7 +248,7 @@ class _OrgFactory:
     def _try_name(self, prefix: str, body, attempts: int) -> str | None:
         for _ in range(attempts):
             name = prefix + body()
-            if name not in self.names and "、" not in name and _places_only_in(name, len(prefix)):
+            if name not in self.names and "、" not in name and _places_only_in(name, len(prefix), self.region.cue_tokens):
                 self.names.add(name)
                 return name
         return None
@@ -257,29 +261,30 @@ class _OrgFactory:
 
     def _company_body(self) -> str:
         r = self.rng
-        return r.choice(vocab.BRANDS) + r.choice(vocab.INDUSTRIES) + r.choice(vocab.COMPANY_SUFFIXES)
+        return r.choice(self.region.brands) + r.choice(vocab.INDUSTRIES) + r.choice(vocab.COMPANY_SUFFIXES)
 
     def district_name(self, district: str) -> str:
-        return self._name(self.rng.choice(vocab.NAME_PREFIXES[district]), self._company_body)
+        return self._name(self.rng.choice(self.region.name_prefixes[district]), self._company_body)
 
-    def suzhou_name(self) -> str:
-        """A name that places the organisation in Suzhou but in no district."""
-        r = self.rng
+    def city_name(self) -> str:
+        """A name that places the organisation in the region's city but in no district."""
+        r, short, city = self.rng, self.region.short, self.region.name
         if r.random() < 0.1:
-            prefix = r.choice(("中国科学院苏州", "苏州市", "苏州"))
-            suffix = "研究所" if prefix != "苏州" else "研究院"
+            prefix = r.choice((f"中国科学院{short}", city, short))
+            suffix = "研究所" if prefix != short else "研究院"
             name = self._try_name(prefix, lambda: r.choice(vocab.RESEARCH_FIELDS) + r.choice(("", "技术")) + suffix, 5)
             if name is not None:  # institutes run out in big corpora; firms do not
                 return name
-        return self._name(r.choice(("苏州", "苏州", "苏州市")), self._company_body)
+        return self._name(r.choice((short, short, city)), self._company_body)
 
     def register_name(self) -> str:
-        """A name for an organisation placed by the register: 苏州…, 江苏… or no place at all."""
+        """A name for an organisation placed by the register: the city's (苏州…), the province's (江苏…)
+        or no place at all."""
         x = self.rng.random()
         if x < 0.55:
-            return self.suzhou_name()
+            return self.city_name()
         if x < 0.8:
-            return self._name("江苏", self._company_body)
+            return self._name(self.region.province_short, self._company_body)
         return self._name("", self._company_body)
 
     def neutral_name(self) -> str:
@@ -287,14 +292,14 @@ class _OrgFactory:
         if r.random() < 0.45:
             form = r.choice(("中国{}研究院", "国家{}质量检验检测中心", "中国{}研究所"))
             name = form.format(r.choice(vocab.NEUTRAL_FIELDS))
-            if name not in self.names and _places_only_in(name, 0):
+            if name not in self.names and _places_only_in(name, 0, self.region.cue_tokens):
                 self.names.add(name)
                 return name
         return self._name("", self._company_body)
 
     def outside_name(self) -> str:
         r = self.rng
-        prefix = r.choice(vocab.OUTSIDE_NAME_PREFIXES)
+        prefix = r.choice(self.region.outside_name_prefixes)
         if r.random() < 0.15:
             name = self._try_name(prefix, lambda: r.choice(vocab.RESEARCH_FIELDS) + r.choice(("研究院", "研究所")), 5)
             if name is not None:
@@ -305,23 +310,24 @@ class _OrgFactory:
     def _address(self, place: str) -> str:
         r = self.rng
         for _ in range(50):
-            rest = f"{r.choice(vocab.ROADS)}{r.randint(1, 999)}号"
+            rest = f"{r.choice(self.region.roads)}{r.randint(1, 999)}号"
             if r.random() < 0.3:
                 rest += f"{r.randint(1, 30)}幢"
-            if _places_only_in(place + rest, len(place)):
+            if _places_only_in(place + rest, len(place), self.region.cue_tokens):
                 return place + rest
         raise RuntimeError(f"no clean road found for {place!r}")
 
     def district_address(self, district: str) -> str:
         r = self.rng
-        place = r.choice(vocab.ADDRESS_PREFIXES[district])
+        place = r.choice(self.region.address_prefixes[district])
         if r.random() < 0.3:
-            place += r.choice(vocab.GAZETTEER_TOWNS[district])
+            place += r.choice(self.region.gazetteer_towns[district])
         return self._address(place)
 
     def gazetteer_address(self, district: str) -> str:
         r = self.rng
-        return self._address(r.choice(("苏州市", "江苏省苏州市", "")) + r.choice(vocab.GAZETTEER_TOWNS[district]))
+        city = self.region.name
+        return self._address(r.choice((city, self.region.province + city, "")) + r.choice(self.region.gazetteer_towns[district]))
 
     # -- credit codes ------------------------------------------------------------
     def _code(self, division: str, name: str, valid: bool = True) -> str:
@@ -334,16 +340,16 @@ class _OrgFactory:
 
     def district_code(self, district: str) -> str:
         """A division code that credit codes of firms registered in `district` carry (current or former)."""
-        options = [c for c, d in vocab.HISTORICAL_CODE.items() if d == district]
-        if district in vocab.CURRENT_CODE:
-            options.append(vocab.CURRENT_CODE[district])
+        options = [c for c, d in self.region.historical_code.items() if d == district]
+        if district in self.region.current_code:
+            options.append(self.region.current_code[district])
         return self.rng.choice(options)
 
     # -- organisations -----------------------------------------------------------
-    def make(self, scenario: str, in_suzhou: bool) -> Org:
-        r = self.rng
-        districts = vocab.DISTRICTS
-        pick = lambda ds: r.choices(ds, weights=[vocab.DISTRICT_WEIGHTS[districts.index(d)] for d in ds])[0]  # noqa: E731
+    def make(self, scenario: str, in_region: bool) -> Org:
+        r, region = self.rng, self.region
+        districts = region.districts
+        pick = lambda ds: r.choices(ds, weights=[region.district_weights[districts.index(d)] for d in ds])[0]  # noqa: E731
         d = pick(districts)
 
         def row(name: str, code: str = "", address: str = "", division: str = "", valid: bool | None = None) -> RegisterRow:
@@ -357,43 +363,43 @@ class _OrgFactory:
             return Org(name, scenario, d, d, row(name, code, self.district_address(d), valid=True))
         if scenario == "register_gazetteer":
             name = self.register_name()
-            code = self._code(r.choice(vocab.CITY_CODES), name) if r.random() < 0.4 else ""
+            code = self._code(r.choice(region.city_codes), name) if r.random() < 0.4 else ""
             return Org(name, scenario, d, d, row(name, code, self.gazetteer_address(d), valid=True))
         if scenario == "register_uscc_current":
-            d = pick(tuple(vocab.CURRENT_CODE))
+            d = pick(tuple(region.current_code))
             name = self.register_name()
-            return Org(name, scenario, d, d, row(name, self._code(vocab.CURRENT_CODE[d], name), valid=True))
+            return Org(name, scenario, d, d, row(name, self._code(region.current_code[d], name), valid=True))
         if scenario == "register_uscc_historical":
-            code = r.choice(tuple(vocab.HISTORICAL_CODE))
-            d = vocab.HISTORICAL_CODE[code]
+            code = r.choice(tuple(region.historical_code))
+            d = region.historical_code[code]
             name = self.register_name()
             return Org(name, scenario, d, d, row(name, self._code(code, name), valid=True))
         if scenario == "register_uscc_city":
-            name = self.suzhou_name() if r.random() < 0.5 else self._name("", self._company_body)
-            return Org(name, scenario, d, UNKNOWN, row(name, self._code(r.choice(vocab.CITY_CODES), name), valid=True))
+            name = self.city_name() if r.random() < 0.5 else self._name("", self._company_body)
+            return Org(name, scenario, d, UNKNOWN, row(name, self._code(r.choice(region.city_codes), name), valid=True))
         if scenario == "register_conflict":
             other = pick(tuple(x for x in districts if x != d))
             name = self.register_name()
             code = self._code(self.district_code(other), name)
             return Org(name, scenario, d, d, row(name, code, self.district_address(d), valid=True))
         if scenario == "register_invalid_uscc":
-            name = self.suzhou_name()
+            name = self.city_name()
             code = self._code(self.district_code(pick(districts)), name, valid=False)
             return Org(name, scenario, d, UNKNOWN, row(name, code, valid=False))
         if scenario == "name_city_only":
-            return Org(self.suzhou_name(), scenario, d, UNKNOWN, None)
+            return Org(self.city_name(), scenario, d, UNKNOWN, None)
         if scenario == "register_division_field":
             name = self.register_name()
-            division = vocab.CURRENT_CODE[d] if d in vocab.CURRENT_CODE and r.random() < 0.4 else d
+            division = region.current_code[d] if d in region.current_code and r.random() < 0.4 else d
             address = self.district_address(d) if r.random() < 0.3 else ""
             code = self._code(self.district_code(d), name) if r.random() < 0.3 else ""
             return Org(name, scenario, d, d, row(name, code, address, division, valid=True))
         if scenario == "outside_name":
             return Org(self.outside_name(), scenario, None, OUTSIDE, None)
         if scenario == "outside_register":
-            city, place, division, roads = r.choice(vocab.OUTSIDE_PLACES)
-            if city in ("南京", "无锡") and r.random() < 0.4:
-                name = self._name("江苏", self._company_body)
+            city, place, division, roads = r.choice(region.outside_places)
+            if place.startswith(region.province) and r.random() < 0.4:
+                name = self._name(region.province_short, self._company_body)
             else:
                 name = self.neutral_name()
             how = r.random()
@@ -401,7 +407,7 @@ class _OrgFactory:
             code = self._code(division, name) if how > 0.4 else ""
             return Org(name, scenario, None, OUTSIDE, row(name, code, address, valid=True))
         if scenario == "neutral_no_evidence":
-            return Org(self.neutral_name(), scenario, d if in_suzhou else None, OUTSIDE, None)
+            return Org(self.neutral_name(), scenario, d if in_region else None, OUTSIDE, None)
         raise ValueError(f"unknown scenario {scenario!r}")
 
 
@@ -409,8 +415,11 @@ class Corpus:
     """A seeded corpus of organisations and standards; see the module docstring."""
 
     def __init__(self, seed: int = 7, size: str | int = "demo", window_start: date = WINDOW_START,
-                 window_end: date | None = None, variants: Variants | None = None) -> None:
+                 window_end: date | None = None, variants: Variants | None = None,
+                 region: str = DEFAULT_REGION) -> None:
         self.seed = seed
+        # The region the organisations are placed in, read from its folder (`mirror.region`).
+        self.region = load_region(region)
         # How the sites serve this corpus where the evidence is contested (`mirror.variants`);
         # the corpus itself, and so the ground truth, is the same under every variant.
         self.variants = variants or Variants()
@@ -426,11 +435,11 @@ class Corpus:
         rng = random.Random(f"stdwatch-mirror:{seed}:{self.n}")
         self.orgs: list[Org] = self._make_orgs(rng)
         self._org_ids = list(range(len(self.orgs)))
-        suzhou = [i for i, o in enumerate(self.orgs) if o.true_district is not None]
+        in_region = [i for i, o in enumerate(self.orgs) if o.true_district is not None]
         outside = [i for i, o in enumerate(self.orgs) if o.true_district is None]
         # A few organisations lead many standards, most lead a few.
         self._lead_pools = [(pool, list(itertools.accumulate(1 / (k + 1) ** 0.6 for k in range(len(pool)))))
-                            for pool in (suzhou, outside)]
+                            for pool in (in_region, outside)]
         self.standards: list[Standard] = []
         # Numbers in use ("GB/T 41234"), to keep new ones unique; dropped once the
         # corpus is built and rebuilt only if standards are added.
@@ -449,11 +458,11 @@ class Corpus:
     # -- generation ----------------------------------------------------------------
     def _make_orgs(self, rng: random.Random) -> list[Org]:
         scale = max(1.0, math.sqrt(self.n / SIZES["demo"]))
-        plan = [(s, True) for s in _apportion(round(500 * scale), _SUZHOU_MIX)]
+        plan = [(s, True) for s in _apportion(round(500 * scale), _REGION_MIX)]
         plan += [(s, False) for s in _apportion(round(400 * scale), _OUTSIDE_MIX)]
         rng.shuffle(plan)
-        factory = _OrgFactory(rng)
-        return [factory.make(scenario, in_suzhou) for scenario, in_suzhou in plan]
+        factory = _OrgFactory(rng, self.region)
+        return [factory.make(scenario, in_region) for scenario, in_region in plan]
 
     def _draw_units(self, rng: random.Random) -> tuple[int, ...]:
         pool, cum = self._lead_pools[0 if rng.random() < REGION_LEAD_SHARE else 1]

@@ -22,6 +22,12 @@ Sites (keys as in the product's `base_urls` setting) and what they serve (portal
   &endrecord=&perpage=` → XML; articles `/art/<Y>/<M>/<D>/art_78963_<id>.html`
   (`.main-txt#zoom`); attachments `/module/download/downfile.jsp?classid=0&filename=…`.
 
+Those are region 3205's. A corpus of another region (`mirror.region`) announces on the sites its
+`region.toml` lists: its scjgj site under the column root and first page named there (Wuxi's
+`scjgj_wuxi`: `/xwzx/tzgg/index.shtml`, `index_2.shtml`, …), its city portal if it has one (else
+those notices go on its scjgj site), the province's Hanweb site; titles and names the Suzhou
+templates write with 苏州 are written with the region's name.
+
 What the notices hold, per indicator kind announced in notices: batches of entries
 (projects, awards, bases, stations…) announced by a decision (公布/下达/认定/同意),
 most preceded by a 公示 (some entries of which are dropped from the decision), lists
@@ -55,9 +61,7 @@ from mirror.corpus import OUTSIDE, UNKNOWN, Corpus, Org
 from mirror.web import Request, Response
 
 SCJGJ, SUZHOU_GOV, HANWEB = "scjgj_suzhou", "suzhou_gov", "scjgj_jiangsu"
-SITES = (SCJGJ, SUZHOU_GOV, HANWEB)
-SCJGJ_COLUMN = "tzgg"
-SCJGJ_PAGER = "nav_xwtz"  # 通知公告's page name (evidence/scjgj.suzhou.gov.cn/EVIDENCE.md)
+SITES = (SCJGJ, SUZHOU_GOV, HANWEB)  # region 3205's; a corpus's own are its region's (`NoticeCorpus.scjgj`…)
 GOV_CHANNELS = {"260915178a1f4c4fac44c4bf6378c9b0": "zwgg", "b3d097e3eb79421f88439ea381ce33c3": "bmdt"}
 HANWEB_COLUMN, HANWEB_UNIT, HANWEB_WEBID, HANWEB_WEBNAME = "78963", "320112", "41", "江苏省市场监督管理局"
 PAGE_SIZE = 15
@@ -80,7 +84,7 @@ INTL_BODIES = ("ISO/TC 299 机器人", "IEC/TC 47 半导体器件", "ISO/TC 229 
 OUTSIDE_DIVISION = {
     "杭州": "杭州市", "北京": "北京市", "上海": "上海市", "无锡": "无锡市", "南京": "南京市", "深圳": "深圳市",
     "广州": "广州市", "宁波": "宁波市", "青岛": "青岛市", "武汉": "武汉市", "成都": "成都市", "浙江": "浙江省",
-    "山东": "山东省", "广东": "广东省",
+    "山东": "山东省", "广东": "广东省", "苏州": "苏州市",
 }
 
 
@@ -114,15 +118,16 @@ class Notice:
     attachment_title: str = ""
     subject: str = ""  # what the list is, as the body's first sentence names it
     withdrawn: bool = False  # still listed, but the article answers 404 (`mirror.calendar`)
+    root: str = "/szqts"  # scjgj sites: the path its columns live under (region.toml `column_root`)
 
     @property
     def path(self) -> str:
         d = self.published
-        if self.site == SCJGJ:
-            return f"/szqts/{self.column}/{d:%Y%m}/{self.id}.shtml"
+        if self.site == HANWEB:
+            return f"/art/{d.year}/{d.month}/{d.day}/art_{self.column}_{self.id}.html"
         if self.site == SUZHOU_GOV:
             return f"/szsrmzf/{GOV_CHANNELS[self.column]}/{d:%Y%m}/{self.id}.shtml"
-        return f"/art/{d.year}/{d.month}/{d.day}/art_{self.column}_{self.id}.html"
+        return f"{self.root}/{self.column}/{d:%Y%m}/{self.id}.shtml"
 
     @property
     def attachment_ext(self) -> str:
@@ -211,8 +216,17 @@ class NoticeCorpus:
 
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
+        self.region = region = corpus.region
         self.window_start = corpus.window_start
         self.window_end = corpus.window_end
+        # The region's sites (region.toml): its market regulator's scjgj site, its city portal (szinf;
+        # a region without one gets the portal's notices on the scjgj site) and the province's Hanweb site.
+        self.scjgj = region.site_of("scjgj") or SCJGJ
+        self.city_portal = region.site_of("szinf") or self.scjgj
+        self.hanweb = region.site_of("hanweb") or HANWEB
+        column = region.column_of(self.scjgj)
+        self.scjgj_column, self.scjgj_pager = column["key"], column.get("first_page", "nav_list")
+        self.scjgj_root = region.site(self.scjgj).get("column_root", "/szqts")
         rng = random.Random(f"stdwatch-notices:{corpus.seed}")
         self._rng = rng
         self._used_keys: set[tuple[str, str, str]] = set()
@@ -246,9 +260,20 @@ class NoticeCorpus:
                 return OUTSIDE_DIVISION[prefix]
         raise ValueError(org.name)
 
+    def _local(self, text: str) -> str:
+        """A title or name of the Suzhou templates, written for the corpus's region."""
+        return text.replace("苏州", self.region.short)
+
+    def site_and_column(self, rng: random.Random, level: str) -> tuple[str, str]:
+        """Where a list of `level` is announced: the province's site for national and provincial
+        lists, else the city's scjgj site or its portal (one of its channels)."""
+        site = self.hanweb if level in ("国家级", "省级") else rng.choice((self.scjgj, self.scjgj, self.city_portal))
+        column = {self.hanweb: HANWEB_COLUMN, self.scjgj: self.scjgj_column}.get(site) or rng.choice(tuple(GOV_CHANNELS))
+        return site, column
+
     def _entry(self, kind: str, level: str, district_column: bool, where: str) -> ListedEntry:
-        """A fresh entry: `where` is "in" (a placed Suzhou organisation), "unknown" (苏州… only)
-        or "outside"."""
+        """A fresh entry: `where` is "in" (a placed organisation of the region), "unknown" (苏州…
+        only: the city's name and no district) or "outside"."""
         rng = self._rng
         for _ in range(200):
             if where == "outside":
@@ -256,7 +281,7 @@ class NoticeCorpus:
                 division, truth = self._outside_division(org), OUTSIDE
             elif where == "unknown":
                 org = rng.choice(self.city_only)
-                division, truth = "苏州市", UNKNOWN
+                division, truth = self.region.name, UNKNOWN
             else:
                 org = rng.choice(self.placed if district_column else self.named)
                 division, truth = org.true_district, org.known
@@ -282,11 +307,11 @@ class NoticeCorpus:
         if kind == "quality_stations":
             return f"{f}质量{rng.choice(('赋能', '接力'))}站"
         if kind == "intl_liaison_stations":
-            return f"{rng.choice(INTL_BODIES)}苏州联络站"
+            return self._local(f"{rng.choice(INTL_BODIES)}苏州联络站")
         if kind == "tc_platform_entries":
             return f"全国{f}标准化技术委员会{rng.choice(_CN_NUMBERS)}分委会"
         if kind == "innovation_carriers":
-            return f"苏州市{f}标准化创新{rng.choice(('中心', '实验室', '服务站'))}"
+            return self._local(f"苏州市{f}标准化创新{rng.choice(('中心', '实验室', '服务站'))}")
         if kind == "service_orgs":
             return org.name
         if kind == "intl_std_led":
@@ -303,8 +328,7 @@ class NoticeCorpus:
                 decided = date(2021, 6, 1) + timedelta(days=rng.randrange(300))
             else:
                 decided = date(2022, 10, 1) + timedelta(days=rng.randrange(1150))
-            site = HANWEB if level in ("国家级", "省级") else rng.choice((SCJGJ, SCJGJ, SUZHOU_GOV))
-            column = {HANWEB: HANWEB_COLUMN, SCJGJ: SCJGJ_COLUMN}.get(site) or rng.choice(tuple(GOV_CHANNELS))
+            site, column = self.site_and_column(rng, level)
             district_column = not (kind == "pilot_projects" and b == 2) and not (kind == "innovation_carriers" and b == 1)
             n = rng.randint(*spec.size)
             entries = []
@@ -333,11 +357,11 @@ class NoticeCorpus:
                 batch.notices.append(self._notice(batch, site, column, prelim_day, PRELIMINARY, spec,
                                                   prelim_entries, self._fmt(), district_column))
             batch.notices.append(self._notice(batch, site, column, decided, DECISION, spec, entries, fmt, district_column))
-            suzhou = [e for e in entries if e.truth != OUTSIDE]
-            if site == HANWEB and suzhou and rng.random() < 0.6:
+            in_region = [e for e in entries if e.truth != OUTSIDE]
+            if site == self.hanweb and in_region and rng.random() < 0.6:
                 repost_day = decided + timedelta(days=rng.randint(3, 20))
-                batch.notices.append(self._notice(batch, SCJGJ, SCJGJ_COLUMN, repost_day, "repost", spec, suzhou,
-                                                  self._fmt(), district_column))
+                batch.notices.append(self._notice(batch, self.scjgj, self.scjgj_column, repost_day, "repost", spec,
+                                                  in_region, self._fmt(), district_column))
             self.batches.append(batch)
             self.notices.extend(batch.notices)
         if kind in ("pilot_projects", "ip_std_pilots"):
@@ -345,9 +369,8 @@ class NoticeCorpus:
             level = "市级"
             entries = [self._entry(kind, level, True, "in") for _ in range(3)]
             batch = Batch(kind, level, [], None, entries, readable=True)
-            site = SCJGJ
-            batch.notices.append(self._notice(batch, site, SCJGJ_COLUMN, date(2025, 12, 12), PRELIMINARY, spec,
-                                              entries, "html", True))
+            batch.notices.append(self._notice(batch, self.scjgj, self.scjgj_column, date(2025, 12, 12), PRELIMINARY,
+                                              spec, entries, "html", True))
             self.batches.append(batch)
             self.notices.extend(batch.notices)
 
@@ -364,33 +387,36 @@ class NoticeCorpus:
         level_name = _LEVEL_NAME[batch.level]
         title = template.format(year=day.year if role == PRELIMINARY else (batch.decided_on or day).year,
                                 level=level_name, n=_CN_NUMBERS[len(self.batches) % 10], award=_AWARD[batch.level])
-        subject = _attachment_title(title)
         if batch.kind == "tc_platform_entries" and len(self.batches) % 2:
             # a title that names no kind: the body does ("…入驻苏州市新兴产业标准化协作平台…")
+            subject = self._local(_attachment_title(title))
             title = title.replace("苏州市新兴产业标准化协作平台", "")
+        else:
+            subject = self._local(_attachment_title(title))
+        title = self._local(title)
         if role == "repost":
             sender = "市场监管总局 国家标准委" if batch.level == "国家级" else "江苏省市场监督管理局"
             title = f"转发{sender}{title}"
         header = spec.header if district_column else spec.header[:3]
         return Notice(site, column, self._id(site), title, day, role, batch.kind, batch.level, fmt,
                       list(entries), district_column, header, attachment_id=_hex(rng),
-                      attachment_title=_attachment_title(title), subject=subject)
+                      attachment_title=_attachment_title(title), subject=subject, root=self.scjgj_root)
 
     def _id(self, site: str) -> str:
-        if site == HANWEB:
+        if site == self.hanweb:
             return str(self._rng.randint(10_000_000, 99_999_999))
         return _hex(self._rng)
 
     def _make_irrelevant(self) -> None:
         rng = self._rng
         for i in range(45):
-            site = (SCJGJ, SCJGJ, SUZHOU_GOV, HANWEB)[i % 4]
-            column = {HANWEB: HANWEB_COLUMN, SCJGJ: SCJGJ_COLUMN}.get(site) or tuple(GOV_CHANNELS)[i % 2]
+            site = (self.scjgj, self.scjgj, self.city_portal, self.hanweb)[i % 4]
+            column = {self.hanweb: HANWEB_COLUMN, self.scjgj: self.scjgj_column}.get(site) or tuple(GOV_CHANNELS)[i % 2]
             day = date(2021, 3, 1) + timedelta(days=rng.randrange(1900))
-            title = IRRELEVANT_TITLES[i % len(IRRELEVANT_TITLES)].format(year=day.year, n=rng.randint(1, 30))
+            title = self._local(IRRELEVANT_TITLES[i % len(IRRELEVANT_TITLES)].format(year=day.year, n=rng.randint(1, 30)))
             notice = Notice(site, column, self._id(site), title, day, "irrelevant",
                             fmt="docx" if i % 3 == 0 else "none", attachment_id=_hex(rng),
-                            attachment_title="申报书" if "申报" in title else "附件")
+                            attachment_title="申报书" if "申报" in title else "附件", root=self.scjgj_root)
             if notice.fmt == "docx":
                 # an application form: a table with organisation columns, in a notice that is no list
                 notice.header = ("序号", "单位名称", "联系人", "联系电话")
@@ -424,43 +450,49 @@ class NoticeCorpus:
         """site → path → handler; a handler answers 404 for a page that does not exist.
         `first_suffix`: the suffix of 通知公告's page 2 (`mirror.variants.Variants.scjgj_first_suffix`)."""
         scjgj: dict[str, Callable[[Request], Response]] = {}
-        items = self.column_notices(SCJGJ, SCJGJ_COLUMN)
+        items = self.column_notices(self.scjgj, self.scjgj_column)
         pages = max(1, -(-len(items) // PAGE_SIZE))
         # 通知公告 is `nav_xwtz`, paged `nav_xwtz_<n>` [C: evidence/scjgj.suzhou.gov.cn/EVIDENCE.md,
         # portals.md §6.2]; page 2's suffix, `_2` (the crawlers') or `_1` (the TRS pager's), is [C1].
+        # Another region's column is named as its region.toml says (Wuxi's: `index`, `index_2`, …).
+        pager = self.scjgj_pager
         for page in range(1, pages + 1):
-            name = SCJGJ_PAGER if page == 1 else f"{SCJGJ_PAGER}_{page - 2 + first_suffix}"
-            scjgj[f"/szqts/{SCJGJ_COLUMN}/{name}.shtml"] = lambda request, page=page: self._scjgj_list(page, pages)
+            name = pager if page == 1 else f"{pager}_{page - 2 + first_suffix}"
+            scjgj[f"{self.scjgj_root}/{self.scjgj_column}/{name}.shtml"] = \
+                lambda request, page=page: self._scjgj_list(page, pages)
         gov: dict[str, Callable[[Request], Response]] = {"/szinf/info/getInfoCommon/": self._gov_list}
         hanweb: dict[str, Callable[[Request], Response]] = {
             f"/col/col{HANWEB_COLUMN}/index.html": lambda request: self._hanweb_column(),
             "/module/web/jpage/dataproxy.jsp": self._hanweb_dataproxy,
             "/module/download/downfile.jsp": self._hanweb_download,
         }
-        by_site = {SCJGJ: scjgj, SUZHOU_GOV: gov, HANWEB: hanweb}
+        by_site = {self.scjgj: scjgj, self.hanweb: hanweb}
+        if self.city_portal != self.scjgj:
+            by_site[self.city_portal] = gov
         for notice in self.notices:
             if notice.withdrawn:
                 continue
             by_site[notice.site][notice.path] = lambda request, n=notice: _page(self.article_html(n))
             href = notice.attachment_href
-            if href and notice.site != HANWEB:
+            if href and notice.site != self.hanweb:
                 by_site[notice.site][href] = lambda request, n=notice: self._attachment(n)
         return by_site
 
     def _scjgj_list(self, page: int, pages: int) -> Response:
-        items = self.column_notices(SCJGJ, SCJGJ_COLUMN)[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+        items = self.column_notices(self.scjgj, self.scjgj_column)[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+        regulator = self.region.regulator
         lis = "\n".join(
             f'<li><a href="{n.path}" target="_blank" title="{escape(n.title)}">{escape(n.title)}</a>'
             f"<span>{n.published.isoformat()}</span></li>" for n in items)
         return _page(f"""<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>通知公告-苏州市市场监督管理局</title></head>
-<body><div class="header"><div class="logo">苏州市市场监督管理局</div></div>
+<html><head><meta charset="utf-8"><title>通知公告-{regulator}</title></head>
+<body><div class="header"><div class="logo">{regulator}</div></div>
 <div class="main"><div class="lm-title"><span>通知公告</span></div>
 <div class="cont mt10"><ul>
 {lis}
 </ul></div>
-<div class="page" id="page"><script type="text/javascript">createPageHTML({pages}, {page - 1}, "{SCJGJ_PAGER}", "shtml");</script></div>
-</div><div class="footer">主办：苏州市市场监督管理局</div></body></html>""")
+<div class="page" id="page"><script type="text/javascript">createPageHTML({pages}, {page - 1}, "{self.scjgj_pager}", "shtml");</script></div>
+</div><div class="footer">主办：{regulator}</div></body></html>""")
 
     def _gov_list(self, request: Request) -> Response:
         channel = request.query.get("channelid", "")
@@ -469,7 +501,7 @@ class NoticeCorpus:
             page = max(1, int(request.query.get("currpage") or 1))
         except ValueError:
             return Response(400, b'{"error":"bad paging"}', "application/json;charset=UTF-8")
-        items = self.column_notices(SUZHOU_GOV, channel)[(page - 1) * size: page * size]
+        items = self.column_notices(self.city_portal, channel)[(page - 1) * size: page * size]
         payload = {"infolist": [{"title": n.title, "link": n.path, "pubtime": f"{n.published.isoformat()} 09:30:00"}
                                 for n in items]}
         return Response(200, json.dumps(payload, ensure_ascii=False).encode("utf-8"), "application/json;charset=UTF-8")
@@ -479,7 +511,7 @@ class NoticeCorpus:
                 f"<span>{n.published.isoformat()}</span></li>]]></record>")
 
     def _hanweb_column(self) -> Response:
-        items = self.column_notices(HANWEB, HANWEB_COLUMN)
+        items = self.column_notices(self.hanweb, HANWEB_COLUMN)
         records = "\n".join(self._hanweb_record(n) for n in items[:PAGE_SIZE])
         nextgroup = (f"/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid={HANWEB_WEBID}&path=/&columnid={HANWEB_COLUMN}"
                      f"&unitid={HANWEB_UNIT}&webname={quote(HANWEB_WEBNAME)}&permissiontype=0")
@@ -507,7 +539,7 @@ class NoticeCorpus:
         if form.get("columnid") != HANWEB_COLUMN or form.get("unitid") != HANWEB_UNIT or form.get("webid") != HANWEB_WEBID:
             body = "<datastore><totalrecord>0</totalrecord><totalpage>0</totalpage><recordset></recordset></datastore>"
             return Response(200, body.encode("utf-8"), "text/xml;charset=UTF-8")
-        items = self.column_notices(HANWEB, HANWEB_COLUMN)
+        items = self.column_notices(self.hanweb, HANWEB_COLUMN)
         chosen = items[max(0, start - 1): max(0, end)]
         total_pages = -(-len(items) // max(1, per_page))
         body = (f'<?xml version="1.0" encoding="UTF-8"?><datastore><totalrecord>{len(items)}</totalrecord>'
@@ -543,16 +575,17 @@ class NoticeCorpus:
         body = self._body(notice)
         d = notice.published
         title = escape(notice.title)
+        city, regulator = self.region.name, self.region.regulator
         if notice.site == SUZHOU_GOV:
             return f"""<!DOCTYPE html>
-<html><head><meta charset="utf-8"><meta name="SiteName" content="苏州市人民政府">
+<html><head><meta charset="utf-8"><meta name="SiteName" content="{city}人民政府">
 <meta name="ColumnName" content="{'政务公告' if GOV_CHANNELS[notice.column] == 'zwgg' else '部门动态'}">
-<meta name="PubDate" content="{d.isoformat()} 09:30:00"><title>{title}_苏州市人民政府</title></head>
+<meta name="PubDate" content="{d.isoformat()} 09:30:00"><title>{title}_{city}人民政府</title></head>
 <body><div class="article-box"><ucaptitle>{title}</ucaptitle>
-<div class="info"><span class="ly">来源：<b>苏州市市场监督管理局</b></span><span>发布时间：{d.isoformat()}</span></div>
+<div class="info"><span class="ly">来源：<b>{regulator}</b></span><span>发布时间：{d.isoformat()}</span></div>
 <div class="article-content"><ucapcontent>{body}</ucapcontent></div>
 <div class="share">扫一扫在手机打开当前页</div></div></body></html>"""
-        if notice.site == HANWEB:
+        if notice.site == self.hanweb:
             return f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><meta name="SiteName" content="江苏省市场监督管理局">
 <meta name="ColumnName" content="通知公告"><meta name="ArticleTitle" content="{title}">
@@ -563,10 +596,10 @@ class NoticeCorpus:
 <div class="main-txt" id="zoom">{body}</div></div></body></html>"""
         return f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><meta name="ArticleTitle" content="{title}">
-<meta name="PubDate" content="{d.isoformat()} 09:00"><meta name="ContentSource" content="苏州市市场监督管理局">
+<meta name="PubDate" content="{d.isoformat()} 09:00"><meta name="ContentSource" content="{regulator}">
 <title>{title}</title></head>
 <body><div class="article"><h1 class="title">{title}</h1>
-<div class="info"><span>发布日期：{d.isoformat()}</span><span>来源：苏州市市场监督管理局</span></div>
+<div class="info"><span>发布日期：{d.isoformat()}</span><span>来源：{regulator}</span></div>
 <div id="zoom">{body}</div></div></body></html>"""
 
     def _body(self, notice: Notice) -> str:
@@ -771,6 +804,7 @@ class InboxFiles:
 
     def __init__(self, nc: NoticeCorpus) -> None:
         self.nc = nc
+        self.region = nc.region
         rng = random.Random(f"stdwatch-inbox:{nc.corpus.seed}")
         self.rng = rng
         taken = {o.name for o in nc.corpus.orgs}
@@ -787,8 +821,8 @@ class InboxFiles:
     def _fresh_name(self) -> str:
         rng = self.rng
         for _ in range(500):
-            name = rng.choice(vocab.BRANDS) + rng.choice(vocab.INDUSTRIES) + rng.choice(vocab.COMPANY_SUFFIXES)
-            if name not in self._names and not any(tok in name for tok in vocab.CUE_TOKENS):
+            name = rng.choice(self.region.brands) + rng.choice(vocab.INDUSTRIES) + rng.choice(vocab.COMPANY_SUFFIXES)
+            if name not in self._names and not any(tok in name for tok in self.region.cue_tokens):
                 self._names.add(name)
                 return name
         raise RuntimeError("no fresh enterprise name")
@@ -796,14 +830,26 @@ class InboxFiles:
     def _day(self, lo: date = date(2022, 9, 1), hi: date = date(2025, 12, 20)) -> date:
         return lo + timedelta(days=self.rng.randrange((hi - lo).days))
 
+    def _district(self, i: int) -> str:
+        """The region's i-th district (wrapping): the rejected rows' otherwise well-formed district
+        (Suzhou's 吴中区 2, 相城区 3, 吴江区 4, 常熟市 6, 昆山市 8, 太仓市 9)."""
+        districts = self.region.districts
+        return districts[i % len(districts)]
+
+    def _no_district(self) -> str:
+        """A place in the city that names no district (苏州新区; 无锡新区 is 新吴区's, so 无锡东区)."""
+        known = {a for al in self.region.district_aliases.values() for a in al}
+        return next(f"{self.region.short}{zone}" for zone in ("新区", "东区", "北区") if f"{self.region.short}{zone}" not in known)
+
     def _enterprise(self) -> list[InboxRow]:
-        rng = self.rng
+        rng, region = self.rng, self.region
         rows: list[InboxRow] = []
         numbers: set[str] = set()
         for i in range(36):
-            district = rng.choice(vocab.DISTRICTS)
+            district = rng.choice(region.districts)
             name = self._fresh_name()
-            code_district = vocab.CURRENT_CODE.get(district, "320594")
+            code_district = region.current_code.get(district) or next(
+                code for code, today in region.historical_code.items() if today == district)
             code = uscc.make(rng, code_district)
             abbrev = "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(4))
             day = self._day(date(2021, 1, 10)) if i % 9 == 0 else self._day()
@@ -812,8 +858,8 @@ class InboxFiles:
                 std_no = f"Q/{abbrev} {rng.randint(100, 999):03d}-{day.year}"
             numbers.add(std_no)
             how = i % 4  # how the district is given: name, code, blank (credit code decides), alias
-            division = {0: district, 1: vocab.CURRENT_CODE.get(district, district), 2: "", 3: district}[how]
-            if how == 1 and district not in vocab.CURRENT_CODE:
+            division = {0: district, 1: region.current_code.get(district, district), 2: "", 3: district}[how]
+            if how == 1 and district not in region.current_code:
                 division = district
             truth_district = district
             product = rng.choice(("精密轴承", "电动工具", "智能照明灯具", "医用口罩", "光伏组件", "不锈钢管件"))
@@ -825,13 +871,14 @@ class InboxFiles:
         good = [r for r in rows if r.truth["counted"]]
         bad = [
             (("Q/BADX 001-2024", "错误信用代码的企业标准", self._fresh_name(), good[0].cells[3][:-1] + ("0" if good[0].cells[3][-1] != "0" else "1"),
-              "昆山市", "2024-03-02"), "bad_uscc"),
+              self._district(8), "2024-03-02"), "bad_uscc"),
             (("Q/BADD 002-2024", "未知区县的企业标准", self._fresh_name(), "", "浦东新区", "2024-04-11"), "unknown_district"),
-            (("Q/BADT 003-2024", "日期超范围的企业标准", self._fresh_name(), "", "太仓市", "2035-01-01"), "date_out_of_range"),
-            (("", "缺标准编号的企业标准", self._fresh_name(), "", "常熟市", "2024-05-05"), "missing_field"),
-            (("QB/ 12", "编号不合规的企业标准", self._fresh_name(), "", "常熟市", "2024-05-06"), "bad_std_no"),
+            (("Q/BADT 003-2024", "日期超范围的企业标准", self._fresh_name(), "", self._district(9), "2035-01-01"),
+             "date_out_of_range"),
+            (("", "缺标准编号的企业标准", self._fresh_name(), "", self._district(6), "2024-05-05"), "missing_field"),
+            (("QB/ 12", "编号不合规的企业标准", self._fresh_name(), "", self._district(6), "2024-05-06"), "bad_std_no"),
             (good[1].cells, "duplicate_row"),
-            (("Q/BADE 004-2024", "日期不合法的企业标准", self._fresh_name(), "", "吴江区", "2024-02-30"), "bad_date"),
+            (("Q/BADE 004-2024", "日期不合法的企业标准", self._fresh_name(), "", self._district(4), "2024-02-30"), "bad_date"),
         ]
         for position, (cells, reason) in zip((3, 8, 14, 19, 25, 30, 33), bad):
             rows.insert(position, InboxRow(cells, reject=reason))
@@ -842,7 +889,7 @@ class InboxFiles:
         rows = []
         for indicator, label in RATE_LABELS.items():
             for year in (2023, 2024, 2025):
-                for district in vocab.DISTRICTS:
+                for district in self.region.districts:
                     denominator = rng.randint(40, 400)
                     numerator = rng.randint(denominator // 5, denominator * 7 // 10)
                     name = label if (year + len(district)) % 2 else indicator
@@ -850,12 +897,12 @@ class InboxFiles:
                                          truth={"indicator": indicator, "district": district, "year": year,
                                                 "numerator": numerator, "denominator": denominator}))
         bad = [
-            (("规上企业标准总监覆盖率", "昆山市", 2024, 120, 80, "分子大于分母"), "numerator_exceeds_denominator"),
-            (("规上企业标准总监覆盖率", "太仓市", 2024, 10, 0, ""), "bad_number"),
-            (("科技计划项目形成标准研究成果比率", "苏州新区", 2024, 10, 40, ""), "unknown_district"),
-            (("科技计划项目形成标准研究成果比率", "吴中区", 2024, "约30", 40, ""), "bad_number"),
-            (("研发投入强度", "吴中区", 2024, 3, 100, ""), "unknown_indicator"),
-            (("规上企业标准总监覆盖率", "相城区", 2031, 10, 40, ""), "date_out_of_range"),
+            (("规上企业标准总监覆盖率", self._district(8), 2024, 120, 80, "分子大于分母"), "numerator_exceeds_denominator"),
+            (("规上企业标准总监覆盖率", self._district(9), 2024, 10, 0, ""), "bad_number"),
+            (("科技计划项目形成标准研究成果比率", self._no_district(), 2024, 10, 40, ""), "unknown_district"),
+            (("科技计划项目形成标准研究成果比率", self._district(2), 2024, "约30", 40, ""), "bad_number"),
+            (("研发投入强度", self._district(2), 2024, 3, 100, ""), "unknown_indicator"),
+            (("规上企业标准总监覆盖率", self._district(3), 2031, 10, 40, ""), "date_out_of_range"),
         ]
         for position, (cells, reason) in zip((5, 17, 33, 41, 50, 58), bad):
             rows.insert(position, InboxRow(cells, reject=reason))
@@ -882,8 +929,10 @@ class InboxFiles:
                                   org.true_district, day.isoformat()),
                                  truth={"district": org.known, "year": day.year, "counted": counted, "org": org.name}))
         bad = [
-            (("赵某", "", "全国智能制造标准化技术委员会", "国内技术委员会委员", "昆山市", "2024-06-01"), "missing_field"),
-            (("钱某", rng.choice(pool).name, "ISO/TC 299", "国际标准化组织注册专家", "吴江区", "2024年13月5日"), "bad_date"),
+            (("赵某", "", "全国智能制造标准化技术委员会", "国内技术委员会委员", self._district(8), "2024-06-01"),
+             "missing_field"),
+            (("钱某", rng.choice(pool).name, "ISO/TC 299", "国际标准化组织注册专家", self._district(4), "2024年13月5日"),
+             "bad_date"),
             (rows[2].cells, "duplicate_row"),
         ]
         for position, (cells, reason) in zip((4, 11, 20), bad):
@@ -904,7 +953,7 @@ class InboxFiles:
                 name = f"ISO {rng.randint(25000, 29999)}:{day.year}"
                 cells = (name, "Smart manufacturing — Part 1: Vocabulary", org.name, org.true_district, day.isoformat(), "ISO")
             else:
-                name = f"{rng.choice(INTL_BODIES)}苏州{rng.choice(('吴中', '高新', '工业园'))}联络站"
+                name = f"{rng.choice(INTL_BODIES)}{self.region.short}{rng.choice(self.region.liaison_places)}联络站"
                 cells = (name, rng.choice(INTL_BODIES).split()[0], org.name, org.true_district, day.isoformat())
             rows.append(InboxRow(cells, truth={"district": org.known, "year": day.year, "counted": counted,
                                                "name": name, "org": org.name}))
@@ -929,10 +978,12 @@ class InboxFiles:
         rows = []
         for org in rng.sample(self.nc.placed, 8):
             rows.append(InboxRow((org.name, "", "", org.true_district)))
-        bad_code = uscc.make(rng, "320583")
+        bad_code = uscc.make(rng, self.region.current_code[self._district(8)])
         bad_code = bad_code[:-1] + ("0" if bad_code[-1] != "0" else "1")
         rows.insert(3, InboxRow((self._fresh_name(), bad_code, "", ""), reject="bad_uscc"))
-        rows.insert(6, InboxRow(("", "", "江苏省苏州市吴中区东吴北路1号", ""), reject="missing_field"))
+        region = self.region
+        rows.insert(6, InboxRow(("", "", f"{region.province}{region.name}{self._district(2)}东吴北路1号", ""),
+                                reject="missing_field"))
         return rows
 
 
@@ -1058,12 +1109,12 @@ _CACHE: dict[tuple, NoticeCorpus] = {}
 
 
 def notice_corpus(corpus: Corpus) -> NoticeCorpus:
-    """The notices of `corpus`: built once per seed, size and window — or the corpus's own, once
-    `mirror.calendar` publishes day by day (`corpus.notices`)."""
+    """The notices of `corpus`: built once per region, seed, size and window — or the corpus's own,
+    once `mirror.calendar` publishes day by day (`corpus.notices`)."""
     own = corpus.__dict__.get("notices")
     if own is not None:
         return own
-    key = (corpus.seed, corpus.n, corpus.window_start, corpus.window_end)
+    key = (corpus.region.code, corpus.seed, corpus.n, corpus.window_start, corpus.window_end)
     if key not in _CACHE:
         _CACHE[key] = NoticeCorpus(corpus)
     return _CACHE[key]

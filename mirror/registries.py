@@ -6,7 +6,7 @@ corpus of a (seed, size) is the same as before these registries existed. It adds
 
 - organisations (appended to `corpus.orgs`, every one with one of the existing
   evidence scenarios, so `Org.known` keeps its meaning): Jiangsu organisations
-  outside Suzhou (南京/无锡/常州… names, or register rows placing them there),
+  outside the region (南京/无锡/常州… names, or register rows placing them there),
   associations (ttbz publishers), enterprises (qybz declarers, each with a valid
   统一社会信用代码 and a 行政区划), committee secretariat units (placed by the address
   their committee page prints, or by name);
@@ -261,7 +261,7 @@ class _Orgs:
     def __init__(self, corpus: Corpus, rng: random.Random) -> None:
         self.corpus = corpus
         self.rng = rng
-        self.factory = _OrgFactory(rng)
+        self.factory = _OrgFactory(rng, corpus.region)
         self.factory.names = corpus._org_names
         self.factory.codes = corpus._org_codes
 
@@ -278,10 +278,11 @@ class _Orgs:
         return self.factory._address(place)
 
     def jiangsu_city(self) -> tuple[str, str, str, tuple]:
-        return self.rng.choices(vocab.JIANGSU_CITIES, weights=vocab.JIANGSU_CITY_WEIGHTS)[0]
+        region = self.corpus.region
+        return self.rng.choices(region.other_cities, weights=region.other_city_weights)[0]
 
     def jiangsu_outside(self, body=None) -> tuple[int, str, str]:
-        """A Jiangsu organisation outside Suzhou: (index, its address, its 行政区划 text)."""
+        """A Jiangsu organisation outside the region: (index, its address, its 行政区划 text)."""
         r, f = self.rng, self.factory
         short, city, _, districts = self.jiangsu_city()
         code, district = r.choice(districts)
@@ -329,7 +330,8 @@ def populate(corpus: Corpus) -> None:
     corpus.enterprises, corpus.enterprise = _enterprise(corpus, random.Random(f"{seed}:qybz"), scale)
     corpus.committees = _committees(corpus, random.Random(f"{seed}:tc"), scale)
     corpus.openstd_status = _openstd_conflicts(corpus, random.Random(f"{seed}:openstd"))
-    corpus.plan_url_path = PLAN_URL_PATH
+    # The plan article is Suzhou's city portal's (mirror.sites.suzhou_gov): a region without that site has none.
+    corpus.plan_url_path = PLAN_URL_PATH if corpus.region.site_of("szinf") == "suzhou_gov" else None
     corpus.today = None  # "today" for relative date filters (hbba/dbba pubdate, openstd p.p7); None = the wall clock
     corpus.plan_issue_date = PLAN_ISSUE_DATE
     del corpus._org_names, corpus._org_codes
@@ -429,7 +431,8 @@ def _local(corpus: Corpus, rng: random.Random, pools: dict) -> list[Record]:
     out: list[Record] = []
     total = max(30, round(corpus.n * 0.10))
     others = vocab.OTHER_PROVINCES
-    width: dict[str, tuple[int, int]] = {"DB32/T": (1000, 4999), "DB3205/T": (1001, 1400)}
+    region = corpus.region
+    width: dict[str, tuple[int, int]] = {"DB32/T": (1000, 4999), region.local_prefix: (1001, 1400)}
     suzhou, outside, (js, js_cum) = pools["suzhou"], pools["outside"], pools["jiangsu"]
     for i in range(total):
         rec = Record(i, LOCAL)
@@ -444,12 +447,12 @@ def _local(corpus: Corpus, rng: random.Random, pools: dict) -> list[Record]:
             y = rng.random()
             lead = _draw(rng, *suzhou) if y < 0.40 else _draw(rng, js, js_cum) if y < 0.85 else _draw(rng, *outside)
         elif x < 0.70:
-            rec.prefix, rec.region, rec.province, rec.ministry = "DB3205/T", "苏州市", "江苏省", "jszjj"
-            rec.charge_dept = "苏州市市场监督管理局"
+            rec.prefix, rec.region, rec.province, rec.ministry = region.local_prefix, region.name, "江苏省", "jszjj"
+            rec.charge_dept = region.regulator
             y = rng.random()
             lead = _draw(rng, *suzhou) if y < 0.85 else _draw(rng, *outside) if y < 0.95 else _draw(rng, js, js_cum)
         elif x < 0.80:
-            short, city, db, _ = rng.choices(vocab.JIANGSU_CITIES, weights=vocab.JIANGSU_CITY_WEIGHTS)[0]
+            short, city, db, _ = rng.choices(region.other_cities, weights=region.other_city_weights)[0]
             rec.prefix, rec.region, rec.province, rec.ministry = f"DB{db}/T", city, "江苏省", "jszjj"
             rec.charge_dept = f"{city}市场监督管理局"
             width.setdefault(rec.prefix, (100, 999))
@@ -500,19 +503,20 @@ def _group(corpus: Corpus, rng: random.Random, pools: dict, scale: float) -> tup
                 codes.add(code)
                 return code
 
-    districts = vocab.DISTRICTS
+    region = corpus.region
+    districts = region.districts
     for i in range(max(8, round(40 * scale))):
         x = rng.random()
         address = ""
-        if x < 0.33:  # in Suzhou
-            d = rng.choices(districts, weights=vocab.DISTRICT_WEIGHTS)[0]
+        if x < 0.33:  # in the region
+            d = rng.choices(districts, weights=region.district_weights)[0]
             y = rng.random()
             if y < 0.40:
-                name = _association_name(orgs, rng.choice(vocab.NAME_PREFIXES[d]))
+                name = _association_name(orgs, rng.choice(region.name_prefixes[d]))
                 org = Org(name, "name_district", d, d, None)
                 address = f.district_address(d) if rng.random() < 0.6 else ""
             elif y < 0.75:
-                name = _association_name(orgs, "苏州市")
+                name = _association_name(orgs, region.name)
                 org = Org(name, "name_city_only", d, UNKNOWN, None)
             else:
                 name = _association_name(orgs, "江苏省")
@@ -618,16 +622,17 @@ def _enterprise(corpus: Corpus, rng: random.Random, scale: float) -> tuple[list[
     f = orgs.factory
     enterprises: list[Enterprise] = []
     qcodes: set[str] = set()
-    districts = vocab.DISTRICTS
+    region = corpus.region
+    districts = region.districts
     for i in range(max(20, round(150 * scale))):
         x = rng.random()
         if x < 0.60:
-            d = rng.choices(districts, weights=vocab.DISTRICT_WEIGHTS)[0]
-            division = f"江苏省苏州市{d}"
+            d = rng.choices(districts, weights=region.district_weights)[0]
+            division = f"{region.province}{region.name}{d}"
             if rng.random() < 0.7:
                 name = f.register_name()
                 code = orgs.code(f.district_code(d), name)
-                field = vocab.CURRENT_CODE[d] if d in vocab.CURRENT_CODE and rng.random() < 0.4 else d
+                field = region.current_code[d] if d in region.current_code and rng.random() < 0.4 else d
                 org = Org(name, "register_division_field", d, d, RegisterRow(name, code, "", field, True))
             else:
                 name = f.district_name(d)
@@ -648,9 +653,9 @@ def _enterprise(corpus: Corpus, rng: random.Random, scale: float) -> tuple[list[
                 org = Org(name, "outside_register", None, OUTSIDE, RegisterRow(name, code, "", "", True))
             in_region = False
         else:
-            city, place, div_code, _ = rng.choice(vocab.OUTSIDE_PLACES)
+            city, place, div_code, _ = rng.choice(corpus.region.outside_places)
             division = place
-            if rng.random() < 0.5 and city not in ("南京", "无锡"):
+            if rng.random() < 0.5 and not place.startswith(corpus.region.province):
                 name = f._name(city, f._company_body)
                 org_scenario = "outside_name"
             else:
@@ -711,41 +716,42 @@ def _committees(corpus: Corpus, rng: random.Random, scale: float) -> list[Commit
     used_names: set[str] = set()
     n_js, n_other = max(10, round(40 * scale)), max(3, round(10 * scale))
     top = max(620, 100 + 3 * (n_js + n_other))
-    districts = vocab.DISTRICTS
+    region = corpus.region
+    districts = region.districts
     for i in range(n_js + n_other):
         in_js = i < n_js
-        if in_js and rng.random() < 0.6:  # secretariat in Suzhou
-            d = rng.choices(districts, weights=vocab.DISTRICT_WEIGHTS)[0]
+        if in_js and rng.random() < 0.6:  # secretariat in the region
+            d = rng.choices(districts, weights=region.district_weights)[0]
             y = rng.random()
             body = orgs.institute_body
             if y < 0.35:
-                name = f._name(rng.choice(("苏州", "江苏省", "")), body)
+                name = f._name(rng.choice((region.short, region.province, "")), body)
                 address = f.district_address(d)
                 code = orgs.code(f.district_code(d), name) if rng.random() < 0.5 else ""
                 org = Org(name, "register_address", d, d, RegisterRow(name, code, address, "", True if code else None))
             elif y < 0.50:
-                name = f._name(rng.choice(("苏州", "江苏省", "")), body)
+                name = f._name(rng.choice((region.short, region.province, "")), body)
                 address = f.gazetteer_address(d)
                 org = Org(name, "register_gazetteer", d, d, RegisterRow(name, "", address, "", None))
             elif y < 0.80:
-                name = f._name(rng.choice(vocab.NAME_PREFIXES[d]), body)
+                name = f._name(rng.choice(region.name_prefixes[d]), body)
                 address = f.district_address(d)
                 org = Org(name, "name_district", d, d, None)
             else:
-                name = f._name("苏州市", body)
-                address = orgs.road_address("江苏省苏州市")
+                name = f._name(region.name, body)
+                address = orgs.road_address(region.province + region.name)
                 org = Org(name, "name_city_only", d, UNKNOWN, None)
             secretariat = orgs.add(org)
-            province, city = "江苏省", "苏州市"
-            postcode = rng.choice(("215000", "215004", "215011", "215021", "215123"))
-            phone = f"0512-6{rng.randint(1000000, 9999999)}"
+            province, city = region.province, region.name
+            postcode = region.postcode(rng)
+            phone = region.phone(rng)
         elif in_js:
             secretariat, address, place = orgs.jiangsu_outside(orgs.institute_body)
             province, city = "江苏省", place[3:place.index("市") + 1]
             postcode = f"2{rng.randint(10000, 29999)}"
             phone = f"025-8{rng.randint(1000000, 9999999)}"
         else:
-            short, place, _, _ = rng.choice(vocab.OUTSIDE_PLACES[:6] + vocab.OUTSIDE_PLACES[8:])
+            short, place, _, _ = rng.choice(tuple(p for p in region.outside_places if not p[1].startswith(region.province)))
             name = f._name(short, orgs.institute_body)
             secretariat = orgs.add(Org(name, "outside_name", None, OUTSIDE, None))
             address = orgs.road_address(place)

@@ -50,7 +50,8 @@
   the window; year = year established);
   `status_conflicts` — national standards whose openstd status differs from std.samr's
   (`std_no`, `samr_id`, `hcno`, `samr_status`, `openstd_status`, `openstd_abolish_date`);
-  `plan` — `url_path`, `issue_date` ("2022-08-21"), `pub_time`, `text_sha256`, `text_chars`.
+  `plan` — `url_path`, `issue_date` ("2022-08-21"), `pub_time`, `text_sha256`, `text_chars`
+  (null for a region with no plan page: `mirror.region`).
 
 Every value comes from how the corpus was built (`Org.known` is set by the scenario),
 never from re-reading the published evidence. The files are byte-identical for the
@@ -72,9 +73,10 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from mirror import registries, vocab
+from mirror import registries
 from mirror.corpus import NATIONAL, OUTSIDE, SCENARIOS, UNKNOWN, WINDOW_START, Corpus, Standard
 from mirror.registries import ENTERPRISE, GROUP, HBBA_ONLY, LOCAL, PUBLISHED, Record
+from mirror.region import DEFAULT_REGION, load_region
 from mirror.render import facts
 from mirror.sites.suzhou_gov import PLAN_PUB_TIME, plan_text
 
@@ -87,12 +89,8 @@ __all__ = [
 SITES = ("samr", "openstd", "hbba", "dbba", "ttbz", "qybz", "suzhou_gov")
 TYPES = ("national", "industry", "local", "group", "enterprise")
 _TYPE_ORDER = {t: i for i, t in enumerate(TYPES)}
-_REGION_LOCAL = ("DB32/T", "DB3205/T")  # the local standards the plan counts (indicators.md)
-
-REGION = "3205"
 REGISTER_HEADER = ("机构名称", "统一社会信用代码", "地址", "行政区划")
 _REJECT_FIELD = {1: ("C_STD_CODE", "bad_std_no"), 2: ("ISSUE_DATE", "bad_date")}
-_DISTRICT_ORDER = {d: i for i, d in enumerate((*vocab.DISTRICTS, UNKNOWN))}
 _FIXED_TIME = datetime(2026, 1, 1)
 
 
@@ -158,9 +156,10 @@ def _record_known(corpus: Corpus, rec: Record) -> str:
         return lead.known
     published = rec.drafters == PUBLISHED
     if rec.kind == LOCAL:
-        if rec.prefix == "DB3205/T":  # the city's own: always the region's, by the lead's district when knowable
-            return lead.known if published and lead.known in vocab.DISTRICTS else UNKNOWN
-        if rec.prefix not in _REGION_LOCAL:
+        region = corpus.region
+        if rec.prefix == region.local_prefix:  # the city's own: always the region's, by the lead's district when knowable
+            return lead.known if published and lead.known in region.districts else UNKNOWN
+        if rec.prefix != f"DB{region.code[:2]}/T":  # the province's and the city's count (indicators.md)
             return OUTSIDE
     return lead.known if published else OUTSIDE
 
@@ -225,12 +224,18 @@ def standard_entries(corpus: Corpus) -> Iterator[dict]:
         yield _entry(corpus, s)
 
 
-def counts_of(entries: list[dict] | Iterator[dict]) -> list[dict]:
-    """The per-district table: counted standards per (district, std_type, issue year)."""
+def _district_order(region: str) -> dict[str, int]:
+    return {d: i for i, d in enumerate((*load_region(region).districts, UNKNOWN))}
+
+
+def counts_of(entries: list[dict] | Iterator[dict], region: str = DEFAULT_REGION) -> list[dict]:
+    """The per-district table: counted standards per (district, std_type, issue year), districts in
+    the order of the region's `districts.csv`."""
     tally: Counter[tuple[str, str, int]] = Counter(
         (e["known"], e["std_type"], int(e["issue_date"][:4])) for e in entries if e["counted"]
     )
-    keys = sorted(tally, key=lambda k: (_DISTRICT_ORDER[k[0]], _TYPE_ORDER[k[1]], k[2]))
+    order = _district_order(region)
+    keys = sorted(tally, key=lambda k: (order[k[0]], _TYPE_ORDER[k[1]], k[2]))
     return [{"district": d, "std_type": t, "year": y, "n": tally[d, t, y]} for d, t, y in keys]
 
 
@@ -241,13 +246,15 @@ def counts_for(truth: dict, types: set[str] | frozenset[str] | None = None,
     `counts_for(truth, {"national", "industry"}, {"samr"})` is the std.samr view (`truth["counts"]`).
     """
     return counts_of(
-        e for e in truth["all_standards"]
-        if (types is None or e["std_type"] in types) and (portals is None or set(e["portals"]) & set(portals))
+        (e for e in truth["all_standards"]
+         if (types is None or e["std_type"] in types) and (portals is None or set(e["portals"]) & set(portals))),
+        truth["region"],
     )
 
 
-def _district_year_rows(tally: Counter) -> list[dict]:
-    keys = sorted(tally, key=lambda k: (_DISTRICT_ORDER[k[0]], k[1]))
+def _district_year_rows(tally: Counter, region: str) -> list[dict]:
+    order = _district_order(region)
+    keys = sorted(tally, key=lambda k: (order[k[0]], k[1]))
     return [{"district": d, "year": y, "n": tally[d, y]} for d, y in keys]
 
 
@@ -258,7 +265,7 @@ def group_publisher_counts(corpus: Corpus) -> list[dict]:
         known = corpus.orgs[corpus.associations[rec.publisher].org].known
         if not rec.defect and _in_window(corpus, rec) and known != OUTSIDE:
             tally[known, rec.year] += 1
-    return _district_year_rows(tally)
+    return _district_year_rows(tally, corpus.region.code)
 
 
 def enterprise_total_true(corpus: Corpus) -> list[dict]:
@@ -268,7 +275,7 @@ def enterprise_total_true(corpus: Corpus) -> list[dict]:
         org = corpus.orgs[rec.lead]
         if not rec.defect and _in_window(corpus, rec) and org.true_district is not None:
             tally[org.true_district, rec.year] += 1
-    return _district_year_rows(tally)
+    return _district_year_rows(tally, corpus.region.code)
 
 
 def committee_entries(corpus: Corpus) -> list[dict]:
@@ -285,8 +292,8 @@ def committee_entries(corpus: Corpus) -> list[dict]:
     return out
 
 
-def committee_counts(entries: list[dict]) -> list[dict]:
-    return _district_year_rows(Counter((e["known"], int(e["established"][:4])) for e in entries if e["counted"]))
+def committee_counts(entries: list[dict], region: str) -> list[dict]:
+    return _district_year_rows(Counter((e["known"], int(e["established"][:4])) for e in entries if e["counted"]), region)
 
 
 def status_conflicts(corpus: Corpus) -> list[dict]:
@@ -298,7 +305,10 @@ def status_conflicts(corpus: Corpus) -> list[dict]:
     return out
 
 
-def plan_truth(corpus: Corpus) -> dict:
+def plan_truth(corpus: Corpus) -> dict | None:
+    """The plan page the mirror serves; None for a region whose city portal the mirror does not serve."""
+    if corpus.plan_url_path is None:
+        return None
     text = plan_text()
     return {"url_path": corpus.plan_url_path, "issue_date": corpus.plan_issue_date.isoformat(), "pub_time": PLAN_PUB_TIME,
             "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "text_chars": len(text)}
@@ -324,7 +334,7 @@ def _site_views(corpus: Corpus, all_counts: list[dict]) -> dict:
         "group_publisher_counts": group_publisher_counts(corpus),
         "enterprise_total_true": enterprise_total_true(corpus),
         "committees": committees,
-        "committee_counts": committee_counts(committees),
+        "committee_counts": committee_counts(committees, corpus.region.code),
         "status_conflicts": status_conflicts(corpus),
         "plan": plan_truth(corpus),
     }
@@ -357,11 +367,11 @@ def _header(corpus: Corpus) -> dict:
         "seed": corpus.seed,
         "size": corpus.size,
         "n_rows": len(corpus.standards),
-        "region": REGION,
+        "region": corpus.region.code,
         "window_start": corpus.window_start.isoformat(),
         "window_end": corpus.window_end.isoformat() if corpus.window_end else None,
         "generated_for": "samr",
-        "sites": list(SITES),
+        "sites": [site for site in SITES if site != "suzhou_gov" or corpus.plan_url_path],
         "types": list(TYPES),
         "as_of": corpus.clock.today.isoformat(),
     }
@@ -374,11 +384,11 @@ def ground_truth(corpus: Corpus) -> dict:
     return {
         **_header(corpus),
         "standards": entries,
-        "counts": counts_of(entries),
+        "counts": counts_of(entries, corpus.region.code),
         "rejects": rejects_of(corpus),
         "organisations": organisations_of(corpus),
         "all_standards": every,
-        **_site_views(corpus, counts_of(every)),
+        **_site_views(corpus, counts_of(every, corpus.region.code)),
     }
 
 
@@ -402,7 +412,7 @@ def write_ground_truth(corpus: Corpus, path: Path) -> None:
                 tally.append({"known": e["known"], "std_type": e["std_type"], "issue_date": e["issue_date"],
                               "counted": True})
         out.write("\n],\n")
-        for key, rows in (("counts", counts_of(tally)), ("rejects", rejects_of(corpus)),
+        for key, rows in (("counts", counts_of(tally, corpus.region.code)), ("rejects", rejects_of(corpus)),
                           ("organisations", organisations_of(corpus))):
             out.write(f"{_dump(key)}: [\n" + ",\n".join(_dump(r) for r in rows) + "\n],\n")
         out.write('"all_standards": [\n')
@@ -415,7 +425,7 @@ def write_ground_truth(corpus: Corpus, path: Path) -> None:
                 every.append({"known": e["known"], "std_type": e["std_type"], "issue_date": e["issue_date"],
                               "counted": True})
         out.write("\n],\n")
-        views = list(_site_views(corpus, counts_of(every)).items())
+        views = list(_site_views(corpus, counts_of(every, corpus.region.code)).items())
         for i, (key, value) in enumerate(views):
             if isinstance(value, list):
                 out.write(f"{_dump(key)}: [\n" + ",\n".join(_dump(r) for r in value) + "\n]")

@@ -1,110 +1,26 @@
 """Words the mirror builds names, titles and addresses from.
 
-Plain tables, no logic beyond loading the gazetteer that ships in `mirror/data/`
-(a copy of the region's towns and division codes, so the mirror runs from a
-clean checkout). `CUE_TOKENS` lists every place word an attribution might read:
-the generator refuses a name or address in which any of them appears outside the
-part it placed on purpose, so that the evidence of each organisation is exactly
+Plain national tables. A region's own words (its districts, towns, division codes and the
+forms names and addresses write them in) come from its folder, `mirror.region`; so do the
+place words (`MirrorRegion.cue_tokens`) the generator keeps out of every name and address
+except the part it placed on purpose, so that the evidence of each organisation is exactly
 the evidence its scenario says.
 """
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
-_DATA = Path(__file__).with_name("data")
-
-# The ten county-level divisions of Suzhou, with the forms names and addresses use.
-DISTRICTS = ("姑苏区", "虎丘区", "吴中区", "相城区", "吴江区", "苏州工业园区", "常熟市", "张家港市", "昆山市", "太仓市")
-# Relative share of Suzhou organisations per district (more firms in the parks and 昆山).
-DISTRICT_WEIGHTS = (6, 14, 10, 7, 9, 16, 9, 9, 14, 6)
-
-# GB/T 2260 codes in use today (the park has none: its firms carry 320594).
-CURRENT_CODE = {
-    "姑苏区": "320508", "虎丘区": "320505", "吴中区": "320506", "相城区": "320507", "吴江区": "320509",
-    "常熟市": "320581", "张家港市": "320582", "昆山市": "320583", "太仓市": "320585",
+# GB/T 2260 province codes (the first two digits of a division code).
+PROVINCE_CODES = {
+    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区", "21": "辽宁省",
+    "22": "吉林省", "23": "黑龙江省", "31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省",
+    "35": "福建省", "36": "江西省", "37": "山东省", "41": "河南省", "42": "湖北省", "43": "湖南省",
+    "44": "广东省", "45": "广西壮族自治区", "46": "海南省", "50": "重庆市", "51": "四川省", "52": "贵州省",
+    "53": "云南省", "54": "西藏自治区", "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区",
+    "65": "新疆维吾尔自治区",
 }
 
-
-def _load_division_codes() -> tuple[dict[str, str], tuple[str, ...]]:
-    historical: dict[str, str] = {}
-    city_level: list[str] = []
-    with (_DATA / "suzhou-division-codes.csv").open(encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            code, today = row["code"], row["district_today"]
-            if row["kind"] == "statistical code":
-                continue  # NBS statistical codes never appear in credit codes
-            if not today:
-                city_level.append(code)
-            elif code not in CURRENT_CODE.values():
-                historical[code] = today
-    return historical, tuple(city_level)
-
-
-# Former and authority codes still found in credit codes → today's district;
-# codes that say only "in the city" (320500 and the split 吴县市 320586).
-HISTORICAL_CODE, CITY_CODES = _load_division_codes()
-
-
-def _load_towns() -> dict[str, tuple[str, ...]]:
-    """Towns/streets per district whose names identify that district and nothing else."""
-    towns: dict[str, list[str]] = {d: [] for d in DISTRICTS}
-    with (_DATA / "suzhou-towns.csv").open(encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            towns[row["district_name"]].append(row["town_name"])
-    return {d: tuple(t) for d, t in towns.items()}
-
-
-ALL_TOWNS = _load_towns()
-
-# Names that are common elsewhere in China or contain another division's name:
-# an address with only one of them would not identify the district.
-_AMBIGUOUS_TOWNS = {"东南街道", "太平街道", "城南街道", "东山镇", "凤凰镇", "大新镇", "桃源镇", "虎丘街道", "太湖街道"}
-
-
-def _stem(town: str) -> str:
-    for suffix in ("街道", "镇"):
-        if town.endswith(suffix):
-            return town[: -len(suffix)]
-    return town
-
-
-# Towns used alone to place an address (scenario register_gazetteer).
-GAZETTEER_TOWNS = {
-    d: tuple(t for t in ts if t.endswith(("街道", "镇")) and "（" not in t and t not in _AMBIGUOUS_TOWNS)
-    for d, ts in ALL_TOWNS.items()
-}
-
-# How a district is written inside an organisation name (scenario name_district).
-NAME_PREFIXES = {
-    "姑苏区": ("苏州市姑苏区", "姑苏"),
-    "虎丘区": ("苏州高新区", "苏州市虎丘区"),
-    "吴中区": ("苏州市吴中区", "苏州吴中"),
-    "相城区": ("苏州市相城区", "苏州相城"),
-    "吴江区": ("吴江", "苏州市吴江区"),
-    "苏州工业园区": ("苏州工业园区",),
-    "常熟市": ("常熟", "常熟市"),
-    "张家港市": ("张家港", "张家港市"),
-    "昆山市": ("昆山", "昆山市"),
-    "太仓市": ("太仓", "太仓市"),
-}
-
-# How a district is written inside an address (scenarios register_address, register_conflict).
-ADDRESS_PREFIXES = {
-    "姑苏区": ("江苏省苏州市姑苏区", "苏州市姑苏区"),
-    "虎丘区": ("江苏省苏州市虎丘区", "苏州高新区", "江苏省苏州高新区"),
-    "吴中区": ("江苏省苏州市吴中区", "苏州市吴中区"),
-    "相城区": ("江苏省苏州市相城区", "苏州市相城区"),
-    "吴江区": ("江苏省苏州市吴江区", "苏州市吴江区"),
-    "苏州工业园区": ("江苏省苏州工业园区", "苏州工业园区", "中国（江苏）自由贸易试验区苏州片区苏州工业园区"),
-    "常熟市": ("江苏省常熟市", "江苏省苏州市常熟市", "常熟市"),
-    "张家港市": ("江苏省张家港市", "江苏省苏州市张家港市", "张家港市"),
-    "昆山市": ("江苏省昆山市", "江苏省苏州市昆山市", "昆山市"),
-    "太仓市": ("江苏省太仓市", "江苏省苏州市太仓市", "太仓市"),
-}
-
-_ROADS = (
+# Road names; a region keeps those with none of its place words (mirror.region).
+ROAD_NAMES = (
     "科灵路", "嵩山路", "竹园路", "长江路", "金山路", "滨河路", "华山路", "珠江路", "运河路", "向阳路",
     "宝带西路", "友新路", "东环路", "人民路", "干将西路", "十梓街", "养育巷", "南园北路", "新市路", "彩香路",
     "星湖街", "苏虹东路", "现代大道", "星海街", "钟园路", "方洲路", "月亮湾路", "仁爱路", "独墅湖大道", "旺墩路",
@@ -114,7 +30,7 @@ _ROADS = (
     "北京西路", "南京路", "郑和路", "半泾路", "太平南路", "创业路", "工业园路", "科技路", "高新大道", "兴业路",
 )
 
-# Other places, with the division code their firms' credit codes carry.
+# Other places, with the division code their firms' credit codes carry (a region leaves out its own city).
 OUTSIDE_PLACES = (
     ("北京", "北京市海淀区", "110108", ("中关村南大街", "学院路", "北四环西路", "知春路", "上地十街")),
     ("北京", "北京市朝阳区", "110105", ("建国路", "酒仙桥路", "望京街", "东三环中路")),
@@ -128,15 +44,16 @@ OUTSIDE_PLACES = (
     ("广州", "广东省广州市天河区", "440106", ("林和西路", "珠江东路", "体育东路")),
     ("宁波", "浙江省宁波市鄞州区", "330212", ("天童南路", "首南中路")),
     ("青岛", "山东省青岛市崂山区", "370212", ("海尔路", "株洲路", "松岭路")),
+    ("苏州", "江苏省苏州市姑苏区", "320508", ("干将西路", "人民路", "十梓街")),
 )
 
 OUTSIDE_NAME_PREFIXES = (
     "杭州", "北京", "上海", "无锡", "南京", "深圳", "广州", "宁波", "青岛", "武汉", "成都",
-    "浙江", "山东", "广东", "北京市", "上海市", "杭州市",
+    "浙江", "山东", "广东", "北京市", "上海市", "杭州市", "苏州",
 )
 
 # Neutral two-character firm names: no place in them, alone or next to an industry word.
-_BRAND_CHARS = "恒瑞博达晟锐德信诺创盛隆鑫汇聚铭宏睿卓凯俊峰骏源晶维佳辉腾立宇致捷永合华科力远泽弘启奥格美拓优鼎群豪正伟友"
+BRAND_CHARS = "恒瑞博达晟锐德信诺创盛隆鑫汇聚铭宏睿卓凯俊峰骏源晶维佳辉腾立宇致捷永合华科力远泽弘启奥格美拓优鼎群豪正伟友"
 
 INDUSTRIES = (
     "精密机械", "电子科技", "新材料", "生物医药", "智能装备", "纺织", "光电科技", "汽车零部件", "检测技术", "环保科技",
@@ -157,14 +74,9 @@ NEUTRAL_FIELDS = (
     "电器科学", "兵器工业", "铁道科学", "水利水电科学", "农业机械化", "日用化学工业", "仪器仪表", "环境科学",
 )
 
-# Place words an attribution could read in a name or an address.
-_SUZHOU_CUES = (
-    "苏州", "姑苏", "虎丘", "吴中", "相城", "吴江", "园区", "高新区", "常熟", "张家港", "昆山", "太仓",
-    "平江", "沧浪", "金阊", "吴县", "开发区", "新城", "度假区", "保税区",
-)
-_OTHER_PLACES = (
-    "浒墅关", "东渚",
-    "北京", "上海", "天津", "重庆", "杭州", "无锡", "南京", "深圳", "广州", "宁波", "青岛", "武汉", "成都", "西安",
+# Place words an attribution could read, beyond a region's own (mirror.region adds those).
+OTHER_PLACES = (
+    "北京", "上海", "天津", "重庆", "杭州", "苏州", "无锡", "南京", "深圳", "广州", "宁波", "青岛", "武汉", "成都", "西安",
     "常州", "镇江", "扬州", "泰州", "南通", "盐城", "淮安", "宿迁", "连云港", "徐州", "嘉兴", "湖州", "绍兴",
     "金华", "温州", "台州", "丽水", "衢州", "舟山", "合肥", "芜湖", "福州", "厦门", "泉州", "东莞", "佛山",
     "中山", "珠海", "惠州", "大连", "沈阳", "长春", "哈尔滨", "郑州", "长沙", "南昌", "济南", "烟台", "潍坊",
@@ -173,24 +85,6 @@ _OTHER_PLACES = (
     "江苏", "浙江", "山东", "广东", "河南", "河北", "湖南", "湖北", "四川", "福建", "安徽", "江西", "山西",
     "陕西", "云南", "贵州", "广西", "海南", "辽宁", "吉林", "黑龙江", "甘肃", "青海", "内蒙古", "宁夏",
     "新疆", "西藏", "台湾", "香港", "澳门",
-)
-CUE_TOKENS = tuple(
-    sorted(
-        set(_SUZHOU_CUES)
-        | set(_OTHER_PLACES)
-        | {_stem(t) for ts in ALL_TOWNS.values() for t in ts if len(_stem(t)) >= 2}
-        | {t for ts in ALL_TOWNS.values() for t in ts}
-    )
-)
-
-# Road names carrying no place word, so an address says only what its place part says.
-ROADS = tuple(r for r in _ROADS if not any(tok in r for tok in CUE_TOKENS))
-
-BRANDS = tuple(
-    a + b
-    for a in _BRAND_CHARS
-    for b in _BRAND_CHARS
-    if a != b and not any(tok in a + b for tok in CUE_TOKENS)
 )
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -356,7 +250,7 @@ HB_CLASS = {
 
 # -- the other registries (mirror.registries) -------------------------------------------------------
 
-# Jiangsu's other prefecture-level cities: (short name, city, DB code, [(division code, district)]).
+# Jiangsu's prefecture-level cities: (short name, city, DB code, [(division code, district)]).
 JIANGSU_CITIES = (
     ("南京", "南京市", "3201", (("320102", "玄武区"), ("320104", "秦淮区"), ("320105", "建邺区"), ("320106", "鼓楼区"),
                               ("320113", "栖霞区"), ("320115", "江宁区"))),
@@ -372,9 +266,11 @@ JIANGSU_CITIES = (
     ("镇江", "镇江市", "3211", (("321102", "京口区"), ("321112", "丹徒区"))),
     ("泰州", "泰州市", "3212", (("321202", "海陵区"),)),
     ("宿迁", "宿迁市", "3213", (("321302", "宿城区"),)),
+    ("苏州", "苏州市", "3205", (("320508", "姑苏区"), ("320505", "虎丘区"), ("320506", "吴中区"), ("320583", "昆山市"),
+                              ("320581", "常熟市"))),
 )
-# Weight of each of those cities among Jiangsu organisations outside Suzhou.
-JIANGSU_CITY_WEIGHTS = (22, 18, 5, 12, 10, 3, 3, 4, 6, 5, 5, 2)
+# Weight of each of those cities among Jiangsu organisations outside the region (which leaves out its own).
+JIANGSU_CITY_WEIGHTS = (22, 18, 5, 12, 10, 3, 3, 4, 6, 5, 5, 2, 22)
 
 # Other provinces' local standards: (province, DB code, dbba ministry code, a city, its DB code, regulator).
 OTHER_PROVINCES = (
@@ -448,3 +344,16 @@ TC_FIELDS = (
     ("建筑幕墙", "Curtain walls", "ISO/TC 59"), ("压力容器", "Pressure vessels", "ISO/TC 11"),
 )
 TC_UNIT_KINDS = ("研究院", "研究所", "技术研究院", "检验检测中心", "质量监督检验中心", "标准化研究院")
+
+
+# The default region's tables under the names readers that name no region use (mirror.region).
+_DEFAULT_REGION_TABLES = {"DISTRICTS": "districts", "CURRENT_CODE": "current_code",
+                          "HISTORICAL_CODE": "historical_code", "GAZETTEER_TOWNS": "gazetteer_towns"}
+
+
+def __getattr__(name: str):
+    if name in _DEFAULT_REGION_TABLES:
+        from mirror.region import DEFAULT_REGION, load_region  # noqa: PLC0415 - mirror.region reads this module
+
+        return getattr(load_region(DEFAULT_REGION), _DEFAULT_REGION_TABLES[name])
+    raise AttributeError(f"module 'mirror.vocab' has no attribute {name!r}")

@@ -121,7 +121,8 @@ class QybzApp:
         ent = self.corpus.enterprises[rec.publisher]
         name = self.corpus.orgs[ent.org].name
         product = vocab.ENTERPRISE_PRODUCTS[rec.subject]
-        brand = name[:2] if not name.startswith(("苏州", "江苏")) else name[2:4]
+        region = self.corpus.region
+        brand = name[:2] if not name.startswith((region.short, region.province_short)) else name[2:4]
         spec = f"{rng.randint(1, 99)}×{rng.randint(1, 99)}"
         barcode = f"69{rng.randint(10 ** 10, 10 ** 11 - 1)}"
 
