@@ -50,7 +50,7 @@ and requests are this module's business; reading the pages is `transform/parsers
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from extract.http import Fetched, HttpClient
@@ -222,8 +222,10 @@ def fetch_hanweb_records(
 # -- articles and attachments ------------------------------------------------------------------
 
 
-def fetch_article(client: HttpClient, url: str, referer: str | None = None) -> Fetched:
-    headers = {"Accept": _HTML_ACCEPT}
+def fetch_article(client: HttpClient, url: str, referer: str | None = None,
+                  conditional: Mapping[str, str] | None = None) -> Fetched:
+    """An article; `conditional` (If-None-Match / If-Modified-Since) lets the portal answer 304."""
+    headers = {"Accept": _HTML_ACCEPT, **(conditional or {})}
     if referer:
         headers["Referer"] = referer
     return client.fetch("GET", url, source=SOURCE, headers=headers)
