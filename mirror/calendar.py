@@ -352,9 +352,10 @@ def _pages(notice) -> tuple[tuple[str, str], ...]:
 # list that has no order to stop by (the committee directory: a change may be on any page).
 def minimum_requests(published: Iterable[Published], *, directory_pages: int) -> int:
     """The fewest requests that read a night's news: one page per list the nightly walks (std.samr's
-    two types, hbba, dbba, openstd, ttbz, qybz's homepage, the four notice columns, the plan page),
-    every page of the committee directory (`directory_pages`), and each page that carries something
-    new (`Published.pages`, each once)."""
-    lists = 2 + 1 + 1 + 1 + 1 + 1 + 4 + 1
+    two types, hbba, dbba's two — the province's filings and the city's own prefix, since whether a
+    city's standards are filed under the province is unknown —, openstd, ttbz, qybz's homepage, the
+    four notice columns, the plan page), every page of the committee directory (`directory_pages`),
+    and each page that carries something new (`Published.pages`, each once)."""
+    lists = 2 + 1 + 2 + 1 + 1 + 1 + 4 + 1
     pages = {page for p in published for page in p.pages}
     return lists + directory_pages + len(pages)
