@@ -1,7 +1,7 @@
-"""Rehearsed by hand: `stdwatch mirror` in its own process on fixed ports, and `stdwatch run nightly`
-three times in a row against it. Nothing changes between the nights: every night exits 0, the third
-asks at most 25 requests of the portals (one page per list, the committee directory, the plan page),
-and its report says which sources found what they list unchanged."""
+"""Rehearsed by hand: `stdwatch mirror` (the demo size, default and contested) in its own process on
+fixed ports, and `stdwatch run nightly` three times in a row against it. Nothing changes between the
+nights: every night exits 0, the third asks at most 25 requests of the portals (one page per list, the
+committee directory, the plan page), and its report says which sources found what they list unchanged."""
 
 from __future__ import annotations
 
@@ -20,12 +20,13 @@ from ops_support import REPO, stdwatch
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def mirror_by_hand(tmp_path):
-    """`stdwatch mirror` in a subprocess; yields the STDWATCH_* lines it prints."""
-    process = subprocess.Popen([sys.executable, "-m", "flows.cli", "mirror", "--size", "300", "--out",
-                                str(tmp_path / "mirror")], cwd=REPO, stdout=subprocess.PIPE, text=True,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+@pytest.fixture(params=["default", "contested"])
+def mirror_by_hand(request, tmp_path):
+    """`stdwatch mirror` at the demo size in a subprocess, on the default or the contested portals (every
+    contested fact on its other reading, conditional requests honoured); yields the STDWATCH_* lines it prints."""
+    process = subprocess.Popen([sys.executable, "-m", "flows.cli", "mirror", "--size", "demo", "--variant",
+                                request.param, "--out", str(tmp_path / "mirror")], cwd=REPO, stdout=subprocess.PIPE,
+                               text=True, stderr=subprocess.DEVNULL, start_new_session=True)
     env = {}
     try:
         for line in process.stdout:
@@ -65,3 +66,4 @@ def test_three_quiet_nights_exit_0_and_the_third_asks_little(mirror_by_hand, tmp
     in_province = sum(c["province"] == "江苏省" for c in truth["committees"])  # the directory tc reads
     assert ("tc", str(in_province), "committees") in unchanged, outputs[2][-3000:]
     assert ("notices", "notices") in {(source, what) for source, _, what in unchanged}
+    assert ("ttbz", "associations") in {(source, what) for source, _, what in unchanged}
