@@ -147,7 +147,8 @@ def _crawl_tid(
     # nothing, is withheld, and so is an unchanged one: the warehouse has it with its page.
     digests = {r.detail_url: row_digest(r) for r in records if not r.drafters_known and r.detail_url}
     unchanged = {url for url, digest in digests.items() if seen.get(ENTRY + url) == digest}
-    result.unchanged["standards"] += len(unchanged)
+    if unchanged:
+        result.unchanged["standards"] += len(unchanged)
     records = [r for r in records if r.detail_url not in unchanged]
     need = [r for r in records if not r.drafters_known and r.detail_url]
     details = fetch_details(client, [(r.std_no, r.detail_url) for r in need], source=SOURCE,
