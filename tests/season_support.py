@@ -24,7 +24,7 @@ from extract.archive import Archive
 from flows import pipeline, targets
 from flows.settings import load_settings
 from flows.sources import SOURCES, Window
-from mirror.calendar import Calendar, minimum_requests
+from mirror.calendar import Calendar, minimum_requests, samr_list_pages
 from mirror.cluster import MirrorCluster
 from mirror.corpus import Corpus
 from mirror.notices import notice_truth
@@ -93,8 +93,8 @@ class Season:
         self.cluster.set_fault_policy(None)
         requests = sum(sum(self.cluster.request_log(site).values()) for site in self.cluster.sites)
         jiangsu = sum(c.province == "江苏省" for c in self.corpus.committees)
-        floor = minimum_requests(self.calendar.published(day),
-                                 directory_pages=math.ceil(jiangsu / ORG_PAGE_SIZE))
+        floor = minimum_requests(self.calendar.published(day), directory_pages=math.ceil(jiangsu / ORG_PAGE_SIZE),
+                                 samr_pages=samr_list_pages(self.corpus, day))
         return Night(day, report, requests, floor, self.truth_problems(report.warehouse_path))
 
     def truth_problems(self, path: Path) -> list[str]:
