@@ -2,8 +2,9 @@
 
 Runs the nightly's steps (tests/season_support.py) against the calendar mirror night after night
 and prints, per night, the requests the mirror received and the floor from the mirror's own day log
-(`mirror.calendar.minimum_requests`: one page per list, every page of the committee directory, each
-page that carries something new), then the season's ratio (nights 2…N: night 1 is the first full
+(`mirror.calendar.minimum_requests`: one page per list — std.samr's every page of the last 150 days'
+rows where it lists by issue date —, every page of the committee directory, each page that carries
+something new), then the season's ratio (nights 2…N: night 1 is the first full
 crawl) with the median and min–max of the nightly ratios.
 """
 
