@@ -35,8 +35,8 @@ from flows.settings import Settings
 from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import (
-    ENTRY, add_rejects_once, advance_watermark, fetch_details, in_window, latest_by_url, merge_detail_page, newest_until,
-    once, portal_now, provenance, provenance_of, read_list, row_digest,
+    ENTRY, add_rejects_once, advance_watermark, fetch_details, in_window, latest_by_url, merge_detail_page,
+    newest_until, once, portal_now, provenance, provenance_of, read_list, row_digest,
 )
 from transform.parsers import qybz as qybz_parser
 from transform.records import Provenance, StandardRecord
