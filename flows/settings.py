@@ -124,6 +124,8 @@ class Settings(BaseSettings):
     # A notice article (and its attachments) is fetched again only when its list entry (title, date,
     # link) changed, or when it was last read this many days ago or more.
     notice_recheck_days: int = Field(7, ge=0)
+    # ... and only while it is listed as published within this many days: corrections follow publication.
+    notice_recheck_within_days: int = Field(14, ge=0)
 
     # Organisation register imports (CSV/XLSX name → credit code / address) and reviewed overrides.
     org_mapping_files: list[Path] = Field(default_factory=list)

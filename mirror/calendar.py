@@ -47,7 +47,7 @@ from mirror.registries import (
     ENTERPRISE, GROUP, LOCAL, PUBLISHED, QYBZ_HOME_ROWS, Committee, Record, _draw, _hex, _Orgs, _units, hbba_view,
 )
 
-__all__ = ["DAY0", "Calendar", "Published", "minimum_requests"]
+__all__ = ["DAY0", "Calendar", "Published", "minimum_requests", "samr_list_pages"]
 
 DAY0 = AS_OF
 _UID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -342,13 +342,32 @@ def _pages(notice) -> tuple[tuple[str, str], ...]:
     return tuple(pages)
 
 
+# How long after its issue a standard may be entered on std.samr (`Corpus.add_standards(late=True)`:
+# issued 30–150 days before it is entered).
+LATEST_LATE_ENTRY = timedelta(days=150)
+
+
+def samr_list_pages(corpus: Corpus, day: int) -> int:
+    """The std.samr list pages a night must read to see the day's entries, over its two types: one
+    each where the list is newest-entry first (the day's entries lead it); where it is newest-issue
+    first (`samr_order=issue`) a late entry may be anywhere among the rows issued since
+    `LATEST_LATE_ENTRY` before, so every page of those, at the rows the portal serves a page."""
+    if corpus.variants.samr_order == "entry":
+        return 2
+    since = Calendar.date_of(day) - LATEST_LATE_ENTRY
+    rows = (len(corpus.search(tid, since, None, "")) for tid in (NATIONAL, INDUSTRY))
+    return sum(max(1, -(-n // corpus.variants.samr_page_cap)) for n in rows)
+
+
 # The lists a nightly must read every night however quiet: one page per list, or every page of a
 # list that has no order to stop by (the committee directory: a change may be on any page).
-def minimum_requests(published: Iterable[Published], *, directory_pages: int) -> int:
+def minimum_requests(published: Iterable[Published], *, directory_pages: int, samr_pages: int) -> int:
     """The fewest requests that read a night's news: one page per list the nightly walks (std.samr's
-    two types, hbba, dbba, openstd, ttbz, qybz's homepage, the four notice columns, the plan page),
-    every page of the committee directory (`directory_pages`), and each page that carries something
-    new (`Published.pages`, each once)."""
-    lists = 2 + 1 + 1 + 1 + 1 + 1 + 4 + 1
+    two types — `samr_pages`, more where its order hides the day's entries: `samr_list_pages` —,
+    hbba, dbba's two — the province's filings and the city's own prefix, since whether a city's
+    standards are filed under the province is unknown —, openstd, ttbz, qybz's homepage, the four
+    notice columns, the plan page), every page of the committee directory (`directory_pages`), and
+    each page that carries something new (`Published.pages`, each once)."""
+    lists = samr_pages + 1 + 2 + 1 + 1 + 1 + 4 + 1
     pages = {page for p in published for page in p.pages}
     return lists + directory_pages + len(pages)

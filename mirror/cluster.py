@@ -22,6 +22,9 @@ from mirror.web import FaultPolicy, Request, SiteServer
 
 __all__ = ["SITES", "MirrorCluster"]
 
+# The static CMS sites that honour conditional requests under `conditional=yes` (`mirror.variants`).
+CONDITIONAL_SITES = frozenset({"scjgj_suzhou", "suzhou_gov", "scjgj_jiangsu"})
+
 
 class MirrorCluster:
     """One loopback server per site (`sites=None`: every site of the corpus's region, `mirror.sites.region_apps`).
@@ -54,6 +57,9 @@ class MirrorCluster:
             else:
                 server = SiteServer(apps[site](corpus), host, ports.get(site, 0), policy, site=site)
             self.servers[site] = server
+        if self.variants.conditional == "yes":
+            for site in CONDITIONAL_SITES & set(self.servers):
+                self.servers[site].conditional = True
         if self.variants.drift:
             from mirror.drift import drift_filter  # noqa: PLC0415 - only the drifted variant needs it
 

@@ -14,6 +14,7 @@ nightly under each preset). A variant is chosen per run:
 | samr_order | entry, issue | list order: newest SYS_INPUTIME first [I], or newest ISSUE_DATE first (the only independent statement, evidence/std.samr.gov.cn/PROVENANCE.md) [C1] |
 | sacinfo_host | own, ba | hbba/dbba answer on their own hosts [C], or 301 to the unified ba.sacinfo.org.cn (evidence/hbba-dbba/EVIDENCE.md §3) [C1] |
 | scjgj_first_suffix | 2, 1 | scjgj.suzhou 通知公告 page 2 is `nav_xwtz_2.shtml` (the crawlers', evidence/scjgj.suzhou.gov.cn/EVIDENCE.md) [C1] or `nav_xwtz_1.shtml` (the classic TRS `createPageHTML` pager) [I]; portals.md §6.2 "[C1] check whether page 2 is `_1` or `_2`" |
+| conditional | no, yes | whether the static CMS sites (the notice columns' scjgj.suzhou, www.suzhou.gov.cn, scjgj.jiangsu: lists, articles, attachments, the plan page) honour conditional requests: `yes` tags every 200 GET with an ETag and answers a matching If-None-Match with 304 and no body. Not in the evidence either way [I]; the product asks conditionally where it re-checks, and must pass under both |
 | drift | (none) | names of deliberate layout drifts (`mirror.drift.DRIFTS`: samr_rows_key, samr_detail_selector, scjgj_column_moved, ttbz_rows_key), joined by '+', for `stdwatch probe`'s own test |
 
 `late_entries` on a corpus (`Corpus.add_standards(..., late=True)`) is growth, not a variant.
@@ -32,6 +33,7 @@ class Variants:
     samr_order: str = "entry"  # "entry" | "issue"
     sacinfo_host: str = "own"  # "own" | "ba"
     scjgj_first_suffix: int = 2  # 2 | 1
+    conditional: str = "no"  # "no" | "yes"
     drift: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
@@ -43,6 +45,8 @@ class Variants:
             raise ValueError(f"sacinfo_host is 'own' or 'ba', not {self.sacinfo_host!r}")
         if self.scjgj_first_suffix not in (1, 2):
             raise ValueError(f"scjgj_first_suffix is 2 or 1, not {self.scjgj_first_suffix!r}")
+        if self.conditional not in ("no", "yes"):
+            raise ValueError(f"conditional is 'no' or 'yes', not {self.conditional!r}")
         if self.drift:
             from mirror.drift import DRIFTS  # noqa: PLC0415 - only a drifted variant needs the drifts
 
@@ -66,7 +70,8 @@ PRESETS: dict[str, Variants] = {
     "samr-cap-20": Variants(samr_page_cap=20),
     "samr-by-issue-date": Variants(samr_order="issue"),
     "sacinfo-redirected": Variants(sacinfo_host="ba"),
-    "contested": Variants(samr_page_cap=20, samr_order="issue", sacinfo_host="ba", scjgj_first_suffix=1),
+    "contested": Variants(samr_page_cap=20, samr_order="issue", sacinfo_host="ba", scjgj_first_suffix=1,
+                          conditional="yes"),
 }
 
 

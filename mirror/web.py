@@ -9,6 +9,7 @@ std.samr.gov.cn site; `mirror.cluster.MirrorCluster` runs one `SiteServer` per p
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import json
 import threading
@@ -133,6 +134,16 @@ def host_url(request: Request) -> str:
     return f"http://{host}" if host else ""
 
 
+def _conditional(request: Request, response: Response) -> Response:
+    """A 200 answer tagged with an ETag (a digest of its body), or 304 Not Modified without a body
+    when the request's If-None-Match names that tag (or `*`)."""
+    etag = f'"{hashlib.sha256(response.body).hexdigest()[:32]}"'
+    asked = {tag.strip() for tag in request.header("If-None-Match").split(",") if tag.strip()}
+    if etag in asked or "*" in asked:
+        return Response(304, b"", response.content_type, {"ETag": etag})
+    return Response(response.status, response.body, response.content_type, {**response.headers, "ETag": etag})
+
+
 # -- the server ------------------------------------------------------------------------------------
 
 
@@ -196,6 +207,7 @@ class SiteServer:
         self.site = site
         self.fault_policy = fault_policy
         self.response_filter: ResponseFilter | None = None
+        self.conditional = False  # honour If-None-Match (`mirror.variants`, conditional=yes)
         self._host, self._port = host, port
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -214,6 +226,8 @@ class SiteServer:
         response = self.app.handle(request)
         if self.response_filter is not None:
             response = self.response_filter(request, response)
+        if self.conditional and request.method == "GET" and response.status == 200:
+            return _conditional(request, response)
         return response
 
     @property

@@ -24,12 +24,13 @@ from extract.archive import Archive
 from flows import pipeline, targets
 from flows.settings import load_settings
 from flows.sources import SOURCES, Window
-from mirror.calendar import Calendar, minimum_requests
+from mirror.calendar import Calendar, minimum_requests, samr_list_pages
 from mirror.cluster import MirrorCluster
 from mirror.corpus import Corpus
 from mirror.notices import notice_truth
 from mirror.sites.samr import ORG_PAGE_SIZE
 from mirror.truth import ground_truth, write_corpus
+from mirror.variants import parse_variants
 from transform.dates import SHANGHAI
 
 WINDOW_START, WINDOW_END = date(2022, 8, 21), date(2027, 12, 31)  # the season's days lie in the window
@@ -49,10 +50,12 @@ class Night:
 
 
 class Season:
-    """The calendar mirror at day 0 and a data dir; `night(n)` for n = 1, 2, … in order."""
+    """The calendar mirror at day 0 (`variants`: a `mirror.variants` preset or field=value pairs) and a
+    data dir; `night(n)` for n = 1, 2, … in order."""
 
-    def __init__(self, tmp: Path, monkeypatch, *, size: int = 300, seed: int = 7) -> None:
-        self.corpus = Corpus(seed=seed, size=size, window_start=WINDOW_START, window_end=WINDOW_END)
+    def __init__(self, tmp: Path, monkeypatch, *, size: int = 300, seed: int = 7, variants: str = "") -> None:
+        self.corpus = Corpus(seed=seed, size=size, window_start=WINDOW_START, window_end=WINDOW_END,
+                             variants=parse_variants(variants))
         self.calendar = Calendar(self.corpus)
         mirror_dir = tmp / "mirror"
         write_corpus(self.corpus, mirror_dir)  # the organisation register an analyst imports once
@@ -90,8 +93,8 @@ class Season:
         self.cluster.set_fault_policy(None)
         requests = sum(sum(self.cluster.request_log(site).values()) for site in self.cluster.sites)
         jiangsu = sum(c.province == "江苏省" for c in self.corpus.committees)
-        floor = minimum_requests(self.calendar.published(day),
-                                 directory_pages=math.ceil(jiangsu / ORG_PAGE_SIZE))
+        floor = minimum_requests(self.calendar.published(day), directory_pages=math.ceil(jiangsu / ORG_PAGE_SIZE),
+                                 samr_pages=samr_list_pages(self.corpus, day))
         return Night(day, report, requests, floor, self.truth_problems(report.warehouse_path))
 
     def truth_problems(self, path: Path) -> list[str]:

@@ -52,13 +52,16 @@ def test_an_incomplete_source_fails_the_run_naming_the_page_it_could_not_read():
 def test_an_article_is_read_again_only_when_its_list_entry_changed_or_its_recheck_is_due():
     link = NoticeLink("http://x/szqts/tzgg/202701/a.shtml", "关于公布2027年度苏州市标准化试点示范项目名单的通知",
                       date(2027, 1, 3))
-    today, week = date(2027, 1, 10), timedelta(days=7)
+    today, week, month = date(2027, 1, 10), timedelta(days=7), timedelta(days=30)
     seen = {ENTRY + link.url: f"{entry_digest(link)} {today.isoformat()}"}
-    assert _read_as_listed(seen, link, today, week)  # read today, as listed now
-    assert not _read_as_listed(seen, link, today + week, week)  # a week on: its re-check has come
+    assert _read_as_listed(seen, link, today, week, month)  # read today, as listed now
+    assert not _read_as_listed(seen, link, today + week, week, month)  # a week on: its re-check has come
     edited = NoticeLink(link.url, link.title + "（更正）", link.published)
-    assert not _read_as_listed(seen, edited, today, week)  # the title changed
-    assert not _read_as_listed({}, link, today, week)  # never read
+    assert not _read_as_listed(seen, edited, today, week, month)  # the title changed
+    assert not _read_as_listed({}, link, today, week, month)  # never read
+    # Published more than a month before: no more re-checks, only a changed list entry brings it back.
+    assert _read_as_listed(seen, link, date(2027, 2, 3), week, month)
+    assert not _read_as_listed(seen, edited, date(2027, 2, 3), week, month)
 
 
 def test_rechecks_of_notices_read_together_are_spread_over_the_week():
@@ -69,7 +72,7 @@ def test_rechecks_of_notices_read_together_are_spread_over_the_week():
     first_due = {}
     for link in links:
         for day in range(1, 8):
-            if not _read_as_listed(seen, link, read_on + timedelta(days=day), week):
+            if not _read_as_listed(seen, link, read_on + timedelta(days=day), week, timedelta(days=30)):
                 first_due[link.url] = day
                 break
     assert len(first_due) == len(links)  # every notice is re-checked within the week

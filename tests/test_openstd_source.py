@@ -1,5 +1,5 @@
 """extract.sources.openstd: the list query, paging by the badge total (`extract.paging`), the
-"whole page older on every date" stop, the /bzgk/gb → /bzgk/std redirect and blocks — over a
+"page reaching back past the floor" stop, the /bzgk/gb → /bzgk/std redirect and blocks — over a
 tiny loopback server."""
 
 from __future__ import annotations
@@ -135,11 +135,14 @@ def test_a_list_that_runs_out_before_the_badge_total_is_incomplete(client, base)
 
 
 @pytest.mark.parametrize(("days", "read"), [
-    (-4, 2),   # page 1 is not older; page 2's issue (10–19 days ago) and implementation (5–14) dates all are
-    (-5, 3),   # page 2 holds a row implemented exactly on the floor: not older; the walk reads to the total
-    (10, 1),   # nothing new: page 1 is older on every date
+    (-4, 1),   # page 1 (issued 0–9 days ago) reaches back past the floor: nothing below it is newer
+    (-8, 1),   # page 1's last row is issued the day before the floor
+    (-9, 2),   # page 1's last row is issued on the floor: page 2 may hold more of that day
+    (-12, 2),  # page 2 (10–19 days ago) reaches back past it
+    (-25, 3),  # the floor is before every row: the walk reads to the total
+    (10, 1),   # nothing new: page 1 is older
 ])
-def test_incremental_stops_after_a_whole_page_older_on_every_date(client, base, days, read):
+def test_incremental_stops_after_the_page_reaching_back_past_the_floor(client, base, days, read):
     got, tally = walk(client, base, stop_before=NEWEST + timedelta(days=days))
     assert len(got) == read and tally.complete
 

@@ -128,12 +128,15 @@ def test_hbba_and_dbba_moved_to_ba_sacinfo_load_the_same_standards(cluster, corp
     assert len(moved.rejects) == len(clean["sacinfo"].rejects) + _malformed_local_outside(corpus, "jszjj")
     # The sites' watermarks, and one `entry:` per standard whose page was read (on the host it was read from).
     assert _site_keys(moved.watermarks) == _site_keys(clean["sacinfo"].watermarks) == {"hbba", "dbba"}
+    # Where each site's search page landed (flows/sources/sacinfo.py): the ba host, from the configured one.
+    assert {moved.watermarks[f"landed:{site}"] for site in ("hbba", "dbba")} == {
+        f"{cluster.base_urls[site]} {ba}" for site in ("hbba", "dbba")}
     assert sorted(k for k in moved.watermarks if k.startswith(ENTRY)) == sorted(ENTRY + r.detail_url
                                                                               for r in moved.records)
 
 
 def _site_keys(watermarks: dict[str, str]) -> set[str]:
-    return {k for k in watermarks if not k.startswith(ENTRY)}
+    return {k for k in watermarks if not k.startswith((ENTRY, sacinfo.LANDED))}
 
 
 def _malformed_local_outside(corpus: Corpus, ministry: str) -> int:

@@ -241,8 +241,10 @@ def fetch_hanweb_records(
 # -- articles and attachments ------------------------------------------------------------------
 
 
-def fetch_article(client: HttpClient, url: str, referer: str | None = None) -> Fetched:
-    headers = {"Accept": _HTML_ACCEPT}
+def fetch_article(client: HttpClient, url: str, referer: str | None = None,
+                  conditional: Mapping[str, str] | None = None) -> Fetched:
+    """An article; `conditional` (If-None-Match / If-Modified-Since) lets the portal answer 304."""
+    headers = {"Accept": _HTML_ACCEPT, **(conditional or {})}
     if referer:
         headers["Referer"] = referer
     return client.fetch("GET", url, source=SOURCE, headers=headers)

@@ -25,14 +25,15 @@ item 1] — are read here): page n, pageSize what we ask, but the page size is w
 served: a short page is never the end. Complete only when the rows seen reach the badge total
 [C]; without a badge, when the list runs out (an empty page).
 
-Incremental rule — read until a whole page is older than the floor on every date the list
-carries. The portal cannot filter by date [C: p.p1…p.p5 are type, keyword, status], so the list
-is asked newest issue date first (`p.p90=circulation_date&p.p91=desc`, a request parameter [C])
-and the walk stops after the first page on which every row's issue date **and** implementation
-date are before `stop_before` (`older`); a row with an unreadable date is never older. Reading
-to the implementation date too sees a standard whose status turns 即将实施 → 现行 since the
-watermark. A standard entered late with an old issue date is missed by that stop [I: how often
-openstd does that is unknown]; a walk without a floor (a backfill from the beginning) reads all.
+Incremental rule — read down to the floor's issue date. The portal cannot filter by date [C:
+p.p1…p.p5 are type, keyword, status], so the list is asked newest issue date first
+(`p.p90=circulation_date&p.p91=desc`, a request parameter [C]) and the walk stops after the first
+page holding a row issued before `stop_before` (`older`): every later row is older still; a row
+with an unreadable date is never older. Which floor a night needs — its watermark's, or deeper, to
+the issue date of a standard whose status turns 即将实施 → 现行 that day — is
+`flows.sources.openstd`'s business. A standard entered late with an old issue date is missed by
+that stop [I: how often openstd does that is unknown]; a walk without a floor (a backfill from the
+beginning) reads all.
 
 Blocks (§2): the full-text download is behind an image captcha [C]: never fetched. Metadata
 pages have none; the pages load console-ban JS, which does not matter to httpx.
@@ -114,7 +115,7 @@ def iter_list_pages(
     stop_before: date | None = None,
 ) -> Iterator[Fetched]:
     """Each list page, archived, newest first, until the walk ends by `extract.paging.walk_pages`
-    (recorded in `tally`) or a whole page is before `stop_before` (module docstring).
+    (recorded in `tally`) or a page reaches back before `stop_before` (module docstring).
 
     Raises `ListPageError` for an HTTP error page; `extract.http` errors pass through.
     """
@@ -130,7 +131,7 @@ def iter_list_pages(
 
     def older(fetched: Fetched) -> bool:
         _, dates = _paging_fields(fetched.text)
-        return all(d is not None and d < stop_before for row in dates for d in row)
+        return any(issued is not None and issued < stop_before for issued, _ in dates)
 
     yield from walk_pages(fetch, info, tally, older=older if stop_before is not None else None)
 

@@ -6,8 +6,9 @@ Evidence dates: 2021-09-28 (GB688DL), 2025-10 (pig4cloud Java crawler), 2026-10-
 item on the first live run. The two sites run the same software [C]; `site` is
 "hbba" (industry standards) or "dbba" (local standards). UTF-8 [C].
 
-Cookie priming [C] — `GET {base}/stdList` once per run before the first list POST;
-the client's cookie jar carries the session cookie to later requests.
+Cookie priming [C] — `GET {base}/stdList` before the first list POST; the client's cookie jar
+carries the session cookie to later requests. Whether the list insists on it is [I]:
+`flows.sources.sacinfo` primes on a first run and remembers where it landed.
 
 List — `POST {base}/stdQueryList`, application/x-www-form-urlencoded [C].
   Headers [C]: `Referer: {base}/stdList`, `Origin: {base}`, `X-Requested-With: XMLHttpRequest`.

@@ -12,17 +12,23 @@ loads them (`load`, called by the pipeline inside its write session).
 
 Paging and watermarks, one per column (`<site>:<column>`): the newest notice date a
 complete crawl of the column read. Lists are newest first; a crawl pages until a page
-reaches back past `max(watermark − overlap, window start − LOOKBACK)` (scjgj columns, walked
-by `extract.paging.walk_pages` with the page count their createPageHTML call states: until a
-page is wholly before it). Notices are read from
+reaches back past `max(watermark − overlap, window start − LOOKBACK)` (scjgj columns too, walked
+by `extract.paging.walk_pages` with the page count their createPageHTML call states), so a quiet
+night reads one page per column. Notices are read from
 a year before the window (`LOOKBACK`) so that a decision announced before the window and
 reposted inside it is known as a repost, not counted as new.
 
 A notice is fetched only when its list title announces a list (`announces_a_list`), and then only
 when its list entry (title, date, link) changed since a run last read it completely, or its re-check
-is due: once every `notice_recheck_days`, on a day of the cycle its URL picks, so that re-checks are
-spread over the nights (watermarks `entry:<article URL>` = the entry's digest and the day it was read); the others count as
-"unchanged notices" in the run report. The
+is due. A re-check is for an edit the list does not show (a corrected body or attachment): such
+corrections follow publication closely, so only a notice listed as published within the last
+`notice_recheck_within_days` is re-checked, once every `notice_recheck_days`, on a day of the cycle
+its URL picks, so that re-checks are spread over the nights. A re-check asks conditionally (the
+article's ETag / Last-Modified as last read: a portal that honours them answers 304) and compares the
+article with the one read (sha256): an unchanged article costs that one request, its attachments none.
+Watermarks `entry:<article URL>` = the entry's digest, the day it was read, then (after a tab) the
+article's sha256 and validators; the notices not fetched count as "unchanged notices" in the run
+report. The
 article's title, or when that names no indicator the opening of its body, decides
 (`select_notice`). A list page or article that cannot be had (blocked, retries exhausted)
 leaves the column incomplete: its watermark stays and the next run asks again. An
@@ -33,6 +39,7 @@ goes to the review queue as "needs manual entry" — never silently dropped.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -49,7 +56,9 @@ from flows.probe import Checks, dates_read, list_order
 from flows.settings import Settings
 from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
-from flows.sources.pages import ENTRY, advance_watermark, latest_by_url, portal_now, provenance, provenance_of
+from flows.sources.pages import (
+    ENTRY, advance_watermark, conditional_headers, latest_by_url, portal_now, provenance, provenance_of, validators,
+)
 from transform.attachments import read_attachment
 from transform.attribution import Register, load_region, resolve
 from transform.events import events_from_entries
@@ -105,6 +114,7 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
     overlap = timedelta(days=settings.watermark_overlap_days)
     refused: set[str] = set()  # sites that blocked us: left alone for the rest of the run
     today, recheck = portal_now().date(), timedelta(days=settings.notice_recheck_days)
+    within = timedelta(days=settings.notice_recheck_within_days)
     for column in columns:
         if column.site in refused:
             result.stop(f"{column.watermark_key}: skipped, {column.site} blocked this run")
@@ -117,7 +127,7 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
         try:
             links, complete = _list_column(client, base, column, floor, result)
             complete = _read_notices(client, links, window, region, result, seen=watermarks, today=today,
-                                     recheck=recheck) and complete
+                                     recheck=recheck, within=within) and complete
         except Blocked as exc:
             result.blocked[exc.reason] += 1
             result.stop(f"{column.watermark_key}: blocked ({exc.reason}) at {exc.url}")
@@ -182,7 +192,7 @@ def _list_column(client: HttpClient, base: str, column: Column, floor: date | No
 def _walk_scjgj(client: HttpClient, base: str, column: Column, floor: date | None, result: NoticeResult,
                 take: Callable[[parser.ListPage], bool]) -> bool:
     """A scjgj column by `extract.paging.walk_pages`, its later pages named by the page's own
-    createPageHTML call; an incremental walk stops after a page wholly before `floor`. True when
+    createPageHTML call; an incremental walk stops after a page reaching back past `floor`. True when
     the walk was complete."""
     read: dict[str, parser.ListPage] = {}
 
@@ -195,8 +205,10 @@ def _walk_scjgj(client: HttpClient, base: str, column: Column, floor: date | Non
         return (stated.count, stated.index, stated.name, stated.ext) if stated else None
 
     def older(fetched: Fetched) -> bool:
-        dates = [link.published for link in read[fetched.response_id].links]
-        return floor is not None and bool(dates) and all(d is not None and d < floor for d in dates)
+        """The list is newest first: a page reaching back past the floor is the last one needed (the
+        same rule as the other columns' `take`)."""
+        dates = [link.published for link in read[fetched.response_id].links if link.published]
+        return floor is not None and bool(dates) and min(dates) < floor
 
     tally = ListTally(f"notices {column.watermark_key} ({column.label})")
     for fetched in notices_source.iter_scjgj_pages(client, base, column, pager=pager, rows=rows, tally=tally,
@@ -215,30 +227,64 @@ def entry_digest(link: parser.NoticeLink) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def _read_as_listed(seen: Mapping[str, str], link: parser.NoticeLink, today: date, recheck: timedelta) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What a run remembers of a notice it read completely (watermark `entry:<article URL>`)."""
+
+    digest: str  # of its list entry then
+    read_on: date
+    sha256: str = ""  # of the article's body then ("" when an older run did not say)
+    validators: dict[str, str] = field(default_factory=dict)  # its ETag / Last-Modified then
+
+    def value(self) -> str:
+        extra = json.dumps({"sha256": self.sha256, **self.validators}, ensure_ascii=False, sort_keys=True)
+        return f"{self.digest} {self.read_on.isoformat()}\t{extra}"
+
+    @classmethod
+    def of(cls, value: str | None) -> _Read | None:
+        head, _, tail = (value or "").partition("\t")
+        digest, _, read_on = head.partition(" ")
+        if not digest or not read_on:
+            return None
+        extra = json.loads(tail) if tail else {}
+        sha = extra.pop("sha256", "")
+        return cls(digest, date.fromisoformat(read_on), sha, extra)
+
+
+def _held_as_listed(seen: Mapping[str, str], link: parser.NoticeLink) -> _Read | None:
+    """What a run remembers of the notice, when it read it with its list entry as it is now."""
+    held = _Read.of(seen.get(ENTRY + link.url))
+    return held if held is not None and held.digest == entry_digest(link) else None
+
+
+def _read_as_listed(seen: Mapping[str, str], link: parser.NoticeLink, today: date, recheck: timedelta,
+                    within: timedelta) -> bool:
     """Whether the notice was read, with its list entry as it is now, and its re-check is not due."""
-    digest, _, read_on = seen.get(ENTRY + link.url, "").partition(" ")
-    return digest == entry_digest(link) and bool(read_on) and not _recheck_due(link.url, date.fromisoformat(read_on),
-                                                                               today, recheck)
+    held = _held_as_listed(seen, link)
+    return held is not None and not _recheck_due(link, held.read_on, today, recheck, within)
 
 
-def _recheck_due(url: str, read_on: date, today: date, recheck: timedelta) -> bool:
-    """Whether the notice's own re-check day has come since it was read: one day in every `recheck`
-    days, chosen by its URL, so that the notices read together on a first run are re-read spread
-    over the following nights rather than all on one night — and none waits longer than `recheck`."""
+def _recheck_due(link: parser.NoticeLink, read_on: date, today: date, recheck: timedelta, within: timedelta) -> bool:
+    """Whether the notice's re-check has come: only for a notice listed as published within `within`
+    of today (or undated), on its own day of every `recheck` days since it was read — one day in
+    every `recheck`, chosen by its URL, so that notices read together are re-read spread over the
+    following nights rather than all on one night, and none waits longer than `recheck`."""
+    if link.published is not None and today - link.published > within:
+        return False
     days = recheck.days
     if days <= 0:
         return True
-    slot = int(hashlib.sha256(url.encode("utf-8")).hexdigest()[:8], 16) % days
+    slot = int(hashlib.sha256(link.url.encode("utf-8")).hexdigest()[:8], 16) % days
     last_slot = today.toordinal() - (today.toordinal() - slot) % days
     return last_slot > read_on.toordinal()
 
 
 def _read_notices(client: HttpClient, links: list[parser.NoticeLink], window: Window, region: Region,
-                  result: NoticeResult, *, seen: Mapping[str, str], today: date, recheck: timedelta) -> bool:
+                  result: NoticeResult, *, seen: Mapping[str, str], today: date, recheck: timedelta,
+                  within: timedelta) -> bool:
     """Fetch and read every selected notice in the window (and its lookback) whose list entry changed
-    since it was last read, or whose re-check is due; True when all were read. Each notice read
-    completely is remembered (watermark `entry:<url>` = its entry's digest and the day it was read)."""
+    since it was last read, or whose re-check is due (module docstring); True when all were read.
+    Each notice read completely, or re-checked and found unchanged, is remembered (`_Read`)."""
     failures: list[str] = []
     floor = window.issued_from - LOOKBACK if window.issued_from else None
     for link in links:
@@ -246,13 +292,15 @@ def _read_notices(client: HttpClient, links: list[parser.NoticeLink], window: Wi
             continue
         if not parser.announces_a_list(link.title):
             continue
-        if _read_as_listed(seen, link, today, recheck):
+        if _read_as_listed(seen, link, today, recheck, within):
             result.unchanged["notices"] += 1
             continue
+        held = _held_as_listed(seen, link)  # None: never read, or its list entry changed: read it whole
         failed_before = len(failures)
         with result.stage("fetch_detail"):
             try:
-                page = notices_source.fetch_article(client, link.url)
+                page = notices_source.fetch_article(client, link.url,
+                                                    conditional=conditional_headers(held.validators) if held else None)
             except Blocked:
                 raise
             except Exception as exc:
@@ -260,6 +308,13 @@ def _read_notices(client: HttpClient, links: list[parser.NoticeLink], window: Wi
                 result.stop(f"article {link.url}: {exc}")
                 failures.append(link.url)
                 continue
+        body_sha = hashlib.sha256(page.body).hexdigest()
+        if held is not None and (page.status == 304 or (page.ok and held.sha256 == body_sha)):
+            # Re-checked, not changed: nothing to parse, no attachment to fetch again.
+            result.unchanged["notices"] += 1
+            result.watermarks[ENTRY + link.url] = _Read(held.digest, today, held.sha256,
+                                                        validators(page) or held.validators).value()
+            continue
         result.details += 1
         if not page.ok:
             result.reject("article_failed", f"{link.title}: HTTP {page.status}", url=link.url, response_id=page.response_id)
@@ -283,7 +338,7 @@ def _read_notices(client: HttpClient, links: list[parser.NoticeLink], window: Wi
             if not read_notice(page.text, provenance(page), link, attachment, region, result):
                 failures.append(link.url)
         if len(failures) == failed_before:
-            result.watermarks[ENTRY + link.url] = f"{entry_digest(link)} {today.isoformat()}"
+            result.watermarks[ENTRY + link.url] = _Read(entry_digest(link), today, body_sha, validators(page)).value()
     return not failures
 
 

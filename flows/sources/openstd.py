@@ -9,13 +9,18 @@ the warehouse keeps as status history.
 
 Paging (`extract.paging.walk_pages`, recorded with `SourceResult.walked`): the list sorted by
 issue date, newest first (`p.p90=circulation_date&p.p91=desc`). Incremental rule: the portal
-cannot filter by date, so the walk reads until a whole page is older than the floor — the
-window's start, or watermark − overlap when later — on every date the list carries (issue and
-implementation date), and none of its rows is kept from before the floor; the window's end is
-applied to what it returns. Pages of the largest size the portal allows within `page_size`. A walk
-without a floor (no window start, no watermark) reads the whole list: that is how status
-changes of older standards (现行 → 废止) are seen, since an incremental walk stops at recent
-issue dates.
+cannot filter by date, so the walk reads down to the page reaching back past the floor — the
+window's start, or watermark − overlap when later — and keeps no row issued before it; the
+window's end is applied to what it returns. Pages of the largest size the portal allows within
+`page_size`. A walk without a floor (no window start, no watermark) reads the whole list: that is
+how status changes of older standards (现行 → 废止) are seen.
+
+Status turning 即将实施 → 现行: a standard turns on its implementation date, months after its issue,
+so its row lies below a quiet night's floor. Watermark `flips` remembers, per implementation date,
+the earliest issue date among the rows read as 即将实施 (`{act date: issue date}`); a night on or
+after such a date walks down to that issue date too and keeps those standards' rows (their status
+as the portal shows it now), then forgets the date — unless a row still says 即将实施. So the list
+is read deeper only on the nights something turns, and only as deep as needed.
 
 Detail pages only for a row that lacks a field the record needs (status, issue or
 implementation date); the list has them all as a rule. Pages are GBK; `Fetched.text` is
@@ -26,6 +31,7 @@ Watermark `issued`: the newest issue date a complete walk read.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from urllib.parse import urlsplit
@@ -46,6 +52,8 @@ from transform.records import StandardRecord
 
 SOURCE = openstd_source.SOURCE
 WATERMARK = "issued"
+FLIPS = "flips"  # {implementation date: earliest issue date} of the rows read as 即将实施 (module docstring)
+UPCOMING = "即将实施"
 _LIST_PATHS = (openstd_source.LIST_PATH, openstd_source.LIST_PATH + "_type")
 
 
@@ -58,6 +66,11 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
     if WATERMARK in watermarks:
         since = date.fromisoformat(watermarks[WATERMARK]) - timedelta(days=settings.watermark_overlap_days)
     floor = max((d for d in (window.issued_from, since) if d is not None), default=None)
+    today = portal_now().date()
+    pending = {date.fromisoformat(a): date.fromisoformat(i) for a, i in json.loads(watermarks.get(FLIPS, "{}")).items()}
+    due = {act: issued for act, issued in pending.items() if act <= today}  # turned 即将实施 → 现行 since
+    if floor is not None and due:
+        floor = max(min(floor, *due.values()), window.issued_from or date.min)
     page_size = max((s for s in openstd_source.PAGE_SIZES if s <= settings.page_size),
                     default=min(openstd_source.PAGE_SIZES))
     tally = openstd_source.list_tally(floor, page_size)
@@ -67,6 +80,7 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
 
     records: dict[str, StandardRecord] = {}  # hcno → record
     issued_on: list[date] = []
+    upcoming: dict[date, date] = {}  # act date → earliest issue date, of the rows read as 即将实施
     with result.stage("parse"):
         for page in pages:
             result.pages += 1
@@ -78,7 +92,11 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
                 record.detail_url = openstd_source.detail_url(base, record.source_id)
                 if record.issue_date is not None:
                     issued_on.append(record.issue_date)
-                if in_window(record.issue_date, window, since):
+                    if record.status == UPCOMING and record.act_date is not None:
+                        upcoming[record.act_date] = min(upcoming.get(record.act_date, record.issue_date),
+                                                        record.issue_date)
+                if in_window(record.issue_date, window, since) or (
+                        record.act_date in due and in_window(record.issue_date, window)):
                     records.setdefault(record.source_id, record)
 
     need = [r for r in records.values() if _lacks_a_field(r)]
@@ -92,8 +110,13 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
                 record = merge_detail_page(openstd_parser, record, page.text, provenance(page), result)[0]
             result.records.append(record)  # without its page, the record still says what the list says
 
-    newest = newest_until(issued_on, portal_now().date())
+    newest = newest_until(issued_on, today)
     advance_watermark(result, watermarks, WATERMARK, newest if complete and details.complete else None)
+    if complete:  # the dates due were read; those still upcoming, and any new ones, are remembered
+        for act, issued in pending.items():
+            if act not in due:
+                upcoming[act] = min(upcoming.get(act, issued), issued)
+        result.watermarks[FLIPS] = json.dumps({a.isoformat(): i.isoformat() for a, i in sorted(upcoming.items())})
     return result
 
 

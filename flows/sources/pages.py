@@ -235,6 +235,22 @@ def add_with_details(
     return added, details.complete and read_all
 
 
+def validators(fetched: Fetched) -> dict[str, str]:
+    """The page's validators (ETag, Last-Modified) as it answered them, to ask conditionally next time."""
+    out = {}
+    for name in ("etag", "last-modified"):
+        if fetched.headers.get(name):
+            out[name] = fetched.headers[name]
+    return out
+
+
+def conditional_headers(held: Mapping[str, str]) -> dict[str, str]:
+    """If-None-Match / If-Modified-Since from validators kept (`validators`): a portal that honours them
+    answers 304 Not Modified (an empty body, archived as such) when the page is as it was."""
+    names = {"etag": "If-None-Match", "last-modified": "If-Modified-Since"}
+    return {names[k]: v for k, v in held.items() if k in names and v}
+
+
 def provenance(fetched: Fetched) -> Provenance:
     return Provenance(**fetched.provenance_fields())
 

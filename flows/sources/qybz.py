@@ -16,7 +16,9 @@ incomplete.
 
 Watermark `published`: the newest 公开时间 a complete crawl read. The homepage is read on every
 run (it has no paging); an incremental run keeps only the rows published since watermark −
-overlap, so older rows cost no detail request.
+overlap, so older rows cost no detail request; nor does a row re-read over the overlap as it was
+when a run read its page (watermark `entry:<detail URL>` = `flows.sources.pages.row_digest`): it is
+in the warehouse with its page ("unchanged standards").
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ from flows.settings import Settings
 from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import (
-    add_rejects_once, advance_watermark, fetch_details, in_window, latest_by_url, merge_detail_page, newest_until,
-    once, portal_now, provenance, provenance_of, read_list,
+    ENTRY, add_rejects_once, advance_watermark, fetch_details, in_window, latest_by_url, merge_detail_page,
+    newest_until, once, portal_now, provenance, provenance_of, read_list, row_digest,
 )
 from transform.parsers import qybz as qybz_parser
 from transform.records import Provenance, StandardRecord
@@ -77,7 +79,11 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
         if parsed.spam:
             result.spam_pages[home.response_id] = list(parsed.spam)
         newest = newest_until((r.issue_date for r in parsed.records), portal_now().date())
-        need = [r for r in parsed.records if in_window(r.issue_date, window, since)]
+        wanted = [r for r in parsed.records if in_window(r.issue_date, window, since)]
+        digests = {r.detail_url: row_digest(r) for r in wanted}
+        need = [r for r in wanted if watermarks.get(ENTRY + (r.detail_url or "")) != digests[r.detail_url]]
+        if len(need) < len(wanted):
+            result.unchanged["standards"] += len(wanted) - len(need)
 
     details = fetch_details(client, [(r.std_no, r.detail_url or "") for r in need], source=SOURCE,
                             headers=qybz_source.page_headers(base), workers=workers, result=result)
@@ -86,7 +92,9 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
             page = details.pages.get(record.detail_url or "")
             if page is not None:
                 result.details += 1
+                url = record.detail_url
                 record = _with_detail(record, page.text, provenance(page), result)
+                result.watermarks[ENTRY + url] = digests[url]
             result.records.append(record)
 
     advance_watermark(result, watermarks, WATERMARK, newest if result.complete else None)

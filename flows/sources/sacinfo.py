@@ -11,8 +11,13 @@ source in the warehouse ("sacinfo").
   region's reference data) and of the city's own prefix (`DB` + the region code), deduplicated
   on `pk`.
 
-Each site's walk begins with its priming page on the configured host and goes on where that
-landed: hbba/dbba may 301 to the unified ba.sacinfo.org.cn (`extract.sources.sacinfo`). A
+A site's first walk begins with its priming page on the configured host and goes on where that
+landed: hbba/dbba may 301 to the unified ba.sacinfo.org.cn (`extract.sources.sacinfo`). Where it
+landed is remembered (watermark `landed:<site>`, with the configured base it came from), and later
+runs POST there directly, without the priming GET (a second GET of an unchanged search page a
+night). Whether the list insists on a fresh session cookie is unknown [I] (the cookie jar of the
+run still holds none then); so a walk from the remembered origin that fails forgets it, and the next
+run primes again from the configured host; a changed base URL primes again too. A
 record's kind is its number's: the hbba walk keeps industry numbers, the dbba walk local ones;
 a record of the other kind (a unified host may list both [I]) is the other walk's business.
 
@@ -60,6 +65,7 @@ from transform.region import load_region
 
 SOURCE = sacinfo_source.SOURCE
 SITES = tuple(sacinfo_source.SITES)  # ("hbba", "dbba"): also the settings' base-URL keys and the watermark keys
+LANDED = "landed:"  # watermark `landed:<site>` = "<configured base> <origin its search page landed on>"
 
 
 def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str], window: Window) -> SourceResult:
@@ -141,10 +147,16 @@ def _crawl_site(
 ) -> datetime | None:
     """Fetch and parse one site; returns the newest 备案日期 read when the site was covered completely."""
     pubdate = sacinfo_source.pubdate_window(since.date(), portal_now().date()) if since is not None else ""
-    primed, _ = read_list(result, f"{site} search page", once(lambda: sacinfo_source.prime(client, base)))
-    if not primed:
-        return None
-    base = sacinfo_source.landed_base(primed[0])  # the configured host, or where it redirected
+    configured, _, landed = seen.get(LANDED + site, "").partition(" ")
+    if configured == base and landed:
+        base = landed  # where the search page landed last time: no priming GET
+    else:
+        primed, _ = read_list(result, f"{site} search page", once(lambda: sacinfo_source.prime(client, base)))
+        if not primed:
+            return None
+        landed = sacinfo_source.landed_base(primed[0])  # the configured host, or where it redirected
+        result.watermarks[LANDED + site] = f"{base} {landed}"
+        base = landed
     pages = []
     complete = True
     for query in queries:
@@ -153,6 +165,8 @@ def _crawl_site(
             client, base, page_size=page_size, pubdate=pubdate, tally=tally, **query))
         pages.extend(walked)
         complete = result.walked(tally) and complete
+    if not complete:
+        result.watermarks[LANDED + site] = ""  # the next run primes again, from the configured host
 
     kind = sacinfo_source.SITES[site]
     records: dict[str, StandardRecord] = {}  # pk → record: the region's queries overlap

@@ -10,7 +10,10 @@ whatever page size it served. Watermarks, one per tid (`tid2`, `tid3`): the newe
 SYS_INPUTIME a complete walk of that type saw. The incremental rule is the issue-date
 window (`extract.sources.samr.query_window`), independent of the list's order: a nightly
 walks every row issued since watermark − ISSUE_LOOKBACK_DAYS and parses only the rows
-entered since watermark − overlap. A backfill (no watermark) walks its window.
+entered since watermark − overlap. A backfill (no watermark) walks its window. A row re-read
+over the overlap that needs its detail page, unchanged since a run read that page (watermark
+`entry:<detail URL>` = `flows.sources.pages.row_digest`, as sacinfo and ttbz keep theirs), is
+neither fetched nor loaded again ("unchanged standards").
 
 A list page that cannot be read, or a block, ends that walk: what was read still loads, the
 source is incomplete and the watermark stays. A detail page that could not be fetched
@@ -35,8 +38,8 @@ from flows.settings import Settings
 from flows.sources.base import Source
 from flows.sources.common import SourceResult, Window
 from flows.sources.pages import (
-    advance_watermark, fetch_details, latest_by_url, merge_detail_page, provenance, provenance_of, read_list,
-    read_nothing,
+    ENTRY, advance_watermark, fetch_details, latest_by_url, merge_detail_page, provenance, provenance_of, read_list,
+    read_nothing, row_digest,
 )
 from transform.parsers import samr as samr_parser
 from transform.parsers.common import html_document
@@ -58,7 +61,7 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
         key = f"tid{tid}"
         watermark = datetime.fromisoformat(watermarks[key]) if key in watermarks else None
         newest = _crawl_tid(client, base_url, tid, result, page_size=settings.page_size, window=window,
-                            watermark=watermark, overlap=overlap, detail_workers=detail_workers)
+                            watermark=watermark, overlap=overlap, detail_workers=detail_workers, seen=watermarks)
         advance_watermark(result, watermarks, key, newest)
     return result
 
@@ -119,6 +122,7 @@ def _crawl_tid(
     watermark: datetime | None,
     overlap: timedelta,
     detail_workers: int,
+    seen: dict[str, str],
 ) -> datetime | None:
     """Walk and parse one tid; returns the newest SYS_INPUTIME seen when the tid was covered completely."""
     issued_from, issued_to = samr_source.query_window(window.issued_from, window.issued_to, watermark)
@@ -138,7 +142,14 @@ def _crawl_tid(
             records.extend(_with_detail_urls(parsed.records, base_url, tid))
             result.rejects.extend(parsed.rejects)
 
-    # Detail pages only where the list lacks drafters; a record whose page was lost, or read nothing, is withheld.
+    # Detail pages only where the list lacks drafters, and not again for a row re-read over the overlap
+    # as it was when its page was read (`entry:<detail URL>`); a record whose page was lost, or read
+    # nothing, is withheld, and so is an unchanged one: the warehouse has it with its page.
+    digests = {r.detail_url: row_digest(r) for r in records if not r.drafters_known and r.detail_url}
+    unchanged = {url for url, digest in digests.items() if seen.get(ENTRY + url) == digest}
+    if unchanged:
+        result.unchanged["standards"] += len(unchanged)
+    records = [r for r in records if r.detail_url not in unchanged]
     need = [r for r in records if not r.drafters_known and r.detail_url]
     details = fetch_details(client, [(r.std_no, r.detail_url) for r in need], source=SOURCE,
                             headers=samr_source.detail_headers(base_url), workers=detail_workers, result=result)
@@ -146,13 +157,15 @@ def _crawl_tid(
     with result.stage("parse"):
         for record in records:
             if not record.drafters_known and record.detail_url:
-                page = details.pages.get(record.detail_url)
+                url = record.detail_url
+                page = details.pages.get(url)
                 if page is not None:
                     result.details += 1
                     record, detail = merge_detail_page(samr_parser, record, page.text, provenance(page), result)
                     if read_nothing(detail):
                         layout_ok = False
                         continue
+                    result.watermarks[ENTRY + url] = digests[url]
                 elif record.detail_url in details.lost:
                     continue  # withheld: the next run asks again
             result.records.append(record)

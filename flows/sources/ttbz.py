@@ -22,12 +22,16 @@ Watermark `published`: the newest 公布日期 a complete crawl of the list read
 A detail page that could not be had (blocked, retries exhausted), or from which the parser read
 nothing (`layout_changed`: a garbage 200 page), withholds its record and leaves the crawl incomplete (the watermark stays; the next run asks again). A page answered
 with an error status, or about another standard, is a reject. The association list is read
-on every run (a few requests); when it cannot be had the run is incomplete, but the
-standards' watermark still advances: the two do not depend on each other.
+on a first run, and then only on a run that loads a standard whose publisher no earlier run met
+(watermark `publishers`: the names the association list gave when last read whole, and the other
+publishers seen since — a new association, maybe of the province, is the news that list carries);
+otherwise the report says "unchanged N associations". When it cannot be had the run is
+incomplete, but the standards' watermark still advances: the two do not depend on each other.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from urllib.parse import urlsplit
@@ -51,6 +55,7 @@ from warehouse.registries import load_group_publishers
 
 SOURCE = ttbz_source.SOURCE
 WATERMARK = "published"
+PUBLISHERS = "publishers"  # the association list's names as last read whole, and other publishers seen since
 
 
 def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str], window: Window) -> SourceResult:
@@ -63,8 +68,16 @@ def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
         since = date.fromisoformat(watermarks[WATERMARK]) - timedelta(days=settings.watermark_overlap_days)
     newest = _crawl_standards(client, base, result, page_size=min(settings.page_size, ttbz_source.MAX_PAGE_SIZE),
                               window=window, since=since, workers=workers, seen=watermarks)
-    if not result.blocked:  # a portal that refuses us is left alone for the rest of the run
-        _crawl_associations(client, base, load_region(settings.region).province, result)
+    known = json.loads(watermarks.get(PUBLISHERS, "{}"))
+    listed, others = set(known.get("listed", ())), set(known.get("others", ()))
+    new = set(result.publishers.values()) - listed - others
+    if PUBLISHERS in watermarks and not new:
+        result.unchanged["associations"] = len(listed)  # no publisher the last association list did not know
+    elif not result.blocked:  # a portal that refuses us is left alone for the rest of the run
+        read = _crawl_associations(client, base, load_region(settings.region).province, result)
+        if read is not None:
+            result.watermarks[PUBLISHERS] = json.dumps(
+                {"listed": sorted(read), "others": sorted((others | new) - read)}, ensure_ascii=False)
     advance_watermark(result, watermarks, WATERMARK, newest)
     return result
 
@@ -174,34 +187,38 @@ def _crawl_standards(
     return newest_until(published_on, portal_now().date())
 
 
-def _crawl_associations(client: HttpClient, base: str, province: str, result: SourceResult) -> None:
-    """The associations registered in `province`, as organisation evidence. The province list says
-    whether the portal knows the province by that name (`certUnitArea` must match it)."""
+def _crawl_associations(client: HttpClient, base: str, province: str, result: SourceResult) -> set[str] | None:
+    """The associations registered in `province`, as organisation evidence; their names when the list
+    was read whole, else None. The province list says whether the portal knows the province by that
+    name (`certUnitArea` must match it)."""
     fetched, _ = read_list(result, "province list", once(lambda: ttbz_source.fetch_provinces(client, base)))
     if not fetched:
-        return
+        return None
     listed = fetched[0]
     if not listed.ok:
         result.reject("list_failed", f"province list: HTTP {listed.status}", url=listed.url,
                       response_id=listed.response_id)
         result.stop(f"province list: HTTP {listed.status}")
-        return
+        return None
     names, rejects = ttbz_parser.parse_provinces(listed.text, provenance(listed))
     result.rejects.extend(rejects)
     if province not in names:
         result.reject("unknown_province", f"the association list knows {len(names)} provinces, not {province!r}: "
                       "check the region's province name", url=listed.url, response_id=listed.response_id)
         result.stop(f"association list: no province {province!r}")
-        return
+        return None
     tally = ttbz_source.organ_tally(province)
     pages, _ = read_list(result, tally.what, ttbz_source.iter_organ_pages(client, base, province, tally=tally))
-    result.walked(tally)
+    complete = result.walked(tally)
+    read: set[str] = set()
     with result.stage("parse"):
         for page in pages:
             result.pages += 1
             parsed = ttbz_parser.parse_organs(page.text, provenance(page), province=province)
             result.rejects.extend(parsed.rejects)
             result.evidence.extend(parsed.evidence)
+            read |= {evidence.name for evidence in parsed.evidence}
+    return read if complete else None
 
 
 def _with_detail_urls(records: Iterable[StandardRecord], base: str) -> list[StandardRecord]:
