@@ -6,8 +6,10 @@ returns its `SourceResult` (records, rejects, figures) — runs in a `ProcessPoo
 only the settings go to a worker and only the parsed result comes back, never archived bytes.
 The caller loads the results in one write session (DuckDB has one writer).
 
-Workers are started with `spawn` (the flow's process runs Prefect's threads; forking it could copy
-a lock some thread holds) and import only the product's parse path (`flows.pipeline`, no Prefect).
+Workers are forked from a `forkserver` (the flow's own process runs Prefect's threads: forking it
+could copy a lock some thread holds), a clean process that has imported the parse path
+(`flows.pipeline`, no Prefect) once, so a worker starts without importing anything again; the server
+stays up for the next reprocess of the same process (`stdwatch serve`).
 Sources are handed out largest archive first, so one big source does not start last. A source is
 the unit of work: its re-parse picks the latest copy of each page across its whole archive, so it
 cannot be split without changing what it returns; a reprocess of one source uses one core.
@@ -42,9 +44,15 @@ def reparse_sources(settings: Settings, sources: list[str], workers: int) -> lis
     if workers <= 1:
         return [pipeline.reparse_source(source, settings) for source in sources]
     largest_first = sorted(sources, key=lambda source: -_archived_bytes(settings.archive_dir, source))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_forkserver()) as pool:
         futures = {source: pool.submit(pipeline.reparse_source, source, settings) for source in largest_first}
         return [_result(source, futures[source]) for source in sources]
+
+
+def _forkserver():
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([pipeline.__name__])
+    return context
 
 
 def _result(source: str, future) -> SourceResult:
