@@ -38,8 +38,9 @@ def default_workers() -> int:
 
 def reparse_sources(settings: Settings, sources: list[str], workers: int) -> list[SourceResult]:
     """Every source of `sources` re-parsed from the archive (`pipeline.reparse_source`), on up to
-    `workers` processes; the results in the order of `sources`. A worker process that dies is that
-    source's `re-parse_failed`, like a re-parse that raised; the other sources are unaffected."""
+    `workers` processes; the results in the order of `sources`. A worker process that dies breaks the
+    pool: each source not yet parsed is `re-parse_failed`, like a re-parse that raised, and those
+    already parsed load as usual."""
     workers = min(workers, len(sources))
     if workers <= 1:
         return [pipeline.reparse_source(source, settings) for source in sources]
