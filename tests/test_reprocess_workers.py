@@ -5,10 +5,12 @@ equal to the mirror's ground truth; a bad archived page is one reject with its r
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -111,3 +113,21 @@ def test_a_bad_archived_page_is_one_reject_with_its_reason_in_a_worker_too(runs,
                                                                          for r in serial[0].rejects]
     assert [r.std_no for r in pooled[0].records] == [r.std_no for r in serial[0].records]
     assert len(serial[0].records) == len(site.rows("SELECT * FROM core.standard_source")) - 1  # withheld
+
+
+class DiesInTheWorker:
+    """Settings whose unpickling ends the worker process that receives them (a crash, an OOM kill)."""
+
+    archive_dir = Path("no-archive")
+
+    def __reduce__(self):
+        return os._exit, (3,)
+
+
+def test_a_worker_process_that_dies_fails_its_sources_by_name_and_raises_nothing():
+    results = reparse_pool.reparse_sources(DiesInTheWorker(), SOURCES, workers=2)
+    assert [r.source for r in results] == SOURCES
+    for result in results:
+        assert not result.complete and result.records == []
+        [reject] = result.rejects
+        assert reject.reason == "re-parse_failed" and reject.detail.startswith("BrokenProcessPool")
