@@ -354,14 +354,17 @@ def run_reprocess(
     source: Optional[list[str]] = typer.Option(None, "--source", help="Only these sources (repeatable)."),
     data_dir: Optional[Path] = DataDir,
     as_json: bool = JsonReport,
+    workers: Optional[int] = typer.Option(None, "--workers", min=1,
+                                          help="Processes parsing at once (default: every core)."),
 ) -> None:
     """Re-parse the archive with today's parsers and re-load, with no network; report what changed."""
     _quiet_prefect()
-    settings = _settings(data_dir=data_dir, sources=source or None)
+    settings = _settings(data_dir=data_dir, sources=source or None, reprocess_workers=workers)
     _check_sources(settings.sources)
     from flows.reprocess import reprocess
 
-    _run_flow(lambda: reprocess(sources=settings.sources, data_dir=str(settings.data_dir)), as_json=as_json)
+    _run_flow(lambda: reprocess(sources=settings.sources, data_dir=str(settings.data_dir),
+                                workers=settings.reprocess_workers), as_json=as_json)
 
 
 @app.command()

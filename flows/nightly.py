@@ -37,14 +37,6 @@ def crawl_source_task(source: str, settings: Settings, client, watermarks: dict,
     return result
 
 
-@task(name="reparse-source", persist_result=False, cache_policy=None)
-def reparse_source_task(source: str, settings: Settings) -> SourceResult:
-    result = pipeline.reparse_source(source, settings)
-    get_run_logger().info("%s: %d records from %d list and %d detail pages in the archive",
-                          source, len(result.records), result.pages, result.details)
-    return result
-
-
 @task(name="load-and-publish", persist_result=False, cache_policy=None)
 def load_task(settings: Settings, run: pipeline.RunSpec, **kwargs) -> pipeline.RunReport:
     return pipeline.load(settings, run, **kwargs)

@@ -5,37 +5,52 @@ source registry); the load merges them like any run, so the run report's
 inserted / updated / unchanged — and the standards it names as updated — are
 what today's parsers change. Archived responses not yet indexed (runs killed
 before their load) are indexed too. Watermarks are left alone.
+
+The parse runs on every core (`flows.reparse_pool`: one worker process per source at a time, up to
+the `reprocess_workers` setting or `workers`); this process alone loads what they return.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from prefect import flow
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect import flow, get_run_logger, task
 from prefect.utilities.annotations import quote
 
 from flows import pipeline
-from flows.nightly import SOURCE_WORKERS, load_task, publish_report, reparse_source_task
-from flows.settings import load_settings
-from flows.sources import Window
+from flows.nightly import load_task, publish_report
+from flows.reparse_pool import default_workers, reparse_sources
+from flows.settings import Settings, load_settings
+from flows.sources import SourceResult, Window
 
 
-@flow(name="reprocess", task_runner=ThreadPoolTaskRunner(max_workers=SOURCE_WORKERS), persist_result=False)
-def reprocess(sources: list[str] | None = None, data_dir: str | None = None) -> pipeline.RunReport:
-    """Rebuild every source's records from the archive and merge them; report what changed."""
-    settings = load_settings(sources=sources, data_dir=data_dir)
+@task(name="reparse-sources", persist_result=False, cache_policy=None)
+def reparse_sources_task(settings: Settings, workers: int) -> list[SourceResult]:
+    results = reparse_sources(settings, settings.sources, workers)
+    logger = get_run_logger()
+    for result in results:
+        logger.info("%s: %d records from %d list and %d detail pages in the archive",
+                    result.source, len(result.records), result.pages, result.details)
+    return results
+
+
+@flow(name="reprocess", persist_result=False)
+def reprocess(sources: list[str] | None = None, data_dir: str | None = None,
+              workers: int | None = None) -> pipeline.RunReport:
+    """Rebuild every source's records from the archive and merge them; report what changed.
+    `workers`: processes parsing at once (default: the `reprocess_workers` setting, else every core)."""
+    settings = load_settings(sources=sources, data_dir=data_dir, reprocess_workers=workers)
     pipeline.check_sources(settings.sources)
+    processes = settings.reprocess_workers or default_workers()
     run = pipeline.RunSpec(
         run_id=pipeline.new_run_id("reprocess"),
         flow="reprocess",
-        params={"sources": settings.sources, "data_dir": str(settings.data_dir)},
+        params={"sources": settings.sources, "data_dir": str(settings.data_dir), "workers": processes},
         window=Window(),
         started_at=datetime.now(timezone.utc),
     )
     # 1. Re-parse each source's archive (no client exists: nothing can reach the network).
-    futures = [reparse_source_task.submit(source, quote(settings)) for source in settings.sources]
-    results = [future.result() for future in futures]
+    results = reparse_sources_task(quote(settings), processes)
     # 2. Merge in one write session, then publish.
     report = load_task(quote(settings), run, responses=[], results=quote(results), client_stats={},
                        advance_watermarks=False, check_silence=False)

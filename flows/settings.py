@@ -136,6 +136,9 @@ class Settings(BaseSettings):
     inbox_max_unpacked_mb: int = Field(default=256, gt=0)
     inbox_batch_rows: int = Field(default=5000, gt=0)
 
+    # `reprocess` parses each source's archive in its own process, this many at once; None = every core.
+    reprocess_workers: int | None = Field(None, ge=1)
+
     @classmethod
     def settings_customise_sources(
         cls,

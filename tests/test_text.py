@@ -34,6 +34,13 @@ def test_clean_text_turns_no_break_and_ideographic_spaces_into_spaces():
     assert clean_text("苏州市\u00a0吴中区\u3000木渎镇") == "苏州市 吴中区 木渎镇"
 
 
+def test_clean_text_turns_every_wide_or_no_break_space_into_one_space():
+    spaces = "\u00a0\u2002\u2003\u2009\u202f\u3000"
+    assert clean_text(f"{spaces}苏州市" + "".join(f"{c}区{i}" for i, c in enumerate(spaces)) + f"\u00ad{spaces}") \
+        == "苏州市 区0 区1 区2 区3 区4 区5"
+    assert clean_text("吴中区\u00a0\u200b\u3000木渎镇") == "吴中区 木渎镇"  # an invisible one inside a run
+
+
 def test_clean_text_collapses_whitespace_runs_and_strips():
     assert clean_text("  苏州市 \n\t 吴中区  ") == "苏州市 吴中区"
 

@@ -18,8 +18,9 @@ import re
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:_-]*(?:\s[^<>]*)?/?>")
 # Block-level tags separate words; inline ones (<b>, <sacinfo>, <span>) sit inside a word.
 _BLOCK_TAG = re.compile(r"</?(?:br|p|div|li|tr|td|th|h[1-6])(?:\s[^<>]*)?/?>", re.IGNORECASE)
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
-_SPACES = str.maketrans(dict.fromkeys("\u00a0\u2002\u2003\u2009\u202f\u3000", " "))
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
+# Unicode whitespace, which includes the no-break, en, em, thin and ideographic spaces
+# (U+00A0, U+2002, U+2003, U+2009, U+202F, U+3000): one regex pass, not a translate per character.
 _WHITESPACE_RUN = re.compile(r"\s+")
 _HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
@@ -30,14 +31,15 @@ def strip_markup(s: str) -> str:
     Line structure is kept (unlike `clean_text`) for callers that split on newlines.
     """
     s = html.unescape(s)
+    if "<" not in s:  # most text nodes: no tag to look for
+        return s
     s = _BLOCK_TAG.sub("\n", s)
     return _TAG.sub("", s)
 
 
 def clean_text(s: str) -> str:
     """Markup removed, invisible characters dropped, every whitespace run one space, stripped."""
-    s = strip_markup(s).translate(_INVISIBLE).translate(_SPACES)
-    return _WHITESPACE_RUN.sub(" ", s).strip()
+    return _WHITESPACE_RUN.sub(" ", _INVISIBLE.sub("", strip_markup(s))).strip()
 
 
 def to_halfwidth(s: str) -> str:

@@ -1,0 +1,196 @@
+"""Reprocess vs its floor, and on 2 cores vs 1. Prints ratios measured in the same run.
+
+    .venv/bin/python bench/bench_reprocess.py [--size demo] [--repeat 3]
+
+Setup (not timed): `stdwatch demo --size SIZE` in a subprocess builds an archive of every source
+against the mirror, and its warehouse. Then, `--repeat` times each, on a fresh copy of that data dir:
+
+1. stdwatch: the `reprocess` flow (re-parse every source's archive, merge, publish), in this process
+   with Prefect already started, with 1 worker process and with every core (`--workers`);
+2. parse only: `flows.reparse_pool.reparse_sources` with 1 worker and with every core (no load);
+3. the machine's own parallelism, the floor of any speed-up: a bare CPU loop on 1 process and on
+   `--workers` processes at once (on a shared machine whose scheduler gives this session one share,
+   2 processes run no faster than 1, and no program's speed-up can show there);
+4. the floor: decompress the same WARC files (`gzip`), parse every archived 2xx HTML page with a bare
+   `lxml.html.fromstring` and every JSON page with `json.loads`, and insert the standards reprocess
+   produced, already an Arrow table, into an empty DuckDB file (`INSERT INTO t SELECT * FROM arrow`).
+
+Ratios are of medians, with the min–max of each side. `run(size)` returns the rows for
+bench/run_all.py. Machines are noisy: read the ratios, not the absolute times. Never run as a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+from pathlib import Path
+
+import duckdb
+import lxml.html
+import pyarrow as pa
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from extract.archive import iter_archive  # noqa: E402
+from flows.reparse_pool import default_workers, reparse_sources  # noqa: E402
+from flows.settings import load_settings  # noqa: E402
+
+FLOOR_GOAL = 4.0  # reprocess ≤ 4× its floor (issue 14)
+SPEEDUP_GOAL = 1.6  # 2 cores ≥ 1.6× faster than 1 (issue 13)
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def build_archive(size: str, out: Path) -> Path:
+    """`stdwatch demo` into `out`: an archive of every source and the warehouse its nightly loaded."""
+    proc = subprocess.run([sys.executable, "-m", "flows.cli", "demo", "--size", size, "--data-dir", str(out)],
+                          capture_output=True, text=True, cwd=REPO, env={**os.environ, "COLUMNS": "120"})
+    if proc.returncode not in (0, 1) or not (out / "archive").is_dir():  # 1: a health check, still archived
+        tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-15:])
+        raise RuntimeError(f"bench_reprocess: `stdwatch demo --size {size}` exited {proc.returncode}, "
+                           f"so there is no archive to reprocess:\n{tail}")
+    return out
+
+
+def archived_pages(archive_dir: Path) -> list[tuple[str, bytes]]:
+    """(content type, body) of every 2xx page reprocess reads, as the floor parses them."""
+    return [(entry.content_type or "", body) for entry, body in iter_archive(archive_dir)
+            if 200 <= entry.status < 300 and entry.blocked is None and entry.truncated is None]
+
+
+def standards_table(results) -> pa.Table:
+    rows = []
+    for result in results:
+        for record in result.records:
+            row = {k: (json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (list, dict)) else v)
+                   for k, v in asdict(record).items()}
+            rows.append(row)
+    return pa.Table.from_pylist(rows)
+
+
+def spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+
+
+def bare_parallelism(processes: int, repeat: int) -> tuple[list[float], list[float]]:
+    """Wall times of a bare CPU loop on 1 process and on `processes` at once (pool started before timing)."""
+    n = 5_000_000
+    one, many = [], []
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        list(pool.map(spin, [1] * processes))
+        for _ in range(repeat):
+            one.append(timed(lambda: spin(n)))
+            many.append(timed(lambda: list(pool.map(spin, [n] * processes))))
+    return one, many
+
+
+def floor(archive_dir: Path, pages: list[tuple[str, bytes]], table: pa.Table, db: Path) -> None:
+    for path in sorted(archive_dir.glob("*/*/*.warc.gz")):
+        with gzip.open(path) as fh:
+            while fh.read(1 << 20):
+                pass
+    for content_type, body in pages:
+        if "json" in content_type:
+            json.loads(body)
+        elif "html" in content_type:
+            lxml.html.fromstring(body)
+    db.unlink(missing_ok=True)
+    con = duckdb.connect(str(db))
+    con.register("arrow_table", table)
+    con.execute("CREATE TABLE t AS SELECT * FROM arrow_table LIMIT 0")
+    con.execute("INSERT INTO t SELECT * FROM arrow_table")
+    con.close()
+
+
+def _row(name: str, ours: list[float], base: list[float], goal: str, ok: bool, note: str,
+         ratio: float | None = None) -> dict:
+    mine, theirs = statistics.median(ours), statistics.median(base)
+    return {"name": name, "stdwatch_s": round(mine, 3), "floor_s": round(theirs, 3),
+            "ratio": round(ratio if ratio is not None else mine / theirs, 2), "goal": goal, "ok": ok,
+            "min": [round(min(ours), 3), round(min(base), 3)], "max": [round(max(ours), 3), round(max(base), 3)],
+            "note": note}
+
+
+def run(size: str | None = None, repeat: int = 3) -> list[dict]:
+    """The reprocess rows of the benchmark table (see the module docstring)."""
+    size = size or "demo"
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    cores = default_workers()
+    with tempfile.TemporaryDirectory(prefix="bench-reprocess-") as tmp:
+        base = build_archive(size, Path(tmp) / "base")
+        os.environ["STDWATCH_ORG_MAPPING_FILES"] = json.dumps([str(base / "mirror" / "org_register.csv")])
+        from flows.reprocess import reprocess  # after the environment: it imports Prefect
+
+        def fresh(name: str) -> Path:
+            target = Path(tmp) / name
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(base, target, ignore=shutil.ignore_patterns("mirror"))
+            return target
+
+        settings = load_settings(data_dir=str(base))
+        results = reparse_sources(settings, settings.sources, 1)
+        pages, table = archived_pages(settings.archive_dir), standards_table(results)
+        reprocess(data_dir=str(fresh("warm-up")), workers=1)  # Prefect's start-up, not timed
+        flow = {1: [], cores: []}
+        parse = {1: [], cores: []}
+        floors = []
+        for i in range(repeat):
+            for workers in flow:
+                data_dir = fresh(f"run-{i}-{workers}")
+                flow[workers].append(timed(lambda: reprocess(data_dir=str(data_dir), workers=workers)))
+                parse[workers].append(timed(lambda: reparse_sources(settings, settings.sources, workers)))
+            floors.append(timed(lambda: floor(settings.archive_dir, pages, table, Path(tmp) / "floor.duckdb")))
+        loop_one, loop_many = bare_parallelism(cores, repeat)
+    n_pages, n_records = len(pages), table.num_rows
+    what = f"size {size}: {n_pages} archived pages, {n_records} standards, {len(settings.sources)} sources"
+    rows = [_row(f"reprocess ({cores} workers) vs floor", flow[cores], floors, f"<= {FLOOR_GOAL:g}x",
+                 statistics.median(flow[cores]) <= FLOOR_GOAL * statistics.median(floors),
+                 f"{what}; floor = gunzip + bare lxml/json parse + bare Arrow insert, one core")]
+    machine = statistics.median(loop_one) * cores / statistics.median(loop_many)
+    rows.append(_row(f"bare CPU loop: 1 process / {cores} at once", loop_many, loop_one, "(machine)", True,
+                     f"what this machine gives {cores} processes of this session now (ideal {cores}x)",
+                     ratio=machine))
+    for label, times in (("reprocess", flow), ("reprocess parse only", parse)):
+        speedup = statistics.median(times[1]) / statistics.median(times[cores])
+        rows.append(_row(f"{label}: 1 worker / {cores} workers", times[cores], times[1], f">= {SPEEDUP_GOAL:g}x",
+                         cores >= 2 and speedup >= SPEEDUP_GOAL,
+                         f"speed-up on {cores} cores (stdwatch_s = {cores} workers, floor_s = 1 worker); "
+                         f"{speedup / machine:.0%} of the bare loop's {machine:.2f}x",
+                         ratio=speedup))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size", default="demo", help="mirror corpus size: 'demo' or a number of standards")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    for row in run(args.size, repeat=max(3, args.repeat)):
+        verdict = "ok" if row["ok"] else "MISSED"
+        print(f"{row['name']:<38} {row['ratio']:6.2f}x  goal {row['goal']:<7} {verdict:<6} "
+              f"stdwatch {row['stdwatch_s']:.2f}s ({row['min'][0]:.2f}–{row['max'][0]:.2f}) "
+              f"vs {row['floor_s']:.2f}s ({row['min'][1]:.2f}–{row['max'][1]:.2f})  {row['note']}")
+
+
+if __name__ == "__main__":
+    main()
