@@ -122,7 +122,7 @@ class _Sha256WARCWriter(WARCWriter):
 class _OpenFile:
     """One WARC file this archive appends to: where its end is, and how much of it is fsynced."""
 
-    __slots__ = ("fh", "rel_path", "lock", "end", "durable")
+    __slots__ = ("fh", "rel_path", "lock", "end", "durable", "new")
 
     def __init__(self, fh: BinaryIO, rel_path: str, end: int) -> None:
         self.fh = fh
@@ -130,6 +130,7 @@ class _OpenFile:
         self.lock = threading.Lock()  # guards appends to fh and `end`
         self.end = end  # bytes written (handed to the kernel)
         self.durable = end  # bytes known to be on disk (what was there before we opened it counts)
+        self.new = end == 0  # created by this archive: its directory entry needs an fsync too
 
 
 class Archive:
@@ -254,6 +255,9 @@ class Archive:
                 if end > file.durable:
                     if self._fsync:
                         os.fsync(file.fh.fileno())
+                        if file.new:
+                            _fsync_directory((self.root / file.rel_path).parent)
+                    file.new = False
                     file.durable = end
         finally:
             self._sync_lock.release()
@@ -299,6 +303,14 @@ class Archive:
                     _trim_partial_tail(path)
                 self._files[source] = _OpenFile(fh, rel_path, os.fstat(fh.fileno()).st_size)
             return self._files[source]
+
+
+def _fsync_directory(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def read_response(root: Path, warc_path: str, offset: int) -> tuple[int, list[tuple[str, str]], bytes]:

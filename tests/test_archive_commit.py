@@ -72,12 +72,17 @@ def test_one_fsync_per_file_covers_every_record_written_before_it(tmp_path, fsyn
     assert fsyncs == [] and archive.durable_entries() == []  # handed to the kernel, not yet on disk
 
     archive.sync()
-    assert sorted(Path(p).name for p in fsyncs) == ["run.warc.gz", "run.warc.gz"]
-    assert sorted(Path(p).parent.parent.name for p in fsyncs) == ["samr", "ttbz"]
+    day = NOW.strftime("%Y-%m-%d")
+    assert sorted(fsyncs) == sorted([  # each new file, and the directory that names it
+        str(tmp_path / "samr" / day / "run.warc.gz"), str(tmp_path / "samr" / day),
+        str(tmp_path / "ttbz" / day / "run.warc.gz"), str(tmp_path / "ttbz" / day)])
     assert archive.durable_entries() == written
 
     archive.sync()  # nothing new: no second fsync
-    assert len(fsyncs) == 2
+    assert len(fsyncs) == 4
+    _write(archive, "samr", 21)
+    archive.sync()  # one more record: its file alone, the directory entry is already on disk
+    assert fsyncs[4:] == [str(tmp_path / "samr" / day / "run.warc.gz")]
 
 
 def test_only_fsynced_records_are_offered_to_a_load_and_close_syncs_the_rest(tmp_path, fsyncs):
@@ -88,14 +93,15 @@ def test_only_fsynced_records_are_offered_to_a_load_and_close_syncs_the_rest(tmp
     assert archive.entries == [first, second]
     assert archive.durable_entries() == [first]
     archive.close()
-    assert len(fsyncs) == 2
+    assert len([p for p in fsyncs if p.endswith(".warc.gz")]) == 2
     assert archive.durable_entries() == [first, second]
 
 
 def test_a_write_after_the_interval_commits_the_group(tmp_path, fsyncs):
     archive = Archive(tmp_path, "run", sync_interval=0.0)
     entry = _write(archive, "samr", 1)
-    assert len(fsyncs) == 1 and archive.durable_entries() == [entry]
+    assert [p for p in fsyncs if p.endswith(".warc.gz")] == [str(tmp_path / entry.warc_path)]
+    assert archive.durable_entries() == [entry]
     archive.close()
 
 
