@@ -129,7 +129,7 @@ class _OpenFile:
         self.rel_path = rel_path
         self.lock = threading.Lock()  # guards appends to fh and `end`
         self.end = end  # bytes written (handed to the kernel)
-        self.durable = end  # bytes known to be on disk (what was there before we opened it counts)
+        self.durable = 0  # bytes known to be on disk (a resumed run's earlier bytes may not be: fsync them too)
         self.new = end == 0  # created by this archive: its directory entry needs an fsync too
 
 
@@ -242,7 +242,8 @@ class Archive:
 
     def sync(self, *, wait: bool = True) -> None:
         """Group commit: one fsync per file covers every record written to it before the call.
-        `wait=False` returns at once if another thread is committing (its commit covers ours soon)."""
+        `wait=False` returns at once if another thread is committing (the next commit, `close()` at the
+        latest, covers what that one misses)."""
         if not self._sync_lock.acquire(blocking=wait):
             return
         try:
