@@ -151,8 +151,8 @@ def crawl_scrapy(urls: list[str]) -> tuple[float, int]:
     })
     crawler = process.create_crawler(Pages)
     # weak=False: the dispatcher holds receivers weakly, and a lambda has no other reference.
-    crawler.signals.connect(lambda spider: marks.setdefault("start", time.perf_counter()), signals.spider_opened,
-                            weak=False)
+    crawler.signals.connect(lambda request, spider: marks.setdefault("start", time.perf_counter()),
+                            signals.request_reached_downloader, weak=False)
     process.crawl(crawler)
     process.start()
     return marks["end"] - marks["start"], len(pages)
