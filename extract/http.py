@@ -1,6 +1,6 @@
 """The one HTTP client every source fetches through.
 
-It owns politeness (a per-host rate limit with jitter and a per-host concurrency
+It owns politeness (a per-host:port rate limit with jitter and a per-host:port concurrency
 cap), the host allow-list (redirect targets included: redirects are followed
 here, one checked and archived hop at a time), retries (connect/read errors,
 timeouts, truncated bodies, 500/502/503/504 and 429, honouring `Retry-After`),
