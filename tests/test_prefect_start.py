@@ -95,3 +95,19 @@ def test_the_startup_clock_counts_from_the_process_start_stage_after_stage():
     clock.mark("flow start", at=later - 1)  # a stage that ended before the last mark counts nothing
     assert clock.stages["flow start"] == 0.0
     assert "corpus 5.0 s" in clock.describe()
+
+
+def test_a_command_whose_server_does_not_start_ends_with_one_line_and_exit_1(stand_ins, capfd):
+    import typer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.cli_runs import prefect_api
+
+    stand_ins(EXITS, EXITS)
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):  # no API configured: the command starts its own
+        with pytest.raises(typer.Exit) as exited:
+            with prefect_api():
+                pytest.fail("the command ran without a Prefect API")
+    assert exited.value.exit_code == 1
+    said = capfd.readouterr().err.strip()
+    assert said.startswith("stdwatch: the Prefect API server exited with 3") and "\n" not in said
