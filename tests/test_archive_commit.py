@@ -41,7 +41,7 @@ def fsyncs(monkeypatch):
     return synced
 
 
-def test_a_record_write_returned_survives_a_kill_before_any_fsync(tmp_path):
+def test_a_record_write_returned_survives_a_kill_before_any_fsync(tmp_path, fsyncs):
     writer = textwrap.dedent(f"""
         import sys, time
         from datetime import datetime, timezone
@@ -63,7 +63,9 @@ def test_a_record_write_returned_survives_a_kill_before_any_fsync(tmp_path):
     survivors = list(iter_archive(tmp_path))
     assert [entry.response_id for entry, _ in survivors] == written
     assert [body for _, body in survivors] == [b"page %d" % n for n in range(5)]
-    assert unindexed_files(tmp_path, set()) == [survivors[0][0].warc_path]  # the dead run's lock is gone
+    orphan = survivors[0][0].warc_path
+    assert unindexed_files(tmp_path, set()) == [orphan]  # the dead run's lock is gone
+    assert fsyncs == [str(tmp_path / orphan)]  # and what a load would adopt from it is made durable first
 
 
 def test_one_fsync_per_file_covers_every_record_written_before_it(tmp_path, fsyncs):
