@@ -249,7 +249,8 @@ class HttpClient:
     """See the module docstring. One instance per run; `close()` when done.
 
     `host_policy(host)` gives (requests per second, requests in flight) for each port of
-    that host (each host:port keeps to it on its own); a rate of 0 means no spacing. `timeout` bounds each connect and each read; `deadline` bounds a whole
+    that host (each host:port keeps to it on its own); a rate of 0 means no spacing. `timeout`
+    bounds each connect and each read; `deadline` bounds a whole
     request — connect, sending, headers and every read of the body (a server dripping a byte a
     second is cut there, a `timeout` fault); `budget` bounds a source's requests in this client
     (from its first): past it, `fetch` raises `OutOfTime` without asking. `jitter` stretches each spacing and backoff by up to that fraction;

@@ -166,7 +166,8 @@ class LocalPrefectServer:
                     f"the Prefect API server did not answer on {self.api_url} within {timeout:.0f} s (the machine "
                     "is busy?): run the command again, or start one (`prefect server start`) and set PREFECT_API_URL "
                     "to its /api URL")
-            lines = self.process.stderr.read().decode(errors="replace").strip().splitlines() if self.process.stderr else []
+            said = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+            lines = said.strip().splitlines()
             code, self.process = self.process.returncode, None
             if retries <= 0:
                 raise PrefectServerError(
