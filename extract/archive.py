@@ -4,9 +4,19 @@ Layout: `<root>/<source>/<YYYY-MM-DD>/<run_id>.warc.gz`, the date being the UTC
 day the run first wrote to that source. For each response the archive writes a
 WARC `response` record (status line, headers and body as received) and then a
 `request` record pointing at it (`WARC-Concurrent-To`). Each record is its own
-gzip member and is flushed and fsynced before `write` returns, so a killed run
-loses nothing it had already archived; at worst the last record is cut short,
-which `iter_archive` skips and a writer reopening the file trims.
+gzip member.
+
+Durability is a group commit. `write` compresses both records outside any lock and
+appends them with one `write(2)` before it returns: from then on the response is
+the kernel's, and a killed run (SIGKILL included) loses nothing it had archived;
+at worst the last record is cut short, which `iter_archive` skips and a writer
+reopening the file trims. `fsync` — what a power cut needs — is paid once for
+everything written so far: by `sync()`, by the first `write` at least
+`sync_interval` seconds after the last sync, and by `close()`. A power cut can
+lose the records written since the last sync, but nothing derived from them:
+parsed records live in memory until the load, and the load indexes only durable
+records (`close()` syncs before the run's load; `unindexed_files` fsyncs the
+files of killed runs before their adoption).
 
 While a run writes a file it holds an exclusive `flock` on it (released when the
 file is closed or the process dies), so `unindexed_files` can tell the files of
@@ -31,6 +41,7 @@ import fcntl
 import hashlib
 import os
 import threading
+import time
 import warnings
 import zlib
 from dataclasses import dataclass
@@ -108,16 +119,35 @@ class _Sha256WARCWriter(WARCWriter):
         return Digester("sha256")
 
 
-class Archive:
-    """Appends responses to this run's WARC files; thread-safe."""
+class _OpenFile:
+    """One WARC file this archive appends to: where its end is, and how much of it is fsynced."""
 
-    def __init__(self, root: Path, run_id: str, *, fsync: bool = True) -> None:
+    __slots__ = ("fh", "rel_path", "lock", "end", "durable", "new")
+
+    def __init__(self, fh: BinaryIO, rel_path: str, end: int) -> None:
+        self.fh = fh
+        self.rel_path = rel_path
+        self.lock = threading.Lock()  # guards appends to fh and `end`
+        self.end = end  # bytes written (handed to the kernel)
+        self.durable = 0  # bytes known to be on disk (a resumed run's earlier bytes may not be: fsync them too)
+        self.new = end == 0  # created by this archive: its directory entry needs an fsync too
+
+
+class Archive:
+    """Appends responses to this run's WARC files; thread-safe. See the module docstring for when
+    a record is durable; `entries` lists every record written, `durable_entries()` those fsynced."""
+
+    def __init__(self, root: Path, run_id: str, *, fsync: bool = True, sync_interval: float = 1.0) -> None:
         self.root = Path(root)
         self.run_id = run_id
         self.entries: list[ArchiveEntry] = []
         self._fsync = fsync
-        self._lock = threading.Lock()  # guards _files and entries
-        self._files: dict[str, tuple[BinaryIO, str, threading.Lock]] = {}
+        self._sync_interval = sync_interval
+        self._lock = threading.Lock()  # guards _files, entries and _ends
+        self._sync_lock = threading.Lock()  # one group commit at a time
+        self._files: dict[str, _OpenFile] = {}
+        self._ends: list[tuple[_OpenFile, int]] = []  # per entry: its file and where its records end
+        self._synced_at = time.monotonic()
         self._closed = False
 
     def write(
@@ -137,10 +167,12 @@ class Archive:
         blocked: str | None = None,
         truncated: str | None = None,
     ) -> ArchiveEntry:
-        """Archive one response (and its request) durably; returns its index entry."""
-        fh, rel_path, file_lock = self._writer_for(source, fetched_at)
+        """Archive one response (and its request); returns its index entry once the kernel has both
+        records (safe from a killed process; fsynced by the next group commit)."""
+        file = self._writer_for(source, fetched_at)
         warc_date = datetime_to_iso_date(fetched_at.astimezone(timezone.utc).replace(tzinfo=None), use_micros=True)
-        writer = _Sha256WARCWriter(fh, gzip=True, warc_version="1.1")
+        buffer = BytesIO()
+        writer = _Sha256WARCWriter(buffer, gzip=True, warc_version="1.1")
         response_headers = {
             "WARC-Date": warc_date,
             _H_SOURCE: source,
@@ -173,14 +205,17 @@ class Archive:
                 f"{method.upper()} {target} {http_version}", list(request_headers), protocol="", is_http_request=True
             ),
         )
-        # Response first: a crash between the two records loses the less useful one.
-        with file_lock:
-            offset = fh.tell()
-            writer.write_record(response)
-            self._sync(fh)
-            length = fh.tell() - offset
-            writer.write_record(request)
-            self._sync(fh)
+        # Compressed here, in the calling thread (zlib releases the GIL); the lock covers only the append.
+        # Response first: a record cut short by a kill mid-append loses the less useful one.
+        writer.write_record(response)
+        length = buffer.tell()
+        writer.write_record(request)
+        records = buffer.getvalue()
+        with file.lock:
+            offset = file.end
+            file.fh.write(records)
+            file.fh.flush()
+            file.end = offset + len(records)
         entry = ArchiveEntry(
             response_id=hashlib.sha256(record_id.encode()).hexdigest(),
             source=source,
@@ -191,7 +226,7 @@ class Archive:
             fetched_at=iso_date_to_datetime(warc_date, tz_aware=True),
             sha256=hashlib.sha256(body).hexdigest(),
             size=len(body),
-            warc_path=rel_path,
+            warc_path=file.rel_path,
             offset=offset,
             length=length,
             run_id=self.run_id,
@@ -200,15 +235,49 @@ class Archive:
         )
         with self._lock:
             self.entries.append(entry)
+            self._ends.append((file, offset + len(records)))
+        if time.monotonic() - self._synced_at >= self._sync_interval:
+            self.sync(wait=False)
         return entry
+
+    def sync(self, *, wait: bool = True) -> None:
+        """Group commit: one fsync per file covers every record written to it before the call.
+        `wait=False` returns at once if another thread is committing (the next commit, `close()` at the
+        latest, covers what that one misses)."""
+        if not self._sync_lock.acquire(blocking=wait):
+            return
+        try:
+            self._synced_at = time.monotonic()
+            with self._lock:
+                files = list(self._files.values())
+            for file in files:
+                with file.lock:
+                    end = file.end  # already flushed by `write`
+                if end > file.durable:
+                    if self._fsync:
+                        os.fsync(file.fh.fileno())
+                        if file.new:
+                            _fsync_directory((self.root / file.rel_path).parent)
+                    file.new = False
+                    file.durable = end
+        finally:
+            self._sync_lock.release()
+
+    def durable_entries(self) -> list[ArchiveEntry]:
+        """The entries whose records are fsynced: what a load may index. After `close()`, all of them."""
+        with self._lock:
+            return [entry for entry, (file, end) in zip(self.entries, self._ends) if end <= file.durable]
 
     def close(self) -> None:
         with self._lock:
-            for fh, _, file_lock in self._files.values():
-                with file_lock:
-                    fh.close()
-            self._files.clear()
-            self._closed = True
+            if self._closed:
+                return
+            self._closed = True  # no new writer from here; writes already under way finish below
+        self.sync()
+        with self._lock:
+            for file in self._files.values():
+                with file.lock:
+                    file.fh.close()
 
     def __enter__(self) -> "Archive":
         return self
@@ -216,7 +285,7 @@ class Archive:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _writer_for(self, source: str, fetched_at: datetime) -> tuple[BinaryIO, str, threading.Lock]:
+    def _writer_for(self, source: str, fetched_at: datetime) -> _OpenFile:
         with self._lock:
             if self._closed:
                 raise RuntimeError(f"archive for run {self.run_id} is closed")
@@ -233,13 +302,16 @@ class Archive:
                     raise RuntimeError(f"{path} is being written by another archive of run {self.run_id}") from None
                 if path.stat().st_size:  # a resumed run: appends go after the last whole record
                     _trim_partial_tail(path)
-                self._files[source] = (fh, rel_path, threading.Lock())
+                self._files[source] = _OpenFile(fh, rel_path, os.fstat(fh.fileno()).st_size)
             return self._files[source]
 
-    def _sync(self, fh: BinaryIO) -> None:
-        fh.flush()
-        if self._fsync:
-            os.fsync(fh.fileno())
+
+def _fsync_directory(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def read_response(root: Path, warc_path: str, offset: int) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -287,24 +359,27 @@ def iter_warc_file(root: Path, rel_path: str) -> Iterator[tuple[ArchiveEntry, by
 
 def unindexed_files(root: Path, indexed: set[str]) -> list[str]:
     """WARC files under `root` (relative paths) that are not in `indexed` and that no live run is writing:
-    what runs killed or failed before their load left behind."""
+    what runs killed or failed before their load left behind. Each is fsynced first (a killed run's
+    last records may still be only in the page cache), so what a load adopts from them is durable."""
     root = Path(root)
     found = []
     for path in sorted(root.glob("*/*/*.warc.gz")):
         rel_path = path.relative_to(root).as_posix()
-        if rel_path not in indexed and not _being_written(path):
+        if rel_path not in indexed and _synced_if_idle(path):
             found.append(rel_path)
     return found
 
 
-def _being_written(path: Path) -> bool:
+def _synced_if_idle(path: Path) -> bool:
+    """False if a live run is writing `path`; otherwise fsyncs it and returns True."""
     with open(path, "rb") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
-            return True
+            return False
+        os.fsync(fh.fileno())
         fcntl.flock(fh, fcntl.LOCK_UN)
-    return False
+    return True
 
 
 def _complete_records(fh: BinaryIO, rel_path: str) -> Iterator[tuple[object, bytes, int, int]]:

@@ -1,6 +1,6 @@
 """The one HTTP client every source fetches through.
 
-It owns politeness (a per-host rate limit with jitter and a per-host concurrency
+It owns politeness (a per-host:port rate limit with jitter and a per-host:port concurrency
 cap), the host allow-list (redirect targets included: redirects are followed
 here, one checked and archived hop at a time), retries (connect/read errors,
 timeouts, truncated bodies, 500/502/503/504 and 429, honouring `Retry-After`),
@@ -36,6 +36,7 @@ from extract.archive import Archive, decode_content_encoding
 from extract.blocks import HTTP_429, detect_block
 
 MAX_REDIRECTS = 5
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 # We decode Content-Encoding ourselves (the archive keeps bytes as received), so we offer only what zlib undoes.
@@ -181,7 +182,8 @@ def _charset(name: str | None) -> str | None:
 
 class _HostGate:
     """Per-host politeness: a token bucket of depth one (requests spaced by 1/rate, jittered
-    upward, never closer) and a semaphore capping requests in flight."""
+    upward, never closer) and a semaphore capping requests in flight. One per host and port: two
+    servers on one address (the mirror's portals on 127.0.0.1) are two hosts to be polite to."""
 
     def __init__(self, rate: float, concurrency: int, clock, sleep, rng: random.Random, jitter: float) -> None:
         self._interval = 1.0 / rate if rate > 0 else 0.0
@@ -246,8 +248,9 @@ class _Answer:
 class HttpClient:
     """See the module docstring. One instance per run; `close()` when done.
 
-    `host_policy(host)` gives (requests per second, requests in flight); a rate of 0
-    means no spacing. `timeout` bounds each connect and each read; `deadline` bounds a whole
+    `host_policy(host)` gives (requests per second, requests in flight) for each port of
+    that host (each host:port keeps to it on its own); a rate of 0 means no spacing. `timeout`
+    bounds each connect and each read; `deadline` bounds a whole
     request — connect, sending, headers and every read of the body (a server dripping a byte a
     second is cut there, a `timeout` fault); `budget` bounds a source's requests in this client
     (from its first): past it, `fetch` raises `OutOfTime` without asking. `jitter` stretches each spacing and backoff by up to that fraction;
@@ -471,7 +474,7 @@ class HttpClient:
 
     def _send(self, request: httpx.Request, stats: _SourceStats) -> _Answer:
         """One request under the host's gate; the body is streamed and cut at `max_bytes`."""
-        with self._gate(request.url.host):
+        with self._gate(request.url):
             with stats.lock:
                 stats.requests += 1
             _request_deadline.at = None if self._deadline is None else time.monotonic() + self._deadline
@@ -529,13 +532,15 @@ class HttpClient:
                 str(url),
             )
 
-    def _gate(self, host: str) -> _HostGate:
+    def _gate(self, url: httpx.URL) -> _HostGate:
+        host = (url.host or "").lower()
+        key = f"{host}:{url.port or _DEFAULT_PORTS.get(url.scheme, 0)}"
         with self._lock:
-            gate = self._gates.get(host)
+            gate = self._gates.get(key)
             if gate is None:
                 rate, concurrency = self._host_policy(host)
                 gate = _HostGate(rate, concurrency, self._clock, self._sleep, self._rng, self._jitter)
-                self._gates[host] = gate
+                self._gates[key] = gate
             return gate
 
     def _check_budget(self, source: str, url: str) -> None:

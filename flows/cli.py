@@ -153,7 +153,7 @@ def demo(
 
 def _demo(size: str, seed: int, data_dir: Optional[Path], faults: float, fault_mix: Optional[str],
           variant: Optional[str], payload: dict) -> None:
-    from flows.cli_runs import report_dict
+    from flows.cli_runs import STARTUP, launch_prefect_api, report_dict
     from flows.inbox import load_file
     from flows.sources import SOURCES
     from mirror.cluster import MirrorCluster
@@ -170,6 +170,8 @@ def _demo(size: str, seed: int, data_dir: Optional[Path], faults: float, fault_m
         err.print(f"[red]--variant:[/] {exc}")
         raise typer.Exit(2) from exc
     base = _settings()
+    STARTUP.mark("Python and imports")
+    launch_prefect_api()  # it boots while the corpus is built and the mirror starts
     demo_dir = data_dir or base.demo_dir
     payload["data_dir"] = str(demo_dir)
     corpus = build_corpus(size=size, seed=seed, window_start=base.window_start, window_end=base.window_end,
@@ -179,6 +181,7 @@ def _demo(size: str, seed: int, data_dir: Optional[Path], faults: float, fault_m
     notices = notice_corpus(corpus)
     write_notice_truth(notices, mirror_dir)
     inbox_files = write_inbox_files(notices, mirror_dir / "inbox")
+    STARTUP.mark("corpus")
     try:
         # Faults that stall (timeouts, slow answers) are kept short, and the client's waits with them.
         policy = FaultPolicy(faults, mix=fault_mix, seed=seed, retry_after_seconds=1, timeout_seconds=6,
@@ -204,11 +207,16 @@ def _demo(size: str, seed: int, data_dir: Optional[Path], faults: float, fault_m
         console.print(f"Mirror serving {len(cluster.base_urls)} portals on 127.0.0.1 (seed {seed}, size {size}, "
                       f"variant {variants.describe()}); "
                       f"corpus, inbox files and ground truth in {mirror_dir}")
+        STARTUP.mark("mirror")
         settings = _settings()
         from flows.nightly import nightly
 
         try:
-            payload["run"] = report_dict(_run_flow(lambda: nightly()))
+            report = _run_flow(lambda: nightly())
+            payload["run"] = report_dict(report)
+            STARTUP.mark("flow start", at=report.started_at.timestamp())
+            payload["startup"] = STARTUP.stages
+            console.print(f"start-up before the first request: {STARTUP.describe()}")
         finally:
             if policy is not None:
                 kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(policy.injected.items()))

@@ -1,14 +1,18 @@
 """How the commands that run flows run them and what they print: the Prefect API they use (one
-that dies with the command), a failed health check as one clear line (the traceback only with
+that dies with the command; a server that fails to start is one line saying what to do), the
+command's start-up by stage, a failed health check as one clear line (the traceback only with
 `stdwatch --debug …`), and the run report as JSON with `--json`."""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
+from pathlib import Path
 
 import typer
 
@@ -51,24 +55,82 @@ def quiet_expected_failures() -> Iterator[None]:
             handler.removeFilter(quiet)
 
 
+class StartupClock:
+    """Wall seconds of a command's start-up, stage by stage, from the start of the process (Python
+    and the imports before the command's own code are the first stage)."""
+
+    def __init__(self) -> None:
+        self.stages: dict[str, float] = {}
+        self._last = _process_started_at()
+
+    def mark(self, stage: str, at: float | None = None) -> None:
+        """`stage` ended at `at` (time.time(); default now) and began where the previous one ended."""
+        at = time.time() if at is None else at
+        self.stages[stage] = round(max(0.0, at - self._last), 2)
+        self._last = max(self._last, at)
+
+    def describe(self) -> str:
+        parts = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in self.stages.items())
+        return f"{parts} ({sum(self.stages.values()):.1f} s in all)"
+
+
+def _process_started_at() -> float:
+    """When this process started (time.time() scale), from /proc; now, where there is no /proc."""
+    try:
+        started_ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return time.time()
+    return time.time() - uptime + started_ticks / os.sysconf("SC_CLK_TCK")
+
+
+STARTUP = StartupClock()
+_launched = None  # a LocalPrefectServer launched early (`launch_prefect_api`), for `prefect_api` to use
+
+
+def launch_prefect_api() -> None:
+    """Start this command's Prefect API server now, without waiting for it, when `prefect_api` will
+    need one (no PREFECT_API_URL): it boots while the command does its own start-up."""
+    global _launched
+    from prefect.settings import PREFECT_API_URL
+
+    from flows.serve import LocalPrefectServer
+
+    if _launched is None and not PREFECT_API_URL.value():
+        _launched = LocalPrefectServer(services=False).launch()
+
+
 @contextmanager
 def prefect_api() -> Iterator[None]:
     """The Prefect API for this command's flow runs: PREFECT_API_URL when set; otherwise a server on
-    127.0.0.1 started for this command and stopped after it (`flows.serve.LocalPrefectServer`, API
-    only). Not Prefect's temporary server, which outlives a SIGKILLed command; this one is sent
-    SIGTERM by the kernel when the command dies, however it dies."""
+    127.0.0.1 started for this command (or by `launch_prefect_api`) and stopped after it
+    (`flows.serve.LocalPrefectServer`, API only). Not Prefect's temporary server, which outlives a
+    SIGKILLed command; this one is sent SIGTERM by the kernel when the command dies, however it
+    dies. A server that does not come up (after one retry if it exited) ends the command with one
+    line saying what to do, exit code 1."""
+    global _launched
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    from flows.serve import LocalPrefectServer
+    from flows.serve import LocalPrefectServer, PrefectServerError
 
     if PREFECT_API_URL.value():
         yield
         return
-    with LocalPrefectServer(services=False) as server, temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+    server, _launched = _launched or LocalPrefectServer(services=False).launch(), None
+    try:
         try:
-            yield
-        finally:
-            _deliver_logs_and_events()
+            server.wait_ready()
+        except PrefectServerError as exc:
+            typer.secho(f"stdwatch: {exc}", err=True, fg="red")
+            raise typer.Exit(1) from exc
+        STARTUP.mark("Prefect API server")
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            try:
+                yield
+            finally:
+                _deliver_logs_and_events()
+    finally:
+        server.stop()
 
 
 def _deliver_logs_and_events() -> None:

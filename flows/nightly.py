@@ -69,7 +69,7 @@ def crawl_and_load(
     crawl_seconds = round(time.perf_counter() - started, 3)
     # 2. Load everything in one blue/green write session, then publish.
     report = load_task(
-        quote(settings), run, responses=quote(archive.entries), results=quote(results),
+        quote(settings), run, responses=quote(archive.durable_entries()), results=quote(results),
         client_stats=client.stats, advance_watermarks=watermarks is not None, check_silence=check_silence,
         plan=quote(plan),
     )

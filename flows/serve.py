@@ -31,6 +31,10 @@ import yaml
 SERVER_START_TIMEOUT = 180.0  # a loaded 2-core machine has needed 80 s
 
 
+class PrefectServerError(RuntimeError):
+    """The Prefect API server this command started did not come up; the message says what to do."""
+
+
 class DeploymentFileError(ValueError):
     """prefect.yaml is missing, or a deployment in it cannot be served as written."""
 
@@ -119,12 +123,15 @@ class LocalPrefectServer:
         self.home = home  # PREFECT_HOME of the server (its database); default: this process's
         self.services = services
         self.process: subprocess.Popen | None = None
+        self._launched_at = 0.0
 
     @property
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api"
 
-    def start(self, timeout: float = SERVER_START_TIMEOUT) -> "LocalPrefectServer":
+    def launch(self) -> "LocalPrefectServer":
+        """Start the server process and return at once; `wait_ready` waits for its API (a command can
+        do its own start-up meanwhile)."""
         env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_API_URL": self.api_url}
         env.pop("PREFECT_API_URL", None)
         if self.home is not None:
@@ -135,19 +142,44 @@ class LocalPrefectServer:
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent,
             start_new_session=True,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                message = self.process.stderr.read().decode(errors="replace")[-2000:] if self.process.stderr else ""
-                raise RuntimeError(f"the Prefect server exited with {self.process.returncode}: {message}")
-            try:
-                if httpx.get(f"{self.api_url}/health", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"the Prefect server did not answer on {self.api_url} within {timeout:.0f} s")
+        self._launched_at = time.monotonic()
+        return self
+
+    def wait_ready(self, timeout: float = SERVER_START_TIMEOUT, retries: int = 1) -> "LocalPrefectServer":
+        """Wait until the API answers, at most `timeout` s from the launch. A server that exits first
+        (its port taken since `_free_port` chose it, its database busy) is launched again on a new
+        port, `retries` times. Raises PrefectServerError, one line saying what happened and what to do."""
+        while True:
+            deadline = self._launched_at + timeout
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    break
+                try:
+                    if httpx.get(f"{self.api_url}/health", timeout=2).status_code == 200:
+                        return self
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.1)
+            else:
+                self.stop()
+                raise PrefectServerError(
+                    f"the Prefect API server did not answer on {self.api_url} within {timeout:.0f} s (the machine "
+                    "is busy?): run the command again, or start one (`prefect server start`) and set PREFECT_API_URL "
+                    "to its /api URL")
+            said = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+            lines = said.strip().splitlines()
+            code, self.process = self.process.returncode, None
+            if retries <= 0:
+                raise PrefectServerError(
+                    f"the Prefect API server exited with {code} before answering on {self.api_url}: "
+                    f"{lines[-1] if lines else '(no output)'}; run the command again, or set PREFECT_API_URL to a "
+                    "running server's /api URL")
+            retries -= 1
+            self.port = _free_port()
+            self.launch()
+
+    def start(self, timeout: float = SERVER_START_TIMEOUT) -> "LocalPrefectServer":
+        return self.launch().wait_ready(timeout)
 
     def stop(self) -> None:
         if self.process is None:

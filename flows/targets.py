@@ -197,6 +197,7 @@ def plan_step(settings: Settings, client: HttpClient, w: WriteSession, archive: 
     """Read the configured plan and load it, inside a load whose client and archive are open.
     Indexes the plan's archived responses itself (idempotent with the load's own indexing)."""
     result = crawl_plan(settings, client)
-    w.record_responses([entry.as_row() for entry in archive.entries if entry.source == SOURCE])
+    archive.sync()  # the warehouse indexes only fsynced records
+    w.record_responses([entry.as_row() for entry in archive.durable_entries() if entry.source == SOURCE])
     load_plan(w, result, settings, archive.run_id)
     return result

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -27,10 +28,18 @@ def stdwatch(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProc
 
 
 def test_after_the_demo_every_reading_command_finds_its_data_in_a_fresh_directory(tmp_path):
+    started = time.monotonic()
     demo = stdwatch(["demo", "--size", "300", "--json"], tmp_path)
+    wall = time.monotonic() - started
     assert demo.returncode == 0, demo.stderr[-3000:]
     report = json.loads(demo.stdout)  # --json: one document on stdout, the usual output on stderr
     assert report["run"]["status"] == "completed" and report["equal_to_ground_truth"] is True
+    # Its start-up by stage (PREFECT_API_URL is set here: no server of its own to wait for), in order,
+    # within the command's own wall time, and said on the terminal too.
+    assert list(report["startup"]) == ["Python and imports", "corpus", "mirror", "flow start"]
+    assert all(seconds >= 0 for seconds in report["startup"].values())
+    assert 0 < sum(report["startup"].values()) < wall
+    assert "start-up before the first request: Python and imports" in " ".join(demo.stderr.split())
     assert report["data_dir"] == str(Path("data") / "demo")
 
     counted = stdwatch(["sql", "SELECT count(*) AS n FROM mart.standard", "--json"], tmp_path)

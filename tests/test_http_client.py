@@ -515,3 +515,23 @@ def test_concurrency_cap_per_host(make_client, archive, server):
     assert client.stats["t"]["requests"] == 12
     archive.close()  # twelve records written from six threads, all whole
     assert sorted(e.response_id for e, _ in iter_archive(archive.root)) == sorted(r.response_id for r in results)
+
+
+def test_each_port_of_a_host_keeps_its_own_concurrency_cap(make_client, server):
+    """Two portals on one address (the mirror's on 127.0.0.1) are two hosts: with one request in
+    flight allowed per host, a request to each port is in flight at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = make_client(host_policy=lambda host: (0.0, 1))
+    both_sent = threading.Barrier(2, timeout=5)  # broken (and the fetch fails) unless both are in flight together
+    original = client._client.send
+
+    def send_when_both_are_in_flight(*args, **kwargs):
+        both_sent.wait()
+        return original(*args, **kwargs)
+
+    client._client.send = send_when_both_are_in_flight
+    with serve(Handler) as other_port, ThreadPoolExecutor(max_workers=2) as pool:
+        assert server != other_port
+        results = list(pool.map(lambda base: client.fetch("GET", f"{base}/ok", source="t"), [server, other_port]))
+    assert [r.status for r in results] == [200, 200]
