@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import marts
 from warehouse.db import apply_migrations, create_views
 from warehouse.load import OrgKey, WriteSession, default_org_key
 
@@ -54,6 +55,7 @@ class Warehouse:
                 apply_migrations(con)
                 create_views(con)
                 yield WriteSession(con, self.org_key)
+                before_publish(con)
                 con.execute("CHECKPOINT")
             except BaseException:
                 con.close()
@@ -84,6 +86,12 @@ class Warehouse:
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def before_publish(con: duckdb.DuckDBPyConnection) -> None:
+    """The last step of a write session before its file is published: the materialised marts
+    are brought up to date (marts.refresh), so readers never see them behind the data."""
+    marts.refresh(con)
 
 
 def _wal(path: Path) -> Path:

@@ -65,6 +65,10 @@ FROM incoming_response AS incoming
 ANTI JOIN raw.response USING (response_id)
 QUALIFY row_number() OVER (PARTITION BY response_id ORDER BY batch_order) = 1;
 
+-- name: note_responses
+-- Responses this session indexed: the marts refresh the standards that cite them (materialise.sql).
+INSERT INTO mart_refresh_response SELECT response_id FROM incoming_response;
+
 -- name: select_indexed_warc_paths
 SELECT DISTINCT warc_path FROM raw.response WHERE warc_path IS NOT NULL;
 
@@ -83,9 +87,26 @@ DELETE FROM stg.standard;
 -- Keep the last record per (std_no, source) by fetch time, then decide what the merge does:
 -- inserted (new), unchanged (same business content), stale (different, but older than what
 -- we hold: an out-of-order backfill must not roll a standard back), updated.
+-- content_hash: sha256 of the business fields as the JSON array
+-- [std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces, is_revision,
+--  drafters, drafters_known, committee_code, committee_name, source_id, spam] (compact, UTF-8 unescaped);
+-- provenance, fetch time, the portal's entry time and the number as printed are left out, so
+-- re-fetching an unchanged page is "unchanged".
 INSERT INTO stg.standard BY NAME
 WITH latest AS (
-    SELECT * FROM incoming_standard
+    SELECT
+        *,
+        sha256('[' || concat_ws(',',
+            coalesce(to_json(std_type), 'null'), coalesce(to_json(prefix), 'null'),
+            coalesce(to_json(year), 'null'), coalesce(to_json(name), 'null'),
+            coalesce(to_json(status), 'null'), coalesce(to_json(CAST(issue_date AS VARCHAR)), 'null'),
+            coalesce(to_json(CAST(act_date AS VARCHAR)), 'null'),
+            coalesce(to_json(CAST(abolish_date AS VARCHAR)), 'null'),
+            coalesce(to_json(replaces), 'null'), coalesce(to_json(is_revision), 'null'),
+            coalesce(to_json(drafters), 'null'), coalesce(to_json(drafters_known), 'null'),
+            coalesce(to_json(committee_code), 'null'), coalesce(to_json(committee_name), 'null'),
+            coalesce(to_json(source_id), 'null'), coalesce(to_json(spam), 'null')) || ']') AS content_hash
+    FROM incoming_standard
     QUALIFY row_number() OVER (
         PARTITION BY std_no, source ORDER BY fetched_at DESC NULLS LAST, batch_order DESC) = 1
 ),
@@ -217,6 +238,10 @@ INSERT INTO core.standard_drafter (std_no, position, org_name, org_key)
 SELECT std_no, unnest(generate_series(1, len(drafters))), unnest(drafters), unnest(drafter_keys)
 FROM resolved_standard
 WHERE len(drafters) > 0;
+
+-- name: note_resolved
+-- The standards this session re-resolved: the marts are refreshed for them before publish (marts.sql).
+INSERT INTO mart_refresh SELECT std_no FROM resolved_standard;
 
 -- name: drop_resolved
 DROP TABLE IF EXISTS resolved_standard;

@@ -1,0 +1,165 @@
+"""The materialised marts (warehouse/marts.py) and the merge done in SQL (warehouse/load.py).
+
+core.standard_placed must equal its definition, the view core.standard_placing (what
+mart.standard computed per query before it was materialised), after every kind of session:
+standards merged or updated, organisations re-attributed, rules changed, responses indexed
+late. The content hash computed in SQL must be the one earlier warehouses stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.test_warehouse import RULES, T0, placed, rows, standard
+from warehouse import Warehouse, marts
+from warehouse.db import execute
+
+DIFF = """SELECT count(*) FROM (
+    (SELECT * FROM core.standard_placed EXCEPT ALL SELECT * FROM core.standard_placing)
+    UNION ALL
+    (SELECT * FROM core.standard_placing EXCEPT ALL SELECT * FROM core.standard_placed))"""
+
+
+def differences(path: Path) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(DIFF).fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def wh(tmp_path: Path) -> Path:
+    path = tmp_path / "warehouse.duckdb"
+    with Warehouse(path).writing() as w:
+        w.load_region("3205")
+        w.set_settings(RULES)
+        w.merge_standards([
+            standard("GB/T 1-2023", drafters=("昆山甲科技有限公司", "苏州乙公司")),
+            standard("GB/T 2-2024", drafters=("苏州乙公司",), issued=date(2024, 2, 1)),
+            standard("DB3205/T 5-2023", drafters=("上海丙公司",), std_type="local", prefix="DB3205/T"),
+        ], "run-1")
+        w.replace_org_attributions([
+            (None, "昆山甲科技有限公司", placed("320583", "昆山市")),
+            (None, "苏州乙公司", placed(None, None)),
+            (None, "上海丙公司", placed(None, None, in_region=False)),
+        ])
+    return path
+
+
+def session_refresh(path: Path, change) -> str:
+    """Run `change(w)` in a write session and return what the marts refresh did before publish."""
+    done = []
+    original = marts.refresh
+
+    def spy(con):
+        done.append(original(con))
+        return done[-1]
+
+    marts.refresh = spy
+    try:
+        with Warehouse(path).writing() as w:
+            change(w)
+    finally:
+        marts.refresh = original
+    return done[0]
+
+
+def test_the_materialised_placing_equals_its_view_after_each_kind_of_session(wh):
+    assert differences(wh) == 0
+    assert rows(wh, "SELECT std_no, district_code, counted FROM mart.standard ORDER BY std_no") == [
+        {"std_no": "DB3205/T 5-2023", "district_code": "320500", "counted": True},
+        {"std_no": "GB/T 1-2023", "district_code": "320583", "counted": True},
+        {"std_no": "GB/T 2-2024", "district_code": "320500", "counted": True},
+    ]
+
+    # a standards-only change refreshes just what the session re-resolved
+    updated = replace(standard("GB/T 2-2024", drafters=("昆山甲科技有限公司",), issued=date(2024, 2, 1)),
+                      name="改了名称")
+    assert session_refresh(wh, lambda w: w.merge_standards(
+        [updated, standard("GB/T 9-2025", issued=date(2025, 1, 1))], "run-2")) == "refreshed"
+    assert differences(wh) == 0
+    assert rows(wh, "SELECT name, district_code FROM mart.standard WHERE std_no = 'GB/T 2-2024'") == [
+        {"name": "改了名称", "district_code": "320583"}]
+
+    # an organisation placed elsewhere moves every standard it leads: a rebuild
+    assert session_refresh(wh, lambda w: w.replace_org_attributions([
+        (None, "昆山甲科技有限公司", placed("320506", "吴中区")),
+        (None, "苏州乙公司", placed(None, None)),
+        (None, "上海丙公司", placed(None, None, in_region=False)),
+    ])) == "rebuilt"
+    assert differences(wh) == 0
+    assert rows(wh, "SELECT count(*) AS n FROM mart.standard WHERE district_code = '320506'") == [{"n": 3}]
+
+    # the counting rule changes which drafter counts: a rebuild
+    assert session_refresh(wh, lambda w: w.set_settings({"count_drafter": "any"})) == "rebuilt"
+    assert differences(wh) == 0
+
+    # a response indexed after its standard gives the standard its WARC location
+    response_id = rows(wh, "SELECT response_id FROM mart.standard WHERE std_no = 'GB/T 9-2025'")[0]["response_id"]
+    assert session_refresh(wh, lambda w: w.record_responses([{
+        "response_id": response_id, "source": "samr", "url": "https://samr.example/detail/1",
+        "fetched_at": T0, "warc_path": "a.warc.gz", "warc_offset": 77, "warc_length": 10}])) == "refreshed"
+    assert differences(wh) == 0
+    assert rows(wh, "SELECT warc_offset FROM mart.standard WHERE std_no = 'GB/T 9-2025'") == [{"warc_offset": 77}]
+
+    # nothing changed: nothing to do, still equal
+    assert session_refresh(wh, lambda w: None) == "refreshed"
+    assert differences(wh) == 0
+
+
+def test_a_standard_removed_without_a_note_is_caught_by_the_count_and_rebuilt(wh):
+    with Warehouse(wh).writing() as w:
+        w.con.execute("DELETE FROM core.standard WHERE std_no = 'GB/T 2-2024'")
+    assert differences(wh) == 0
+    assert [r["std_no"] for r in rows(wh, "SELECT std_no FROM mart.standard ORDER BY 1")] == [
+        "DB3205/T 5-2023", "GB/T 1-2023"]
+
+
+def test_is_new_follows_the_as_of_date_without_a_rebuild(wh):
+    with Warehouse(wh).writing() as w:
+        w.set_settings({"as_of": date(2023, 6, 30)})
+    assert rows(wh, "SELECT std_no FROM mart.standard WHERE counted ORDER BY 1") == [
+        {"std_no": "DB3205/T 5-2023"}, {"std_no": "GB/T 1-2023"}]
+
+
+def test_the_content_hash_is_the_sha256_of_the_business_fields_as_compact_json(wh):
+    record = replace(standard("T/ABC 7—2024", drafters=('甲"乙\\丙', "昆山/丁"), std_type="group", prefix="T/ABC"),
+                     replaces=["T/ABC 7-2020"], committee_code=None, committee_name="委员会\n一")
+    with Warehouse(wh).writing() as w:
+        w.merge_standards([record], "run-2")
+    # what warehouses before the SQL merge stored (json.dumps, ensure_ascii=False, compact)
+    business = [
+        "group", "T/ABC", 2023, record.name, "现行", "2023-01-01", "2023-04-01", None, ["T/ABC 7-2020"], False,
+        ['甲"乙\\丙', "昆山/丁"], True, None, "委员会\n一", record.source_id, False,
+    ]
+    expected = hashlib.sha256(json.dumps(business, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+    assert rows(wh, "SELECT content_hash FROM core.standard_source WHERE std_no = 'T/ABC 7—2024'") == [
+        {"content_hash": expected}]
+
+
+def test_drafter_keys_are_computed_once_per_distinct_name(tmp_path):
+    calls = []
+
+    def key(name: str) -> str:
+        calls.append(name)
+        return "k:" + name
+
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path, org_key=key).writing() as w:
+        w.merge_standards([standard("GB/T 1-2023", drafters=("甲", "乙")),
+                           standard("GB/T 2-2023", drafters=("乙",)),
+                           standard("GB/T 3-2023", drafters=())], "run-1")
+    assert sorted(calls) == ["乙", "甲"]
+    assert rows(path, "SELECT std_no, position, org_key FROM core.standard_drafter ORDER BY 1, 2") == [
+        {"std_no": "GB/T 1-2023", "position": 1, "org_key": "k:甲"},
+        {"std_no": "GB/T 1-2023", "position": 2, "org_key": "k:乙"},
+        {"std_no": "GB/T 2-2023", "position": 1, "org_key": "k:乙"},
+    ]
