@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, model_validator, ValidationError
+from pydantic import BaseModel, Field, field_validator, model_validator, ValidationError
 import pydantic_settings
 from pydantic_settings import (
     BaseSettings,
@@ -23,6 +23,9 @@ from pydantic_settings import (
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+import warehouse.db
+
 
 class BaseUrls(BaseModel):
     """Where each portal answers, by site key. The defaults are the live portals, declared by each source
@@ -124,6 +127,14 @@ class Settings(BaseSettings):
     inbox_max_unpacked_mb: int = Field(default=256, gt=0)
     inbox_batch_rows: int = Field(default=5000, gt=0)
 
+    # The memory DuckDB may use on every warehouse connection (DuckDB's size syntax).
+    memory_limit: str = "1GB"
+
+    @field_validator("memory_limit")
+    @classmethod
+    def _memory_limit_is_a_size(cls, value: str) -> str:
+        return warehouse.db.check_memory_limit(value)
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -190,7 +201,9 @@ def load_settings(**overrides: object) -> Settings:
     """Settings from file and environment, with CLI flags (non-None overrides) on top. A bad value
     raises SettingsError in one line ("rate_per_second = 0: must be greater than 0 …")."""
     try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+        warehouse.db.set_memory_limit(settings.memory_limit)
+        return settings
     except ValidationError as exc:
         raise SettingsError(describe_errors(exc)) from None
     except tomllib.TOMLDecodeError as exc:

@@ -1,4 +1,5 @@
-"""The materialised marts (warehouse/marts.py) and the merge done in SQL (warehouse/load.py).
+"""The materialised marts (warehouse/marts.py), the merge done in SQL (warehouse/load.py), and the
+`memory_limit` setting every warehouse connection gets.
 
 core.standard_placed must equal its definition, the view core.standard_placing (what
 mart.standard computed per query before it was materialised), after every kind of session:
@@ -17,9 +18,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import warehouse.db
+from flows.settings import SettingsError, load_settings
 from tests.test_warehouse import RULES, T0, placed, rows, standard
-from warehouse import Warehouse, marts
-from warehouse.db import execute
+from warehouse import Warehouse, marts, open_readonly
 
 DIFF = """SELECT count(*) FROM (
     (SELECT * FROM core.standard_placed EXCEPT ALL SELECT * FROM core.standard_placing)
@@ -163,3 +165,25 @@ def test_drafter_keys_are_computed_once_per_distinct_name(tmp_path):
         {"std_no": "GB/T 1-2023", "position": 2, "org_key": "k:乙"},
         {"std_no": "GB/T 2-2023", "position": 1, "org_key": "k:乙"},
     ]
+
+
+@pytest.mark.parametrize("value", ["lots", "100", "1XB", "1MB"])
+def test_a_bad_memory_limit_is_refused_in_one_line_naming_it(monkeypatch, value):
+    monkeypatch.setenv("STDWATCH_MEMORY_LIMIT", value)
+    with pytest.raises(SettingsError) as refused:
+        load_settings()
+    message = str(refused.value)
+    assert "\n" not in message and "memory_limit" in message and "e.g." in message
+
+
+def test_the_memory_limit_is_set_on_the_writer_and_every_reader(wh, monkeypatch):
+    monkeypatch.setattr(warehouse.db, "_memory_limit", warehouse.db.DEFAULT_MEMORY_LIMIT)
+    monkeypatch.setenv("STDWATCH_MEMORY_LIMIT", "256MiB")
+    load_settings()
+    with Warehouse(wh).writing() as w:
+        assert w.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "256.0 MiB"
+    con = open_readonly(wh)
+    try:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "256.0 MiB"
+    finally:
+        con.close()

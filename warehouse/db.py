@@ -23,6 +23,45 @@ _STATEMENT_NAME = re.compile(r"^-- name: ([a-z0-9_]+)\s*$", re.MULTILINE)
 READ_ALIAS = "warehouse"
 
 
+DEFAULT_MEMORY_LIMIT = "1GB"
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|bytes|kb|mb|gb|tb|kib|mib|gib|tib)\s*$", re.IGNORECASE)
+_UNIT = {"b": 1, "bytes": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+         "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+_SMALLEST_LIMIT = 64 * 2**20  # below this DuckDB cannot run the marts' queries at all
+_memory_limit = DEFAULT_MEMORY_LIMIT
+
+
+def check_memory_limit(value: str) -> str:
+    """`value` if DuckDB reads it as a usable size ("1GB", "512MiB", "2.5 GB"), else a one-line ValueError."""
+    match = _SIZE.match(value) if isinstance(value, str) else None
+    if not match:
+        raise ValueError(f"{value!r} is not a size: write a number and a unit as DuckDB does, "
+                         "e.g. \"1GB\" or \"512MiB\"")
+    if float(match[1]) * _UNIT[match[2].lower()] < _SMALLEST_LIMIT:
+        raise ValueError(f"{value!r} is too small for the warehouse: give at least 64MiB, e.g. \"1GB\"")
+    return value.strip()
+
+
+def set_memory_limit(value: str) -> None:
+    """The memory DuckDB may use on every connection this package opens from now on (default 1GB)."""
+    global _memory_limit
+    try:
+        _memory_limit = check_memory_limit(value)
+    except ValueError as exc:
+        raise ValueError(f"memory_limit = {exc}") from None
+
+
+def connect(database: str | Path = ":memory:", config: Mapping[str, object] | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the memory limit applied (`SET memory_limit`, see set_memory_limit)."""
+    con = duckdb.connect(str(database), config=dict(config or {}))
+    try:
+        con.execute(f"SET memory_limit = '{_memory_limit}'")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 class WarehouseMissing(FileNotFoundError):
     """There is no published warehouse file yet."""
 
@@ -167,7 +206,7 @@ def open_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     if not path.is_file():
         raise WarehouseMissing(f"no warehouse at {path}: run `stdwatch demo` or `stdwatch run nightly` first")
-    con = duckdb.connect(":memory:", config=_READER_CONFIG)
+    con = connect(":memory:", _READER_CONFIG)
     try:
         literal = str(path.resolve()).replace("'", "''")
         con.execute(f"ATTACH '{literal}' AS {READ_ALIAS} (READ_ONLY)")

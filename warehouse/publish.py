@@ -24,7 +24,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse import marts
-from warehouse.db import apply_migrations, create_views
+from warehouse.db import apply_migrations, connect, create_views
 from warehouse.load import OrgKey, WriteSession, default_org_key
 
 
@@ -50,7 +50,7 @@ class Warehouse:
                 shutil.copyfile(self.path, self.next_path)
                 if _wal(self.path).exists():  # a published file should have none; keep its data if it does
                     shutil.copyfile(_wal(self.path), _wal(self.next_path))
-            con = duckdb.connect(str(self.next_path))
+            con = connect(self.next_path)
             try:
                 apply_migrations(con)
                 create_views(con)
