@@ -102,3 +102,48 @@ def standards(con, n: int, first: int = 0, suffix: str = ""):
 
     params = {"first": first, "n": n, "orgs": max(n // 20, 10), "suffix": suffix}
     return con.sql(STANDARDS_SQL, params=params).to_arrow_table().cast(STANDARD_SCHEMA)
+
+
+# A warehouse of `n` standards written straight into the core tables by DuckDB (merging 10M
+# records through Python would take the benchmark hours): every standard from samr, two
+# drafters from a pool of n // 20 organisations spread over the region's districts (a tenth
+# of them outside it, a tenth unplaced in the region), issued over 2021–2025. Columns not
+# written are NULL.
+BULK_SQL = """
+INSERT INTO core.org BY NAME
+SELECT 'org' || k AS org_key, '苏州某某科技有限公司' || k AS name,
+       k % 10 <> 0 AS in_region,
+       CASE WHEN k % 10 > 1 THEN ['320505', '320506', '320507', '320508', '320509', '320571',
+                                  '320581', '320582', '320583', '320585'][1 + k % 10] END AS district_code,
+       'name' AS method, 0.8 AS confidence, false AS needs_review, TIMESTAMPTZ '2025-01-01 00:00:00+00' AS attributed_at
+FROM range($orgs) AS t(k);
+INSERT INTO core.org_name SELECT name, org_key FROM core.org;
+INSERT INTO core.standard BY NAME
+SELECT 'GB/T ' || i || '-' || (2021 + i % 5) AS std_no,
+       ['national', 'industry', 'local', 'group', 'enterprise'][1 + i % 5] AS std_type,
+       CASE WHEN i % 5 = 2 THEN 'DB32/T' ELSE 'GB/T' END AS prefix, CAST(2021 + i % 5 AS INTEGER) AS year,
+       '标准名称 ' || i AS name, '现行' AS status, DATE '2021-01-01' + CAST(i % 1800 AS INTEGER) AS issue_date,
+       '苏州某某科技有限公司' || (i % $orgs) AS lead_org, 'org' || (i % $orgs) AS lead_org_key,
+       ['苏州某某科技有限公司' || (i % $orgs), '苏州某某科技有限公司' || ((i * 7 + 3) % $orgs)] AS drafters,
+       true AS drafters_known, 'samr' AS drafters_source, 'samr' AS source, 'samr-' || i AS source_id,
+       'r' || i AS response_id, false AS spam, ['samr'] AS sources, 'bench' AS first_seen_run,
+       'bench' AS last_changed_run, md5(CAST(i AS VARCHAR)) AS content_hash
+FROM range($n) AS t(i);
+INSERT INTO core.standard_drafter
+SELECT std_no, unnest([1, 2]), unnest(drafters), unnest(['org' || (i % $orgs), 'org' || ((i * 7 + 3) % $orgs)])
+FROM (SELECT std_no, drafters, CAST(split_part(split_part(std_no, ' ', 2), '-', 1) AS BIGINT) AS i FROM core.standard);
+"""
+
+
+def build_warehouse(path: Path, n: int) -> None:
+    """A published warehouse of `n` generated standards (BULK_SQL), its marts materialised."""
+    from warehouse import Warehouse
+
+    with Warehouse(path).writing() as w:
+        w.load_region("3205")
+        w.set_settings({"window_start": "2022-08-21", "window_end": "2025-12-31", "as_of": "2025-12-31",
+                        "count_drafter": "lead", "group_count_by": "drafter", "region": "3205"})
+        for statement in BULK_SQL.split(";"):
+            if statement.strip():
+                w.con.execute(statement, {k: v for k, v in {"n": n, "orgs": max(n // 20, 10)}.items()
+                                          if f"${k}" in statement})

@@ -8,7 +8,9 @@ transaction, and recorded in `meta.schema_version`.
 
 from __future__ import annotations
 
+import os
 import re
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -186,6 +188,29 @@ _READER_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensi
 _LOCK = ("SET enable_external_access = false", "SET lock_configuration = true")
 
 
+# Every open_readonly connection of this process with the file it opened (device, inode). fcntl
+# locks cannot tell a writer about readers in its own process (they are per process, and any
+# close of the file drops them), so publish.py asks here before it writes into a file again.
+_readers: list[tuple[tuple[int, int], weakref.ref]] = []
+
+
+def read_in_this_process(path: str | Path) -> bool:
+    """Whether a connection open_readonly made in this process, not yet closed, has `path`'s file."""
+    stat = os.stat(path)
+    held = False
+    for file, reader in list(_readers):
+        con = reader()
+        try:
+            if con is None:
+                raise duckdb.ConnectionException("collected")
+            con.cursor().close()  # raises once the connection is closed
+        except duckdb.ConnectionException:
+            _readers.remove((file, reader))
+            continue
+        held = held or file == (stat.st_dev, stat.st_ino)
+    return held
+
+
 class RefusedStatement(ValueError):
     """An analyst's SQL that is not one read-only query."""
 
@@ -213,6 +238,8 @@ def open_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
         con.execute(f"USE {READ_ALIAS}")
         for setting in _LOCK:
             con.execute(setting)
+        stat = os.stat(path)
+        _readers.append(((stat.st_dev, stat.st_ino), weakref.ref(con)))
     except BaseException:
         con.close()
         raise
