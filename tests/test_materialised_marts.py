@@ -265,3 +265,21 @@ def test_a_reader_in_another_process_keeps_the_spare(wh):
             reader.kill()
     assert out.strip() == "3"  # its snapshot, untouched
     assert rows(wh, "SELECT count(*) AS n FROM core.standard") == [{"n": 4}]
+
+
+def test_a_block_that_differs_past_its_first_bytes_is_copied(tmp_path):
+    """DuckDB's per-block checksum is an XOR of the block's words: equal for different contents, so
+    the working copy compares whole blocks (a run once published a corrupt file trusting it)."""
+    from warehouse.publish import _BLOCK, _HEADERS, _copy_changed_blocks
+
+    word = b"\x01\x02\x03\x04\x05\x06\x07\x08"
+    source = tmp_path / "published"
+    source.write_bytes(b"H" * _HEADERS + b"\0" * _BLOCK + word * 2 + b"\0" * (_BLOCK - 16) + b"B" * _BLOCK)
+    spare = tmp_path / "spare"
+    spare.write_bytes(b"h" * _HEADERS + b"\0" * (2 * _BLOCK) + b"B" * _BLOCK + b"old tail")
+    fd = os.open(spare, os.O_RDWR)
+    try:
+        assert _copy_changed_blocks(source, fd)
+    finally:
+        os.close(fd)
+    assert spare.read_bytes() == source.read_bytes()

@@ -10,11 +10,11 @@ consistent snapshot, new readers see the new one); an exception deletes the copy
 `<path>` exactly as it was. An exclusive lock on `<path>.lock` keeps a second writer out, which
 also makes removing a `.next` left by a killed run safe.
 
-The working copy costs what changed, not the warehouse. The file a publish replaces is kept as
+The working copy writes what changed, not the warehouse. The file a publish replaces is kept as
 `<path>.spare`: it is the published file as it was one session ago. The next session renames it
-to `<path>.next` and copies into it only the blocks whose DuckDB block checksum differs from the
-published file's (plus the three file headers), so it reads a few bytes per block and writes the
-last session's change. When a reader still holds the spare (DuckDB's shared lock on it), or it is
+to `<path>.next` and writes into it only the blocks that differ from the published file's (plus
+the three file headers): it reads both files (mostly from the page cache) and writes, and
+fsyncs, the last session's change instead of the whole file. When a reader still holds the spare (DuckDB's shared lock on it), or it is
 missing, or its layout is not the one expected, the whole file is copied as before; the reader
 keeps its snapshot.
 """
@@ -140,27 +140,27 @@ def before_publish(con: duckdb.DuckDBPyConnection) -> None:
     marts.refresh(con)
 
 
-# DuckDB's file layout: a main header and two database headers of 4 KiB, then blocks of 256 KiB,
-# each starting with the 8-byte checksum of its contents.
+# DuckDB's file layout: a main header and two database headers of 4 KiB, then blocks of 256 KiB.
+# Blocks are compared byte for byte: the checksum DuckDB stores at the start of each block is an
+# XOR of its words, the same for different contents (two equal words cancel out, zeros count for
+# nothing), so it cannot tell a changed block.
 _HEADERS = 3 * 4096
 _BLOCK = 256 * 1024
-_CHECKSUM = 8
 
 
 def _copy_changed_blocks(source: Path, fd: int) -> bool:
-    """Make the file open on `fd` equal to `source`: the headers, every block whose checksum differs
-    or that it lacks, the same length. False (nothing written) if `source`'s length is not the
-    layout above: the caller copies the whole file."""
+    """Make the file open on `fd` equal to `source`: the headers, every block that differs or that
+    it lacks, the same length. False (nothing written) if `source`'s length is not the layout
+    above: the caller copies the whole file."""
     size = source.stat().st_size
     if size < _HEADERS or (size - _HEADERS) % _BLOCK:
         return False
-    had = os.fstat(fd).st_size
     with open(source, "rb", buffering=0) as src:
         os.pwrite(fd, src.read(_HEADERS), 0)
         for offset in range(_HEADERS, size, _BLOCK):
-            if offset + _BLOCK <= had and os.pread(fd, _CHECKSUM, offset) == os.pread(src.fileno(), _CHECKSUM, offset):
-                continue
-            os.pwrite(fd, os.pread(src.fileno(), _BLOCK, offset), offset)
+            block = os.pread(src.fileno(), _BLOCK, offset)
+            if os.pread(fd, _BLOCK, offset) != block:
+                os.pwrite(fd, block, offset)
     os.ftruncate(fd, size)
     return True
 
