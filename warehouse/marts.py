@@ -34,8 +34,12 @@ def refresh(con: duckdb.DuckDBPyConnection) -> str:
     con.begin()
     try:
         if not rebuild:
-            for step in ("note_standards_of_responses", "delete_refreshed_placed", "insert_refreshed_placed"):
-                execute(con, _SQL, step)
+            execute(con, _SQL, "note_standards_of_responses")
+            rowids = {"standard_rowids": execute(con, _SQL, "refreshed_standard_rowids").fetchone()[0],
+                      "drafter_rowids": execute(con, _SQL, "refreshed_drafter_rowids").fetchone()[0]}
+            for step in ("delete_refreshed_placed", "select_refreshed_standards", "select_refreshed_drafters",
+                         "insert_refreshed_placed", "drop_refreshed"):
+                execute(con, _SQL, step, rowids)
             # a change no statement noted (a standard deleted by hand) shows as a count that disagrees
             rebuild = not execute(con, _SQL, "counts_agree").fetchone()[0]
         if rebuild:

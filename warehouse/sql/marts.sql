@@ -66,7 +66,8 @@ LEFT JOIN (
 
 -- Each drafter with its organisation's attribution. A drafter reaches its organisation by
 -- its name as listed (core.org_name, written with the attributions), else by its own key.
-CREATE OR REPLACE VIEW core.standard_drafter_org AS
+-- A macro of the drafter table, so the marts' refresh can place a few standards' drafters.
+CREATE OR REPLACE MACRO core.drafter_org_of(drafters) AS TABLE
 SELECT
     d.std_no,
     d.position,
@@ -81,23 +82,27 @@ SELECT
     o.confidence,
     o.conflict,
     o.needs_review
-FROM core.standard_drafter AS d
+FROM query_table(drafters) AS d
 LEFT JOIN core.org_name AS n USING (org_name)
 LEFT JOIN core.org_placed AS o ON o.org_key = coalesce(n.org_key, d.org_key);
+
+CREATE OR REPLACE VIEW core.standard_drafter_org AS
+FROM core.drafter_org_of('core.standard_drafter');
 
 -- One row per standard, with the attribution of the organisation it counts for: everything of
 -- mart.standard but the two columns of the as-of date (is_new, counted). Ranking every drafter
 -- and joining it to its organisation is too slow to do per query at millions of standards, so
 -- this view is materialised as core.standard_placed before every publish (warehouse/marts.py):
 -- rebuilt when an input of the placing changed (organisations, their names, districts, the
--- counting rules), else refreshed for the standards the session re-resolved. Change this view
--- and add a migration that drops core.standard_placed: it is rebuilt with the new columns.
-CREATE OR REPLACE VIEW core.standard_placing AS
+-- counting rules), else refreshed for the standards the session re-resolved, which it places
+-- through the macro with tables of just those standards and their drafters. Change this
+-- definition and add a migration that drops core.standard_placed: it is rebuilt with the new columns.
+CREATE OR REPLACE MACRO core.standard_placing_of(standards, drafters) AS TABLE
 WITH rules AS (
     SELECT * FROM mart.counting_rules
 ),
 drafter AS (
-    SELECT * FROM core.standard_drafter_org
+    SELECT * FROM core.drafter_org_of(drafters)
 ),
 -- count_drafter = 'lead': the lead unit (position 1).
 -- count_drafter = 'any':  the first drafter placed in the region, else the lead unit.
@@ -126,7 +131,7 @@ decided AS (
         coalesce(starts_with(s.prefix, 'DB' || rules.region_code), false) AS region_local_standard,
         rules.count_drafter,
         rules.unknown_district_code, rules.unknown_district_name
-    FROM core.standard AS s
+    FROM query_table(standards) AS s
     CROSS JOIN rules
     LEFT JOIN counting_drafter AS c USING (std_no)
 ),
@@ -185,6 +190,9 @@ SELECT
     p.last_changed_run
 FROM placed AS p
 LEFT JOIN raw.response AS r USING (response_id);
+
+CREATE OR REPLACE VIEW core.standard_placing AS
+FROM core.standard_placing_of('core.standard', 'core.standard_drafter');
 
 CREATE TABLE IF NOT EXISTS core.standard_placed AS SELECT * FROM core.standard_placing WITH NO DATA;
 

@@ -40,9 +40,32 @@ WHERE response_id IN (SELECT response_id FROM mart_refresh_response);
 -- name: delete_refreshed_placed
 DELETE FROM core.standard_placed WHERE std_no IN (SELECT std_no FROM mart_refresh);
 
+-- The rows of the standards to refresh, found in two steps: a scan of the key column alone for
+-- their row ids, then the rows by row id (a filter DuckDB applies while scanning), because a
+-- join on the key reads every column of every row first.
+
+-- name: refreshed_standard_rowids
+SELECT coalesce(list(rowid), []) FROM core.standard WHERE std_no IN (SELECT std_no FROM mart_refresh);
+
+-- name: refreshed_drafter_rowids
+SELECT coalesce(list(rowid), []) FROM core.standard_drafter WHERE std_no IN (SELECT std_no FROM mart_refresh);
+
+-- name: select_refreshed_standards
+CREATE OR REPLACE TEMP TABLE refreshed_standard AS
+SELECT * FROM core.standard WHERE rowid = ANY($standard_rowids);
+
+-- name: select_refreshed_drafters
+CREATE OR REPLACE TEMP TABLE refreshed_drafter AS
+SELECT * FROM core.standard_drafter WHERE rowid = ANY($drafter_rowids);
+
 -- name: insert_refreshed_placed
+-- The view's own definition, given only these standards and their drafters.
 INSERT INTO core.standard_placed
-SELECT * FROM core.standard_placing WHERE std_no IN (SELECT DISTINCT std_no FROM mart_refresh);
+SELECT * FROM core.standard_placing_of('refreshed_standard', 'refreshed_drafter');
+
+-- name: drop_refreshed
+DROP TABLE IF EXISTS refreshed_standard;
+DROP TABLE IF EXISTS refreshed_drafter;
 
 -- name: save_inputs
 INSERT OR REPLACE INTO meta.mart_state (key, value) VALUES ('placing_inputs', $fingerprint);
