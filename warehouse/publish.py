@@ -14,9 +14,10 @@ The working copy writes what changed, not the warehouse. The file a publish repl
 `<path>.spare`: it is the published file as it was one session ago. The next session renames it
 to `<path>.next` and writes into it only the blocks that differ from the published file's (plus
 the three file headers): it reads both files (mostly from the page cache) and writes, and
-fsyncs, the last session's change instead of the whole file. When a reader still holds the spare (DuckDB's shared lock on it), or it is
-missing, or its layout is not the one expected, the whole file is copied as before; the reader
-keeps its snapshot.
+fsyncs, the last session's change instead of the whole file. When a reader of any process still
+holds the spare (DuckDB's shared fcntl lock; `read_in_this_process` for this one), or it is
+missing, or its layout is not the one expected, the whole file is copied as before and the
+reader keeps its snapshot.
 """
 
 from __future__ import annotations
