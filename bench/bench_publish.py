@@ -5,9 +5,10 @@ the same session applied in place to a copy of the file (no working copy, no pub
     .venv/bin/python bench/bench_publish.py [--size 10000000] [--change 100] [--repeat 3]
 
 Rows (medians of --repeat sessions, each merging --change new standards, min–max of stdwatch's):
-- the whole session, blue/green vs in place (the ratio: what publishing adds);
-- the publish cost itself: the blue/green session minus the in-place one (goal < 0.3 s);
-the note gives what copying the whole file (the previous publish) costs at this size.
+- the publish cost: the session's working copy (`Warehouse.copy_seconds`: the spare brought up
+  to date block by block) against the limit of 0.3 s, with the whole-file copy + fsync it
+  replaces (the floor it used to pay) timed in the same run;
+- the whole session, blue/green vs in place (the ratio: what publishing adds; goal ≤ 1.5×).
 Generated inside DuckDB (bench/_timing.py); the child runs under an address-space cap with the
 `memory_limit` default. Develop with --size 1000000. Never run as a test.
 """
@@ -46,6 +47,13 @@ def _in_place(path: Path, table, run_id: str) -> None:
     os.close(fd)
 
 
+def _whole_copy(path: Path, to: Path) -> None:
+    shutil.copyfile(path, to)
+    fd = os.open(to, os.O_RDONLY)
+    os.fsync(fd)
+    os.close(fd)
+
+
 def _measure(size: int, change: int, repeat: int, folder: Path) -> dict:
     from warehouse import Warehouse
     from warehouse.db import connect
@@ -58,7 +66,7 @@ def _measure(size: int, change: int, repeat: int, folder: Path) -> dict:
     in_place = folder / "in_place.duckdb"
     shutil.copyfile(path, in_place)
     generator = connect()
-    blue_green, plain, methods = [], [], []
+    result = {"blue_green": [], "in_place": [], "methods": [], "copy": [], "whole": []}
     for i in range(repeat):
         table = standards(generator, change, first=size + i * change)
 
@@ -66,12 +74,14 @@ def _measure(size: int, change: int, repeat: int, folder: Path) -> dict:
             with published.writing() as w:
                 w.merge_standard_table(table, f"bench-{i}")
 
-        blue_green.append(timed(session, repeat=1)["median"])
-        methods.append(published.copy_method)
-        plain.append(timed(lambda table=table, i=i: _in_place(in_place, table, f"bench-{i}"), repeat=1)["median"])
-    whole = timed(lambda: shutil.copyfile(path, folder / "copy.duckdb"), repeat=1)["median"]
-    return {"blue_green": blue_green, "in_place": plain, "methods": methods, "whole_copy": whole,
-            "file_mb": path.stat().st_size / 1e6}
+        result["blue_green"].append(timed(session, repeat=1)["median"])
+        result["methods"].append(published.copy_method)
+        result["copy"].append(published.copy_seconds)
+        result["in_place"].append(timed(lambda table=table, i=i: _in_place(in_place, table, f"bench-{i}"),
+                                        repeat=1)["median"])
+        result["whole"].append(timed(lambda: _whole_copy(path, folder / "copy.duckdb"), repeat=1)["median"])
+    result["file_mb"] = path.stat().st_size / 1e6
+    return result
 
 
 def _stats(values: list[float]) -> dict:
@@ -84,15 +94,14 @@ def run(size: int | None = None, change: int = 100, repeat: int = 3) -> list[dic
     with tempfile.TemporaryDirectory(prefix="bench_publish_") as folder:
         r = child(Path(__file__), "--size", str(size), "--change", str(change), "--repeat", str(repeat),
                   "--folder", folder, memory_gb=6.0, timeout=4 * 3600)
-    blue_green, in_place = _stats(r["blue_green"]), _stats(r["in_place"])
-    cost = _stats([b - p for b, p in zip(r["blue_green"], r["in_place"], strict=True)])
-    note = (f"{r['file_mb']:.0f} MB file; working copies: {', '.join(r['methods'])}; "
-            f"copying the whole file (before): {r['whole_copy']:.3f} s")
+    copy, whole = _stats(r["copy"]), _stats(r["whole"])
     return [
-        row(f"write session +{change} standards at {size:,}, blue/green vs in place", blue_green, in_place, 1.5,
-            note),
-        row(f"publish cost at {size:,} (blue/green minus in place, s)", cost, 0.3, 0.3,
-            "per-session difference; ratio vs the limit", goal_is_limit=True),
+        row(f"publish working copy, +{change} standards at {size:,} (s)", copy, 0.3, 0.3,
+            f"ratio vs the limit; {r['file_mb']:.0f} MB file, copies: {', '.join(r['methods'])}; the whole-file "
+            f"copy + fsync it replaces: {whole['median']:.3f} s ({copy['median'] / whole['median']:.2f}× of it)",
+            goal_is_limit=True),
+        row(f"write session +{change} standards at {size:,}, blue/green vs in place", _stats(r["blue_green"]),
+            _stats(r["in_place"]), 1.5, "goal chosen here: what publishing adds to a small session"),
     ]
 
 

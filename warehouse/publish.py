@@ -48,6 +48,7 @@ class Warehouse:
         self.next_path = self.path.with_name(self.path.name + ".next")
         self.spare_path = self.path.with_name(self.path.name + ".spare")
         self.copy_method: str | None = None  # how the last session's working copy was made: "blocks" or "whole"
+        self.copy_seconds: float | None = None  # and how long it took
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.org_key = org_key
 
@@ -59,7 +60,9 @@ class Warehouse:
         with self._exclusive_lock(wait_seconds):
             _remove(self.next_path, _wal(self.next_path))
             if self.path.exists():
+                started = time.perf_counter()
                 self.copy_method = self._working_copy()
+                self.copy_seconds = time.perf_counter() - started
                 if _wal(self.path).exists():  # a published file should have none; keep its data if it does
                     shutil.copyfile(_wal(self.path), _wal(self.next_path))
             con = connect(self.next_path)
