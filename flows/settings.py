@@ -24,6 +24,9 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+import warehouse.db
+
+
 class BaseUrls(BaseModel):
     """Where each portal answers, by site key. The defaults are the live portals, declared by each source
     (`Source.sites` in flows/sources/<name>.py) and by the selected region's folder (its notice sites,
@@ -139,6 +142,14 @@ class Settings(BaseSettings):
     # `reprocess` parses each source's archive in its own process, this many at once; None = every core.
     reprocess_workers: int | None = Field(None, ge=1)
 
+    # The memory DuckDB may use on every warehouse connection (DuckDB's size syntax).
+    memory_limit: str = "1GB"
+
+    @field_validator("memory_limit")
+    @classmethod
+    def _memory_limit_is_a_size(cls, value: str) -> str:
+        return warehouse.db.check_memory_limit(value)
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -228,7 +239,9 @@ def load_settings(**overrides: object) -> Settings:
     """Settings from file and environment, with CLI flags (non-None overrides) on top. A bad value
     raises SettingsError in one line ("rate_per_second = 0: must be greater than 0 …")."""
     try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+        warehouse.db.set_memory_limit(settings.memory_limit)
+        return settings
     except ValidationError as exc:
         raise SettingsError(describe_errors(exc)) from None
     except tomllib.TOMLDecodeError as exc:

@@ -8,7 +8,9 @@ transaction, and recorded in `meta.schema_version`.
 
 from __future__ import annotations
 
+import os
 import re
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -21,6 +23,45 @@ import pyarrow as pa
 _MIGRATION_FILE = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 _STATEMENT_NAME = re.compile(r"^-- name: ([a-z0-9_]+)\s*$", re.MULTILINE)
 READ_ALIAS = "warehouse"
+
+
+DEFAULT_MEMORY_LIMIT = "1GB"
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(b|bytes|kb|mb|gb|tb|kib|mib|gib|tib)\s*$", re.IGNORECASE)
+_UNIT = {"b": 1, "bytes": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+         "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+_SMALLEST_LIMIT = 64 * 2**20  # below this DuckDB cannot run the marts' queries at all
+_memory_limit = DEFAULT_MEMORY_LIMIT
+
+
+def check_memory_limit(value: str) -> str:
+    """`value` if DuckDB reads it as a usable size ("1GB", "512MiB", "2.5 GB"), else a one-line ValueError."""
+    match = _SIZE.match(value) if isinstance(value, str) else None
+    if not match:
+        raise ValueError(f"{value!r} is not a size: write a number and a unit as DuckDB does, "
+                         "e.g. \"1GB\" or \"512MiB\"")
+    if float(match[1]) * _UNIT[match[2].lower()] < _SMALLEST_LIMIT:
+        raise ValueError(f"{value!r} is too small for the warehouse: give at least 64MiB, e.g. \"1GB\"")
+    return value.strip()
+
+
+def set_memory_limit(value: str) -> None:
+    """The memory DuckDB may use on every connection this package opens from now on (default 1GB)."""
+    global _memory_limit
+    try:
+        _memory_limit = check_memory_limit(value)
+    except ValueError as exc:
+        raise ValueError(f"memory_limit = {exc}") from None
+
+
+def connect(database: str | Path = ":memory:", config: Mapping[str, object] | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the memory limit applied (`SET memory_limit`, see set_memory_limit)."""
+    con = duckdb.connect(str(database), config=dict(config or {}))
+    try:
+        con.execute(f"SET memory_limit = '{_memory_limit}'")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 class WarehouseMissing(FileNotFoundError):
@@ -147,6 +188,29 @@ _READER_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensi
 _LOCK = ("SET enable_external_access = false", "SET lock_configuration = true")
 
 
+# Every open_readonly connection of this process with the file it opened (device, inode). fcntl
+# locks cannot tell a writer about readers in its own process (they are per process, and any
+# close of the file drops them), so publish.py asks here before it writes into a file again.
+_readers: list[tuple[tuple[int, int], weakref.ref]] = []
+
+
+def read_in_this_process(path: str | Path) -> bool:
+    """Whether a connection open_readonly made in this process, not yet closed, has `path`'s file."""
+    stat = os.stat(path)
+    held = False
+    for file, reader in list(_readers):
+        con = reader()
+        try:
+            if con is None:
+                raise duckdb.ConnectionException("collected")
+            con.cursor().close()  # raises once the connection is closed
+        except duckdb.ConnectionException:
+            _readers.remove((file, reader))
+            continue
+        held = held or file == (stat.st_dev, stat.st_ino)
+    return held
+
+
 class RefusedStatement(ValueError):
     """An analyst's SQL that is not one read-only query."""
 
@@ -167,13 +231,15 @@ def open_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     if not path.is_file():
         raise WarehouseMissing(f"no warehouse at {path}: run `stdwatch demo` or `stdwatch run nightly` first")
-    con = duckdb.connect(":memory:", config=_READER_CONFIG)
+    con = connect(":memory:", _READER_CONFIG)
     try:
         literal = str(path.resolve()).replace("'", "''")
         con.execute(f"ATTACH '{literal}' AS {READ_ALIAS} (READ_ONLY)")
         con.execute(f"USE {READ_ALIAS}")
         for setting in _LOCK:
             con.execute(setting)
+        stat = os.stat(path)
+        _readers.append(((stat.st_dev, stat.st_ino), weakref.ref(con)))
     except BaseException:
         con.close()
         raise

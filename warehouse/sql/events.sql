@@ -208,6 +208,10 @@ DELETE FROM core.standard
 WHERE std_no IN (SELECT std_no FROM incoming_retracted)
   AND std_no NOT IN (SELECT std_no FROM core.standard_source);
 
+-- name: note_retracted
+-- The marts drop or refresh the retracted standards before publish (materialise.sql).
+INSERT INTO mart_refresh SELECT std_no FROM incoming_retracted;
+
 -- name: retract_orphaned_drafters
 DELETE FROM core.standard_drafter
 WHERE std_no IN (SELECT std_no FROM incoming_retracted)

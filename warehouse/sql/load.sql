@@ -71,6 +71,10 @@ FROM incoming_response AS incoming
 ANTI JOIN raw.response USING (response_id)
 QUALIFY row_number() OVER (PARTITION BY response_id ORDER BY batch_order) = 1;
 
+-- name: note_responses
+-- Responses this session indexed: the marts refresh the standards that cite them (materialise.sql).
+INSERT INTO mart_refresh_response SELECT response_id FROM incoming_response;
+
 -- name: select_indexed_warc_paths
 SELECT DISTINCT warc_path FROM raw.response WHERE warc_path IS NOT NULL;
 
@@ -83,15 +87,34 @@ WHERE r.response_id = f.response_id;
 -- ── standards: stage, compare, upsert, resolve ─────────────────────────────────────────
 
 -- name: clear_stage
-DELETE FROM stg.standard;
+-- The staged batch lives in a temporary table shaped like stg.standard: it never reaches the
+-- file (no WAL, nothing to checkpoint), and goes with the session.
+CREATE OR REPLACE TEMP TABLE staged_standard AS FROM stg.standard WITH NO DATA;
 
 -- name: stage_standards
 -- Keep the last record per (std_no, source) by fetch time, then decide what the merge does:
 -- inserted (new), unchanged (same business content), stale (different, but older than what
 -- we hold: an out-of-order backfill must not roll a standard back), updated.
-INSERT INTO stg.standard BY NAME
+-- content_hash: sha256 of the business fields as the JSON array
+-- [std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces, is_revision,
+--  drafters, drafters_known, committee_code, committee_name, source_id, spam] (compact, UTF-8 unescaped);
+-- provenance, fetch time, the portal's entry time and the number as printed are left out, so
+-- re-fetching an unchanged page is "unchanged".
+INSERT INTO staged_standard BY NAME
 WITH latest AS (
-    SELECT * FROM incoming_standard
+    SELECT
+        *,
+        sha256('[' || concat_ws(',',
+            coalesce(to_json(std_type), 'null'), coalesce(to_json(prefix), 'null'),
+            coalesce(to_json(year), 'null'), coalesce(to_json(name), 'null'),
+            coalesce(to_json(status), 'null'), coalesce(to_json(CAST(issue_date AS VARCHAR)), 'null'),
+            coalesce(to_json(CAST(act_date AS VARCHAR)), 'null'),
+            coalesce(to_json(CAST(abolish_date AS VARCHAR)), 'null'),
+            coalesce(to_json(replaces), 'null'), coalesce(to_json(is_revision), 'null'),
+            coalesce(to_json(drafters), 'null'), coalesce(to_json(drafters_known), 'null'),
+            coalesce(to_json(committee_code), 'null'), coalesce(to_json(committee_name), 'null'),
+            coalesce(to_json(source_id), 'null'), coalesce(to_json(spam), 'null')) || ']') AS content_hash
+    FROM incoming_standard
     QUALIFY row_number() OVER (
         PARTITION BY std_no, source ORDER BY fetched_at DESC NULLS LAST, batch_order DESC) = 1
 ),
@@ -116,7 +139,7 @@ LEFT JOIN core.standard_source AS old USING (std_no, source)
 LEFT JOIN last_status USING (std_no, source);
 
 -- name: stage_updated
-SELECT std_no FROM stg.standard WHERE change = 'updated' ORDER BY std_no;
+SELECT std_no FROM staged_standard WHERE change = 'updated' ORDER BY std_no;
 
 -- name: stage_counts
 SELECT
@@ -124,19 +147,19 @@ SELECT
     count(*) FILTER (WHERE change = 'updated') AS updated,
     count(*) FILTER (WHERE change = 'unchanged') AS unchanged,
     count(*) FILTER (WHERE change = 'stale') AS stale
-FROM stg.standard;
+FROM staged_standard;
 
 -- name: append_status_history
 INSERT INTO core.standard_status_history (std_no, status, seen_at, run_id, source)
 SELECT std_no, status, coalesce(fetched_at, current_timestamp), $run_id, source
-FROM stg.standard
+FROM staged_standard
 WHERE change IN ('inserted', 'updated')
   AND status IS NOT NULL
   AND status IS DISTINCT FROM previous_status;
 
 -- name: delete_updated_standard_sources
 DELETE FROM core.standard_source AS target
-USING stg.standard AS staged
+USING staged_standard AS staged
 WHERE target.std_no = staged.std_no AND target.source = staged.source AND staged.change = 'updated';
 
 -- name: insert_changed_standard_sources
@@ -148,23 +171,30 @@ SELECT
     drafters, drafter_keys, drafters_known, committee_code, committee_name,
     detail_url, input_time, spam, url, response_id, fetched_at, sha256, content_hash,
     first_seen_run, $run_id AS last_changed_run, $run_id AS last_seen_run, fetched_at AS last_seen_at
-FROM stg.standard
+FROM staged_standard
 WHERE change IN ('inserted', 'updated');
 
 -- name: touch_seen_standard_sources
 UPDATE core.standard_source AS target
 SET last_seen_run = $run_id, last_seen_at = greatest(target.last_seen_at, staged.fetched_at)
-FROM stg.standard AS staged
+FROM staged_standard AS staged
 WHERE target.std_no = staged.std_no AND target.source = staged.source
   AND staged.change IN ('unchanged', 'stale');
 
 -- name: resolve_standards
 -- The canonical row of every standard a source inserted or updated: the record of the
 -- winning source (samr first, then ref.source_priority, then by name), the drafters of the
--- best source that listed them (same order, sources with drafters_known first).
+-- best source that listed them (same order, sources with drafters_known first). A standard
+-- only one source lists is that source's record as it is: no ranking (most of them).
 CREATE OR REPLACE TEMP TABLE resolved_standard AS
 WITH affected AS (
-    SELECT DISTINCT std_no FROM stg.standard WHERE change IN ('inserted', 'updated')
+    SELECT DISTINCT std_no FROM staged_standard WHERE change IN ('inserted', 'updated')
+),
+listed AS (
+    SELECT listed.* FROM core.standard_source AS listed SEMI JOIN affected USING (std_no)
+),
+several AS (
+    SELECT std_no FROM listed GROUP BY std_no HAVING count(*) > 1
 ),
 ranked AS (
     SELECT
@@ -178,8 +208,8 @@ ranked AS (
             ORDER BY NOT coalesce(listed.drafters_known, false), listed.source <> 'samr',
                      coalesce(priority.priority, 2147483647), listed.source
         ) AS drafters_rank
-    FROM core.standard_source AS listed
-    JOIN affected USING (std_no)
+    FROM listed
+    SEMI JOIN several USING (std_no)
     LEFT JOIN ref.source_priority AS priority USING (source)
 ),
 winner AS (SELECT * FROM ranked WHERE record_rank = 1),
@@ -200,6 +230,14 @@ resolved AS (
     FROM winner
     JOIN drafting USING (std_no)
     JOIN listing USING (std_no)
+    UNION ALL
+    SELECT
+        std_no, std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces, is_revision,
+        lead_org, lead_org_key, drafters, drafter_keys, drafters_known, source AS drafters_source,
+        committee_code, committee_name, source, source_id, url, response_id, fetched_at, sha256,
+        coalesce(spam, false) AS spam, [source] AS sources, content_hash
+    FROM listed
+    ANTI JOIN several USING (std_no)
 )
 SELECT
     resolved.*,
@@ -223,6 +261,10 @@ INSERT INTO core.standard_drafter (std_no, position, org_name, org_key)
 SELECT std_no, unnest(generate_series(1, len(drafters))), unnest(drafters), unnest(drafter_keys)
 FROM resolved_standard
 WHERE len(drafters) > 0;
+
+-- name: note_resolved
+-- The standards this session re-resolved: the marts are refreshed for them before publish (marts.sql).
+INSERT INTO mart_refresh SELECT std_no FROM resolved_standard;
 
 -- name: drop_resolved
 DROP TABLE IF EXISTS resolved_standard;

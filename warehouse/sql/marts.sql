@@ -1,5 +1,6 @@
 -- The marts: what analysts query. Views over core/ref/raw, re-created by every write
--- session (warehouse/db.py:create_views), so they carry no data of their own.
+-- session (warehouse/db.py:create_views); mart.standard reads core.standard_placed, the
+-- placing of every standard materialised before each publish (warehouse/marts.py).
 -- docs/data-model.md describes every column in Chinese and English.
 
 -- The counting rules at an as-of date, one row: every report states them. NULL means the
@@ -65,7 +66,8 @@ LEFT JOIN (
 
 -- Each drafter with its organisation's attribution. A drafter reaches its organisation by
 -- its name as listed (core.org_name, written with the attributions), else by its own key.
-CREATE OR REPLACE VIEW core.standard_drafter_org AS
+-- A macro of the drafter table, so the marts' refresh can place a few standards' drafters.
+CREATE OR REPLACE MACRO core.drafter_org_of(drafters) AS TABLE
 SELECT
     d.std_no,
     d.position,
@@ -80,17 +82,27 @@ SELECT
     o.confidence,
     o.conflict,
     o.needs_review
-FROM core.standard_drafter AS d
+FROM query_table(drafters) AS d
 LEFT JOIN core.org_name AS n USING (org_name)
 LEFT JOIN core.org_placed AS o ON o.org_key = coalesce(n.org_key, d.org_key);
 
--- One row per standard, with the attribution of the organisation it counts for.
-CREATE OR REPLACE VIEW mart.standard AS
+CREATE OR REPLACE VIEW core.standard_drafter_org AS
+FROM core.drafter_org_of('core.standard_drafter');
+
+-- One row per standard, with the attribution of the organisation it counts for: everything of
+-- mart.standard but the two columns of the as-of date (is_new, counted). Ranking every drafter
+-- and joining it to its organisation is too slow to do per query at millions of standards, so
+-- this view is materialised as core.standard_placed before every publish (warehouse/marts.py):
+-- rebuilt when an input of the placing changed (organisations, their names, districts, the
+-- counting rules), else refreshed for the standards the session re-resolved, which it places
+-- through the macro with tables of just those standards and their drafters. Change this
+-- definition and add a migration that drops core.standard_placed: it is rebuilt with the new columns.
+CREATE OR REPLACE MACRO core.standard_placing_of(standards, drafters) AS TABLE
 WITH rules AS (
     SELECT * FROM mart.counting_rules
 ),
 drafter AS (
-    SELECT * FROM core.standard_drafter_org
+    SELECT * FROM core.drafter_org_of(drafters)
 ),
 -- count_drafter = 'lead': the lead unit (position 1).
 -- count_drafter = 'any':  the first drafter placed in the region, else the lead unit.
@@ -117,9 +129,9 @@ decided AS (
         c.needs_review AS attribution_needs_review,
         -- the region's own local standards (DB<region>/T) are the city's whoever drafted them
         coalesce(starts_with(s.prefix, 'DB' || rules.region_code), false) AS region_local_standard,
-        rules.window_start, rules.counted_until, rules.count_drafter,
+        rules.count_drafter,
         rules.unknown_district_code, rules.unknown_district_name
-    FROM core.standard AS s
+    FROM query_table(standards) AS s
     CROSS JOIN rules
     LEFT JOIN counting_drafter AS c USING (std_no)
 ),
@@ -160,9 +172,6 @@ SELECT
     p.attribution_confidence,
     p.attribution_conflict,
     p.attribution_needs_review,
-    coalesce(p.issue_date BETWEEN p.window_start AND p.counted_until, false) AS is_new,
-    coalesce(p.issue_date BETWEEN p.window_start AND p.counted_until, false)
-        AND coalesce(p.counts_in_region, false) AS counted,
     p.spam,
     p.committee_code,
     p.committee_name,
@@ -181,6 +190,65 @@ SELECT
     p.last_changed_run
 FROM placed AS p
 LEFT JOIN raw.response AS r USING (response_id);
+
+CREATE OR REPLACE VIEW core.standard_placing AS
+FROM core.standard_placing_of('core.standard', 'core.standard_drafter');
+
+CREATE TABLE IF NOT EXISTS core.standard_placed AS SELECT * FROM core.standard_placing WITH NO DATA;
+
+-- What the materialisation was last built from (warehouse/marts.py): key 'placing_inputs'.
+CREATE TABLE IF NOT EXISTS meta.mart_state (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+-- One row per standard, with the attribution of the organisation it counts for; is_new and
+-- counted at the as-of date of the rules in force (NULL as_of: today).
+CREATE OR REPLACE VIEW mart.standard AS
+SELECT
+    p.std_no,
+    p.std_type,
+    p.prefix,
+    p.year,
+    p.name,
+    p.status,
+    p.issue_date,
+    p.act_date,
+    p.abolish_date,
+    p.is_revision,
+    p.replaces,
+    p.lead_org,
+    p.lead_org_key,
+    p.drafters,
+    p.drafters_known,
+    p.counting_org,
+    p.counting_position,
+    p.count_basis,
+    p.in_region,
+    p.district_code,
+    p.district_name,
+    p.attribution_method,
+    p.attribution_confidence,
+    p.attribution_conflict,
+    p.attribution_needs_review,
+    coalesce(p.issue_date BETWEEN rules.window_start AND rules.counted_until, false) AS is_new,
+    coalesce(p.issue_date BETWEEN rules.window_start AND rules.counted_until, false)
+        AND coalesce(p.in_region, false) AS counted,
+    p.spam,
+    p.committee_code,
+    p.committee_name,
+    p.sources,
+    p.source,
+    p.source_id,
+    p.url,
+    p.fetched_at,
+    p.sha256,
+    p.response_id,
+    p.warc_path,
+    p.warc_offset,
+    p.warc_length,
+    p.drafters_source,
+    p.first_seen_run,
+    p.last_changed_run
+FROM core.standard_placed AS p
+CROSS JOIN mart.counting_rules AS rules;
 
 -- New standards per district, type and month of issue: in-region, issued on or after the
 -- window start and not after the as-of date (so a trend can run past the window's end).

@@ -1,0 +1,96 @@
+"""Merge benchmark: `WriteSession.merge_standard_table` (hash, compare, upsert, history, resolve,
+drafters, all in SQL) against a bare `INSERT INTO t SELECT * FROM arrow_table` of the same rows.
+
+    .venv/bin/python bench/bench_merge.py [--size 1000000] [--repeat 3]
+
+Rows (medians of --repeat runs, each on a fresh warehouse file, min–max of stdwatch's runs):
+- merge: first merge of `size` standards vs the bare insert (goal ≤ 3×);
+- re-merge unchanged: the same rows merged again vs the first merge (goal ≤ 0.3×);
+- peak memory: the child process's maximum RSS vs 2 GB (goal: under it, at 1M records).
+The rows are generated inside DuckDB as Arrow (bench/_timing.py), never as Python objects; the
+work runs in a child process under an address-space cap, with the `memory_limit` default (1GB).
+Machines are noisy: read the ratios. Never run as a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _timing import child, print_rows, row, standards, timed  # noqa: E402
+
+DEFAULT_SIZE = 1_000_000  # the issue's merge figures are at 1M records
+PEAK_LIMIT = 2 * 2**30
+
+
+def _measure(size: int, repeat: int) -> dict:
+    import warehouse.db
+    from warehouse.db import apply_migrations, connect, create_views
+    from warehouse.load import WriteSession
+
+    generator = warehouse.db.connect()
+    table = standards(generator, size)
+    generator.close()
+    results = {"merge": [], "remerge": [], "floor": []}
+    with tempfile.TemporaryDirectory(prefix="bench_merge_") as tmp:
+        for i in range(repeat):
+            con = connect(Path(tmp) / f"w{i}.duckdb")
+            apply_migrations(con)
+            create_views(con)
+            session = WriteSession(con)
+            first = timed(lambda: session.merge_standard_table(table, "run-1"), repeat=1)
+            again = timed(lambda: session.merge_standard_table(table, "run-2"), repeat=1)
+            counts = session.merge_standard_table(table, "run-3")
+            assert (counts.inserted, counts.unchanged) == (0, size), counts
+            con.close()
+            bare = connect(Path(tmp) / f"f{i}.duckdb")
+            bare.register("incoming", table)
+            bare.execute("CREATE TABLE t AS SELECT * FROM incoming WITH NO DATA")
+            floor = timed(lambda: bare.execute("INSERT INTO t SELECT * FROM incoming"), repeat=1)
+            bare.close()
+            results["merge"].append(first["median"])
+            results["remerge"].append(again["median"])
+            results["floor"].append(floor["median"])
+    return results
+
+
+def _stats(values: list[float]) -> dict:
+    ordered = sorted(values)
+    return {"median": ordered[len(ordered) // 2], "min": ordered[0], "max": ordered[-1]}
+
+
+def run(size: int | None = None, repeat: int = 3) -> list[dict]:
+    size = size or DEFAULT_SIZE
+    result = child(Path(__file__), "--size", str(size), "--repeat", str(repeat))
+    merge, remerge, floor = _stats(result["merge"]), _stats(result["remerge"]), _stats(result["floor"])
+    peak = result["peak_rss_bytes"]
+    return [
+        row(f"merge {size:,} standards vs bare Arrow insert", merge, floor, 3.0),
+        row(f"re-merge {size:,} unchanged vs first merge", remerge, merge, 0.3),
+        row(f"merge {size:,}: peak RSS (GB) vs 2 GB", {"median": peak / 2**30, "min": peak / 2**30,
+            "max": peak / 2**30}, 2.0, 2.0, "whole child process, incl. the generated Arrow table",
+            goal_is_limit=True),
+    ]
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=DEFAULT_SIZE)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(_measure(args.size, args.repeat)))
+        return []
+    rows = run(args.size, args.repeat)
+    print_rows(rows)
+    return rows
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,285 @@
+"""The materialised marts (warehouse/marts.py), the merge done in SQL (warehouse/load.py), and the
+`memory_limit` setting every warehouse connection gets.
+
+core.standard_placed must equal its definition, the view core.standard_placing (what
+mart.standard computed per query before it was materialised), after every kind of session:
+standards merged or updated, organisations re-attributed, rules changed, responses indexed
+late. The content hash computed in SQL must be the one earlier warehouses stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import warehouse.db
+from flows.settings import SettingsError, load_settings
+from tests.test_warehouse import RULES, T0, placed, rows, standard
+from warehouse import Warehouse, marts, open_readonly
+
+DIFF = """SELECT count(*) FROM (
+    (SELECT * FROM core.standard_placed EXCEPT ALL SELECT * FROM core.standard_placing)
+    UNION ALL
+    (SELECT * FROM core.standard_placing EXCEPT ALL SELECT * FROM core.standard_placed))"""
+
+
+def differences(path: Path) -> int:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(DIFF).fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def wh(tmp_path: Path) -> Path:
+    path = tmp_path / "warehouse.duckdb"
+    with Warehouse(path).writing() as w:
+        w.load_region("3205")
+        w.set_settings(RULES)
+        w.merge_standards([
+            standard("GB/T 1-2023", drafters=("昆山甲科技有限公司", "苏州乙公司")),
+            standard("GB/T 2-2024", drafters=("苏州乙公司",), issued=date(2024, 2, 1)),
+            standard("DB3205/T 5-2023", drafters=("上海丙公司",), std_type="local", prefix="DB3205/T"),
+        ], "run-1")
+        w.replace_org_attributions([
+            (None, "昆山甲科技有限公司", placed("320583", "昆山市")),
+            (None, "苏州乙公司", placed(None, None)),
+            (None, "上海丙公司", placed(None, None, in_region=False)),
+        ])
+    return path
+
+
+def session_refresh(path: Path, change) -> str:
+    """Run `change(w)` in a write session and return what the marts refresh did before publish."""
+    done = []
+    original = marts.refresh
+
+    def spy(con):
+        done.append(original(con))
+        return done[-1]
+
+    marts.refresh = spy
+    try:
+        with Warehouse(path).writing() as w:
+            change(w)
+    finally:
+        marts.refresh = original
+    return done[0]
+
+
+def test_the_materialised_placing_equals_its_view_after_each_kind_of_session(wh):
+    assert differences(wh) == 0
+    assert rows(wh, "SELECT std_no, district_code, counted FROM mart.standard ORDER BY std_no") == [
+        {"std_no": "DB3205/T 5-2023", "district_code": "320500", "counted": True},
+        {"std_no": "GB/T 1-2023", "district_code": "320583", "counted": True},
+        {"std_no": "GB/T 2-2024", "district_code": "320500", "counted": True},
+    ]
+
+    # a standards-only change refreshes just what the session re-resolved
+    updated = replace(standard("GB/T 2-2024", drafters=("昆山甲科技有限公司",), issued=date(2024, 2, 1)),
+                      name="改了名称")
+    assert session_refresh(wh, lambda w: w.merge_standards(
+        [updated, standard("GB/T 9-2025", issued=date(2025, 1, 1))], "run-2")) == "refreshed"
+    assert differences(wh) == 0
+    assert rows(wh, "SELECT name, district_code FROM mart.standard WHERE std_no = 'GB/T 2-2024'") == [
+        {"name": "改了名称", "district_code": "320583"}]
+
+    # an organisation placed elsewhere moves every standard it leads: a rebuild
+    assert session_refresh(wh, lambda w: w.replace_org_attributions([
+        (None, "昆山甲科技有限公司", placed("320506", "吴中区")),
+        (None, "苏州乙公司", placed(None, None)),
+        (None, "上海丙公司", placed(None, None, in_region=False)),
+    ])) == "rebuilt"
+    assert differences(wh) == 0
+    assert rows(wh, "SELECT count(*) AS n FROM mart.standard WHERE district_code = '320506'") == [{"n": 3}]
+
+    # the counting rule changes which drafter counts: a rebuild
+    assert session_refresh(wh, lambda w: w.set_settings({"count_drafter": "any"})) == "rebuilt"
+    assert differences(wh) == 0
+
+    # a response indexed after its standard gives the standard its WARC location
+    response_id = rows(wh, "SELECT response_id FROM mart.standard WHERE std_no = 'GB/T 9-2025'")[0]["response_id"]
+    assert session_refresh(wh, lambda w: w.record_responses([{
+        "response_id": response_id, "source": "samr", "url": "https://samr.example/detail/1",
+        "fetched_at": T0, "warc_path": "a.warc.gz", "warc_offset": 77, "warc_length": 10}])) == "refreshed"
+    assert differences(wh) == 0
+    assert rows(wh, "SELECT warc_offset FROM mart.standard WHERE std_no = 'GB/T 9-2025'") == [{"warc_offset": 77}]
+
+    # nothing changed: nothing to do, still equal
+    assert session_refresh(wh, lambda w: None) == "refreshed"
+    assert differences(wh) == 0
+
+
+def test_a_standard_removed_without_a_note_is_caught_by_the_count_and_rebuilt(wh):
+    with Warehouse(wh).writing() as w:
+        w.con.execute("DELETE FROM core.standard WHERE std_no = 'GB/T 2-2024'")
+    assert differences(wh) == 0
+    assert [r["std_no"] for r in rows(wh, "SELECT std_no FROM mart.standard ORDER BY 1")] == [
+        "DB3205/T 5-2023", "GB/T 1-2023"]
+
+
+def test_is_new_follows_the_as_of_date_without_a_rebuild(wh):
+    with Warehouse(wh).writing() as w:
+        w.set_settings({"as_of": date(2023, 6, 30)})
+    assert rows(wh, "SELECT std_no FROM mart.standard WHERE counted ORDER BY 1") == [
+        {"std_no": "DB3205/T 5-2023"}, {"std_no": "GB/T 1-2023"}]
+
+
+def test_the_content_hash_is_the_sha256_of_the_business_fields_as_compact_json(wh):
+    record = replace(standard("T/ABC 7—2024", drafters=('甲"乙\\丙', "昆山/丁"), std_type="group", prefix="T/ABC"),
+                     replaces=["T/ABC 7-2020"], committee_code=None, committee_name="委员会\n一")
+    with Warehouse(wh).writing() as w:
+        w.merge_standards([record], "run-2")
+    # what warehouses before the SQL merge stored (json.dumps, ensure_ascii=False, compact)
+    business = [
+        "group", "T/ABC", 2023, record.name, "现行", "2023-01-01", "2023-04-01", None, ["T/ABC 7-2020"], False,
+        ['甲"乙\\丙', "昆山/丁"], True, None, "委员会\n一", record.source_id, False,
+    ]
+    expected = hashlib.sha256(json.dumps(business, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+    assert rows(wh, "SELECT content_hash FROM core.standard_source WHERE std_no = 'T/ABC 7—2024'") == [
+        {"content_hash": expected}]
+
+
+def test_drafter_keys_are_computed_once_per_distinct_name(tmp_path):
+    calls = []
+
+    def key(name: str) -> str:
+        calls.append(name)
+        return "k:" + name
+
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path, org_key=key).writing() as w:
+        w.merge_standards([standard("GB/T 1-2023", drafters=("甲", "乙")),
+                           standard("GB/T 2-2023", drafters=("乙",)),
+                           standard("GB/T 3-2023", drafters=())], "run-1")
+    assert sorted(calls) == ["乙", "甲"]
+    assert rows(path, "SELECT std_no, position, org_key FROM core.standard_drafter ORDER BY 1, 2") == [
+        {"std_no": "GB/T 1-2023", "position": 1, "org_key": "k:甲"},
+        {"std_no": "GB/T 1-2023", "position": 2, "org_key": "k:乙"},
+        {"std_no": "GB/T 2-2023", "position": 1, "org_key": "k:乙"},
+    ]
+
+
+@pytest.mark.parametrize("value", ["lots", "100", "1XB", "1MB"])
+def test_a_bad_memory_limit_is_refused_in_one_line_naming_it(monkeypatch, value):
+    monkeypatch.setenv("STDWATCH_MEMORY_LIMIT", value)
+    with pytest.raises(SettingsError) as refused:
+        load_settings()
+    message = str(refused.value)
+    assert "\n" not in message and "memory_limit" in message and "e.g." in message
+
+
+def test_the_memory_limit_is_set_on_the_writer_and_every_reader(wh, monkeypatch):
+    monkeypatch.setattr(warehouse.db, "_memory_limit", warehouse.db.DEFAULT_MEMORY_LIMIT)
+    monkeypatch.setenv("STDWATCH_MEMORY_LIMIT", "256MiB")
+    load_settings()
+    with Warehouse(wh).writing() as w:
+        assert w.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "256.0 MiB"
+    con = open_readonly(wh)
+    try:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "256.0 MiB"
+    finally:
+        con.close()
+
+
+# ── publish: the working copy from the spare, block by block ──────────────────────────────
+
+def test_each_publish_after_the_first_copies_only_changed_blocks_and_ends_byte_identical(wh):
+    published = Warehouse(wh)
+    for run in range(3):
+        with published.writing() as w:
+            w.merge_standards([standard(f"GB/T {100 + run}-2024", issued=date(2024, 3, 1))], f"run-b{run}")
+            working = published.next_path.read_bytes()
+            before = published.spare_path.exists()
+        # the first publish of the fixture had nothing to replace, so no spare: this one copies it whole
+        assert published.copy_method == ("whole" if run == 0 else "blocks")
+        assert not before  # the spare became the working copy
+        assert published.spare_path.exists()  # and the replaced file is the next spare
+    # the last working copy started as the published bytes: check a fresh block copy against a full one
+    with published.writing():
+        assert published.next_path.read_bytes()[:4096] == wh.read_bytes()[:4096]
+        assert hashlib.sha256(published.next_path.read_bytes()).digest() == hashlib.sha256(wh.read_bytes()).digest()
+    assert working  # the copy was a DuckDB file
+    assert [r["std_no"] for r in rows(wh, "SELECT std_no FROM mart.standard WHERE std_no LIKE 'GB/T 10_-2024' ORDER BY 1")] == [
+        "GB/T 100-2024", "GB/T 101-2024", "GB/T 102-2024"]
+
+
+def test_a_reader_holding_the_spare_keeps_its_snapshot_and_the_writer_copies_the_whole_file(wh):
+    published = Warehouse(wh)
+    reader = open_readonly(wh)  # holds the file that the next publish turns into the spare
+    try:
+        with published.writing() as w:
+            w.merge_standards([standard("GB/T 200-2024", issued=date(2024, 3, 1))], "run-r1")
+        with published.writing() as w:  # its spare is the reader's file
+            w.merge_standards([standard("GB/T 201-2024", issued=date(2024, 3, 1))], "run-r2")
+        assert published.copy_method == "whole"
+        assert reader.execute("SELECT count(*) FROM core.standard").fetchone()[0] == 3
+    finally:
+        reader.close()
+    assert rows(wh, "SELECT count(*) AS n FROM core.standard") == [{"n": 5}]
+    with published.writing():
+        pass
+    assert published.copy_method == "blocks"
+
+
+def test_a_spare_that_is_the_published_file_itself_is_never_written(wh):
+    """Killed between keeping the spare (a hard link) and publishing: both names are one file."""
+    published = Warehouse(wh)
+    published.spare_path.unlink(missing_ok=True)
+    os.link(wh, published.spare_path)
+    before = hashlib.sha256(wh.read_bytes()).hexdigest()
+    with published.writing() as w:
+        assert hashlib.sha256(wh.read_bytes()).hexdigest() == before
+        w.merge_standards([standard("GB/T 300-2024", issued=date(2024, 3, 1))], "run-k")
+    assert published.copy_method == "whole"
+    assert rows(wh, "SELECT count(*) AS n FROM core.standard") == [{"n": 4}]
+
+
+def test_a_reader_in_another_process_keeps_the_spare(wh):
+    published = Warehouse(wh)
+    with published.writing():
+        pass  # now there is a spare: the fixture's file
+    reader = subprocess.Popen(
+        [sys.executable, "-c", "import sys, duckdb; con = duckdb.connect(':memory:'); "
+         f"con.execute(\"ATTACH '{published.spare_path}' AS w (READ_ONLY)\"); print('open', flush=True); "
+         "sys.stdin.readline(); print(con.execute('SELECT count(*) FROM w.core.standard').fetchone()[0])"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        with published.writing() as w:
+            w.merge_standards([standard("GB/T 400-2024", issued=date(2024, 3, 1))], "run-p")
+        assert published.copy_method == "whole"
+        out, _ = reader.communicate("go\n", timeout=60)
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+    assert out.strip() == "3"  # its snapshot, untouched
+    assert rows(wh, "SELECT count(*) AS n FROM core.standard") == [{"n": 4}]
+
+
+def test_a_block_that_differs_past_its_first_bytes_is_copied(tmp_path):
+    """DuckDB's per-block checksum is an XOR of the block's words: equal for different contents, so
+    the working copy compares whole blocks (a run once published a corrupt file trusting it)."""
+    from warehouse.publish import _BLOCK, _HEADERS, _copy_changed_blocks
+
+    word = b"\x01\x02\x03\x04\x05\x06\x07\x08"
+    source = tmp_path / "published"
+    source.write_bytes(b"H" * _HEADERS + b"\0" * _BLOCK + word * 2 + b"\0" * (_BLOCK - 16) + b"B" * _BLOCK)
+    spare = tmp_path / "spare"
+    spare.write_bytes(b"h" * _HEADERS + b"\0" * (2 * _BLOCK) + b"B" * _BLOCK + b"old tail")
+    fd = os.open(spare, os.O_RDWR)
+    try:
+        assert _copy_changed_blocks(source, fd)
+    finally:
+        os.close(fd)
+    assert spare.read_bytes() == source.read_bytes()

@@ -1,0 +1,54 @@
+"""Materialised marts: core.standard_placed, the placing of every standard, kept equal to the
+view core.standard_placing (sql/marts.sql) before every publish.
+
+mart.standard reads the table, so an analyst's group-by scans one table instead of ranking every
+drafter and joining it to its organisation and district on each query. `refresh` runs in the
+write session just before publish (publish.py):
+
+- rebuilt whole when an input of the placing other than the standards changed (organisations'
+  attributions, the names that reach them, districts, count_drafter/region: the fingerprint
+  `placing_inputs` of sql/materialise.sql differs from the one stored in meta.mart_state, or
+  none is stored: a new or upgraded warehouse);
+- else refreshed only for the standards the session re-resolved, retracted, or whose archived
+  response it indexed (noted in the temporary tables `mart_refresh`, `mart_refresh_response`);
+  if the table then does not hold one row per standard, a change went unnoted: rebuilt.
+
+The two as-of columns (is_new, counted) stay in the view: they depend on today's date.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from warehouse.db import execute
+
+_SQL = "materialise.sql"
+
+
+def refresh(con: duckdb.DuckDBPyConnection) -> str:
+    """Bring core.standard_placed up to date in one transaction; returns "rebuilt" or "refreshed"."""
+    execute(con, _SQL, "create_refresh_tables")
+    fingerprint = execute(con, _SQL, "placing_inputs").fetchone()[0]
+    stored = execute(con, _SQL, "stored_inputs").fetchone()
+    rebuild = stored is None or stored[0] != fingerprint
+    con.begin()
+    try:
+        if not rebuild:
+            execute(con, _SQL, "note_standards_of_responses")
+            rowids = {"standard_rowids": execute(con, _SQL, "refreshed_standard_rowids").fetchone()[0],
+                      "drafter_rowids": execute(con, _SQL, "refreshed_drafter_rowids").fetchone()[0]}
+            for step in ("delete_refreshed_placed", "select_refreshed_standards", "select_refreshed_drafters",
+                         "insert_refreshed_placed", "drop_refreshed"):
+                execute(con, _SQL, step, rowids)
+            # a change no statement noted (a standard deleted by hand) shows as a count that disagrees
+            rebuild = not execute(con, _SQL, "counts_agree").fetchone()[0]
+        if rebuild:
+            execute(con, _SQL, "clear_placed")
+            execute(con, _SQL, "insert_all_placed")
+        execute(con, _SQL, "save_inputs", {"fingerprint": fingerprint})
+        execute(con, _SQL, "clear_refresh")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return "rebuilt" if rebuild else "refreshed"
