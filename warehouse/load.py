@@ -120,6 +120,7 @@ class WriteSession:
     def __init__(self, con: duckdb.DuckDBPyConnection, org_key: OrgKey = default_org_key) -> None:
         self.con = con
         self.org_key = org_key
+        self.held_back = False  # set by the publish gate (warehouse/gate.py): keep the copy aside, do not publish
 
     # ── plumbing ───────────────────────────────────────────────────────────────────────
     def fetch(self, sql_file: str, name: str, params: Mapping[str, object] | None = None) -> list[tuple]:
