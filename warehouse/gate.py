@@ -38,8 +38,8 @@ GUARDS: dict[str, tuple[str, str, str]] = {
     "indicator_actual": ("figure_indicator_actual", "mart.indicator_progress actual per indicator", "count"),
     "placed_org_share": ("figure_placed_org_share", "core.org_placed: % of region organisations placed", "share"),
     "drafters_share": ("figure_drafters_share", "core.standard: % of standards with drafters known", "share"),
-    "notice_list_share": ("figure_notice_list_share", "core.event / core.manual_entry_needed: % of selected "
-                          "notices whose list was read", "share"),
+    "notice_list_share": ("figure_notice_list_share", "core.event / core.manual_entry_needed: % of the "
+                          "announcements read this run whose list was read", "share"),
 }
 # Which context change explains a fall of which guard.
 _EXPLAINED_BY = {
@@ -141,12 +141,13 @@ def run_guards(w: WriteSession, run_id: str, limits: GuardLimits) -> list[TestRe
     """Compare this load's figures with the last gated load's; store this load's."""
     now: dict[tuple[str, str], float] = {}
     for guard, (statement, _, _) in GUARDS.items():
-        for key, value in w.fetch(_GUARDS, statement):
+        for key, value in w.fetch(_GUARDS, statement, {"run_id": run_id}):
             now[(guard, key)] = float(value)
     context = dict(w.fetch(_GUARDS, "context_digests"))
     previous: dict[tuple[str, str], float] = {}
     previous_context: dict[str, str] = {}
-    for guard, key, value, digest in w.fetch(_GUARDS, "previous_figures", {"run_id": run_id}):
+    shares = [guard for guard, (_, _, scale) in GUARDS.items() if scale == "share"]
+    for guard, key, value, digest in w.fetch(_GUARDS, "previous_figures", {"run_id": run_id, "share_guards": shares}):
         if guard == "context":
             previous_context[key] = digest
         else:
@@ -168,6 +169,8 @@ def _judge(guard: str, previous: Mapping[tuple[str, str], float], now: Mapping[t
     for (name, key), before in sorted(previous.items()):
         if name != guard:
             continue
+        if scale == "share" and (guard, key) not in now:
+            continue  # not measured tonight (no announcement read): nothing fell
         after = now.get((guard, key), 0.0)
         drop = before - after
         if scale == "share":

@@ -31,19 +31,22 @@ FROM core.standard
 HAVING count(*) > 0
 
 -- name: figure_notice_list_share
--- Percent of the announcements selected whose list was read: notices with at least one entry,
--- of those plus the notices in which no list was found at all (manual-entry reason 'no_list').
-WITH read_lists AS (
-    SELECT DISTINCT notice_url FROM core.event WHERE source = 'notices' AND notice_url IS NOT NULL
-),
-no_list AS (
-    SELECT DISTINCT notice_url FROM core.manual_entry_needed
-    WHERE reason = 'no_list' AND notice_url NOT IN (SELECT notice_url FROM read_lists)
+-- Percent of the announcements this run read whose list was read: notices giving at least one entry,
+-- of those plus the notices in which no list was found at all (manual-entry reason 'no_list'). Per
+-- run, because a notice parser that stops reading lists shows only in what it read that night; no
+-- figure on a night that read no announcement.
+WITH read_this_run AS (
+    SELECT DISTINCT notice_url, true AS list_read
+    FROM core.event
+    WHERE source = 'notices' AND last_seen_run = $run_id AND notice_url IS NOT NULL
+    UNION
+    SELECT DISTINCT notice_url, false AS list_read
+    FROM core.manual_entry_needed
+    WHERE reason = 'no_list' AND last_seen_run = $run_id
 )
-SELECT '' AS key,
-       100.0 * (SELECT count(*) FROM read_lists)
-             / ((SELECT count(*) FROM read_lists) + (SELECT count(*) FROM no_list)) AS value
-WHERE (SELECT count(*) FROM read_lists) + (SELECT count(*) FROM no_list) > 0
+SELECT '' AS key, 100.0 * count(*) FILTER (WHERE list_read) / count(*) AS value
+FROM read_this_run
+HAVING count(*) > 0
 
 -- name: context_digests
 -- What explains a fall, as digests: the plan in force, the reviewed overrides applied, the counting settings.
@@ -67,17 +70,20 @@ WHERE h.run_id = $run_id AND h.status = '废止' AND s.district_code IS NOT NULL
 GROUP BY ALL
 
 -- name: previous_figures
--- The figures of the last gated load before this one (the one readers see).
-SELECT g.guard, g.key, g.value, g.digest
-FROM meta.guard_figure AS g
-WHERE g.run_id = (
-    SELECT f.run_id
-    FROM meta.guard_figure AS f
+-- The figures of the last gated load before this one (the one readers see); for a share, the last
+-- gated load that measured it (a night that read no announcement has no notice share).
+WITH earlier AS (
+    SELECT g.*, r.started_at,
+           max(r.started_at) OVER () AS latest_started_at
+    FROM meta.guard_figure AS g
     JOIN meta.run AS r USING (run_id)
-    WHERE f.run_id <> $run_id
-    ORDER BY r.started_at DESC
-    LIMIT 1
+    WHERE g.run_id <> $run_id
 )
+SELECT guard, key, value, digest
+FROM earlier
+WHERE started_at = latest_started_at
+   OR guard IN (SELECT unnest(CAST($share_guards AS VARCHAR[])))
+QUALIFY row_number() OVER (PARTITION BY guard, key ORDER BY started_at DESC) = 1
 
 -- name: delete_figures
 DELETE FROM meta.guard_figure WHERE run_id = $run_id
