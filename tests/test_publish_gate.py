@@ -217,3 +217,30 @@ def test_a_held_load_that_a_later_publish_overtook_is_refused(published, monkeyp
     done = CliRunner().invoke(app, ["publish", "--accept", "too late"])
     assert done.exit_code == 1 and "older than what was published since" in done.output
     assert counted(published) == sorted([*(row[0] for row in FIRST_NIGHT), NEW_ON_NIGHT_2[0]])
+
+
+def test_the_run_report_and_the_leaders_report_say_the_load_was_held_back(published, monkeypatch):
+    from flows.leader_report import build_sections
+    from flows.report import summary_lines
+    from transform.region import load_region, map_tiles
+
+    with monkeypatch.context() as m:
+        corrupt_after_attribution(m, BREAKS["null lead unit"][0])
+        records, archived_nos = second_night_records()
+        report = night("run-2", records, archived_nos)
+    first_publish = gate.publish_status(published)["last_published_at"]
+    held_line = [line for line in summary_lines(report) if line.startswith("held back, not published")]
+    assert len(held_line) == 1 and f"{first_publish:%Y-%m-%d %H:%M} UTC" in held_line[0]
+    assert f"{published}.held" in held_line[0]
+
+    indicators = build_sections(warehouse.report_data(published), load_region("3205"), map_tiles("3205"))[0]
+    assert indicators.notes[0].startswith("最新一次数据载入未通过数据检查")
+    assert f"published {first_publish:%Y-%m-%d %H:%M} UTC" in indicators.extra["period"]
+
+    healthy = night("run-3", records, archived_nos)
+    assert healthy.status == "completed"
+    assert [line for line in summary_lines(healthy) if line.startswith("published ")] == [
+        f"published {healthy.last_published_at:%Y-%m-%d %H:%M} UTC: every data test passed"]
+    assert healthy.last_published_at > first_publish
+    indicators = build_sections(warehouse.report_data(published), load_region("3205"), map_tiles("3205"))[0]
+    assert not indicators.notes[0].startswith("最新一次数据载入未通过数据检查")
