@@ -18,7 +18,8 @@ def publish(
 ) -> None:
     """Publish the load the data tests held back, on purpose, recording the reason."""
     from flows import cli, pipeline
-    from warehouse import Warehouse, gate
+    from warehouse import Warehouse, WarehouseBusy, gate
+    from warehouse.publish import NothingHeld
 
     settings = cli._settings(data_dir=data_dir)
     if not accept.strip():
@@ -38,7 +39,11 @@ def publish(
                       "again instead", markup=False, soft_wrap=True)
         raise typer.Exit(1)
     run_id = pipeline.new_run_id("publish")
-    with target.writing(pipeline.LOAD_LOCK_WAIT_SECONDS, from_held=True) as w:
-        gate.record_acceptance(w, run_id, held_run, accept.strip(), settings.model_dump(mode="json"))
+    try:
+        with target.writing(pipeline.LOAD_LOCK_WAIT_SECONDS, from_held=True) as w:
+            gate.record_acceptance(w, run_id, held_run, accept.strip(), settings.model_dump(mode="json"))
+    except (NothingHeld, WarehouseBusy) as exc:  # another process published or accepted it meanwhile
+        cli.err.print(str(exc), markup=False, soft_wrap=True)
+        raise typer.Exit(1) from exc
     cli.console.print(f"published the held-back load of run {held_run} on purpose: {accept.strip()} "
                       f"(recorded in meta.run as run {run_id})", markup=False, highlight=False, soft_wrap=True)

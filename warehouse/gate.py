@@ -108,12 +108,7 @@ def declared_tests() -> tuple[DeclaredTest, ...]:
 def check_before_publish(w: WriteSession, run_id: str, limits: GuardLimits) -> list[TestResult]:
     """The gate (module docstring): every result, recorded; the failed ones hold the session back."""
     results = run_data_tests(w) + run_guards(w, run_id, limits)
-    tested_at = datetime.now(timezone.utc)
-    rows = [(run_id, r.test, r.kind, r.checks, r.outcome, r.failing_rows,
-             json.dumps(list(r.sample), ensure_ascii=False, default=str) if r.sample else None, r.detail, tested_at)
-            for r in results]
-    w.run_statements(_GATE, {"incoming_result": arrow_table(_RESULT_SCHEMA, rows)},
-                     ["delete_results", "insert_results"], {"run_id": run_id})
+    _record_results(w, run_id, results)
     if any(r.outcome == "failed" for r in results):
         w.held_back = True
     return results
@@ -199,13 +194,17 @@ def record_held(w: WriteSession, run_id: str, flow: str, params: Mapping[str, ob
                 settings: Mapping[str, object], results: Sequence[TestResult], message: str) -> None:
     """Into the published file's session: the held run (status 'held') and its test results."""
     w.begin_run(run_id, flow, params, settings)
+    _record_results(w, run_id, results)
+    w.finish_run(run_id, "held", message)
+
+
+def _record_results(w: WriteSession, run_id: str, results: Sequence[TestResult]) -> None:
     tested_at = datetime.now(timezone.utc)
     rows = [(run_id, r.test, r.kind, r.checks, r.outcome, r.failing_rows,
              json.dumps(list(r.sample), ensure_ascii=False, default=str) if r.sample else None, r.detail, tested_at)
             for r in results]
     w.run_statements(_GATE, {"incoming_result": arrow_table(_RESULT_SCHEMA, rows)},
                      ["delete_results", "insert_results"], {"run_id": run_id})
-    w.finish_run(run_id, "held", message)
 
 
 def hold_run(w: WriteSession, run_id: str, message: str) -> None:
@@ -235,9 +234,5 @@ def publish_status(path: str | Path) -> dict:
 
 def held_run_id(path: str | Path) -> str | None:
     """The run the held copy at `path` holds back (its newest 'held' run), None if there is none."""
-    con = open_readonly(path)
-    try:
-        row = relation(con, _GATE, "publish_status").to_arrow_table().to_pylist()[0]
-    finally:
-        con.close()
-    return row["latest_run"] if row["latest_held"] else None
+    status = publish_status(path)
+    return status["latest_run"] if status["latest_held"] else None
