@@ -149,8 +149,9 @@ def _indicators(data: ReportData) -> Section:
         f"{STATUS[k][0]} {STATUS[k][1]} {n}" for k, n in counts.items() if n))
     period = (f"规划期 plan window {rules['window_start']} – {rules['window_end']}"
               f"{'（已结束 over）' if window_over else ''} · 统计截止 as of {rules['as_of']}"
-              f" · 计至 counted to {rules['counted_until']}")
+              f" · 计至 counted to {rules['counted_until']}{_published(data.publish)}")
     notes = [
+        *_held_back(data.publish),
         "应完成 expected by now = 规划期已过天数 ÷ 规划期总天数 (share of the window elapsed); "
         "状态 status compares 完成率 share of target with it; after the window, 未完成 not met.",
         *[f"覆盖不全 partial coverage — {s}: {note}" for s, note in data.progress.coverage.items()],
@@ -474,6 +475,22 @@ def _cell(value, kind: str) -> str:
     if kind == "date":
         return value.isoformat()
     return str(value)
+
+
+def _published(publish: dict) -> str:
+    when = publish["last_published_at"]
+    return f" · 数据发布于 published {when:%Y-%m-%d %H:%M} UTC" if when else ""
+
+
+def _held_back(publish: dict) -> list[str]:
+    """The note a leader must read first when the latest load was held back by the data tests."""
+    if not publish["latest_held"]:
+        return []
+    when = publish["last_published_at"]
+    since = f"{when:%Y-%m-%d %H:%M} UTC" if when else "—"
+    return [f"最新一次数据载入未通过数据检查，已暂缓发布；本报告为 {since} 发布的数据。"
+            f"The latest load failed its data tests and was held back: these are the figures published {since} "
+            "(what failed: mart.data_tests)."]
 
 
 def render_html(sections: list[Section], *, title: str, generated: str) -> str:

@@ -25,6 +25,7 @@ import warehouse
 from extract.archive import Archive, ArchiveEntry, iter_archive, iter_warc_file, unindexed_files
 from extract.http import HttpClient
 from extract.sources.inbox import read_rows
+from flows import publish_gate
 from flows.settings import Settings
 from flows.sources import SourceResult, Window, get_source
 from flows.targets import PlanResult, load_plan
@@ -120,6 +121,8 @@ class RunReport:
     adopted: int = 0  # archived responses of earlier, interrupted runs indexed by this one
     windows: int = 0  # backfill: windows in the range
     windows_loaded: int = 0  # backfill: windows crawled and loaded by this run (the others were done already)
+    data_tests: list = field(default_factory=list)  # the publish gate's results (warehouse.gate.TestResult)
+    last_published_at: datetime | None = None  # when the figures readers see were published (status "held": earlier)
 
     @property
     def duration(self) -> float:
@@ -298,7 +301,9 @@ def load(
             del stats["source"]
             w.record_source_stats(run.run_id, source_report.source, stats)
         w.finish_run(run.run_id, report.status, "; ".join(report.problems) or None)
+        publish_gate.check(w, settings, run, report)  # data tests and guards: a failure holds the load back
         session_done = time.perf_counter()
+    publish_gate.after_publish(settings, run, report, LOAD_LOCK_WAIT_SECONDS)
     report.seconds["load"] = round(session_done - started, 3)
     report.seconds["publish"] = round(time.perf_counter() - session_done, 3)
     report.finished_at = datetime.now(timezone.utc)

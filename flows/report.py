@@ -100,7 +100,21 @@ def summary_lines(report: RunReport) -> list[str]:
             lines.append(f"{s.source}: some pages could not be had; its watermark stays and the next run asks again")
     if report.adopted:
         lines.append(f"indexed {report.adopted} archived responses left by interrupted runs")
+    lines.extend(publish_lines(report))
     return lines
+
+
+def publish_lines(report: RunReport) -> list[str]:
+    """Whether this load was published, and when the figures readers see were."""
+    if report.status == "held":
+        since = (f"published {report.last_published_at:%Y-%m-%d %H:%M} UTC" if report.last_published_at
+                 else "of no earlier publish (there is none)")
+        return [f"held back, not published: readers still see the figures {since}; this load waits in "
+                f"{report.warehouse_path}.held (its failed tests: mart.data_tests) — fix and run again, or publish "
+                'it on purpose: stdwatch publish --accept "reason"']
+    if report.last_published_at:
+        return [f"published {report.last_published_at:%Y-%m-%d %H:%M} UTC: every data test passed"]
+    return []
 
 
 def print_run_summary(console: Console, report: RunReport) -> None:

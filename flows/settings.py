@@ -134,6 +134,15 @@ class Settings(BaseSettings):
     org_mapping_files: list[Path] = Field(default_factory=list)
     override_file: Path | None = None
 
+    # The publish gate's night-over-night guards (warehouse/gate.py): a load is held back when, since the
+    # last published load and with no explained cause, a count (district × type, an indicator's actual)
+    # fell by at least guard_count_fall_min and by more than guard_count_fall_percent %, or a share
+    # (placed organisations, standards with drafters, notices whose list was read) fell by more than
+    # guard_share_fall_points percentage points.
+    guard_count_fall_percent: float = Field(10.0, ge=0)
+    guard_count_fall_min: int = Field(3, ge=1)
+    guard_share_fall_points: float = Field(5.0, ge=0)
+
     # Analysts' inbox files: an xlsx (a zip) declaring more than this once unpacked is refused
     # unread; rows are validated and loaded this many at a time.
     inbox_max_unpacked_mb: int = Field(default=256, gt=0)

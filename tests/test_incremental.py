@@ -78,7 +78,10 @@ def _fake_source(batches: list[int]) -> Source:
     def crawl(client, settings, *, watermarks, window):
         batches.append(len(batches) + 1)
         n = batches[-1]
-        provenance = Provenance("fake", f"https://fake.example/{n}", datetime.now(timezone.utc), f"fake-{n}", "0" * 64)
+        # archived like every fetched page (the publish gate checks each fact's archive record exists)
+        page = client._archive.write(source="fake", method="GET", url=f"https://fake.example/{n}", status=200,
+                                     headers=[], body=f"团体标准 {n}".encode(), fetched_at=datetime.now(timezone.utc))
+        provenance = Provenance("fake", page.url, page.fetched_at, page.response_id, page.sha256)
         record = StandardRecord(
             std_no=f"T/FAKE {n}-2024", std_no_raw=f"T/FAKE {n}-2024", std_type="group", prefix="T/FAKE", year=2024,
             name=f"团体标准 {n}", status="现行", issue_date=None, act_date=None, abolish_date=None, replaces=[],

@@ -26,22 +26,23 @@ def test_reprocess_reloads_from_the_archive_alone_and_names_what_changed(tmp_pat
     assert (samr.requests, samr.inserted, samr.updated, samr.unchanged) == (0, 0, 0, loaded)
     assert truth_problems(site) == []
 
-    # Today's parser reads statuses differently: exactly the standards it touches are reported as updated.
+    # Today's parser reads statuses differently (replaced standards as abolished, a status the data tests
+    # accept): exactly the standards it touches are reported as updated.
     parse_list = samr_parser.parse_list
 
     def reads_replaced_differently(text, provenance, **kwargs):
         parsed = parse_list(text, provenance, **kwargs)
-        parsed.records[:] = [replace(r, status="已被代替") if r.status == "被代替" else r for r in parsed.records]
+        parsed.records[:] = [replace(r, status="废止") if r.status == "被代替" else r for r in parsed.records]
         return parsed
 
     monkeypatch.setattr(samr_parser, "parse_list", reads_replaced_differently)
     changed = reprocess()
     [samr] = changed.sources
-    replaced = site.rows("SELECT std_no FROM core.standard_source WHERE status = '已被代替' ORDER BY std_no")
+    replaced = site.rows("SELECT std_no FROM core.standard_source WHERE status = '废止' ORDER BY std_no")
     assert samr.updated == len(replaced) > 0 and samr.inserted == 0
     assert samr.updated_std_nos == [r["std_no"] for r in replaced][:50]
     assert samr.unchanged == loaded - samr.updated
-    history = site.rows("SELECT count(*) AS n FROM core.standard_status_history WHERE status = '已被代替'")
+    history = site.rows("SELECT count(*) AS n FROM core.standard_status_history WHERE status = '废止'")
     assert history == [{"n": samr.updated}]  # a status change is history, not an overwrite
     runs = site.rows("SELECT flow, status FROM meta.run ORDER BY started_at")
     assert [r["flow"] for r in runs] == ["nightly", "reprocess", "reprocess"]

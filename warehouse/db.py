@@ -179,6 +179,7 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(statements("events.sql")["create_views"])
     con.execute(_package_file("sql", "registries_marts.sql"))
     con.execute(_package_file("sql", "progress.sql"))
+    con.execute(statements("gate.sql")["create_views"])
 
 
 # Readers get no way out of the published file: no other file, no network, no extension

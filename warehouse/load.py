@@ -125,6 +125,7 @@ class WriteSession:
         self.con = con
         self.org_key = org_key
         execute(con, "materialise.sql", "create_refresh_tables")
+        self.held_back = False  # set by the publish gate (warehouse/gate.py): keep the copy aside, do not publish
 
     # ── plumbing ───────────────────────────────────────────────────────────────────────
     def fetch(self, sql_file: str, name: str, params: Mapping[str, object] | None = None) -> list[tuple]:

@@ -18,6 +18,11 @@ fsyncs, the last session's change instead of the whole file. When a reader of an
 holds the spare (DuckDB's shared fcntl lock; `read_in_this_process` for this one), or it is
 missing, or its layout is not the one expected, the whole file is copied as before and the
 reader keeps its snapshot.
+
+A session the publish gate held back (`WriteSession.held_back`, warehouse/gate.py) is not
+published: the copy is kept aside as `<path>.held` and `<path>` stays as it was.
+`writing(from_held=True)` starts from that held copy (copied whole) instead of the published file:
+it is how `stdwatch publish --accept` publishes it on purpose.
 """
 
 from __future__ import annotations
@@ -42,6 +47,10 @@ class WarehouseBusy(RuntimeError):
     """Another process is writing the same warehouse."""
 
 
+class NothingHeld(FileNotFoundError):
+    """There is no held-back load to publish."""
+
+
 class Warehouse:
     def __init__(self, path: str | Path, *, org_key: OrgKey = default_org_key) -> None:
         self.path = Path(path)
@@ -50,16 +59,22 @@ class Warehouse:
         self.copy_method: str | None = None  # how the last session's working copy was made: "blocks" or "whole"
         self.copy_seconds: float | None = None  # and how long it took
         self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.held_path = self.path.with_name(self.path.name + ".held")
         self.org_key = org_key
 
     @contextmanager
-    def writing(self, wait_seconds: float = 0.0) -> Iterator[WriteSession]:
+    def writing(self, wait_seconds: float = 0.0, *, from_held: bool = False) -> Iterator[WriteSession]:
         """The write session (see the module docstring). If another process is writing, wait up to
         `wait_seconds` for it to finish, then raise WarehouseBusy."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._exclusive_lock(wait_seconds):
             _remove(self.next_path, _wal(self.next_path))
-            if self.path.exists():
+            if from_held:
+                if not self.held_path.exists():
+                    raise NothingHeld(f"no held-back load at {self.held_path}: nothing to publish")
+                shutil.copyfile(self.held_path, self.next_path)
+                self.copy_method, self.copy_seconds = "whole", None
+            elif self.path.exists():
                 started = time.perf_counter()
                 self.copy_method = self._working_copy()
                 self.copy_seconds = time.perf_counter() - started
@@ -69,7 +84,8 @@ class Warehouse:
             try:
                 apply_migrations(con)
                 create_views(con)
-                yield WriteSession(con, self.org_key)
+                session = WriteSession(con, self.org_key)
+                yield session
                 before_publish(con)
                 con.execute("CHECKPOINT")
             except BaseException:
@@ -78,10 +94,18 @@ class Warehouse:
                 raise
             con.close()
             _fsync(self.next_path)
+            if session.held_back:
+                _remove(_wal(self.held_path))
+                os.replace(self.next_path, self.held_path)
+                _remove(_wal(self.next_path))
+                _fsync(self.path.parent)
+                return
             if self.path.exists():  # the file being replaced becomes the next session's spare
                 _remove(self.spare_path)
                 os.link(self.path, self.spare_path)
             os.replace(self.next_path, self.path)
+            if from_held:
+                _remove(self.held_path)
             _remove(_wal(self.path), _wal(self.next_path))
             _fsync(self.path.parent)
 

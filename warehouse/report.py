@@ -27,6 +27,7 @@ class ReportData:
     by_district_type: list[dict]  # new standards: district_code, district_name, std_type, n
     trend_days: list[date]  # every month's end in the window up to the as-of date (the last one clipped to it)
     trend: list[dict]  # day, indicator_id, actual: each measured figure on each of trend_days (no row: none yet)
+    publish: dict  # mart.publish_status: when these figures were published, whether the latest load was held back
 
 
 def month_ends(start: date, end: date) -> list[date]:
@@ -66,4 +67,5 @@ def _read(con: duckdb.DuckDBPyConnection, as_of: date | None) -> ReportData:
         by_district_type=rows("new_standards_by_district_type"),
         trend_days=days,
         trend=rows("trend", {"days": days}) if days else [],
+        publish=relation(con, "gate.sql", "publish_status").to_arrow_table().to_pylist()[0],
     )
