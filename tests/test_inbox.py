@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 import warehouse
 from extract.sources.inbox import FileRow
-from flows.inbox import InboxError, load_file, write_template
+from flows.inbox import InboxError, InboxReport, load_file, load_files, write_template
 from flows.settings import load_settings
 from transform.parsers.inbox import INBOX_KINDS, REJECT_REASONS, detect_kind, parse_org_register, validate_inbox
 from transform.region import load_region
@@ -235,6 +235,80 @@ def test_cli_load_reports_each_rejected_row(tmp_path):
     assert "1 rejected" in result.output and "missing_field" in result.output and "experts!3" in result.output
     again = CliRunner().invoke(app, ["inbox", "load", str(path), "--data-dir", str(tmp_path / "data")])
     assert "unchanged" in again.output
+
+
+def _demo_like_files(folder: Path) -> tuple[Path, Path, Path]:
+    folder.mkdir()
+    rates = _xlsx(folder / "比率.xlsx", "rates", ("规上企业标准总监覆盖率", "昆山市", 2024, 30, 120, ""))
+    odd = folder / "odd.xlsx"
+    book = Workbook()
+    book.active.append(["甲", "乙"])
+    book.active.append(["1", "2"])
+    book.save(odd)
+    experts = _xlsx(folder / "专家.xlsx", "experts",
+                    ("张三", "昆山某某有限公司", "ISO/TC 299", "国际标准化组织注册专家", "昆山市", "2024-01-01"),
+                    ("李四", "苏州某某研究院", "ISO/TC 299", "国际标准化组织注册专家", "吴中区", "2024-02-01"))
+    return rates, odd, experts
+
+
+def _inbox_runs(settings) -> list[dict]:
+    return warehouse.query(settings.warehouse_path, "SELECT status, message FROM meta.run WHERE flow = 'inbox'").to_pylist()
+
+
+def test_the_files_of_a_run_load_in_one_write_session_and_a_bad_one_alone_fails(tmp_path):
+    settings = load_settings(data_dir=tmp_path / "data")
+    rates, odd, experts = _demo_like_files(tmp_path / "inbox")
+    outcomes = load_files([rates, odd, experts], settings)
+    assert [o.status if isinstance(o, InboxReport) else "error" for o in outcomes] == ["loaded", "error", "loaded"]
+    assert "odd.xlsx" in str(outcomes[1]) and "match no inbox kind" in str(outcomes[1])
+    (run,) = _inbox_runs(settings)  # one session, one run, one published version
+    assert run["status"] == "completed" and "比率.xlsx: loaded, 1 rows" in run["message"] and "专家.xlsx: loaded, 2 rows" in run["message"]
+    files = warehouse.query(settings.warehouse_path, "SELECT file_name, loaded FROM core.inbox_file ORDER BY 1").to_pylist()
+    assert sorted((f["file_name"], f["loaded"]) for f in files) == [("专家.xlsx", 2), ("比率.xlsx", 1)]
+    snapshot = settings.warehouse_path.read_bytes()
+    again = load_files([rates, odd, experts], settings)  # nothing new: no session, no new version
+    assert [getattr(o, "status", "error") for o in again] == ["unchanged", "error", "unchanged"]
+    assert settings.warehouse_path.read_bytes() == snapshot and len(_inbox_runs(settings)) == 1
+
+
+def test_a_file_that_breaks_half_way_is_left_out_whole_and_the_others_load(tmp_path, monkeypatch):
+    """The file's first rows were already in the session when it broke: the session is abandoned
+    and run again without it, so none of its rows are published."""
+    import flows.inbox as inbox
+    from extract.sources.inbox import UnreadableFile
+
+    settings = load_settings(data_dir=tmp_path / "data", inbox_batch_rows=1)
+    rates, _, experts = _demo_like_files(tmp_path / "inbox")
+    broken = _xlsx(tmp_path / "inbox" / "联络站.xlsx", "liaison_stations",
+                   ("ISO/TC 299苏州联络站", "ISO/TC 299", "苏州某某研究院", "吴中区", "2024-05-05"),
+                   ("ISO/TC 298苏州联络站", "ISO/TC 298", "苏州某某研究院", "吴中区", "2024-06-05"))
+    real_read_rows = inbox.read_rows
+
+    def breaking(path, **kwargs):
+        for number, row in enumerate(real_read_rows(path, **kwargs)):
+            if path.name == broken.name and number == 1:
+                raise UnreadableFile(f"{path}: damaged after row 2; re-save it as .xlsx")
+            yield row
+
+    monkeypatch.setattr(inbox, "read_rows", breaking)
+    outcomes = load_files([rates, broken, experts], settings)
+    assert isinstance(outcomes[1], InboxError) and "damaged after row 2" in str(outcomes[1])
+    assert [outcomes[0].status, outcomes[2].status] == ["loaded", "loaded"]
+    assert (outcomes[0].loaded, outcomes[2].loaded) == (1, 2)
+    assert _count(settings, "SELECT count(*) AS n FROM core.manual_fact WHERE file_name = '联络站.xlsx'") == 0
+    assert _count(settings, "SELECT count(*) AS n FROM core.event WHERE file_name = '联络站.xlsx'") == 0
+    assert len(_inbox_runs(settings)) == 1
+
+
+def test_cli_load_takes_several_files_in_one_session(tmp_path):
+    from flows.cli import app
+
+    rates, odd, experts = _demo_like_files(tmp_path / "inbox")
+    result = CliRunner().invoke(app, ["inbox", "load", str(rates), str(odd), str(experts),
+                                      "--data-dir", str(tmp_path / "data")])
+    assert result.exit_code == 1  # one file failed
+    assert "match no inbox kind" in result.output and "比率.xlsx" in result.output and "专家.xlsx" in result.output
+    assert len(_inbox_runs(load_settings(data_dir=tmp_path / "data"))) == 1
 
 
 def test_zip_bomb_is_refused_at_once_and_nothing_is_loaded(tmp_path):
