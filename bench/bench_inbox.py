@@ -13,8 +13,9 @@ Each repetition runs in a fresh subprocess (so peak RSS is the load's own):
    re-attribute.
 
 Prints, per measure, the median of the repetitions with min–max: seconds, rows/s and peak
-RSS (ru_maxrss) — the load must stay within 300 MB — and the load's time as a ratio of the
-floor. Machines are noisy: read the ratio, not the absolute times. Never run as a test.
+RSS (ru_maxrss) — the load must stay within 300 MB — and the load's time and peak RSS as
+ratios of the floor's, repetition by repetition. Machines are noisy: read the ratio, not the
+absolute times. Never run as a test.
 """
 
 from __future__ import annotations
@@ -128,6 +129,8 @@ def main() -> None:
                   f"peak RSS {summary([r['rss_mb'] for r in results], '.0f')} MB")
         ratios = [load["seconds"] / floor["seconds"] for load, floor in zip(loads, floors)]
         print(f"load / floor time: {summary(ratios, '.1f')}×")
+        rss_ratios = [load["rss_mb"] / floor["rss_mb"] for load, floor in zip(loads, floors)]
+        print(f"load / floor peak RSS: {summary(rss_ratios, '.2f')}×")
         peak = max(r["rss_mb"] for r in loads)
         print(f"peak RSS of the load {peak:.0f} MB: {'within' if peak <= PEAK_RSS_LIMIT_MB else 'OVER'} "
               f"the {PEAK_RSS_LIMIT_MB} MB limit")

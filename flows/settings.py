@@ -9,13 +9,14 @@ flags. `docs/settings.md` lists every setting.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, model_validator, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 import pydantic_settings
 from pydantic_settings import (
     BaseSettings,
@@ -123,6 +124,16 @@ class Settings(BaseSettings):
     # unread; rows are validated and loaded this many at a time.
     inbox_max_unpacked_mb: int = Field(default=256, gt=0)
     inbox_batch_rows: int = Field(default=5000, gt=0)
+    # DuckDB's memory in an inbox load's write session (DuckDB size syntax: 128MB, 1GB); beyond it,
+    # DuckDB spills to disk. With the batches, it keeps a 100,000-row file's load within 300 MB.
+    inbox_memory_limit: str = "128MB"
+
+    @field_validator("inbox_memory_limit")
+    @classmethod
+    def _duckdb_size(cls, value: str) -> str:
+        if not re.fullmatch(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value.strip(), re.IGNORECASE):
+            raise ValueError("expected a DuckDB size such as 128MB or 1GB")
+        return value.strip()
 
     @classmethod
     def settings_customise_sources(

@@ -311,6 +311,26 @@ def test_cli_load_takes_several_files_in_one_session(tmp_path):
     assert len(_inbox_runs(load_settings(data_dir=tmp_path / "data"))) == 1
 
 
+def test_organisations_are_attributed_a_batch_at_a_time_with_a_key_never_split(tmp_path, monkeypatch):
+    """Two spellings of one enterprise share an organisation key: with batches of one name they
+    still land in one batch (core.org has one row per key), and every name keeps its district."""
+    import flows.pipeline
+
+    monkeypatch.setattr(flows.pipeline, "ATTRIBUTION_BATCH", 1)
+    settings = load_settings(data_dir=tmp_path / "data")
+    path = _xlsx(tmp_path / "企业标准.xlsx", "enterprise_std",
+                 ("Q/ABCD 001-2024", "精密轴承", "恒瑞精密机械（苏州）有限公司", GOOD_USCC, "", "2024-05-06"),
+                 ("Q/ABCD 002-2024", "精密齿轮", "恒瑞精密机械(苏州)有限公司", GOOD_USCC, "", "2024-05-07"),
+                 ("Q/ABCD 003-2024", "电动工具", "博达电气有限公司", "", "太仓市", "2024-06-06"))
+    assert load_file(path, settings).loaded == 3
+    orgs = warehouse.query(settings.warehouse_path, "SELECT org_key, district_name FROM core.org ORDER BY 1").to_pylist()
+    assert [(o["org_key"], o["district_name"]) for o in orgs] == [("博达电气有限公司", "太仓市"),
+                                                                 ("恒瑞精密机械(苏州)有限公司", "昆山市")]
+    assert _count(settings, "SELECT count(*) AS n FROM core.org_name") == 3
+    places = warehouse.query(settings.warehouse_path, "SELECT std_no, district_name FROM mart.standard ORDER BY 1").to_pylist()
+    assert [p["district_name"] for p in places] == ["昆山市", "昆山市", "太仓市"]
+
+
 def test_zip_bomb_is_refused_at_once_and_nothing_is_loaded(tmp_path):
     import zipfile
 
