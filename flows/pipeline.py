@@ -47,7 +47,7 @@ SILENCE_HISTORY = 5
 # Changed standards named per source in the run report (all are counted).
 CHANGED_LISTED = 50
 # Organisations attributed and written to core.org at a time (attribute_all): memory stays flat.
-ATTRIBUTION_BATCH = 5000
+ATTRIBUTION_BATCH = 2000
 # Pages a run could not read named per source in its health check (all are in core.reject).
 UNREAD_LISTED = 5
 _UNREAD_REASONS = ("list_failed", "detail_failed", "article_failed", "attachment_failed")

@@ -123,10 +123,10 @@ class Settings(BaseSettings):
     # Analysts' inbox files: an xlsx (a zip) declaring more than this once unpacked is refused
     # unread; rows are validated and loaded this many at a time.
     inbox_max_unpacked_mb: int = Field(default=256, gt=0)
-    inbox_batch_rows: int = Field(default=5000, gt=0)
-    # DuckDB's memory in an inbox load's write session (DuckDB size syntax: 128MB, 1GB); beyond it,
+    inbox_batch_rows: int = Field(default=2000, gt=0)
+    # DuckDB's memory in an inbox load's write session (DuckDB size syntax: 64MB, 1GB); beyond it,
     # DuckDB spills to disk. With the batches, it keeps a 100,000-row file's load within 300 MB.
-    inbox_memory_limit: str = "128MB"
+    inbox_memory_limit: str = "64MB"
 
     @field_validator("inbox_memory_limit")
     @classmethod
