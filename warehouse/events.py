@@ -225,8 +225,9 @@ class InboxFileLoad:
 def lean_session(w: WriteSession, memory_limit: str) -> None:
     """Keep a streaming load's write session small, for the rest of the session: DuckDB's memory
     capped at `memory_limit` (beyond it, it spills to disk), one thread, and memory DuckDB frees
-    handed back to the system as it goes (its allocator otherwise keeps it)."""
-    for name in ("set_memory_limit", "set_one_thread", "free_memory_in_background"):
+    handed back to the system as it goes (its allocator otherwise keeps it); and no progress bar
+    (a slower single-threaded query would draw one on the command's output)."""
+    for name in ("set_memory_limit", "set_one_thread", "free_memory_in_background", "no_progress_bar"):
         w.fetch(_SQL, name, {"memory_limit": memory_limit})
 
 

@@ -261,3 +261,6 @@ SET threads = 1;
 
 -- name: free_memory_in_background
 SET allocator_background_threads = true;
+
+-- name: no_progress_bar
+SET enable_progress_bar = false;
