@@ -133,8 +133,13 @@ def demo_inbox_files(folder: Path) -> Path:
 
 
 def run(code: str, *args: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    lines = out.stdout.strip().splitlines()
+    try:
+        return json.loads(lines[-1])
+    except (IndexError, json.JSONDecodeError):
+        raise SystemExit(f"a measurement exited {out.returncode} without its JSON line; its output ended with "
+                         f"{out.stdout[-300:]!r}, its errors with {out.stderr[-1500:]!r}") from None
 
 
 def summary(values: list[float], fmt: str) -> str:
