@@ -10,11 +10,14 @@ Each repetition runs in a fresh subprocess (so peak RSS is the load's own):
 
 1. floor: bare openpyxl read-only iteration of the same file (values only);
 2. load: `flows.inbox.load_file` into an empty warehouse — read, validate, load in batches,
-   re-attribute.
+   re-attribute;
+3. the demo's inbox files (issue 14 item 6): loaded with a write session per file (as before:
+   the comparison point) and all in one session (`flows.inbox.load_files`).
 
 Prints, per measure, the median of the repetitions with min–max: seconds, rows/s and peak
-RSS (ru_maxrss) — the load must stay within 300 MB — and the load's time as a ratio of the
-floor. Machines are noisy: read the ratio, not the absolute times. Never run as a test.
+RSS (ru_maxrss) — the load must stay within 300 MB — and the load's time and peak RSS as
+ratios of the floor's, repetition by repetition. Machines are noisy: read the ratio, not the
+absolute times. Never run as a test.
 """
 
 from __future__ import annotations
@@ -101,9 +104,42 @@ print(json.dumps({"rows": report.loaded, "seconds": time.perf_counter() - start,
 """
 
 
+SESSIONS = """
+import json, sys, time
+sys.path.insert(0, sys.argv[3])
+from pathlib import Path
+from flows.inbox import load_file, load_files
+from flows.settings import Settings
+paths = sorted(Path(sys.argv[1]).glob("*.xlsx"))
+settings = Settings(data_dir=sys.argv[2])
+start = time.perf_counter()
+if sys.argv[4] == "one":
+    failed = [o for o in load_files(paths, settings) if isinstance(o, Exception)]
+    assert not failed, failed
+else:
+    for path in paths:
+        load_file(path, settings)
+print(json.dumps({"files": len(paths), "seconds": time.perf_counter() - start}))
+"""
+
+
+def demo_inbox_files(folder: Path) -> Path:
+    """The inbox files `stdwatch demo` loads (seed 7, size demo)."""
+    from mirror.corpus import build_corpus
+    from mirror.notices import notice_corpus, write_inbox_files
+
+    write_inbox_files(notice_corpus(build_corpus("demo", 7)), folder)
+    return folder
+
+
 def run(code: str, *args: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    lines = out.stdout.strip().splitlines()
+    try:
+        return json.loads(lines[-1])
+    except (IndexError, json.JSONDecodeError):
+        raise SystemExit(f"a measurement exited {out.returncode} without its JSON line; its output ended with "
+                         f"{out.stdout[-300:]!r}, its errors with {out.stderr[-1500:]!r}") from None
 
 
 def summary(values: list[float], fmt: str) -> str:
@@ -128,6 +164,16 @@ def main() -> None:
                   f"peak RSS {summary([r['rss_mb'] for r in results], '.0f')} MB")
         ratios = [load["seconds"] / floor["seconds"] for load, floor in zip(loads, floors)]
         print(f"load / floor time: {summary(ratios, '.1f')}×")
+        rss_ratios = [load["rss_mb"] / floor["rss_mb"] for load, floor in zip(loads, floors)]
+        print(f"load / floor peak RSS: {summary(rss_ratios, '.2f')}×")
+        inbox = demo_inbox_files(Path(tmp) / "demo_inbox")
+        per_file, one = [], []
+        for i in range(args.repeat):
+            per_file.append(run(SESSIONS, str(inbox), str(Path(tmp) / f"each{i}"), str(ROOT), "each"))
+            one.append(run(SESSIONS, str(inbox), str(Path(tmp) / f"one{i}"), str(ROOT), "one"))
+        print(f"the demo's {one[0]['files']} inbox files, a session per file (as before): "
+              f"{summary([r['seconds'] for r in per_file], '.2f')} s; one session: {summary([r['seconds'] for r in one], '.2f')} s; "
+              f"one / per file: {summary([o['seconds'] / e['seconds'] for o, e in zip(one, per_file)], '.2f')}×")
         peak = max(r["rss_mb"] for r in loads)
         print(f"peak RSS of the load {peak:.0f} MB: {'within' if peak <= PEAK_RSS_LIMIT_MB else 'OVER'} "
               f"the {PEAK_RSS_LIMIT_MB} MB limit")

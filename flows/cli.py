@@ -154,7 +154,7 @@ def demo(
 def _demo(size: str, seed: int, data_dir: Optional[Path], faults: float, fault_mix: Optional[str],
           variant: Optional[str], payload: dict) -> None:
     from flows.cli_runs import STARTUP, launch_prefect_api, report_dict
-    from flows.inbox import load_file
+    from flows.inbox import load_files
     from flows.sources import SOURCES
     from mirror.cluster import MirrorCluster
     from mirror.corpus import build_corpus
@@ -222,8 +222,9 @@ def _demo(size: str, seed: int, data_dir: Optional[Path], faults: float, fault_m
                 kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(policy.injected.items()))
                 console.print(f"The mirror answered {policy.faults} of {policy.requests} requests with a fault ({kinds}).")
     # The analysts' inbox: statistics and lists no portal publishes (docs/notices-and-inbox.md).
-    for path in inbox_files:
-        loaded = load_file(path, settings)
+    for path, loaded in zip(inbox_files, load_files(inbox_files, settings)):  # one write session for all
+        if isinstance(loaded, Exception):
+            raise loaded
         payload.setdefault("inbox", []).append({"file": path.name, "status": loaded.status, "rows": loaded.rows,
                                                 "loaded": loaded.loaded, "rejected": len(loaded.rejects)})
         rejects = f", {len(loaded.rejects)} rejected (reasons in {loaded.rejects_path.name})" if loaded.rejects else ""

@@ -43,9 +43,10 @@ def load(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object per file (a list) instead of tables."),
 ) -> None:
     """Validate every row, load the good ones with their provenance, and report each rejected row.
+    All the files load in one write session; a bad file is reported and the others still load.
     Loading the same file again changes nothing; a corrected file replaces its earlier version."""
     from flows.cli import _settings
-    from flows.inbox import InboxError, load_file
+    from flows.inbox import InboxError, load_files
 
     if kind is not None and kind not in INBOX_KINDS:
         err.print(f"[red]Unknown kind {kind!r}.[/] Choose one of: {_KINDS}")
@@ -53,12 +54,10 @@ def load(
     settings = _settings(data_dir=data_dir)
     failed = False
     reports: list[dict] = []
-    for path in paths:
-        try:
-            report = load_file(path, settings, kind=kind, rejects_dir=rejects_dir)
-        except InboxError as exc:
-            err.print(f"[red]{exc}[/]")
-            reports.append({"file": str(path), "error": str(exc)})
+    for path, report in zip(paths, load_files(paths, settings, kind=kind, rejects_dir=rejects_dir)):
+        if isinstance(report, InboxError):
+            err.print(f"[red]{report}[/]")
+            reports.append({"file": str(path), "error": str(report)})
             failed = True
             continue
         if as_json:

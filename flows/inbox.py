@@ -5,7 +5,9 @@
 in each column. `load_file(path, settings)` reads the file (`extract.sources.inbox`), works out
 its kind from its headers (or takes `kind`), validates every row, writes the rejected rows
 with their reasons to `<file>.rejects.csv`, and loads the good rows in one write session.
-The file is streamed: rows are read, validated and loaded `inbox_batch_rows` at a time, so
+`load_files(paths, settings)` loads all the files of a run in that one session (one copy of the
+warehouse, one publish, one re-attribution); a bad file is reported on its own and the others
+load. A file is streamed: rows are read, validated and loaded `inbox_batch_rows` at a time, so
 memory does not grow with the file (an xlsx declaring more than `inbox_max_unpacked_mb`
 unpacked is refused unread):
 
@@ -20,7 +22,8 @@ unpacked is refused unread):
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import chain, islice
@@ -35,7 +38,7 @@ from transform.orgs import normalize_org_name
 from transform.parsers.inbox import INBOX_KINDS, REJECT_REASONS, InboxResult, InboxValidator, detect_kind, kind_of, split_origin
 from transform.records import Reject
 from warehouse import Warehouse, inbox_file_in_force
-from warehouse.events import InboxFileLoad
+from warehouse.events import InboxFileLoad, lean_session
 
 REJECTS_SUFFIX = ".rejects.csv"
 
@@ -95,11 +98,105 @@ class InboxReport:
     standards_inserted: int = 0
     standards_updated: int = 0
     retracted: int = 0
+    rejected_rows: list[FileRow] = field(default_factory=list, repr=False)  # the rejected rows as entered
 
 
 def load_file(path: Path, settings: Settings, *, kind: str | None = None, rejects_dir: Path | None = None,
               now: datetime | None = None) -> InboxReport:
-    path = Path(path)
+    """One file (`load_files` of one): its report, or InboxError naming the file and the fix."""
+    (outcome,) = load_files([path], settings, kind=kind, rejects_dir=rejects_dir, now=now)
+    if isinstance(outcome, InboxError):
+        raise outcome
+    return outcome
+
+
+def load_files(paths: Sequence[Path], settings: Settings, *, kind: str | None = None,
+               rejects_dir: Path | None = None, now: datetime | None = None) -> list[InboxReport | InboxError]:
+    """Every file of a run in one write session (one copy of the warehouse, one publish, one
+    re-attribution), in order; per file its report, or the InboxError that kept it out — the
+    other files still load. A file that turns out unreadable half-way leaves rows of its own in
+    the session: the session is then abandoned (nothing published) and run again without it.
+    Files whose content is already in force are read for their report only; when all are, no
+    session is opened and no new warehouse version is written."""
+    paths = [Path(p) for p in paths]
+    now = now or datetime.now(timezone.utc)
+    failed: dict[int, InboxError] = {}
+    while True:
+        try:
+            reports = _load_in_one_session(paths, settings, kind, now, failed)
+            break
+        except _Abandoned as abandoned:
+            failed[abandoned.index] = abandoned.error
+    for report in reports.values():
+        report.rejects_path = write_rejects(report.path, report.rejects, report.rejected_rows, rejects_dir)
+    return [failed.get(i) or reports[i] for i in range(len(paths))]
+
+
+class _Abandoned(Exception):
+    """File `index` failed after some of its rows were loaded into the session."""
+
+    def __init__(self, index: int, error: InboxError) -> None:
+        super().__init__(str(error))
+        self.index, self.error = index, error
+
+
+def _load_in_one_session(paths: list[Path], settings: Settings, kind: str | None, now: datetime,
+                         failed: dict[int, InboxError]) -> dict[int, InboxReport]:
+    """Reports of the files not in `failed`; the ones that fail before loading anything are added to it."""
+    region = load_region(settings.region)
+    reports: dict[int, InboxReport] = {}
+    with ExitStack() as stack:
+        session: _Session | None = None
+        for index, path in enumerate(paths):
+            if index in failed:
+                continue
+            try:
+                opened = _open(path, kind, settings, region, now)
+            except InboxError as exc:
+                failed[index] = exc
+                continue
+            report = opened.report
+            if inbox_file_in_force(settings.warehouse_path, path.name) == (opened.kind, opened.sha):
+                try:
+                    opened.read_through()
+                except InboxError as exc:  # nothing of it was loaded: it fails alone
+                    failed[index] = exc
+                    continue
+            else:
+                if session is None:
+                    session = stack.enter_context(_Session.open(paths, kind, settings, region))
+                try:
+                    session.load(opened)
+                except InboxError as exc:
+                    raise _Abandoned(index, exc) from None
+            reports[index] = report
+        if session is not None:
+            session.finish()
+    return reports
+
+
+@dataclass
+class _OpenFile:
+    """A file whose first row has been read: its kind, digest and the stream of its rows."""
+
+    path: Path
+    kind: str
+    sha: str
+    stream: _Rows
+    validator: InboxValidator
+    batch_rows: int
+    report: InboxReport
+
+    def batches(self) -> Iterator[InboxResult]:
+        return self.stream.validated(self.validator, self.batch_rows, self.report)
+
+    def read_through(self) -> None:
+        """Validate every row for the report, loading nothing (the content is already in force)."""
+        for _ in self.batches():
+            pass
+
+
+def _open(path: Path, kind: str | None, settings: Settings, region, now: datetime) -> _OpenFile:
     if path.name.endswith(REJECTS_SUFFIX):
         raise InboxError(f"{path}: this is a rejects file written by `stdwatch inbox load`; "
                          "correct the rows in the original file and load that instead")
@@ -114,41 +211,52 @@ def load_file(path: Path, settings: Settings, *, kind: str | None = None, reject
                          f"use a template (`stdwatch inbox template KIND`, KIND one of {', '.join(INBOX_KINDS)}) "
                          "or name the kind with --kind")
     kind_of(kind)
-    now = now or datetime.now(timezone.utc)
-    region = load_region(settings.region)
-    validator = InboxValidator(kind, region, loaded_at=now)
-    sha = first.file_sha256
-    report = InboxReport(path, kind, "unchanged", 0, 0)
-    batches = stream.validated(validator, settings.inbox_batch_rows, report)
-    if inbox_file_in_force(settings.warehouse_path, path.name) == (kind, sha):
-        for _ in batches:
-            pass
-    else:
+    report = InboxReport(path, kind, "unchanged", 0, 0, rejected_rows=stream.rejected)
+    return _OpenFile(path, kind, first.file_sha256, stream, InboxValidator(kind, region, loaded_at=now),
+                     settings.inbox_batch_rows, report)
+
+
+class _Session:
+    """The run's one write session, opened at the first file that has something to load."""
+
+    def __init__(self, w, run_id: str, settings: Settings, codes: dict[str, str]) -> None:
+        self.w, self.run_id, self.settings, self.codes = w, run_id, settings, codes
+        self.done: list[str] = []
+
+    @classmethod
+    @contextmanager
+    def open(cls, paths: list[Path], kind: str | None, settings: Settings, region) -> Iterator[_Session]:
         run_id = new_run_id("inbox")
-        codes = {d.name: d.code for d in region.districts}
         with Warehouse(settings.warehouse_path, org_key=normalize_org_name).writing(LOAD_LOCK_WAIT_SECONDS) as w:
-            w.begin_run(run_id, "inbox", {"path": str(path), "kind": kind}, settings.model_dump(mode="json"))
+            w.begin_run(run_id, "inbox", {"paths": [str(p) for p in paths], "kind": kind},
+                        settings.model_dump(mode="json"))
+            lean_session(w, settings.inbox_memory_limit)
             record_counting_settings(w, settings, region)
-            load = InboxFileLoad(w, file_name=path.name, kind=kind, sha256=sha, run_id=run_id, district_codes=codes)
-            if load.start():
-                for result in batches:
-                    load.add(result.facts, result.events, result.standards, result.evidence, result.rejects)
-                done = load.finish(report.rows)
-                overrides = read_overrides(settings)
-                attribute_all(w, settings, overrides)
-                attribute_events(w, settings, overrides)
-                w.finish_run(run_id, "completed",
-                             f"{path.name}: {done.status}, {done.loaded} rows, {done.rejected} rejected")
-                report.status = done.status
-                if done.standards is not None:
-                    report.standards_inserted, report.standards_updated = done.standards.inserted, done.standards.updated
-                report.retracted = done.retracted
-            else:  # another process loaded the same content meanwhile
-                for _ in batches:
-                    pass
-                w.finish_run(run_id, "completed", f"{path.name}: unchanged")
-    report.rejects_path = write_rejects(path, report.rejects, stream.rejected, rejects_dir)
-    return report
+            yield cls(w, run_id, settings, {d.name: d.code for d in region.districts})
+
+    def load(self, opened: _OpenFile) -> None:
+        report = opened.report
+        load = InboxFileLoad(self.w, file_name=opened.path.name, kind=opened.kind, sha256=opened.sha,
+                             run_id=self.run_id, district_codes=self.codes)
+        if not load.start():  # an earlier file of this run, or another process, loaded the same content
+            opened.read_through()
+            self.done.append(f"{opened.path.name}: unchanged")
+            return
+        for result in opened.batches():
+            load.add(result.facts, result.events, result.standards, result.evidence, result.rejects)
+        done = load.finish(report.rows)
+        report.status = done.status
+        if done.standards is not None:
+            report.standards_inserted, report.standards_updated = done.standards.inserted, done.standards.updated
+        report.retracted = done.retracted
+        self.done.append(f"{opened.path.name}: {done.status}, {done.loaded} rows, {done.rejected} rejected")
+
+    def finish(self) -> None:
+        """Re-attribute once for all the files (they may bring new identity evidence), and close the run."""
+        overrides = read_overrides(self.settings)
+        attribute_all(self.w, self.settings, overrides)
+        attribute_events(self.w, self.settings, overrides)
+        self.w.finish_run(self.run_id, "completed", "; ".join(self.done))
 
 
 class _Rows:

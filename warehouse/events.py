@@ -12,6 +12,7 @@ place, one transaction per call (`WriteSession.run_statements`). Nothing here in
   sha256) changes nothing; a corrected file replaces every row the earlier version loaded
   (facts, events, register evidence, rejects) and retracts the enterprise standards it no
   longer lists.
+- `lean_session`: DuckDB's memory capped for a streaming load's session.
 - `record_manual_entries`: notices whose list needs a person (scanned PDF…), idempotent.
 - `event_orgs` / `set_event_attributions`: the flows re-attribute every event's organisation
   with the register as it stands, after each load.
@@ -147,7 +148,6 @@ class InboxFileLoad:
         self.district_codes = district_codes
         self.previous: tuple[str, str] | None = None
         self.listed_before: set[str] = set()  # enterprise standards the earlier version listed, not elsewhere
-        self.listed: set[str] = set()
         self.loaded = self.rejected = self.inserted = self.updated = 0
         self.merged = False
 
@@ -193,7 +193,6 @@ class InboxFileLoad:
         if standards:
             counts = self.w.merge_standards(list(standards), self.run_id)
             self.inserted, self.updated, self.merged = self.inserted + counts.inserted, self.updated + counts.updated, True
-        self.listed.update(s.std_no for s in standards)
         self.loaded += len(facts)
         self.rejected += len(rejects)
 
@@ -209,7 +208,11 @@ class InboxFileLoad:
         })
         w.run_statements(_SQL, {"incoming_inbox_file": file_table},
                          ["insert_inbox_file", "delete_stale_file_events"], params)
-        retracted = sorted(self.listed_before - self.listed)
+        # What the new version lists is read back from its facts only when something could be retracted:
+        # a 100,000-row file's numbers are not held in memory for nothing.
+        listed = {r[0] for r in w.fetch(_SQL, "select_file_subjects", {**params, "kind": "enterprise_std"})} \
+            if self.listed_before else set()
+        retracted = sorted(self.listed_before - listed)
         if retracted:
             w.run_statements(_SQL, {"incoming_retracted": pa.table({"std_no": pa.array(retracted, pa.string())})},
                              ["retract_inbox_standard_sources", "retract_orphaned_standards", "note_retracted",
@@ -218,6 +221,15 @@ class InboxFileLoad:
                      else None)
         return InboxLoad(self.file_name, self.kind, "replaced" if self.previous else "loaded", rows, self.loaded,
                          self.rejected, standards=standards, retracted=len(retracted))
+
+
+def lean_session(w: WriteSession, memory_limit: str) -> None:
+    """Keep a streaming load's write session small, for the rest of the session: DuckDB's memory
+    capped at `memory_limit` (beyond it, it spills to disk), one thread, and memory DuckDB frees
+    handed back to the system as it goes (its allocator otherwise keeps it); and no progress bar
+    (a slower single-threaded query would draw one on the command's output)."""
+    for name in ("set_memory_limit", "set_one_thread", "free_memory_in_background", "no_progress_bar"):
+        w.fetch(_SQL, name, {"memory_limit": memory_limit})
 
 
 def _origin_part(origin: str | None, part: str) -> str:

@@ -420,11 +420,13 @@ class WriteSession:
         name = "select_unattributed_drafting_orgs" if unattributed_only else "select_drafting_orgs"
         return [row[0] for row in self._run(name)]
 
-    def replace_org_attributions(self, rows: Sequence[tuple[str | None, str, Attribution]]) -> None:
+    def replace_org_attributions(self, rows: Sequence[tuple[str | None, str, Attribution]], *,
+                                 replace: bool = True) -> None:
         """Replace core.org (one row per org_key) and core.org_name (each name given → its key)
         with these attributions. Drafters find their organisation by their name as listed, so
         give one row per name of `drafting_orgs()`. An org_key of None is computed from the
-        name with this session's key function."""
+        name with this session's key function. `replace=False` adds them to what is there (the
+        next batch of one replacement: all the names of a key must come in the same batch)."""
         keys = [key if key is not None else self.org_key(name) for key, name, _ in rows]
         attributions = [a for _, _, a in rows]
         table = pa.table({
@@ -441,7 +443,8 @@ class WriteSession:
             "needs_review": pa.array([a.needs_review for a in attributions], pa.bool_()),
             "batch_order": pa.array(range(len(rows)), pa.int64()),
         })
-        self._load({"incoming_org": table}, ["delete_orgs", "delete_org_names", "insert_orgs", "insert_org_names"])
+        steps = ["delete_orgs", "delete_org_names"] if replace else []
+        self._load({"incoming_org": table}, [*steps, "insert_orgs", "insert_org_names"])
 
     # ── watermarks and marts ──────────────────────────────────────────────────────────
     def get_watermark(self, source: str, key: str) -> str | None:

@@ -333,7 +333,7 @@ WITH best AS (
 credit AS (
     SELECT org_key, uscc, count(*) AS seen
     FROM core.org_evidence
-    WHERE uscc IS NOT NULL
+    WHERE uscc IS NOT NULL AND org_key IN (SELECT org_key FROM incoming_org)  -- this batch's only
     GROUP BY org_key, uscc
     QUALIFY row_number() OVER (PARTITION BY org_key ORDER BY seen DESC, uscc) = 1
 )
