@@ -9,7 +9,6 @@ flags. `docs/settings.md` lists every setting.
 from __future__ import annotations
 
 import os
-import re
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -148,16 +147,9 @@ class Settings(BaseSettings):
     # unread; rows are validated and loaded this many at a time.
     inbox_max_unpacked_mb: int = Field(default=256, gt=0)
     inbox_batch_rows: int = Field(default=2000, gt=0)
-    # DuckDB's memory in an inbox load's write session (DuckDB size syntax: 64MB, 1GB); beyond it,
+    # DuckDB's memory in an inbox load's write session (DuckDB size syntax: 64MiB, 1GB); beyond it,
     # DuckDB spills to disk. With the batches, it keeps a 100,000-row file's load within 300 MB.
-    inbox_memory_limit: str = "64MB"
-
-    @field_validator("inbox_memory_limit")
-    @classmethod
-    def _duckdb_size(cls, value: str) -> str:
-        if not re.fullmatch(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", value.strip(), re.IGNORECASE):
-            raise ValueError("expected a DuckDB size such as 128MB or 1GB")
-        return value.strip()
+    inbox_memory_limit: str = "64MiB"
 
     # `reprocess` parses each source's archive in its own process, this many at once; None = every core.
     reprocess_workers: int | None = Field(None, ge=1)
@@ -165,7 +157,7 @@ class Settings(BaseSettings):
     # The memory DuckDB may use on every warehouse connection (DuckDB's size syntax).
     memory_limit: str = "1GB"
 
-    @field_validator("memory_limit")
+    @field_validator("memory_limit", "inbox_memory_limit")
     @classmethod
     def _memory_limit_is_a_size(cls, value: str) -> str:
         return warehouse.db.check_memory_limit(value)
