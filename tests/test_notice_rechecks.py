@@ -18,8 +18,9 @@ from mirror.corpus import build_corpus
 from mirror.notices import SCJGJ, ScjgjSuzhouApp, notice_corpus
 from mirror.web import Response, SiteServer
 from transform.dates import SHANGHAI
+from transform.region import load_region
 
-TZGG = next(c for c in notices_flow.COLUMNS if c.site == "scjgj_suzhou")
+TZGG = next(c for c in notices_flow.region_columns(load_region("3205")) if c.site == "scjgj_suzhou")
 
 
 @pytest.fixture(params=[False, True], ids=["plain", "conditional"])
