@@ -1,4 +1,4 @@
--- 008 data tests: what the publish gate (warehouse/gate.py) found before each publish, and the
+-- 009 data tests: what the publish gate (warehouse/gate.py) found before each publish, and the
 -- figures its night-over-night guards compare. The declared tests are warehouse/sql/data_tests.sql,
 -- the guards warehouse/sql/guards.sql; analysts read the results in mart.data_tests.
 
