@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from transform.region import load_region
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -140,7 +141,7 @@ def build_warehouse(path: Path, n: int) -> None:
     from warehouse import Warehouse
 
     with Warehouse(path).writing() as w:
-        w.load_region("3205")
+        w.load_region(load_region("3205"))
         w.set_settings({"window_start": "2022-08-21", "window_end": "2025-12-31", "as_of": "2025-12-31",
                         "count_drafter": "lead", "group_count_by": "drafter", "region": "3205"})
         for statement in BULK_SQL.split(";"):

@@ -25,6 +25,7 @@ import warehouse.db
 from flows.settings import SettingsError, load_settings
 from tests.test_warehouse import RULES, T0, placed, rows, standard
 from warehouse import Warehouse, marts, open_readonly
+from transform.region import load_region
 
 DIFF = """SELECT count(*) FROM (
     (SELECT * FROM core.standard_placed EXCEPT ALL SELECT * FROM core.standard_placing)
@@ -44,7 +45,7 @@ def differences(path: Path) -> int:
 def wh(tmp_path: Path) -> Path:
     path = tmp_path / "warehouse.duckdb"
     with Warehouse(path).writing() as w:
-        w.load_region("3205")
+        w.load_region(load_region("3205"))
         w.set_settings(RULES)
         w.merge_standards([
             standard("GB/T 1-2023", drafters=("昆山甲科技有限公司", "苏州乙公司")),
