@@ -165,14 +165,15 @@ def _judge(guard: str, previous: Mapping[tuple[str, str], float], now: Mapping[t
     _, checks, scale = GUARDS[guard]
     falls = []
     for (name, key), before in sorted(previous.items()):
-        if name != guard:
+        if name != guard or (scale == "share" and key == "count"):
             continue
         if scale == "share" and (guard, key) not in now:
             continue  # not measured tonight (no announcement read): nothing fell
         after = now.get((guard, key), 0.0)
         drop = before - after
-        if scale == "share":
-            too_far = drop > limits.share_fall_points
+        if scale == "share":  # diluted by newcomers is no fall: what it counts must have fallen too
+            lost = now.get((guard, "count"), 0.0) < previous.get((guard, "count"), 0.0)
+            too_far = drop > limits.share_fall_points and lost
         else:
             too_far = drop >= limits.count_fall_min and drop > before * limits.count_fall_percent / 100
         if too_far:

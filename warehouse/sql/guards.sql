@@ -1,7 +1,8 @@
 -- Night-over-night guards: the figures the publish gate (warehouse/gate.py) compares with the last
 -- gated load's (meta.guard_figure). A figure that falls by more than its threshold (settings
 -- guard_count_fall_percent / guard_count_fall_min / guard_share_fall_points) without an explained
--- cause fails the gate. Every `figure_*` statement returns (key, value).
+-- cause fails the gate. Every `figure_*` statement returns (key, value); a share also returns its
+-- numerator as key 'count', and fails only when that fell too (new unplaced arrivals dilute, not lose).
 
 -- name: figure_district_type_count
 -- Counted standards per district × type.
@@ -17,18 +18,18 @@ FROM mart.indicator_progress
 WHERE method IS NOT NULL AND actual IS NOT NULL
 
 -- name: figure_placed_org_share
--- Percent of the region's organisations placed in a district (not "district unknown").
-SELECT '' AS key,
-       100.0 * count(*) FILTER (WHERE placed_code IS NOT NULL) / count(*) AS value
-FROM core.org_placed
-WHERE in_region
-HAVING count(*) > 0
+-- Percent of the region's organisations placed in a district (not "district unknown"), and how many
+-- are placed ('count'): a share diluted by newcomers while no placed organisation was lost is no fall.
+SELECT unnest(['', 'count']) AS key, unnest([100.0 * placed / total, placed]) AS value
+FROM (SELECT count(*) FILTER (WHERE placed_code IS NOT NULL) AS placed, count(*) AS total
+      FROM core.org_placed WHERE in_region)
+WHERE total > 0
 
 -- name: figure_drafters_share
--- Percent of standards whose drafting units are known.
-SELECT '' AS key, 100.0 * count(*) FILTER (WHERE drafters_known) / count(*) AS value
-FROM core.standard
-HAVING count(*) > 0
+-- Percent of standards whose drafting units are known, and how many ('count').
+SELECT unnest(['', 'count']) AS key, unnest([100.0 * known / total, known]) AS value
+FROM (SELECT count(*) FILTER (WHERE drafters_known) AS known, count(*) AS total FROM core.standard)
+WHERE total > 0
 
 -- name: figure_notice_list_share
 -- Percent of the announcements this run read whose list was read: notices giving at least one entry,
@@ -44,7 +45,8 @@ WITH read_this_run AS (
     FROM core.manual_entry_needed
     WHERE reason = 'no_list' AND last_seen_run = $run_id
 )
-SELECT '' AS key, 100.0 * count(*) FILTER (WHERE list_read) / count(*) AS value
+SELECT unnest(['', 'count']) AS key,
+       unnest([100.0 * count(*) FILTER (WHERE list_read) / count(*), count(*) FILTER (WHERE list_read)]) AS value
 FROM read_this_run
 HAVING count(*) > 0
 
