@@ -130,6 +130,9 @@ def demo(
              "sacinfo-redirected, contested) or field=value pairs (the table in mirror/variants.py)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document (run report, inbox loads, "
                                  "districts, ground-truth check); the usual output goes to stderr."),
+    region: Optional[str] = typer.Option(
+        None, "--region", help="The region folder to mirror and run (transform/regions/<code>; default: the "
+                               "`region` setting). A region other than the default writes to <data_dir>/demo-<code>."),
 ) -> None:
     """Start the bundled mirror of every portal on 127.0.0.1, run `nightly` against it, load the
     analysts' inbox files, and print the per-district table and the plan's progress."""
@@ -140,7 +143,7 @@ def demo(
     if as_json:
         console.file = sys.stderr
     try:
-        _demo(size, seed, data_dir, faults, fault_mix, variant, payload)
+        _demo(size, seed, data_dir, faults, fault_mix, variant, payload, region)
     except typer.Exit as exc:
         if as_json and hasattr(exc.__cause__, "report"):  # a failed health check: its report
             payload["run"] = report_dict(exc.__cause__.report)
@@ -152,7 +155,7 @@ def demo(
 
 
 def _demo(size: str, seed: int, data_dir: Optional[Path], faults: float, fault_mix: Optional[str],
-          variant: Optional[str], payload: dict) -> None:
+          variant: Optional[str], payload: dict, region: Optional[str] = None) -> None:
     from flows.cli_runs import STARTUP, launch_prefect_api, report_dict
     from flows.inbox import load_files
     from flows.sources import SOURCES
@@ -169,13 +172,15 @@ def _demo(size: str, seed: int, data_dir: Optional[Path], faults: float, fault_m
     except ValueError as exc:
         err.print(f"[red]--variant:[/] {exc}")
         raise typer.Exit(2) from exc
-    base = _settings()
+    region_env = {"STDWATCH_REGION": region} if region else {}
+    with _environment(**region_env):
+        base = _settings()
     STARTUP.mark("Python and imports")
     launch_prefect_api()  # it boots while the corpus is built and the mirror starts
     demo_dir = data_dir or base.demo_dir
     payload["data_dir"] = str(demo_dir)
     corpus = build_corpus(size=size, seed=seed, window_start=base.window_start, window_end=base.window_end,
-                          variants=variants)
+                          variants=variants, region=base.region)
     mirror_dir = demo_dir / "mirror"
     write_corpus(corpus, mirror_dir)
     notices = notice_corpus(corpus)
@@ -198,6 +203,7 @@ def _demo(size: str, seed: int, data_dir: Optional[Path], faults: float, fault_m
         raise typer.Exit(2)
     with cluster, _environment(
         STDWATCH_DATA_DIR=str(demo_dir),
+        STDWATCH_REGION=base.region,
         STDWATCH_SOURCES=json.dumps(list(SOURCES)),
         STDWATCH_HOSTS=json.dumps({"127.0.0.1": {"rate_per_second": 2000, "concurrency": 4}}),
         STDWATCH_ORG_MAPPING_FILES=json.dumps([str(mirror_dir / "org_register.csv")]),

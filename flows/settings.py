@@ -209,8 +209,10 @@ class Settings(BaseSettings):
 
     @property
     def demo_dir(self) -> Path:
-        """Where `stdwatch demo` writes (its own archive and warehouse, apart from the live ones)."""
-        return self.data_dir / "demo"
+        """Where `stdwatch demo` writes (its own archive and warehouse, apart from the live ones): `demo`
+        for the default region, `demo-<code>` for another, so two regions' demos never mix."""
+        default = type(self).model_fields["region"].default
+        return self.data_dir / ("demo" if self.region == default else f"demo-{self.region}")
 
     def published_warehouse(self) -> Path:
         """The warehouse the reading commands query: the live one; before any live run has written

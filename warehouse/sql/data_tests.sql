@@ -122,11 +122,12 @@ WHERE s.lead_org IS NOT NULL AND o.org_key IS NULL
 -- name: event_organisation_attributed
 -- kind: relationships
 -- checks: core.event (org) → its attribution (attribution_method), and (indicator_id) → ref.measure
--- Every event's organisation was looked up, and every event counts for a measured indicator.
+-- Every event's organisation was looked up, and every event counts for a measured indicator of the
+-- plan (a region whose plan is not loaded yet has no measures: its events wait for one).
 SELECT e.event_id, e.indicator_id, e.org, e.name, e.attribution_method
 FROM core.event AS e
 WHERE e.attribution_method IS NULL
-   OR e.indicator_id NOT IN (SELECT indicator_id FROM ref.measure)
+   OR (e.indicator_id NOT IN (SELECT indicator_id FROM ref.measure) AND EXISTS (SELECT 1 FROM ref.measure))
 
 -- name: standard_has_provenance
 -- kind: relationships
