@@ -283,3 +283,12 @@ def test_a_block_that_differs_past_its_first_bytes_is_copied(tmp_path):
     finally:
         os.close(fd)
     assert spare.read_bytes() == source.read_bytes()
+
+
+def test_a_standards_table_without_a_column_is_refused_in_one_line(wh):
+    from warehouse.load import standard_table
+
+    table = standard_table([standard("GB/T 500-2024")]).drop_columns(["drafters"])
+    with Warehouse(wh).writing() as w:
+        with pytest.raises(ValueError, match=r"lacks the columns \['drafters'\].*STANDARD_SCHEMA"):
+            w.merge_standard_table(table, "run-x")
