@@ -77,7 +77,13 @@ def session_refresh(path: Path, change) -> str:
     return done[0]
 
 
-def test_the_materialised_placing_equals_its_view_after_each_kind_of_session(wh):
+@pytest.fixture(params=[500_000, 2], ids=["one bucket", "buckets of two"])
+def bucket(request, monkeypatch):
+    """Rebuilds place all standards at once, or two at a time (as 10M standards are, 500k at a time)."""
+    monkeypatch.setattr(marts, "REBUILD_BUCKET_STANDARDS", request.param)
+
+
+def test_the_materialised_placing_equals_its_view_after_each_kind_of_session(wh, bucket):
     assert differences(wh) == 0
     assert rows(wh, "SELECT std_no, district_code, counted FROM mart.standard ORDER BY std_no") == [
         {"std_no": "DB3205/T 5-2023", "district_code": "320500", "counted": True},
