@@ -62,8 +62,9 @@ def child(script: Path, *args: str, memory_gb: float = 4.0, timeout: float = 360
     done = subprocess.run([sys.executable, str(script), "--child", *args], capture_output=True, text=True,
                           timeout=timeout, preexec_fn=limit, cwd=REPO)
     if done.returncode != 0:
-        tail = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
-        raise RuntimeError(f"{script.name} {' '.join(args)} failed (exit {done.returncode}): {tail}")
+        lines = done.stderr.strip().splitlines() or ["(no output)"]
+        why = next((line for line in lines if "Error" in line and not line.startswith(" ")), lines[-1])
+        raise RuntimeError(f"{script.name} {' '.join(args)} failed (exit {done.returncode}): {why}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result.setdefault("peak_rss_bytes", max(peak, before) * 1024)
@@ -136,11 +137,24 @@ FROM (SELECT std_no, drafters, CAST(split_part(split_part(std_no, ' ', 2), '-', 
 """
 
 
+BUILD_MEMORY_LIMIT = "4GB"  # building 10M at once needs more than the 1GB default; measurements use the default
+
+
 def build_warehouse(path: Path, n: int) -> None:
-    """A published warehouse of `n` generated standards (BULK_SQL), its marts materialised."""
+    """A published warehouse of `n` generated standards (BULK_SQL), its marts materialised (with
+    BUILD_MEMORY_LIMIT: materialising 10M standards at once ran out of memory under the default)."""
+    import warehouse.db
     from warehouse import Warehouse
 
-    with Warehouse(path).writing() as w:
+    warehouse.db.set_memory_limit(BUILD_MEMORY_LIMIT)
+    try:
+        _build(Warehouse(path), n)
+    finally:
+        warehouse.db.set_memory_limit(warehouse.db.DEFAULT_MEMORY_LIMIT)
+
+
+def _build(published, n: int) -> None:
+    with published.writing() as w:
         w.load_region(load_region("3205"))
         w.set_settings({"window_start": "2022-08-21", "window_end": "2025-12-31", "as_of": "2025-12-31",
                         "count_drafter": "lead", "group_count_by": "drafter", "region": "3205"})

@@ -82,7 +82,7 @@ def run(size: int | None = None, repeat: int = 3) -> list[dict]:
     size = size or DEFAULT_SIZE
     with tempfile.TemporaryDirectory(prefix="bench_marts_") as folder:
         r = child(Path(__file__), "--size", str(size), "--repeat", str(repeat), "--folder", folder,
-                  memory_gb=6.0, timeout=4 * 3600)
+                  memory_gb=10.0, timeout=4 * 3600)
     seconds = _stats([s for s, _ in r["progress"]])
     floor_seconds = _stats([s for s, _ in r["progress_floor"]])
     mb = _stats([m / 1e6 for _, m in r["progress"]])

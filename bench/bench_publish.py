@@ -93,7 +93,7 @@ def run(size: int | None = None, change: int = 100, repeat: int = 3) -> list[dic
     size = size or DEFAULT_SIZE
     with tempfile.TemporaryDirectory(prefix="bench_publish_") as folder:
         r = child(Path(__file__), "--size", str(size), "--change", str(change), "--repeat", str(repeat),
-                  "--folder", folder, memory_gb=6.0, timeout=4 * 3600)
+                  "--folder", folder, memory_gb=10.0, timeout=4 * 3600)
     copy, whole = _stats(r["copy"]), _stats(r["whole"])
     return [
         row(f"publish working copy, +{change} standards at {size:,} (s)", copy, 0.3, 0.3,

@@ -78,7 +78,13 @@ def session_refresh(path: Path, change) -> str:
     return done[0]
 
 
-def test_the_materialised_placing_equals_its_view_after_each_kind_of_session(wh):
+@pytest.fixture(params=[500_000, 2], ids=["one bucket", "buckets of two"])
+def bucket(request, monkeypatch):
+    """Rebuilds place all standards at once, or two at a time (as 10M standards are, 500k at a time)."""
+    monkeypatch.setattr(marts, "REBUILD_BUCKET_STANDARDS", request.param)
+
+
+def test_the_materialised_placing_equals_its_view_after_each_kind_of_session(wh, bucket):
     assert differences(wh) == 0
     assert rows(wh, "SELECT std_no, district_code, counted FROM mart.standard ORDER BY std_no") == [
         {"std_no": "DB3205/T 5-2023", "district_code": "320500", "counted": True},
@@ -284,3 +290,12 @@ def test_a_block_that_differs_past_its_first_bytes_is_copied(tmp_path):
     finally:
         os.close(fd)
     assert spare.read_bytes() == source.read_bytes()
+
+
+def test_a_standards_table_without_a_column_is_refused_in_one_line(wh):
+    from warehouse.load import standard_table
+
+    table = standard_table([standard("GB/T 500-2024")]).drop_columns(["drafters"])
+    with Warehouse(wh).writing() as w:
+        with pytest.raises(ValueError, match=r"lacks the columns \['drafters'\].*STANDARD_SCHEMA"):
+            w.merge_standard_table(table, "run-x")

@@ -330,6 +330,10 @@ class WriteSession:
         core.standard and its drafters for every standard a source inserted or updated. All in one
         transaction.
         """
+        missing = [name for name in STANDARD_SCHEMA.names if name not in table.column_names]
+        if missing:
+            raise ValueError(f"standards table lacks the columns {missing}: give every column of "
+                             "warehouse.load.STANDARD_SCHEMA (standard_table(records) builds one)")
         table = table.select(STANDARD_SCHEMA.names).cast(STANDARD_SCHEMA)
         table = table.append_column("drafter_keys", self._drafter_keys(table.column("drafters")))
         table = table.append_column("batch_order", pa.array(range(table.num_rows), pa.int64()))
@@ -343,7 +347,7 @@ class WriteSession:
         self._load({"incoming_standard": table}, steps, {"run_id": run_id})
         inserted, updated, unchanged, stale = self._run("stage_counts")[0]
         updated_std_nos = tuple(row[0] for row in self._run("stage_updated"))
-        self._run("clear_stage")  # a working area: the published file need not carry it
+        self._run("clear_stage")  # the staged rows are not needed past the counts
         staged = inserted + updated + unchanged + stale
         return MergeCounts(inserted, updated, unchanged, duplicates=table.num_rows - staged, stale=stale,
                            updated_std_nos=updated_std_nos)

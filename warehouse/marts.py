@@ -5,7 +5,7 @@ mart.standard reads the table, so an analyst's group-by scans one table instead 
 drafter and joining it to its organisation and district on each query. `refresh` runs in the
 write session just before publish (publish.py):
 
-- rebuilt whole when an input of the placing other than the standards changed (organisations'
+- rebuilt whole, a bucket of standards at a time, when an input of the placing other than the standards changed (organisations'
   attributions, the names that reach them, districts, count_drafter/region: the fingerprint
   `placing_inputs` of sql/materialise.sql differs from the one stored in meta.mart_state, or
   none is stored: a new or upgraded warehouse);
@@ -23,6 +23,7 @@ import duckdb
 from warehouse.db import execute
 
 _SQL = "materialise.sql"
+REBUILD_BUCKET_STANDARDS = 500_000  # a rebuild places this many standards at a time (bounded memory)
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> str:
@@ -44,7 +45,11 @@ def refresh(con: duckdb.DuckDBPyConnection) -> str:
             rebuild = not execute(con, _SQL, "counts_agree").fetchone()[0]
         if rebuild:
             execute(con, _SQL, "clear_placed")
-            execute(con, _SQL, "insert_all_placed")
+            buckets = execute(con, _SQL, "count_standards").fetchone()[0] // REBUILD_BUCKET_STANDARDS + 1
+            for bucket in range(buckets):
+                for step in ("select_bucket_standards", "select_bucket_drafters", "insert_refreshed_placed",
+                             "drop_refreshed"):
+                    execute(con, _SQL, step, {"buckets": buckets, "bucket": bucket})
         execute(con, _SQL, "save_inputs", {"fingerprint": fingerprint})
         execute(con, _SQL, "clear_refresh")
         con.commit()

@@ -28,8 +28,18 @@ SELECT (SELECT count(*) FROM core.standard) = (SELECT count(*) FROM core.standar
 -- name: clear_placed
 DELETE FROM core.standard_placed;
 
--- name: insert_all_placed
-INSERT INTO core.standard_placed SELECT * FROM core.standard_placing;
+-- name: count_standards
+SELECT count(*) FROM core.standard;
+
+-- name: select_bucket_standards
+-- A rebuild places the standards a bucket at a time (by hash of the number), so its memory is
+-- that of a bucket, not of the warehouse.
+CREATE OR REPLACE TEMP TABLE refreshed_standard AS
+SELECT * FROM core.standard WHERE hash(std_no) % $buckets = $bucket;
+
+-- name: select_bucket_drafters
+CREATE OR REPLACE TEMP TABLE refreshed_drafter AS
+SELECT * FROM core.standard_drafter WHERE hash(std_no) % $buckets = $bucket;
 
 -- name: note_standards_of_responses
 -- A response indexed after its standard was loaded gives that standard its WARC location.
