@@ -125,7 +125,7 @@ class Settings(BaseSettings):
     inbox_max_unpacked_mb: int = Field(default=256, gt=0)
     inbox_batch_rows: int = Field(default=2000, gt=0)
     # DuckDB's memory in an inbox load's write session (DuckDB size syntax: 64MB, 1GB); beyond it,
-    # DuckDB spills to disk. With the batches, it keeps a 100,000-row file's load within 300 MB.
+    # DuckDB spills to disk. With the batches, a 100,000-row file's load peaks at about 300 MB.
     inbox_memory_limit: str = "64MB"
 
     @field_validator("inbox_memory_limit")
