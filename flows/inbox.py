@@ -254,8 +254,8 @@ class _Session:
     def finish(self) -> None:
         """Re-attribute once for all the files (they may bring new identity evidence), and close the run."""
         overrides = read_overrides(self.settings)
-        attribute_all(self.w, self.settings, overrides)
-        attribute_events(self.w, self.settings, overrides)
+        register = attribute_all(self.w, self.settings, overrides)
+        attribute_events(self.w, self.settings, overrides, register=register)
         self.w.finish_run(self.run_id, "completed", "; ".join(self.done))
 
 

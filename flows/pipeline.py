@@ -455,11 +455,12 @@ def read_overrides(settings: Settings) -> dict[str, str]:
     return overrides
 
 
-def attribute_all(w, settings: Settings, overrides: dict[str, str]) -> None:
+def attribute_all(w, settings: Settings, overrides: dict[str, str]) -> Register:
     """Re-attribute every organisation the warehouse counts by — drafters, committee secretariats,
     group-standard publishers — from the whole register, replacing core.org. Written
     ATTRIBUTION_BATCH names at a time (a 100,000-row inbox file names some 20,000), every name of
-    one organisation key in the same batch (core.org keeps one row per key)."""
+    one organisation key in the same batch (core.org keeps one row per key). Returns the register
+    read, for the events' attribution that follows (`attribute_events(..., register=)`)."""
     keyed = sorted((normalize_org_name(name), name) for name in set(w.drafting_orgs()) | set(registry_orgs(w)))
     region, register = load_region(settings.region), Register.from_evidence(w.org_evidence())
     rows: list[tuple[str, str, Attribution]] = []
@@ -471,3 +472,4 @@ def attribute_all(w, settings: Settings, overrides: dict[str, str]) -> None:
             rows, first = [], False
     if rows or first:
         w.replace_org_attributions(rows, replace=first)
+    return register

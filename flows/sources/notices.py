@@ -462,13 +462,15 @@ def load(w: WriteSession, result: NoticeResult, *, run_id: str) -> dict[str, int
             "needs_manual_entry": len(result.manual_entries), "notices_selected": result.notices_selected}
 
 
-def attribute_events(w: WriteSession, settings: Settings, overrides: Mapping[str, str]) -> int:
+def attribute_events(w: WriteSession, settings: Settings, overrides: Mapping[str, str], *,
+                     register: Register | None = None) -> int:
     """Re-attribute every event's organisation (the list's 地区 cell first, then the register as it
     now stands, then the name), the way drafting organisations are attributed, then hand the
     counted events to the progress measures (`warehouse.events.publish_indicator_events`).
+    `register`: the register as it stands, when the caller has just read it (not read twice).
     Returns the number of events."""
     region = load_region(settings.region)
-    register = Register.from_evidence(w.org_evidence())
+    register = Register.from_evidence(w.org_evidence()) if register is None else register
     rows = []
     cache: dict[tuple, object] = {}
     for event_id, org, name, division in event_store.event_orgs(w):
