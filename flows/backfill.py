@@ -25,7 +25,7 @@ from prefect import flow, get_run_logger
 from prefect.task_runners import ThreadPoolTaskRunner
 
 import warehouse
-from flows import pipeline
+from flows import crawl, runs
 from flows.nightly import SOURCE_WORKERS, crawl_and_load, publish_report
 from flows.settings import load_settings
 from flows.sources import Window
@@ -41,7 +41,7 @@ class WindowDone:
     total: int
     window: Window
     loaded: bool
-    report: pipeline.RunReport | None
+    report: runs.RunReport | None
 
 
 _listeners: list[Callable[[WindowDone], None]] = []
@@ -82,19 +82,19 @@ def backfill(
     data_dir: str | None = None,
     window_months: int = 1,
     redo: bool = False,
-) -> pipeline.RunReport:
+) -> runs.RunReport:
     """Crawl and load standards issued from `since` to `until` (default: today, Beijing time), window by window."""
     settings = load_settings(sources=sources, data_dir=data_dir)
-    pipeline.check_sources(settings.sources)
+    crawl.check_sources(settings.sources)
     until = until or datetime.now(BEIJING).date()
     windows = windows_between(since, until, window_months)
     done = set() if redo else warehouse.completed_windows(settings.warehouse_path, "backfill")
     logger = get_run_logger()
-    parent = pipeline.new_run_id("backfill")
-    total = pipeline.RunReport(parent, "backfill", "completed", datetime.now(timezone.utc),
+    parent = runs.new_run_id("backfill")
+    total = runs.RunReport(parent, "backfill", "completed", datetime.now(timezone.utc),
                                window=Window(since, until), warehouse_path=settings.warehouse_path,
                                windows=len(windows))
-    by_source: dict[str, pipeline.SourceReport] = {}
+    by_source: dict[str, runs.SourceReport] = {}
     refused: set[str] = set()
     params = {"since": since.isoformat(), "until": until.isoformat(), "window_months": window_months,
               "redo": redo, "data_dir": str(settings.data_dir)}
@@ -105,7 +105,7 @@ def backfill(
             logger.info("window %d/%d (%s): already loaded, skipped", index, len(windows), window)
             _notify(WindowDone(index, len(windows), window, False, None))
             continue
-        run = pipeline.RunSpec(
+        run = runs.RunSpec(
             run_id=f"{parent}-{window.issued_from:%Y%m%d}",
             flow="backfill",
             params={**params, "sources": todo},

@@ -67,7 +67,7 @@ def _run_flow(flow_call, during=None, as_json: bool = False) -> "object":
     or with `as_json` its report as JSON; a failed health check exits 1 (`flows.cli_runs`: one line
     per problem, tracebacks only with --debug)."""
     from flows.cli_runs import prefect_api, print_json, quiet_expected_failures, report_dict
-    from flows.pipeline import HealthCheckFailed
+    from flows.health import HealthCheckFailed
     from flows.report import print_run_summary
 
     failed = None
@@ -413,7 +413,7 @@ def district_resolve(
 ) -> None:
     """Which district an organisation is in, with the method, confidence and evidence (exit 0 even when unresolved)."""
     import warehouse
-    from flows.pipeline import read_org_register, read_overrides
+    from flows.attribute import read_org_register, read_overrides
     from transform.attribution import Register, load_region, resolve
 
     if not any((name, uscc, address, division)):

@@ -17,7 +17,7 @@ def probe(
     from rich.table import Table
 
     from flows import cli
-    from flows.pipeline import new_run_id
+    from flows.runs import new_run_id
     from flows.probe import facts_json, probe_names, run_probe
 
     settings = cli._settings(data_dir=data_dir)

@@ -17,7 +17,7 @@ def publish(
     data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Where the warehouse lives (setting data_dir)."),
 ) -> None:
     """Publish the load the data tests held back, on purpose, recording the reason."""
-    from flows import cli, pipeline
+    from flows import cli, loading, runs
     from warehouse import Warehouse, WarehouseBusy, gate
     from warehouse.publish import NothingHeld
 
@@ -38,9 +38,9 @@ def publish(
                       f"{published and published['latest_run']}): publishing it would undo that; run the nightly "
                       "again instead", markup=False, soft_wrap=True)
         raise typer.Exit(1)
-    run_id = pipeline.new_run_id("publish")
+    run_id = runs.new_run_id("publish")
     try:
-        with target.writing(pipeline.LOAD_LOCK_WAIT_SECONDS, from_held=True) as w:
+        with target.writing(loading.LOAD_LOCK_WAIT_SECONDS, from_held=True) as w:
             gate.record_acceptance(w, run_id, held_run, accept.strip(), settings.model_dump(mode="json"))
     except (NothingHeld, WarehouseBusy) as exc:  # another process published or accepted it meanwhile
         cli.err.print(str(exc), markup=False, soft_wrap=True)

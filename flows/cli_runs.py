@@ -144,7 +144,7 @@ def _deliver_logs_and_events() -> None:
 
 
 def report_dict(report) -> dict:
-    """A `flows.pipeline.RunReport` as plain data (dates and paths as strings): the `--json` output."""
+    """A `flows.runs.RunReport` as plain data (dates and paths as strings): the `--json` output."""
     data = asdict(report)
     data["duration_seconds"] = round(report.duration, 3)
     return json.loads(json.dumps(data, ensure_ascii=False, default=str))

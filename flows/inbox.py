@@ -30,7 +30,9 @@ from itertools import chain, islice
 from pathlib import Path
 
 from extract.sources.inbox import FileRow, UnreadableFile, read_rows
-from flows.pipeline import LOAD_LOCK_WAIT_SECONDS, attribute_all, new_run_id, read_overrides, record_counting_settings
+from flows.loading import LOAD_LOCK_WAIT_SECONDS, record_counting_settings
+from flows.attribute import attribute_all, read_overrides
+from flows.runs import new_run_id
 from flows.settings import Settings
 from flows.sources.notices import attribute_events
 from transform.attribution import load_region

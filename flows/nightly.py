@@ -17,7 +17,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from extract.archive import Archive
-from flows import pipeline, targets
+from flows import crawl, health, loading, runs, targets
 from flows.report import run_report_markdown, summary_lines
 from flows.settings import Settings, load_settings
 from flows.sources import SourceResult, Window
@@ -28,7 +28,7 @@ SOURCE_WORKERS = 4
 
 @task(name="crawl-source", persist_result=False, cache_policy=None)
 def crawl_source_task(source: str, settings: Settings, client, watermarks: dict, window: Window) -> SourceResult:
-    result = pipeline.crawl_source(source, settings, client, watermarks=watermarks, window=window)
+    result = crawl.crawl_source(source, settings, client, watermarks=watermarks, window=window)
     get_run_logger().info(
         "%s %s: %d records, %d list pages, %d detail pages, %d rejected, %d blocked%s",
         source, window, len(result.records), result.pages, result.details, len(result.rejects),
@@ -38,20 +38,20 @@ def crawl_source_task(source: str, settings: Settings, client, watermarks: dict,
 
 
 @task(name="load-and-publish", persist_result=False, cache_policy=None)
-def load_task(settings: Settings, run: pipeline.RunSpec, **kwargs) -> pipeline.RunReport:
-    return pipeline.load(settings, run, **kwargs)
+def load_task(settings: Settings, run: runs.RunSpec, **kwargs) -> runs.RunReport:
+    return loading.load(settings, run, **kwargs)
 
 
 def crawl_and_load(
-    settings: Settings, run: pipeline.RunSpec, *, watermarks: dict[str, dict[str, str]] | None, check_silence: bool
-) -> pipeline.RunReport:
+    settings: Settings, run: runs.RunSpec, *, watermarks: dict[str, dict[str, str]] | None, check_silence: bool
+) -> runs.RunReport:
     """Crawl every source in `settings.sources` for `run.window`, then load and publish.
 
     `watermarks` (the nightly's) make the crawl incremental and advance with the load;
     None (a backfill) reads the whole window and leaves the watermarks alone.
     """
     archive = Archive(settings.archive_dir, run.run_id)
-    client = pipeline.make_client(settings, archive)
+    client = crawl.make_client(settings, archive)
     started = time.perf_counter()
     try:
         # 1. Crawl every source; each is archived before parsing and fails on its own.
@@ -77,7 +77,7 @@ def crawl_and_load(
     return report
 
 
-def publish_report(report: pipeline.RunReport) -> pipeline.RunReport:
+def publish_report(report: runs.RunReport) -> runs.RunReport:
     """The run report as a Prefect artifact and log lines; a failed health check fails the flow run."""
     create_markdown_artifact(run_report_markdown(report), key=f"{report.flow}-run-report", description=report.run_id)
     logger = get_run_logger()
@@ -86,21 +86,21 @@ def publish_report(report: pipeline.RunReport) -> pipeline.RunReport:
     if report.problems:
         for problem in report.problems:
             logger.error("HEALTH CHECK FAILED: %s", problem)
-        raise pipeline.HealthCheckFailed(report)
+        raise health.HealthCheckFailed(report)
     return report
 
 
 @flow(name="nightly", task_runner=ThreadPoolTaskRunner(max_workers=SOURCE_WORKERS), persist_result=False)
-def nightly(sources: list[str] | None = None, data_dir: str | None = None) -> pipeline.RunReport:
+def nightly(sources: list[str] | None = None, data_dir: str | None = None) -> runs.RunReport:
     """Fetch what is new since the last complete run (plus an overlap), load it, publish."""
     settings = load_settings(sources=sources, data_dir=data_dir)
-    pipeline.check_sources(settings.sources)
-    run = pipeline.RunSpec(
-        run_id=pipeline.new_run_id("nightly"),
+    crawl.check_sources(settings.sources)
+    run = runs.RunSpec(
+        run_id=runs.new_run_id("nightly"),
         flow="nightly",
         params={"sources": settings.sources, "data_dir": str(settings.data_dir)},
         window=Window(settings.window_start, None),
         started_at=datetime.now(timezone.utc),
     )
-    report = crawl_and_load(settings, run, watermarks=pipeline.read_watermarks(settings), check_silence=True)
+    report = crawl_and_load(settings, run, watermarks=crawl.read_watermarks(settings), check_silence=True)
     return publish_report(report)

@@ -155,7 +155,7 @@ def probe_names() -> list[str]:
 def run_probe(settings: Settings, sources: Iterable[str], *, run_id: str) -> list[Fact]:
     """Probe each of `sources` (registered source names: each `Source.probe` holds its facts); every
     answer is archived under `run_id`."""
-    from flows.pipeline import make_client  # noqa: PLC0415 - the pipeline imports every source
+    from flows.crawl import make_client  # noqa: PLC0415 - the pipeline imports every source
     from flows.sources import SOURCES  # noqa: PLC0415 - every source imports this module's helpers
 
     probed = probe_names()

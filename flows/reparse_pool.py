@@ -1,14 +1,14 @@
 """The reprocess parse on every core: each source's archive re-parsed in its own worker process.
 
 Parsing is pure Python under the GIL, so threads keep it on one core. Here each source's
-`pipeline.reparse_source` — which reads that source's WARC files itself, record by record, and
+`crawl.reparse_source` — which reads that source's WARC files itself, record by record, and
 returns its `SourceResult` (records, rejects, figures) — runs in a `ProcessPoolExecutor` worker;
 only the settings go to a worker and only the parsed result comes back, never archived bytes.
 The caller loads the results in one write session (DuckDB has one writer).
 
 Workers are forked from a `forkserver` (the flow's own process runs Prefect's threads: forking it
 could copy a lock some thread holds), a clean process that has imported the parse path
-(`flows.pipeline`, no Prefect) once, so a worker starts without importing anything again; the server
+(`flows.crawl`, no Prefect) once, so a worker starts without importing anything again; the server
 stays up for the next reprocess of the same process (`stdwatch serve`).
 Sources are handed out largest archive first, so one big source does not start last. A source is
 the unit of work: its re-parse picks the latest copy of each page across its whole archive, so it
@@ -24,7 +24,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from flows import pipeline
+from flows import crawl
 from flows.settings import Settings
 from flows.sources import SourceResult
 
@@ -37,22 +37,22 @@ def default_workers() -> int:
 
 
 def reparse_sources(settings: Settings, sources: list[str], workers: int) -> list[SourceResult]:
-    """Every source of `sources` re-parsed from the archive (`pipeline.reparse_source`), on up to
+    """Every source of `sources` re-parsed from the archive (`crawl.reparse_source`), on up to
     `workers` processes; the results in the order of `sources`. A worker process that dies breaks the
     pool: each source not yet parsed is `re-parse_failed`, like a re-parse that raised, and those
     already parsed load as usual."""
     workers = min(workers, len(sources))
     if workers <= 1:
-        return [pipeline.reparse_source(source, settings) for source in sources]
+        return [crawl.reparse_source(source, settings) for source in sources]
     largest_first = sorted(sources, key=lambda source: -_archived_bytes(settings.archive_dir, source))
     with ProcessPoolExecutor(max_workers=workers, mp_context=_forkserver()) as pool:
-        futures = {source: pool.submit(pipeline.reparse_source, source, settings) for source in largest_first}
+        futures = {source: pool.submit(crawl.reparse_source, source, settings) for source in largest_first}
         return [_result(source, futures[source]) for source in sources]
 
 
 def _forkserver():
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([pipeline.__name__])
+    context.set_forkserver_preload([crawl.__name__])
     return context
 
 
@@ -61,7 +61,7 @@ def _result(source: str, future) -> SourceResult:
         return future.result()
     except Exception as exc:  # the worker process died (BrokenProcessPool) or its result did not pickle
         logger.error("re-parse of %s failed in its worker process: %s", source, exc)
-        return pipeline.FailedCrawl.of(source, exc, None, what="re-parse")
+        return crawl.FailedCrawl.of(source, exc, None, what="re-parse")
 
 
 def _archived_bytes(archive_dir: Path, source: str) -> int:

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from flows.pipeline import RunReport
+from flows.runs import RunReport
 
 TYPE_LABELS = {
     "national": "国家标准 national",

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from prefect import flow, get_run_logger, task
 from prefect.utilities.annotations import quote
 
-from flows import pipeline
+from flows import crawl, runs
 from flows.nightly import load_task, publish_report
 from flows.reparse_pool import default_workers, reparse_sources
 from flows.settings import Settings, load_settings
@@ -36,14 +36,14 @@ def reparse_sources_task(settings: Settings, workers: int) -> list[SourceResult]
 
 @flow(name="reprocess", persist_result=False)
 def reprocess(sources: list[str] | None = None, data_dir: str | None = None,
-              workers: int | None = None) -> pipeline.RunReport:
+              workers: int | None = None) -> runs.RunReport:
     """Rebuild every source's records from the archive and merge them; report what changed.
     `workers`: processes parsing at once (default: the `reprocess_workers` setting, else every core)."""
     settings = load_settings(sources=sources, data_dir=data_dir, reprocess_workers=workers)
-    pipeline.check_sources(settings.sources)
+    crawl.check_sources(settings.sources)
     processes = settings.reprocess_workers or default_workers()
-    run = pipeline.RunSpec(
-        run_id=pipeline.new_run_id("reprocess"),
+    run = runs.RunSpec(
+        run_id=runs.new_run_id("reprocess"),
         flow="reprocess",
         params={"sources": settings.sources, "data_dir": str(settings.data_dir), "workers": processes},
         window=Window(),

@@ -4,7 +4,7 @@
 district column to fill (a drop-down of the region's districts and 区外), the reviewer and a note.
 `import_review_sheet` checks every filled row, merges them into the reviewed-overrides file
 (`Settings.reviewed_overrides_path`: 机构名称, 区县, 复核人, 复核时间, 备注, 来源文件 — who and when),
-which `flows.pipeline.read_overrides` reads on every run, and re-attributes and publishes at once.
+which `flows.attribute.read_overrides` reads on every run, and re-attributes and publishes at once.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import warehouse
-from flows.pipeline import LOAD_LOCK_WAIT_SECONDS, attribute_all, new_run_id, read_overrides, record_counting_settings
+from flows.loading import LOAD_LOCK_WAIT_SECONDS, record_counting_settings
+from flows.attribute import attribute_all, read_overrides
+from flows.runs import new_run_id
 from flows.settings import Settings
 from flows.sources.notices import attribute_events
 from transform.attribution import OUTSIDE, load_region

@@ -99,7 +99,8 @@ def read_location(location: str, client: HttpClient | None) -> tuple[PlanDocumen
 def extract_from(path_or_url: str, settings: Settings) -> tuple[PlanDocument, TargetReading]:
     """Any plan's cleaned document, its targets and the numbers it will not commit to. A URL is fetched with the settings' politeness and
     archived under the data dir (its host is allowed for this fetch: the caller named it)."""
-    from flows.pipeline import make_client, new_run_id  # late: the pipeline imports this module for its plan step
+    from flows.crawl import make_client  # late: the load job imports this module for its plan step
+    from flows.runs import new_run_id  # late: the load job imports this module for its plan step
 
     if not is_url(path_or_url):
         plan, reading, _ = read_location(path_or_url, None)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import warehouse
 from extract.archive import Archive
-from flows import pipeline, targets
+from flows import crawl, loading, runs, targets
 from flows.settings import load_settings
 from flows.sources import SOURCES, Window
 from mirror.calendar import Calendar, minimum_requests, samr_list_pages
@@ -43,7 +43,7 @@ _PORTAL_CLOCKS = ("flows.sources.pages", "flows.sources.openstd", "flows.sources
 @dataclass
 class Night:
     day: int
-    report: pipeline.RunReport
+    report: runs.RunReport
     requests: int
     minimum: int
     truth_problems: list[str]
@@ -128,21 +128,21 @@ class Season:
         return problems
 
 
-def run_nightly() -> pipeline.RunReport:
+def run_nightly() -> runs.RunReport:
     """The nightly's steps (`flows.nightly.crawl_and_load` without Prefect): crawl every source, read
     the plan, load and publish; the health check's verdict is `report.problems`."""
     settings = load_settings()
-    run = pipeline.RunSpec(pipeline.new_run_id("nightly"), "nightly", {"sources": settings.sources},
+    run = runs.RunSpec(runs.new_run_id("nightly"), "nightly", {"sources": settings.sources},
                            Window(settings.window_start, None), datetime.now(timezone.utc))
     archive = Archive(settings.archive_dir, run.run_id)
-    client = pipeline.make_client(settings, archive)
+    client = crawl.make_client(settings, archive)
     try:
-        marks = pipeline.read_watermarks(settings)
-        results = [pipeline.crawl_source(source, settings, client, watermarks=marks.get(source, {}), window=run.window)
+        marks = crawl.read_watermarks(settings)
+        results = [crawl.crawl_source(source, settings, client, watermarks=marks.get(source, {}), window=run.window)
                    for source in settings.sources]
         plan = targets.crawl_plan(settings, client)
     finally:
         client.close()
         archive.close()
-    return pipeline.load(settings, run, responses=archive.entries, results=results, client_stats=client.stats,
+    return loading.load(settings, run, responses=archive.entries, results=results, client_stats=client.stats,
                          advance_watermarks=True, check_silence=True, plan=plan)

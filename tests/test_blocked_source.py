@@ -10,7 +10,7 @@ import pytest
 
 import warehouse
 from flows.nightly import nightly
-from flows.pipeline import HealthCheckFailed
+from flows.health import HealthCheckFailed
 from flows.settings import Settings
 from flows.sources import SOURCES
 from mirror.cluster import MirrorCluster

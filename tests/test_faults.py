@@ -10,7 +10,7 @@ import pytest
 from extract.archive import Archive
 from extract.http import Blocked, FetchFailed, HttpClient
 from flows.nightly import nightly
-from flows.pipeline import HealthCheckFailed
+from flows.health import HealthCheckFailed
 from mirror.corpus import Corpus
 from mirror.faults import KINDS, FaultPolicy, parse_mix
 from mirror.server import MirrorServer, Request

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from flows.pipeline import RunReport, health_problems, source_report_of
+from flows.runs import RunReport, source_report_of
+
+from flows.health import health_problems
 from flows.report import summary_lines
 from flows.sources.common import SourceResult
 from flows.sources.notices import ENTRY, NoticeResult, _read_as_listed, entry_digest

@@ -314,9 +314,9 @@ def test_cli_load_takes_several_files_in_one_session(tmp_path):
 def test_organisations_are_attributed_a_batch_at_a_time_with_a_key_never_split(tmp_path, monkeypatch):
     """Two spellings of one enterprise share an organisation key: with batches of one name they
     still land in one batch (core.org has one row per key), and every name keeps its district."""
-    import flows.pipeline
+    import flows.attribute
 
-    monkeypatch.setattr(flows.pipeline, "ATTRIBUTION_BATCH", 1)
+    monkeypatch.setattr(flows.attribute, "ATTRIBUTION_BATCH", 1)
     settings = load_settings(data_dir=tmp_path / "data")
     path = _xlsx(tmp_path / "企业标准.xlsx", "enterprise_std",
                  ("Q/ABCD 001-2024", "精密轴承", "恒瑞精密机械（苏州）有限公司", GOOD_USCC, "", "2024-05-06"),

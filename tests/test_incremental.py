@@ -13,7 +13,8 @@ import warehouse
 from flows import sources as registry
 from flows.cli import app
 from flows.nightly import nightly
-from flows.pipeline import HealthCheckFailed, RunReport, SourceReport, health_problems
+from flows.health import HealthCheckFailed, health_problems
+from flows.runs import RunReport, SourceReport
 from flows.sources import Source, SourceResult
 from flows.sources.pages import ENTRY
 from mirror.server import Response

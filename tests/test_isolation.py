@@ -141,7 +141,7 @@ def test_the_failing_notices_source_publishes_the_notices_it_did_read(night):
 def test_a_load_or_attribution_that_raises_fails_only_its_source(tmp_path, monkeypatch):
     from datetime import datetime, timezone
 
-    from flows import pipeline
+    from flows import crawl, loading, runs
     from flows.sources import SourceResult, Window, get_source
 
     def broken(*args, **kwargs):
@@ -151,10 +151,10 @@ def test_a_load_or_attribution_that_raises_fails_only_its_source(tmp_path, monke
     settings = Settings()
     monkeypatch.setattr(type(get_source("tc")), "load", broken)
     monkeypatch.setattr(type(get_source("notices")), "attribute", broken)
-    crashed = pipeline.FailedCrawl.of("ttbz", ValueError("no such field"), ("http://x/list", "resp-1"))
+    crashed = crawl.FailedCrawl.of("ttbz", ValueError("no such field"), ("http://x/list", "resp-1"))
     results = [SourceResult("tc"), crashed, get_source("notices").reparse([], settings), SourceResult("samr")]
-    run = pipeline.RunSpec("run-1", "nightly", {}, Window(), datetime.now(timezone.utc))
-    report = pipeline.load(settings, run, responses=[], results=results, client_stats={},
+    run = runs.RunSpec("run-1", "nightly", {}, Window(), datetime.now(timezone.utc))
+    report = loading.load(settings, run, responses=[], results=results, client_stats={},
                            advance_watermarks=True, check_silence=False)
     errors = {s.source: s.error for s in report.sources}
     assert errors == {"tc": "load failed: RuntimeError: a loader bug",

@@ -13,7 +13,7 @@ import pytest
 import warehouse
 from extract.archive import Archive, iter_archive
 from flows.inbox import load_file
-from flows.pipeline import make_client
+from flows.crawl import make_client
 from flows.settings import load_settings
 from flows.sources import notices as notices_flow
 from flows.sources.common import Window

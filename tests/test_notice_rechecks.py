@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from extract.archive import Archive
-from flows.pipeline import make_client
+from flows.crawl import make_client
 from flows.settings import load_settings
 from flows.sources import notices as notices_flow
 from flows.sources.common import Window

@@ -8,7 +8,7 @@ import json
 from datetime import date, datetime, time, timedelta
 
 from extract.archive import Archive
-from flows.pipeline import make_client
+from flows.crawl import make_client
 from flows.settings import load_settings
 from flows.sources import openstd as openstd_flow
 from flows.sources.common import Window

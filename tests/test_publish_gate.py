@@ -1,6 +1,6 @@
 """The publish gate: a load that breaks a declared data test or a guard is held back — readers keep the
 previous figures, the load waits in `<warehouse>.held`, `mart.data_tests` names the failing rows — and
-`stdwatch publish --accept "reason"` publishes it on purpose. Loads go through `pipeline.load` (no
+`stdwatch publish --accept "reason"` publishes it on purpose. Loads go through `loading.load` (no
 network, no Prefect); each test breaks the second night's warehouse in one way."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 
 import warehouse
 from extract.archive import ArchiveEntry
-from flows import pipeline
+from flows import attribute, loading, runs
 from flows.settings import load_settings
 from flows.sources import SourceResult, Window
 from transform.records import Provenance, StandardRecord
@@ -50,10 +50,10 @@ def archived(std_no: str, run_id: str) -> ArchiveEntry:
                         "application/json", T0, f"sha-{std_no}", 100, "samr/x.warc.gz", 0, 100, run_id, None)
 
 
-def night(run_id: str, records: list[StandardRecord], archived_nos: list[str]) -> pipeline.RunReport:
+def night(run_id: str, records: list[StandardRecord], archived_nos: list[str]) -> runs.RunReport:
     settings = load_settings()
-    run = pipeline.RunSpec(run_id, "nightly", {}, Window(settings.window_start, None), datetime.now(timezone.utc))
-    return pipeline.load(settings, run, responses=[archived(n, run_id) for n in archived_nos],
+    run = runs.RunSpec(run_id, "nightly", {}, Window(settings.window_start, None), datetime.now(timezone.utc))
+    return loading.load(settings, run, responses=[archived(n, run_id) for n in archived_nos],
                          results=[SourceResult("samr", records=records)], client_stats={},
                          advance_watermarks=True, check_silence=False)
 
@@ -75,14 +75,14 @@ def counted(path) -> list[str]:
 
 def corrupt_after_attribution(monkeypatch, *statements: str) -> None:
     """Break the working copy the way a faulty step would, after the load's last step and before the gate."""
-    attribute_all = pipeline.attribute_all
+    attribute_all = attribute.attribute_all
 
     def breaking(w, settings, overrides):
         attribute_all(w, settings, overrides)
         for statement in statements:
             w.con.execute(statement)
 
-    monkeypatch.setattr(pipeline, "attribute_all", breaking)
+    monkeypatch.setattr(loading, "attribute_all", breaking)  # the load job calls it
 
 
 def second_night_records(**changed) -> tuple[list[StandardRecord], list[str]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from extract.archive import Archive
-from flows.pipeline import make_client
+from flows.crawl import make_client
 from flows.settings import load_settings
 from flows.sources import sacinfo as sacinfo_flow
 from flows.sources import ttbz as ttbz_flow

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.pipeline import attribute_all, read_overrides, record_counting_settings
+from flows.attribute import attribute_all, read_overrides
+from flows.loading import record_counting_settings
 from flows.settings import load_settings
 from test_warehouse import standard
 from transform.attribution import load_region

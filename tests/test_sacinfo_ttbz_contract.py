@@ -154,7 +154,8 @@ def test_a_ttbz_list_of_short_pages_that_never_reaches_its_total_is_reported_inc
     import json  # noqa: PLC0415
 
     from extract.sources.ttbz import LIST_PATH  # noqa: PLC0415
-    from flows.pipeline import RunReport, health_problems, source_report_of  # noqa: PLC0415
+    from flows.runs import RunReport, source_report_of  # noqa: PLC0415
+    from flows.health import health_problems  # noqa: PLC0415
 
     first: dict = {}  # page 1's true answer: every row of the window (fewer than 50)
 

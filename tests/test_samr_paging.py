@@ -17,7 +17,7 @@ import pytest
 import warehouse
 from flows.backfill import backfill
 from flows.nightly import nightly
-from flows.pipeline import HealthCheckFailed
+from flows.health import HealthCheckFailed
 from mirror.server import LIST_PATH, Response, SamrApp
 from mirror.variants import Variants
 from ops_support import WINDOW_END, WINDOW_START, mirror_site, truth_problems

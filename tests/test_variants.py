@@ -21,7 +21,7 @@ import pytest
 import warehouse
 from flows.backfill import backfill
 from flows.nightly import nightly
-from flows.pipeline import RunReport
+from flows.runs import RunReport
 from flows.sources import SOURCES
 from mirror.cluster import MirrorCluster
 from mirror.corpus import build_corpus

@@ -1,0 +1,69 @@
+"""The attribution job: the organisation register and reviewed overrides a run reads, and every
+organisation placed in its district inside the write session."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
+
+from extract.sources.inbox import read_rows
+from flows.settings import Settings
+from transform.attribution import Register, load_region, resolve
+from transform.orgs import normalize_org_name
+from transform.parsers.inbox import parse_org_register
+from transform.records import Attribution, OrgEvidence, Reject
+from warehouse.registries import registry_orgs
+
+# Organisations attributed and written to core.org at a time (attribute_all): memory stays flat.
+ATTRIBUTION_BATCH = 2000
+
+
+# -- organisation register and attribution -------------------------------------------------------
+
+
+def read_org_register(settings: Settings) -> tuple[dict[str, list[OrgEvidence]], list[Reject]]:
+    """The organisation register files, per file: {origin prefix: evidence}. A re-read file replaces its rows."""
+    by_file: dict[str, list[OrgEvidence]] = {}
+    rejects: list[Reject] = []
+    for path in settings.org_mapping_files:
+        rows_evidence, rows_rejects = parse_org_register(read_rows(Path(path)))
+        by_file[f"{Path(path).name}#"] = rows_evidence
+        rejects.extend(rows_rejects)
+    return by_file, rejects
+
+
+def read_overrides(settings: Settings) -> dict[str, str]:
+    """Reviewed overrides: organisation name → district name/code, or 区外 / outside. The override_file,
+    then the rows imported from review sheets (`stdwatch review import`), which win."""
+    overrides: dict[str, str] = {}
+    reviewed = settings.reviewed_overrides_path
+    for path in (settings.override_file, reviewed if reviewed.is_file() else None):
+        if path is None:
+            continue
+        for row in read_rows(Path(path)):
+            name = row.values.get("机构名称") or row.values.get("name")
+            district = row.values.get("区县") or row.values.get("district")
+            if name and district:
+                overrides[normalize_org_name(name)] = district.strip()
+    return overrides
+
+
+def attribute_all(w, settings: Settings, overrides: dict[str, str]) -> Register:
+    """Re-attribute every organisation the warehouse counts by — drafters, committee secretariats,
+    group-standard publishers — from the whole register, replacing core.org. Written
+    ATTRIBUTION_BATCH names at a time (a 100,000-row inbox file names some 20,000), every name of
+    one organisation key in the same batch (core.org keeps one row per key). Returns the register
+    read, for the events' attribution that follows (`attribute_events(..., register=)`)."""
+    keyed = sorted((normalize_org_name(name), name) for name in set(w.drafting_orgs()) | set(registry_orgs(w)))
+    region, register = load_region(settings.region), Register.from_evidence(w.org_evidence())
+    rows: list[tuple[str, str, Attribution]] = []
+    first = True
+    for _, names in groupby(keyed, key=itemgetter(0)):
+        rows += [(key, name, resolve(region, name=name, register=register, overrides=overrides)) for key, name in names]
+        if len(rows) >= ATTRIBUTION_BATCH:
+            w.replace_org_attributions(rows, replace=first)
+            rows, first = [], False
+    if rows or first:
+        w.replace_org_attributions(rows, replace=first)
+    return register
