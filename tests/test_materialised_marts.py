@@ -299,3 +299,13 @@ def test_a_standards_table_without_a_column_is_refused_in_one_line(wh):
     with Warehouse(wh).writing() as w:
         with pytest.raises(ValueError, match=r"lacks the columns \['drafters'\].*STANDARD_SCHEMA"):
             w.merge_standard_table(table, "run-x")
+
+
+def test_a_session_with_less_memory_rebuilds_in_smaller_buckets():
+    """An inbox load's lean session (64MiB) rebuilt 100,000 standards in one bucket and stopped with
+    DuckDB's "Out of Memory Error"; buckets follow the session's memory limit."""
+    con = duckdb.connect()
+    con.execute("SET memory_limit = '1GB'")
+    assert marts.bucket_standards(con) == 499_961  # DuckDB reports 1GB as "953.6 MiB": 500,000 × 0.99992
+    con.execute("SET memory_limit = '64MiB'")
+    assert marts.bucket_standards(con) == 33_554

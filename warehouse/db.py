@@ -44,6 +44,14 @@ def check_memory_limit(value: str) -> str:
     return value.strip()
 
 
+def size_bytes(value: str) -> float:
+    """The bytes of a DuckDB size ("1GB", "64.0 MiB")."""
+    match = _SIZE.match(value)
+    if not match:
+        raise ValueError(f"{value!r} is not a size")
+    return float(match[1]) * _UNIT[match[2].lower()]
+
+
 def set_memory_limit(value: str) -> None:
     """The memory DuckDB may use on every connection this package opens from now on (default 1GB)."""
     global _memory_limit

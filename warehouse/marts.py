@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import duckdb
 
-from warehouse.db import execute
+from warehouse.db import execute, size_bytes
 
 _SQL = "materialise.sql"
-REBUILD_BUCKET_STANDARDS = 500_000  # a rebuild places this many standards at a time (bounded memory)
+REBUILD_BUCKET_STANDARDS = 500_000  # a rebuild places this many standards at a time per GB of memory_limit
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> str:
@@ -45,7 +45,8 @@ def refresh(con: duckdb.DuckDBPyConnection) -> str:
             rebuild = not execute(con, _SQL, "counts_agree").fetchone()[0]
         if rebuild:
             execute(con, _SQL, "clear_placed")
-            buckets = execute(con, _SQL, "count_standards").fetchone()[0] // REBUILD_BUCKET_STANDARDS + 1
+            per_bucket = bucket_standards(con)
+            buckets = execute(con, _SQL, "count_standards").fetchone()[0] // per_bucket + 1
             for bucket in range(buckets):
                 for step in ("select_bucket_standards", "select_bucket_drafters", "insert_refreshed_placed",
                              "drop_refreshed"):
@@ -57,3 +58,11 @@ def refresh(con: duckdb.DuckDBPyConnection) -> str:
         con.rollback()
         raise
     return "rebuilt" if rebuild else "refreshed"
+
+
+def bucket_standards(con: duckdb.DuckDBPyConnection) -> int:
+    """How many standards a rebuild places at a time: REBUILD_BUCKET_STANDARDS per GB of the
+    session's memory limit, so a session that capped its memory (an inbox load's lean session,
+    64MiB: about 33,000) rebuilds in smaller buckets instead of running out of memory."""
+    (limit,) = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    return max(1, int(REBUILD_BUCKET_STANDARDS * size_bytes(limit) / 1e9))
