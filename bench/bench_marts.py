@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import REPO, build_warehouse, child, print_rows, row, timed  # noqa: E402
+from _timing import REPO, build_warehouse, child, print_rows, row, stats, timed  # noqa: E402
 
 DEFAULT_SIZE = 10_000_000
 GROUP_BY = ("SELECT district, type, month, count(*) FROM (SELECT district_code AS district, std_type AS type, "
@@ -73,20 +73,15 @@ def _measure(size: int, repeat: int, folder: Path) -> dict:
     return results
 
 
-def _stats(values: list[float]) -> dict:
-    ordered = sorted(values)
-    return {"median": ordered[len(ordered) // 2], "min": ordered[0], "max": ordered[-1]}
-
-
 def run(size: int | None = None, repeat: int = 3) -> list[dict]:
     size = size or DEFAULT_SIZE
     with tempfile.TemporaryDirectory(prefix="bench_marts_") as folder:
         r = child(Path(__file__), "--size", str(size), "--repeat", str(repeat), "--folder", folder,
                   memory_gb=10.0, timeout=4 * 3600)
-    seconds = _stats([s for s, _ in r["progress"]])
-    floor_seconds = _stats([s for s, _ in r["progress_floor"]])
-    mb = _stats([m / 1e6 for _, m in r["progress"]])
-    floor_mb = _stats([m / 1e6 for _, m in r["progress_floor"]])
+    seconds = stats([s for s, _ in r["progress"]])
+    floor_seconds = stats([s for s, _ in r["progress_floor"]])
+    mb = stats([m / 1e6 for _, m in r["progress"]])
+    floor_mb = stats([m / 1e6 for _, m in r["progress_floor"]])
     return [
         row(f"group-by mart.standard, {size:,} standards", r["group_by"], r["group_by_floor"], 2.0,
             "floor: the same query on a flat table of the same rows"),

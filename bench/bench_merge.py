@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import child, print_rows, row, standards, timed  # noqa: E402
+from _timing import child, print_rows, row, standards, stats, timed  # noqa: E402
 
 DEFAULT_SIZE = 1_000_000  # the merge figures are at 1M records
 PEAK_LIMIT = 2 * 2**30
@@ -59,15 +59,10 @@ def _measure(size: int, repeat: int) -> dict:
     return results
 
 
-def _stats(values: list[float]) -> dict:
-    ordered = sorted(values)
-    return {"median": ordered[len(ordered) // 2], "min": ordered[0], "max": ordered[-1]}
-
-
 def run(size: int | None = None, repeat: int = 3) -> list[dict]:
     size = size or DEFAULT_SIZE
     result = child(Path(__file__), "--size", str(size), "--repeat", str(repeat))
-    merge, remerge, floor = _stats(result["merge"]), _stats(result["remerge"]), _stats(result["floor"])
+    merge, remerge, floor = stats(result["merge"]), stats(result["remerge"]), stats(result["floor"])
     peak = result["peak_rss_bytes"]
     return [
         row(f"merge {size:,} standards vs bare Arrow insert", merge, floor, 3.0),

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import build_warehouse, child, print_rows, row, standards, timed  # noqa: E402
+from _timing import build_warehouse, child, print_rows, row, standards, stats, timed  # noqa: E402
 
 DEFAULT_SIZE = 10_000_000
 
@@ -84,24 +84,19 @@ def _measure(size: int, change: int, repeat: int, folder: Path) -> dict:
     return result
 
 
-def _stats(values: list[float]) -> dict:
-    ordered = sorted(values)
-    return {"median": ordered[len(ordered) // 2], "min": ordered[0], "max": ordered[-1]}
-
-
 def run(size: int | None = None, change: int = 100, repeat: int = 3) -> list[dict]:
     size = size or DEFAULT_SIZE
     with tempfile.TemporaryDirectory(prefix="bench_publish_") as folder:
         r = child(Path(__file__), "--size", str(size), "--change", str(change), "--repeat", str(repeat),
                   "--folder", folder, memory_gb=10.0, timeout=4 * 3600)
-    copy, whole = _stats(r["copy"]), _stats(r["whole"])
+    copy, whole = stats(r["copy"]), stats(r["whole"])
     return [
         row(f"publish working copy, +{change} standards at {size:,} (s)", copy, 0.3, 0.3,
             f"ratio vs the limit; {r['file_mb']:.0f} MB file, copies: {', '.join(r['methods'])}; the whole-file "
             f"copy + fsync it replaces: {whole['median']:.3f} s ({copy['median'] / whole['median']:.2f}× of it)",
             goal_is_limit=True),
-        row(f"write session +{change} standards at {size:,}, blue/green vs in place", _stats(r["blue_green"]),
-            _stats(r["in_place"]), 1.5, "goal chosen here: what publishing adds to a small session"),
+        row(f"write session +{change} standards at {size:,}, blue/green vs in place", stats(r["blue_green"]),
+            stats(r["in_place"]), 1.5, "goal chosen here: what publishing adds to a small session"),
     ]
 
 
