@@ -15,7 +15,8 @@ Each repetition runs in a fresh subprocess (so peak RSS is the load's own):
    the comparison point) and all in one session (`flows.inbox.load_files`).
 
 Prints, per measure, the median of the repetitions with min–max: seconds, rows/s and peak
-RSS (ru_maxrss) — the load must stay within 300 MB — and the load's time and peak RSS as
+RSS (VmHWM of the child's own memory: ru_maxrss would carry this process's peak, from generating the
+file, across fork + exec) — the load must stay within 300 MB — and the load's time and peak RSS as
 ratios of the floor's, repetition by repetition. Machines are noisy: read the ratio, not the
 absolute times. Never run as a test.
 """
@@ -78,7 +79,7 @@ def _declare_whole_grid(path: Path) -> None:
 
 
 FLOOR = """
-import json, resource, sys, time
+import json, sys, time
 from openpyxl import load_workbook
 start = time.perf_counter()
 book = load_workbook(sys.argv[1], read_only=True, data_only=True)
@@ -89,18 +90,18 @@ for sheet in book.worksheets:
         n += 1
 book.close()
 print(json.dumps({"rows": n - 1, "seconds": time.perf_counter() - start,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "rss_mb": int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM:")).split()[1]) / 1024}))
 """
 
 LOAD = """
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, sys.argv[3])
 from flows.inbox import load_file
 from flows.settings import Settings
 start = time.perf_counter()
 report = load_file(sys.argv[1], Settings(data_dir=sys.argv[2]))
 print(json.dumps({"rows": report.loaded, "seconds": time.perf_counter() - start,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "rss_mb": int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM:")).split()[1]) / 1024}))
 """
 
 
