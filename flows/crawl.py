@@ -15,6 +15,7 @@ from flows.sources import SourceResult, Window, get_source
 
 logger = logging.getLogger(__name__)
 
+
 def make_client(settings: Settings, archive: Archive) -> HttpClient:
     return HttpClient(
         user_agent=settings.user_agent,

@@ -4,8 +4,8 @@ unread) and the one-line failure the CLI prints."""
 from __future__ import annotations
 
 
-from flows.targets import PlanResult
 from flows.runs import RunReport
+from flows.targets import PlanResult
 
 # "Usually returns some": compare with this many earlier successful runs of the same flow.
 SILENCE_HISTORY = 5

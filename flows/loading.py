@@ -17,6 +17,10 @@ from datetime import datetime, timezone
 import warehouse
 from extract.archive import ArchiveEntry, iter_warc_file, unindexed_files
 from flows import publish_gate
+from flows.attribute import attribute_all, read_org_register, read_overrides
+from flows.crawl import FailedCrawl
+from flows.health import SILENCE_HISTORY, health_problems, plan_problems
+from flows.runs import CHANGED_LISTED, RunReport, RunSpec, SourceReport, source_report_of
 from flows.settings import Settings
 from flows.sources import SourceResult, get_source
 from flows.targets import PlanResult, load_plan
@@ -25,10 +29,6 @@ from transform.orgs import normalize_org_name
 from transform.records import Reject
 from transform.region import Region
 from warehouse import Warehouse
-from flows.runs import CHANGED_LISTED, RunReport, RunSpec, SourceReport, source_report_of
-from flows.crawl import FailedCrawl
-from flows.health import SILENCE_HISTORY, health_problems, plan_problems
-from flows.attribute import attribute_all, read_org_register, read_overrides
 
 logger = logging.getLogger(__name__)
 
