@@ -40,7 +40,7 @@ from transform.orgs import normalize_org_name
 from transform.parsers.inbox import INBOX_KINDS, REJECT_REASONS, InboxResult, InboxValidator, detect_kind, kind_of, split_origin
 from transform.records import Reject
 from warehouse import Warehouse, inbox_file_in_force
-from warehouse.events import InboxFileLoad, lean_session
+from warehouse.events import InboxFileLoad
 
 REJECTS_SUFFIX = ".rejects.csv"
 
@@ -232,7 +232,7 @@ class _Session:
         with Warehouse(settings.warehouse_path, org_key=normalize_org_name).writing(LOAD_LOCK_WAIT_SECONDS) as w:
             w.begin_run(run_id, "inbox", {"paths": [str(p) for p in paths], "kind": kind},
                         settings.model_dump(mode="json"))
-            lean_session(w, settings.inbox_memory_limit)
+            w.lean(settings.inbox_memory_limit)
             record_counting_settings(w, settings, region)
             yield cls(w, run_id, settings, {d.name: d.code for d in region.districts})
 

@@ -62,10 +62,12 @@ def set_memory_limit(value: str) -> None:
 
 
 def connect(database: str | Path = ":memory:", config: Mapping[str, object] | None = None) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with the memory limit applied (`SET memory_limit`, see set_memory_limit)."""
+    """A DuckDB connection with the memory limit applied (`SET memory_limit`, see set_memory_limit)
+    and no progress bar: a query slower than 2 s would draw one on a command's output."""
     con = duckdb.connect(str(database), config=dict(config or {}))
     try:
         con.execute(f"SET memory_limit = '{_memory_limit}'")
+        con.execute("SET enable_progress_bar = false")
     except BaseException:
         con.close()
         raise

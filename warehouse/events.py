@@ -12,7 +12,6 @@ place, one transaction per call (`WriteSession.run_statements`). Nothing here in
   sha256) changes nothing; a corrected file replaces every row the earlier version loaded
   (facts, events, register evidence, rejects) and retracts the enterprise standards it no
   longer lists.
-- `lean_session`: DuckDB's memory capped for a streaming load's session.
 - `record_manual_entries`: notices whose list needs a person (scanned PDF…), idempotent.
 - `event_orgs` / `set_event_attributions`: the flows re-attribute every event's organisation
   with the register as it stands, after each load.
@@ -221,15 +220,6 @@ class InboxFileLoad:
                      else None)
         return InboxLoad(self.file_name, self.kind, "replaced" if self.previous else "loaded", rows, self.loaded,
                          self.rejected, standards=standards, retracted=len(retracted))
-
-
-def lean_session(w: WriteSession, memory_limit: str) -> None:
-    """Keep a streaming load's write session small, for the rest of the session: DuckDB's memory
-    capped at `memory_limit` (beyond it, it spills to disk), one thread, and memory DuckDB frees
-    handed back to the system as it goes (its allocator otherwise keeps it); and no progress bar
-    (a slower single-threaded query would draw one on the command's output)."""
-    for name in ("set_memory_limit", "set_one_thread", "free_memory_in_background", "no_progress_bar"):
-        w.fetch(_SQL, name, {"memory_limit": memory_limit})
 
 
 def _origin_part(origin: str | None, part: str) -> str:

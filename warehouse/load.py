@@ -128,6 +128,13 @@ class WriteSession:
         self.held_back = False  # set by the publish gate (warehouse/gate.py): keep the copy aside, do not publish
 
     # ── plumbing ───────────────────────────────────────────────────────────────────────
+    def lean(self, memory_limit: str) -> None:
+        """Keep a streaming load's session small for the rest of it: DuckDB's memory capped at
+        `memory_limit` (beyond it, it spills to disk), one thread, and memory DuckDB frees handed
+        back to the system as it goes (its allocator otherwise keeps it)."""
+        for name in ("set_memory_limit", "set_one_thread", "free_memory_in_background"):
+            execute(self.con, "load.sql", name, {"memory_limit": memory_limit})
+
     def fetch(self, sql_file: str, name: str, params: Mapping[str, object] | None = None) -> list[tuple]:
         """Run one named statement of `sql_file` (given the `params` it names); its rows, if any."""
         execute(self.con, sql_file, name, params)

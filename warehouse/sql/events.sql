@@ -256,15 +256,3 @@ SELECT
 FROM mart.manual_facts
 WHERE scope = 'city'
 ORDER BY indicator_id, event_date;
-
--- name: set_memory_limit
-SET memory_limit = $memory_limit;
-
--- name: set_one_thread
-SET threads = 1;
-
--- name: free_memory_in_background
-SET allocator_background_threads = true;
-
--- name: no_progress_bar
-SET enable_progress_bar = false;

@@ -340,3 +340,13 @@ credit AS (
 SELECT best.* EXCLUDE (batch_order), credit.uscc, current_timestamp AS attributed_at
 FROM best
 LEFT JOIN credit USING (org_key);
+
+-- A streaming load's lean session (WriteSession.lean).
+-- name: set_memory_limit
+SET memory_limit = $memory_limit;
+
+-- name: set_one_thread
+SET threads = 1;
+
+-- name: free_memory_in_background
+SET allocator_background_threads = true;
