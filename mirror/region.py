@@ -235,7 +235,6 @@ def load_region(code: str) -> MirrorRegion:
         district_aliases=aliases,
         liaison_places=tuple(style.get("liaison_places", (aliases[d][0] if aliases[d] else _stem(d, ("区", "市", "县"))
                                                            for d in districts[:3]))),
-        # A folder that lists no notice sites (yet) takes them from the style file.
-        sites=tuple(settings.get("sites") or style.get("sites", ())),
-        columns=tuple(settings.get("columns") or style.get("columns", ())),
+        sites=tuple(settings.get("sites", ())),
+        columns=tuple(settings.get("columns", ())),
     )
