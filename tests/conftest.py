@@ -18,6 +18,9 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 # (An empty file: STDWATCH_CONFIG naming a missing file is an error.)
 os.environ["STDWATCH_CONFIG"] = os.path.join(_PREFECT_HOME, "empty-stdwatch.toml")
 open(os.environ["STDWATCH_CONFIG"], "w").close()
+# pytest-xdist starts its workers with COLUMNS=80, and Rich fixes a console's width for good when COLUMNS
+# is set as the console is made (at import): the tests that need a wide table pass COLUMNS per command.
+os.environ.pop("COLUMNS", None)
 
 # No test may reach a live portal: every source's base URL defaults to a closed loopback port
 # (127.0.0.1:9, "discard"), so a test that forgets to point a source at the mirror fails fast
@@ -27,3 +30,18 @@ from transform.region import load_region, region_codes  # noqa: E402
 
 for _site in [*site_urls(), *(s.key for code in region_codes() for s in load_region(code).sites)]:
     os.environ.setdefault(f"STDWATCH_BASE_URLS__{_site.upper()}", "http://127.0.0.1:9")
+
+# The modules that take minutes, longest first (`--durations` in CI's log says which): the test runner
+# hands out whole modules (`--dist loadfile`) in collection order, and a long one handed out last
+# would leave the other worker idle while it runs.
+LONG_MODULES = ("test_season.py", "test_season_contested.py", "test_quiet_nights.py", "test_province.py",
+                "test_variants.py", "test_crash_safety.py", "test_serve.py", "test_quiet_sources.py",
+                "test_cli_runs.py", "test_deployments.py")
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    def rank(item) -> int:
+        name = item.path.name
+        return LONG_MODULES.index(name) if name in LONG_MODULES else len(LONG_MODULES)
+
+    items.sort(key=rank)  # stable: each module's own order is kept

@@ -27,6 +27,7 @@ from flows.sources import SOURCES, Window
 from mirror.calendar import Calendar, minimum_requests, samr_list_pages
 from mirror.cluster import MirrorCluster
 from mirror.corpus import Corpus
+from mirror.faults import FaultPolicy
 from mirror.notices import notice_truth
 from mirror.sites.samr import ORG_PAGE_SIZE
 from mirror.truth import ground_truth, write_corpus
@@ -146,3 +147,36 @@ def run_nightly() -> runs.RunReport:
         archive.close()
     return loading.load(settings, run, responses=archive.entries, results=results, client_stats=client.stats,
                          advance_watermarks=True, check_silence=True, plan=plan)
+
+
+NIGHTS = 60
+# Share of requests the mirror answers with a fault: a quiet night asks some twenty, so a share that
+# makes a fault-free night unlikely (0.7 ** 20 < 0.1 %).
+FAULT_NIGHTS = {12: 0.3, 31: 0.3, 47: 0.3}
+
+
+def check_season(variants: str, tmp_path: Path, monkeypatch) -> None:
+    """Sixty nights on the mirror `variants` (the test modules' docstring says what is checked)."""
+    season = Season(tmp_path, monkeypatch, variants=variants)
+    requests = floor = 0
+    try:
+        for day in range(1, NIGHTS + 1):
+            rate = FAULT_NIGHTS.get(day)
+            policy = FaultPolicy(rate, seed=day, retry_after_seconds=0.05, timeout_seconds=0.5,
+                                 slow_seconds=0.05) if rate else None
+            night = season.night(day, policy)
+            if day > 1 and not rate and not FAULT_NIGHTS.get(day - 1):  # a fault's retries and its recovery apart
+                requests, floor = requests + night.requests, floor + night.minimum
+            if policy is not None:
+                assert policy.faults > 0, f"night {day}: no fault injected"
+            problems = night.report.problems
+            if problems:
+                # Only a faulted night may fail, and only because a page stayed unread, which it names.
+                # The next night is fault-free: the checks below make it recover everything.
+                assert rate, f"night {day}: {problems}"
+                assert all("incomplete" in p or "attempt" in p or "HTTP" in p for p in problems), problems
+                continue
+            assert night.truth_problems == [], f"night {day}: {night.truth_problems[:5]}"
+    finally:
+        season.close()
+    assert requests <= 1.1 * floor, f"{requests} requests over the fault-free nights, minimum {floor}"

@@ -2,53 +2,25 @@
 fault mode on some nights. Every night: the health check passes unless the night's faults left a page
 unread (then it names it, and the next night recovers it), and the warehouse equals the ground truth
 as of that night per district × type × year and per indicator. Over nights 2–60 (night 1 is the first
-full crawl; a faulted night's retries, and the next night's catching up, are left out), the requests the mirror received are at most 1.1 × the floor the calendar's own day log
-gives (`mirror.calendar.minimum_requests`: one page per list, the committee directory, each page that
-carries something new). The season runs on the default mirror and on the contested one (every contested
-portal fact on its other reading, conditional requests honoured included)."""
+full crawl; a faulted night's retries, and the next night's catching up, are left out), the requests
+the mirror received are at most 1.1 × the floor the calendar's own day log gives
+(`mirror.calendar.minimum_requests`: one page per list, the committee directory, each page that
+carries something new). This file runs the season on the default mirror, test_season_contested.py on
+the contested one (every contested portal fact on its other reading, conditional requests honoured
+included): two files, so that the test runner's two workers each take one."""
 
 from __future__ import annotations
 
 import pytest
 
-from mirror.faults import FaultPolicy
-from season_support import Season
+from season_support import Season, check_season
 
 pytestmark = pytest.mark.integration
 
-NIGHTS = 60
-# Share of requests the mirror answers with a fault: a quiet night asks some twenty, so a share that
-# makes a fault-free night unlikely (0.7 ** 20 < 0.1 %).
-FAULT_NIGHTS = {12: 0.3, 31: 0.3, 47: 0.3}
 
-
-@pytest.mark.parametrize("variants", ["default", "contested"])
 def test_sixty_nights_each_equal_to_that_nights_truth_at_most_a_tenth_above_the_fewest_requests(
-        variants, tmp_path, monkeypatch):
-    season = Season(tmp_path, monkeypatch, variants=variants)
-    requests = floor = 0
-    try:
-        for day in range(1, NIGHTS + 1):
-            rate = FAULT_NIGHTS.get(day)
-            policy = FaultPolicy(rate, seed=day, retry_after_seconds=0.05, timeout_seconds=0.5,
-                                 slow_seconds=0.05) if rate else None
-            night = season.night(day, policy)
-            if day > 1 and not rate and not FAULT_NIGHTS.get(day - 1):  # a fault's retries and its recovery apart
-                requests, floor = requests + night.requests, floor + night.minimum
-            if policy is not None:
-                assert policy.faults > 0, f"night {day}: no fault injected"
-            problems = night.report.problems
-            if problems:
-                # Only a faulted night may fail, and only because a page stayed unread, which it names.
-                # The next night is fault-free: the checks below make it recover everything.
-                assert rate, f"night {day}: {problems}"
-                assert all("incomplete" in p or "attempt" in p or "HTTP" in p for p in problems), problems
-                continue
-            assert night.truth_problems == [], f"night {day}: {night.truth_problems[:5]}"
-    finally:
-        season.close()
-    assert requests <= 1.1 * floor, f"{requests} requests over the fault-free nights, minimum {floor}"
-
+        tmp_path, monkeypatch):
+    check_season("default", tmp_path, monkeypatch)
 
 
 def test_a_night_whose_notice_parser_drops_every_entry_is_held_back_and_the_next_publishes(tmp_path, monkeypatch):
