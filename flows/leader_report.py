@@ -478,7 +478,8 @@ def _city_rules(data: ProvinceReportData) -> Section:
             "warehouse": region["warehouse"],
         })
     return Section(
-        key="rules", sheet="计数口径与状态", zh="各市计数口径与数据状态", en="Each city's rules and data",
+        # the page's "how to trace every figure" links lead here: each city's own report traces its figures
+        key="trace", sheet="计数口径与状态", zh="各市计数口径与数据状态", en="Each city's rules and data",
         notes=["Each city's figures, its rules and the trace of every number: that city's own report "
                "(`stdwatch report --region CODE`) and `stdwatch province sql` (docs/data-model.md, Province)."],
         columns=[Column("city", "市", "city"), Column("region_code", "代码", "code"), Column("state", "状态", "state"),

@@ -207,10 +207,12 @@ def _create_views(con: duckdb.DuckDBPyConnection, statuses: list[dict]) -> None:
         CREATE VIEW {SCHEMA}.new_standards_by_city AS
         SELECT
             d.region_code, any_value(d.region_name) AS region_name,
-            sum(d.n_national) AS n_national, sum(d.n_industry) AS n_industry,
-            sum(d.n_national_industry) AS n_national_industry, sum(d.n_local) AS n_local,
-            sum(d.n_group) AS n_group, sum(d.n_enterprise) AS n_enterprise, sum(d.n_total) AS n_total,
-            coalesce(sum(d.n_total) FILTER (WHERE d.district_code = r.unknown_district_code), 0) AS n_unplaced
+            CAST(sum(d.n_national) AS BIGINT) AS n_national, CAST(sum(d.n_industry) AS BIGINT) AS n_industry,
+            CAST(sum(d.n_national_industry) AS BIGINT) AS n_national_industry,
+            CAST(sum(d.n_local) AS BIGINT) AS n_local, CAST(sum(d.n_group) AS BIGINT) AS n_group,
+            CAST(sum(d.n_enterprise) AS BIGINT) AS n_enterprise, CAST(sum(d.n_total) AS BIGINT) AS n_total,
+            CAST(coalesce(sum(d.n_total) FILTER (WHERE d.district_code = r.unknown_district_code), 0) AS BIGINT)
+                AS n_unplaced
         FROM {SCHEMA}.new_standards_by_district AS d
         JOIN {SCHEMA}.counting_rules AS r USING (region_code)
         GROUP BY d.region_code""")
