@@ -44,6 +44,7 @@ STATUS = {  # status → (zh, en, colour)
     "no data yet": ("暂无数据", "no data yet", "#bf8700"),
     "no target yet": ("待导入规划", "no target yet", "#8c959f"),
 }
+NO_PLAN = "规划未导入 plan not loaded: no targets to measure against yet (set plan_url or plan_file)"
 DRAFTER = {"lead": "牵头单位 lead drafter", "any": "任一本地起草单位 any region drafter"}
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 DATA_MODEL = "docs/data-model.md"
@@ -152,11 +153,15 @@ def _indicators(data: ReportData) -> Section:
     window_over = rules["as_of"] > rules["window_end"] if rules["window_end"] and rules["as_of"] else False
     headline = (f"{len(rows)} 项指标 indicators：" + " · ".join(
         f"{STATUS[k][0]} {STATUS[k][1]} {n}" for k, n in counts.items() if n))
+    not_loaded = [] if data.progress.plan else [NO_PLAN]
+    if not rows:  # no plan and no measures (a region folder without indicators.csv): nothing is zero
+        headline = NO_PLAN
     period = (f"规划期 plan window {rules['window_start']} – {rules['window_end']}"
               f"{'（已结束 over）' if window_over else ''} · 统计截止 as of {rules['as_of']}"
               f" · 计至 counted to {rules['counted_until']}{_published(data.publish)}")
     notes = [
         *_held_back(data.publish),
+        *not_loaded,
         "应完成 expected by now = 规划期已过天数 ÷ 规划期总天数 (share of the window elapsed); "
         "状态 status compares 完成率 share of target with it; after the window, 未完成 not met.",
         *[f"覆盖不全 partial coverage — {s}: {note}" for s, note in data.progress.coverage.items()],
@@ -176,7 +181,7 @@ def _indicators(data: ReportData) -> Section:
             Column("indicator_id", "追溯", "trace", link="anchor"),
         ],
         rows=rows,
-        chart=_indicator_chart(rows),
+        chart=_indicator_chart(rows) if rows else None,
         chart_note="条为完成率，黑色竖线为应完成进度 Bars: share of target; black tick: share expected by now.",
         extra={"headline": headline, "period": period},
     )

@@ -198,6 +198,9 @@ def test_one_citys_report_reads_its_warehouse_from_the_province(province, cities
         if row[0] != "合计 total":
             got.update({(row[0], t): n for t, n in zip(types, row[1:6], strict=True) if n})
     assert got == truth(cities["3202"])
+    progress = [row[0] for row in load_workbook(tmp_path / "wuxi.xlsx")["指标进度"].iter_rows(values_only=True)]
+    assert any(str(text).startswith("规划未导入 plan not loaded") for text in progress)
+    assert progress[-1] == "序号\n#"  # the header, and not one indicator row: no figures, no zeros
 
 
 def test_the_province_views_are_documented(province):
@@ -216,3 +219,13 @@ def test_the_province_views_are_documented(province):
     for view, names in columns.items():
         body = section[section.index(f"### province.{view}\n"):].split("\n### ")[0]
         assert re.findall(r"^\| `(\w+)` \| [^|]+ \| [^|]+ \|$", body, flags=re.MULTILINE) == names, view
+
+
+def test_the_pages_province_examples_answer(province):
+    section = DOC.read_text(encoding="utf-8").split("## 省级汇总 · Province", 1)[1].split("\n## ", 1)[0]
+    examples = re.findall(r'^stdwatch province sql "(.+)"$', section, flags=re.MULTILINE)
+    assert len(examples) >= 2
+    for statement in examples:
+        result = run("province", "sql", "--json", statement)
+        assert result.exit_code == 0, (statement, result.output)
+        assert json.loads(result.stdout), statement
