@@ -44,8 +44,10 @@ def report(
     if province:
         _province_report(settings, out, as_of is not None or region is not None)
         return
-    published = (settings.province[settings.region] / "warehouse.duckdb" if settings.region in settings.province
-                 else cli._published(settings))  # the live warehouse, or right after `stdwatch demo` the demo's
+    if region is not None and region in settings.province:  # that city's own data_dir
+        published = settings.province[region] / "warehouse.duckdb"
+    else:
+        published = cli._published(settings)  # the live warehouse, or right after `stdwatch demo` the demo's
     try:
         data = warehouse.report_data(published, settings.as_of)
     except warehouse.WarehouseMissing as exc:

@@ -147,6 +147,22 @@ def test_a_city_pointed_at_another_citys_warehouse_is_left_out(province):
     assert regions == [("3205",)]
 
 
+def test_a_city_whose_plan_is_another_citys_shows_no_figures_against_it(province, tmp_path):
+    wuxi = tmp_path / "warehouse.duckdb"
+    wuxi.write_bytes(province["3202"].read_bytes())
+    con = duckdb.connect(str(wuxi))
+    try:  # Suzhou's plan loaded into Wuxi's warehouse by mistake
+        con.execute("INSERT INTO ref.plan (plan_url, doc_number, spam, n_targets, loaded_at) "
+                    "VALUES ('file:///plan.txt', '苏委发〔2022〕30号', false, 18, now())")
+    finally:
+        con.close()
+    rows = query_province({"3202": wuxi, "3205": province["3205"]},
+                          "SELECT region_code, plan_status, indicator_id, status FROM province.indicator_progress "
+                          "WHERE region_code = '3202'").table.to_pylist()
+    assert rows == [{"region_code": "3202", "plan_status": "another region's plan", "indicator_id": None,
+                     "status": "another region's plan"}]
+
+
 def test_the_province_session_refuses_to_write(province):
     before = {code: hashlib.sha256(path.read_bytes()).hexdigest() for code, path in province.items()}
     for statement in ("CREATE TABLE x AS SELECT 1", "DELETE FROM region_3205.core.standard",
