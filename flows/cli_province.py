@@ -141,8 +141,9 @@ def regions(data_dir: Optional[Path] = DataDirOption,
         if row["attached"]:
             published = f"{row['published_at']:%Y-%m-%d %H:%M} UTC" if row["published_at"] else "never"
             held = "; its latest load is held back" if row["latest_held"] else ""
-            plan = row["plan"] or row["plan_status"]
-            line = f"{row['region_code']} {row['region_name']}: published {published}{held}; plan {plan}"
+            plan = {"loaded": f"plan {row['plan']}", "plan not loaded": "plan not loaded"}.get(
+                row["plan_status"], f"{row['plan_status']}: {row['plan']}")
+            line = f"{row['region_code']} {row['region_name']}: published {published}{held}; {plan}"
         else:
             line = f"left out: {row['problem']}"
         cli.console.print(Text(line))

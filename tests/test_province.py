@@ -31,9 +31,10 @@ NAMES = {"3205": "苏州市", "3202": "无锡市"}
 
 @pytest.fixture(scope="module")
 def cities(tmp_path_factory) -> dict[str, Path]:
-    """{region code: data dir} of one demo per city."""
+    """{region code: data dir} of one demo per city, where `stdwatch demo [--region 3202]` puts them under one
+    data_dir (demo, demo-3202)."""
     root = tmp_path_factory.mktemp("province")
-    dirs = {"3205": root / "suzhou", "3202": root / "wuxi"}
+    dirs = {"3205": root / "demo", "3202": root / "demo-3202"}
     for code, data_dir in dirs.items():
         result = CliRunner().invoke(app, ["demo", "--region", code, "--size", "400", "--data-dir", str(data_dir)],
                                     catch_exceptions=False)
@@ -123,6 +124,14 @@ def test_a_missing_city_is_named_in_one_line_and_the_other_answers(cities, tmp_p
     assert regions.exit_code == 0, regions.output
     assert re.search(r"^3205 苏州市: published \d{4}-\d\d-\d\d", regions.stdout, re.MULTILINE)
     assert "left out: region 3202 (无锡市): no published warehouse" in regions.stdout
+
+
+def test_with_no_province_set_the_demos_are_read_and_said_so(cities):
+    result = run("province", "regions", "--data-dir", str(cities["3205"].parent))
+    assert result.exit_code == 0, result.output
+    assert "no `province` set: reading the demos' warehouses" in result.stderr
+    assert re.search(r"^3202 无锡市: published .*; plan not loaded$", result.stdout, re.MULTILINE)
+    assert re.search(r"^3205 苏州市: published .*; plan 苏委发〔2022〕30号$", result.stdout, re.MULTILINE)
 
 
 def test_no_readable_city_is_one_line_per_city_and_exit_1(tmp_path, monkeypatch):
