@@ -18,9 +18,12 @@ from rich.text import Text
 
 from flows.cli_export import HeadersOption, _headers, fail, text_table
 
+# The Chinese headers of the columns the province views add to the marts' (docs/data-model.md, "Province").
+PROVINCE_LABELS = {"region_code": "地区代码", "region_name": "地区名称", "plan_status": "规划状态"}
 province_app = typer.Typer(help="Every region's warehouse read together: compare cities in one query.",
                            no_args_is_help=True)
-DataDirOption = typer.Option(None, "--data-dir", help="Where the demos live when no `province` is set (setting data_dir).")
+DataDirOption = typer.Option(None, "--data-dir",
+                             help="Where the demos live when no `province` is set (setting data_dir).")
 
 
 def _cli():
@@ -37,7 +40,8 @@ def province_warehouses(settings) -> dict[str, Path]:
         return {code: Path(data_dir) / "warehouse.duckdb" for code, data_dir in settings.province.items()}
     from transform.region import region_codes
 
-    demos = {code: settings.model_copy(update={"region": code}).demo_dir / "warehouse.duckdb" for code in region_codes()}
+    demos = {code: settings.model_copy(update={"region": code}).demo_dir / "warehouse.duckdb"
+             for code in region_codes()}
     found = {code: path for code, path in demos.items() if path.is_file()}
     if found:
         _cli().err.print(f"(no `province` set: reading the demos' warehouses, {', '.join(map(str, found.values()))})",
@@ -78,14 +82,14 @@ def sql(
     data_dir: Optional[Path] = DataDirOption,
 ) -> None:
     """Query every region's published warehouse at once, read-only; anything but one read query is refused."""
-    from warehouse.export import headers_for, write_csv
+    from warehouse.export import write_csv
     from warehouse.province import query_province
 
     cli = _cli()
     settings = cli._settings(data_dir=data_dir)
     result = guarded(lambda: query_province(province_warehouses(settings), query))
     say_left_out(result.left_out)
-    names = headers_for(result.table.column_names, _mart_view(result.view), _headers(headers, "en"))
+    names = _names(result, _headers(headers, "en"))
     if as_json:
         rows = [dict(zip(names, row.values(), strict=True)) for row in result.table.to_pylist()]
         print(json.dumps(rows, ensure_ascii=False, default=str, indent=1))
@@ -100,7 +104,8 @@ def sql(
 
 @province_app.command("export")
 def export(
-    what: str = typer.Argument(..., metavar="VIEW|QUERY", help="A province view (province.standard) or one read query."),
+    what: str = typer.Argument(..., metavar="VIEW|QUERY",
+                               help="A province view (province.standard) or one read query."),
     out: Path = typer.Argument(..., metavar="FILE", help="The file to write: .xlsx, .csv or .parquet."),
     headers: Optional[str] = HeadersOption,
     data_dir: Optional[Path] = DataDirOption,
@@ -117,7 +122,7 @@ def export(
     result = guarded(lambda: query_province(province_warehouses(settings), what))
     say_left_out(result.left_out)
     try:
-        write_table(result.table, out, view=_mart_view(result.view), headers=language)
+        write_table(result.table, out, _names(result, language))
     except ValueError as exc:  # more rows than a sheet holds
         raise fail(str(exc), 2) from exc
     cli.console.print(Text(f"{result.table.num_rows} rows written to {out.resolve()}"))
@@ -149,6 +154,14 @@ def regions(data_dir: Optional[Path] = DataDirOption,
         cli.console.print(Text(line))
 
 
-def _mart_view(view: str | None) -> str | None:
-    """The mart view a province view unions, whose Chinese headers it shares."""
-    return f"mart.{view.split('.', 1)[1]}" if view and view.startswith("province.") else view
+def _names(result, language: str) -> list[str]:
+    """The headers: a province view's are those of the mart view it unions (docs/data-model.md), and the
+    columns the province adds have their own."""
+    from warehouse.export import headers_for
+
+    view = result.view
+    mart = f"mart.{view.split('.', 1)[1]}" if view and view.startswith("province.") else view
+    names = headers_for(result.table.column_names, mart, language)
+    if language == "en":
+        return names
+    return [PROVINCE_LABELS.get(column, name) for column, name in zip(result.table.column_names, names, strict=True)]

@@ -92,7 +92,8 @@ def _province_report(settings, out: Path, narrowed: bool) -> None:
     say_left_out([r["problem"] for r in data.regions if not r["attached"]])
     provinces = {load_region(r["region_code"]).province for r in data.regions}
     title = f"{provinces.pop() if len(provinces) == 1 else ''}各市标准化规划进度对比"
-    generated = f"生成于 generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC from {len(data.cities)} cities' warehouses"
+    generated = (f"生成于 generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC "
+                 f"from {len(data.cities)} cities' warehouses")
     sections = build_province_sections(data)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix.lower() == ".xlsx":

@@ -97,6 +97,17 @@ def test_the_cities_table_and_the_district_table_agree_with_the_truth(province, 
         assert {d for c, d in listed if c == code} == districts_of(code)  # every district of the city, zeros too
 
 
+def test_export_writes_the_cities_with_chinese_headers(province, cities, tmp_path):
+    result = run("province", "export", "province.new_standards_by_district", str(tmp_path / "d.xlsx"))
+    assert result.exit_code == 0, result.output
+    rows = list(load_workbook(tmp_path / "d.xlsx").active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("地区代码", "地区名称", "区县代码", "区县名称") and rows[0][-1] == "合计"
+    totals = Counter()
+    for row in rows[1:]:
+        totals[row[0]] += row[-1]
+    assert totals == {code: sum(truth(d).values()) for code, d in cities.items()}
+
+
 def test_a_city_without_a_plan_says_plan_not_loaded_not_zero(province):
     rows = query_province(province, "SELECT region_code, plan_status, indicator_id, actual, status "
                                     "FROM province.indicator_progress").table.to_pylist()

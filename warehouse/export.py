@@ -74,16 +74,15 @@ def export(path: str | Path, sql_or_view: str, out_path: str | Path, *, tz: str 
     row count. A statement that is not a single read query raises RefusedStatement."""
     _writer(Path(out_path))
     table, view = read_view_or_query(path, sql_or_view)
-    return write_table(table, out_path, view=view, tz=tz, headers=headers)
+    return write_table(table, out_path, headers_for(table.column_names, view, headers), tz=tz)
 
 
-def write_table(table: pa.Table, out_path: str | Path, *, view: str | None = None, tz: str = "Asia/Shanghai",
-                headers: Headers = "zh") -> int:
-    """Write rows already read (`view`'s, for its headers; None for a query) as `export` does; the row count."""
+def write_table(table: pa.Table, out_path: str | Path, headers: list[str], *, tz: str = "Asia/Shanghai") -> int:
+    """Write rows already read, under `headers`, as `export` does (the kind by extension); the row count."""
     out_path = Path(out_path)
     writer = _writer(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    writer(table, out_path, tz, headers_for(table.column_names, view, headers))
+    writer(table, out_path, tz, headers)
     return table.num_rows
 
 

@@ -72,7 +72,8 @@ def open_province(warehouses: Mapping[str, str | Path]) -> duckdb.DuckDBPyConnec
     own SQL: SQL someone typed goes through `query_province` (`check_read_query`)."""
     if not warehouses:
         raise ProvinceUnavailable("no regions: set `province` (region code = that region's data_dir) in "
-                                  "stdwatch.toml, docs/settings.md")
+                                  "stdwatch.toml (docs/settings.md), or run `stdwatch demo` and "
+                                  "`stdwatch demo --region CODE` first")
     con = reader_connection()
     try:
         statuses = [_attach(con, str(code), Path(path)) for code, path in sorted(warehouses.items())]
