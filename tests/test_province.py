@@ -167,6 +167,19 @@ def test_a_city_pointed_at_another_citys_warehouse_is_left_out(province):
     assert regions == [("3205",)]
 
 
+def test_a_file_that_is_no_warehouse_is_one_citys_problem(province, tmp_path):
+    garbage = tmp_path / "warehouse.duckdb"
+    garbage.write_bytes(b"not a database" * 1000)
+    empty = tmp_path / "empty.duckdb"  # a DuckDB file, but no stdwatch schema in it
+    duckdb.connect(str(empty)).close()
+    result = query_province({"3202": garbage, "3205": province["3205"], "3206": empty},
+                            "SELECT DISTINCT region_code FROM province.new_standards_by_district")
+    assert result.table.to_pylist() == [{"region_code": "3205"}]
+    assert len(result.left_out) == 2
+    assert result.left_out[0].startswith(f"region 3202 (无锡市): cannot open {garbage}")
+    assert result.left_out[1].startswith(f"region 3206: {empty} has no mart.counting_rules")
+
+
 def test_a_city_whose_plan_is_another_citys_shows_no_figures_against_it(province, tmp_path):
     wuxi = tmp_path / "warehouse.duckdb"
     wuxi.write_bytes(province["3202"].read_bytes())

@@ -133,13 +133,17 @@ def _attach(con: duckdb.DuckDBPyConnection, code: str, path: Path) -> dict:
         attach_published(con, path, alias)
     except duckdb.Error as exc:
         return {**status, "problem": f"{who}: cannot open {path}: {str(exc).splitlines()[0]}"}
-    problem = _readable(con, alias, code, path)
-    if problem:
+    try:
+        problem = _readable(con, alias, code, path)
+        if problem is None:
+            published_at, latest_held = con.execute(
+                f"SELECT last_published_at, latest_held FROM {alias}.mart.publish_status").fetchone()
+            plan_status, plan = _plan(con, alias, code)
+    except duckdb.Error as exc:  # a view that no longer binds: this region's problem, not the province's
+        problem = f"cannot read {path}: {str(exc).splitlines()[0]}"
+    if problem is not None:
         con.execute(f"DETACH {alias}")
         return {**status, "problem": f"{who}: {problem}"}
-    published_at, latest_held = con.execute(
-        f"SELECT last_published_at, latest_held FROM {alias}.mart.publish_status").fetchone()
-    plan_status, plan = _plan(con, alias, code)
     return {**status, "attached": True, "published_at": published_at, "latest_held": latest_held,
             "plan_status": plan_status, "plan": plan}
 
