@@ -503,6 +503,7 @@ app.add_typer(__import__("flows.cli_review", fromlist=["review_app"]).review_app
 app.callback()(__import__("flows.cli_runs", fromlist=["main_options"]).main_options)
 app.command("probe")(__import__("flows.cli_probe", fromlist=["probe"]).probe)
 app.command("report")(__import__("flows.cli_report", fromlist=["report"]).report)
+app.add_typer(__import__("flows.cli_province", fromlist=["province_app"]).province_app, name="province")
 app.command("publish")(__import__("flows.cli_publish", fromlist=["publish"]).publish)
 
 

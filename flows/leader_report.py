@@ -6,6 +6,10 @@ the page has no script, loads no font, style sheet, image or map tile, and its C
 forbids any request, so it opens offline and shows the same thing in every browser. Text is drawn in
 the viewer's own Chinese fonts (Noto CJK, Microsoft YaHei, PingFang, …).
 
+`build_province_sections` makes the province report from the same parts: the cities side by side (new
+standards by type, every indicator of each city's plan, every district), each city counted in its own
+warehouse under its own rules, which the report states and compares.
+
 The map is a tile map from the region's reference data (`transform/regions/<code>/map_tiles.csv`):
 no district polygons with a stated source are bundled, so it says it is a schematic, not borders.
 
@@ -23,7 +27,7 @@ from pathlib import Path
 
 from transform.region import MapTile, Region
 from warehouse.export import neutralise
-from warehouse.report import ReportData
+from warehouse.report import ProvinceReportData, ReportData
 
 TYPES = {  # standard type → (zh, en), in the order the tables show them
     "national": ("国家标准", "national"),
@@ -40,6 +44,8 @@ STATUS = {  # status → (zh, en, colour)
     "no data yet": ("暂无数据", "no data yet", "#bf8700"),
     "no target yet": ("待导入规划", "no target yet", "#8c959f"),
 }
+NO_PLAN = "规划未导入 plan not loaded: no targets to measure against yet (set plan_url or plan_file)"
+DRAFTER = {"lead": "牵头单位 lead drafter", "any": "任一本地起草单位 any region drafter"}
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 DATA_MODEL = "docs/data-model.md"
 
@@ -147,11 +153,15 @@ def _indicators(data: ReportData) -> Section:
     window_over = rules["as_of"] > rules["window_end"] if rules["window_end"] and rules["as_of"] else False
     headline = (f"{len(rows)} 项指标 indicators：" + " · ".join(
         f"{STATUS[k][0]} {STATUS[k][1]} {n}" for k, n in counts.items() if n))
+    not_loaded = [] if data.progress.plan else [NO_PLAN]
+    if not rows:  # no plan and no measures (a region folder without indicators.csv): nothing is zero
+        headline = NO_PLAN
     period = (f"规划期 plan window {rules['window_start']} – {rules['window_end']}"
               f"{'（已结束 over）' if window_over else ''} · 统计截止 as of {rules['as_of']}"
               f" · 计至 counted to {rules['counted_until']}{_published(data.publish)}")
     notes = [
         *_held_back(data.publish),
+        *not_loaded,
         "应完成 expected by now = 规划期已过天数 ÷ 规划期总天数 (share of the window elapsed); "
         "状态 status compares 完成率 share of target with it; after the window, 未完成 not met.",
         *[f"覆盖不全 partial coverage — {s}: {note}" for s, note in data.progress.coverage.items()],
@@ -171,7 +181,7 @@ def _indicators(data: ReportData) -> Section:
             Column("indicator_id", "追溯", "trace", link="anchor"),
         ],
         rows=rows,
-        chart=_indicator_chart(rows),
+        chart=_indicator_chart(rows) if rows else None,
         chart_note="条为完成率，黑色竖线为应完成进度 Bars: share of target; black tick: share expected by now.",
         extra={"headline": headline, "period": period},
     )
@@ -286,8 +296,7 @@ def _rules(data: ReportData, region: Region) -> Section:
         ("规划期 plan window", f"{r['window_start']} – {r['window_end']}"),
         ("统计截止 as of", str(r["as_of"])),
         ("计至 counted to", str(r["counted_until"])),
-        ("计数单位 counting drafter", {"lead": "牵头单位 lead drafter", "any": "任一本地起草单位 any region drafter"}
-         .get(r["count_drafter"], r["count_drafter"])),
+        ("计数单位 counting drafter", DRAFTER.get(r["count_drafter"], r["count_drafter"])),
         ("团体标准 group standards by", r["group_count_by"]),
         ("未定位 unplaced", f"{r['unknown_district_name']}: in the region, district unknown; counted for the city"),
     ]
@@ -343,6 +352,146 @@ def _trace(data: ReportData) -> Section:
                  Column("then", "再追溯到网页", "then trace to the page")],
         rows=rows,
         row_anchor="anchor",
+    )
+
+
+# ── the province: the cities side by side ───────────────────────────────────────────────────
+
+PLAN_STATUS = {"plan not loaded": "未导入规划 plan not loaded", "another region's plan": "他市规划 another region's plan"}
+
+
+def build_province_sections(data: ProvinceReportData) -> list[Section]:
+    """The province report's sections: cities × type, cities × indicators, every city's districts, the
+    rules and state of each city."""
+    return [_cities(data), _city_indicators(data), _city_districts(data), _city_rules(data)]
+
+
+def _left_out(data: ProvinceReportData) -> list[str]:
+    return [f"未纳入 left out — {r['problem']}" for r in data.regions if not r["attached"]]
+
+
+def _rules_differ(data: ProvinceReportData) -> list[str]:
+    """A note when the cities are counted under different rules, so their figures are not like for like."""
+    keys = ("window_start", "window_end", "as_of", "count_drafter", "group_count_by")
+    differ = [k for k in keys if len({r[k] for r in data.rules}) > 1]
+    if not differ:
+        return []
+    return ["各市计数口径不同，数字不可直接比较 The cities are counted under different rules (" + ", ".join(differ)
+            + "): see 计数口径与状态 rules and state."]
+
+
+def _cities(data: ProvinceReportData) -> Section:
+    rows = [{"district": c["region_name"], "region_code": c["region_code"],
+             **{t: c[f"n_{t}"] for t in TYPES}, "total": c["n_total"], "unplaced": c["n_unplaced"],
+             "unplaced_share": c["n_unplaced"] / c["n_total"] if c["n_total"] else None} for c in data.cities]
+    rows.append({"district": "合计 total", "region_code": "", **{t: sum(r[t] for r in rows) for t in TYPES},
+                 "total": sum(r["total"] for r in rows), "unplaced": sum(r["unplaced"] for r in rows),
+                 "unplaced_share": None})
+    read = [r for r in data.regions if r["attached"]]
+    rules = data.rules[0] if data.rules else {}
+    headline = (f"{len(data.regions)} 个市 cities: {len(read)} 已纳入 read"
+                + (f" · {len(data.regions) - len(read)} 未纳入 left out" if len(read) < len(data.regions) else "")
+                + f" · 新增标准 new standards {rows[-1]['total']:,}")
+    period = " · ".join(f"{r['region_name']} 规划期 window {r['window_start']} – {r['window_end']}, "
+                        f"as of {r['as_of']}" for r in data.rules) if _rules_differ(data) else (
+        f"规划期 plan window {rules.get('window_start')} – {rules.get('window_end')} · 统计截止 as of {rules.get('as_of')}")
+    notes = [
+        *_left_out(data),
+        *_rules_differ(data),
+        "每个市在其自己的数据仓库中按其自己的口径计数 Each city is counted in its own warehouse under its own rules: "
+        "new standards issued in the plan window, led by an organisation of the city (or the city's own local "
+        "standards); 区县未知 unplaced = the city's, district not known.",
+    ]
+    return Section(
+        key="cities", sheet="各市×类型", zh="各市新增标准（按类型）", en="New standards per city and type",
+        notes=notes,
+        columns=[Column("district", "市", "city"), Column("region_code", "代码", "code"),
+                 *[Column(t, zh, en, "num") for t, (zh, en) in TYPES.items()],
+                 Column("total", "合计", "total", "num"), Column("unplaced", "区县未知", "unplaced", "num"),
+                 Column("unplaced_share", "未定位占比", "unplaced share", "pct")],
+        rows=rows,
+        chart=_district_chart(rows[:-1]) if len(rows) > 1 else None,
+        chart_note="每条为一个市的新增标准，按类型堆叠 One bar per city, stacked by standard type.",
+        extra={"headline": headline, "period": period},
+    )
+
+
+def _city_indicators(data: ProvinceReportData) -> Section:
+    """Indicators down (by kind, so two cities' plans meet on the same row), cities across."""
+    cities = [(c["region_code"], c["region_name"]) for c in data.cities]
+    kinds: dict[str, dict] = {}
+    waiting: dict[str, str] = {}
+    for r in data.progress:
+        if r["indicator_id"] is None:  # a city with no progress row: no plan (or another region's)
+            waiting[r["region_code"]] = PLAN_STATUS.get(r["status"], r["status"])
+            continue
+        key = r["kind"] or r["indicator_id"]
+        row = kinds.setdefault(key, {"kind": key, "indicator": r["indicator"]})
+        status = status_of(r)
+        row[f"city_{r['region_code']}"] = f"{_actual(r)} / {_target(r)} {STATUS[status][0]} {STATUS[status][1]}"
+    rows = list(kinds.values())
+    for row in rows:
+        for code, _ in cities:
+            row.setdefault(f"city_{code}", waiting.get(code, "—"))
+    notes = [f"{name}: {waiting[code]} — 无规划目标，不计为零 no targets to measure against, not zeros"
+             for code, name in cities if code in waiting]
+    if not rows:
+        rows = [{"kind": "—", "indicator": "—", **{f"city_{code}": waiting.get(code, "—") for code, _ in cities}}]
+    notes += [
+        "每格 each cell: 实际 actual / 目标 target 状态 status, against that city's own plan; a row is one kind of "
+        "indicator (indicators.md), worded as the first city's plan words it; — : not in that city's plan.",
+        *_left_out(data),
+    ]
+    return Section(
+        key="indicators", sheet="各市×指标", zh="各市规划指标进度", en="Every indicator, city by city",
+        notes=notes,
+        columns=[Column("kind", "类别", "kind"), Column("indicator", "指标", "indicator"),
+                 *[Column(f"city_{code}", name, code) for code, name in cities]],
+        rows=rows,
+    )
+
+
+def _city_districts(data: ProvinceReportData) -> Section:
+    rows = [{"city": d["region_name"], "district": d["district_name"], "district_code": d["district_code"],
+             **{t: d[f"n_{t}"] for t in TYPES}, "total": d["n_total"]} for d in data.districts]
+    return Section(
+        key="districts", sheet="各市×区县", zh="各市各区县新增标准", en="New standards per district of every city",
+        notes=["区县未知 = the city's, district not known (that city's mart.review_queue lists the organisations)."],
+        columns=[Column("city", "市", "city"), Column("district", "区县", "district"),
+                 Column("district_code", "区县代码", "district code"),
+                 *[Column(t, zh, en, "num") for t, (zh, en) in TYPES.items()], Column("total", "合计", "total", "num")],
+        rows=rows,
+        folded=True,
+    )
+
+
+def _city_rules(data: ProvinceReportData) -> Section:
+    rules = {r["region_code"]: r for r in data.rules}
+    rows = []
+    for region in data.regions:
+        r = rules.get(region["region_code"], {})
+        published = region["published_at"]
+        rows.append({
+            "city": region["region_name"], "region_code": region["region_code"],
+            "state": "已纳入 read" + ("；最新载入暂缓发布 latest load held back" if region["latest_held"] else "")
+                     if region["attached"] else f"未纳入 left out: {region['problem']}",
+            "published": f"{published:%Y-%m-%d %H:%M} UTC" if published else "—",
+            "plan": region["plan"] or PLAN_STATUS.get(region["plan_status"] or "", "—"),
+            "window": f"{r['window_start']} – {r['window_end']}" if r else "—",
+            "as_of": str(r["as_of"]) if r else "—",
+            "count_drafter": DRAFTER.get(r.get("count_drafter"), r.get("count_drafter") or "—"),
+            "warehouse": region["warehouse"],
+        })
+    return Section(
+        # the page's "how to trace every figure" links lead here: each city's own report traces its figures
+        key="trace", sheet="计数口径与状态", zh="各市计数口径与数据状态", en="Each city's rules and data",
+        notes=["Each city's figures, its rules and the trace of every number: that city's own report "
+               "(`stdwatch report --region CODE`) and `stdwatch province sql` (docs/data-model.md, Province)."],
+        columns=[Column("city", "市", "city"), Column("region_code", "代码", "code"), Column("state", "状态", "state"),
+                 Column("published", "数据发布于", "published"), Column("plan", "规划", "plan"),
+                 Column("window", "规划期", "plan window"), Column("as_of", "统计截止", "as of"),
+                 Column("count_drafter", "计数单位", "counting drafter"), Column("warehouse", "数据仓库", "warehouse")],
+        rows=rows,
     )
 
 

@@ -157,6 +157,10 @@ class Settings(BaseSettings):
     # The memory DuckDB may use on every warehouse connection (DuckDB's size syntax).
     memory_limit: str = "1GB"
 
+    # The province (`stdwatch province`, `stdwatch report --province`): region code → that region's data_dir,
+    # where its own nightly publishes its warehouse; read together, read-only (warehouse/province.py).
+    province: dict[str, Path] = Field(default_factory=dict)
+
     @field_validator("memory_limit", "inbox_memory_limit")
     @classmethod
     def _memory_limit_is_a_size(cls, value: str) -> str:
@@ -192,6 +196,17 @@ class Settings(BaseSettings):
                              "docs/regions.md says how to add one)")
         region_columns(load_region(code))  # a mistake in the folder (or a site no CMS kind reads) is said here
         return code
+
+    @field_validator("province")
+    @classmethod
+    def _province_regions(cls, regions: dict[str, Path]) -> dict[str, Path]:
+        from transform.region import region_codes  # noqa: PLC0415 - region folders are read on demand
+
+        unknown = sorted(set(regions) - set(region_codes()))
+        if unknown:
+            raise ValueError(f"no folder transform/regions/<code>/ for {', '.join(unknown)} (the regions are "
+                             f"{', '.join(region_codes())})")
+        return regions
 
     @model_validator(mode="after")
     def _base_urls_of_region(self) -> Settings:

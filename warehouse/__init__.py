@@ -29,7 +29,8 @@ from warehouse.read import (
 )
 from warehouse.trace import org_trace, standard_trace
 from warehouse.progress import ProgressReport, progress_report, replace_indicator_events, replace_plan
-from warehouse.report import ReportData, report_data
+from warehouse.report import ProvinceReportData, ReportData, province_report_data, report_data
+from warehouse.province import ProvinceUnavailable, open_province, query_province
 
 __all__ = [
     "MergeCounts",
@@ -61,4 +62,9 @@ __all__ = [
     "replace_plan",
     "ReportData",
     "report_data",
+    "ProvinceReportData",
+    "ProvinceUnavailable",
+    "open_province",
+    "province_report_data",
+    "query_province",
 ]

@@ -242,19 +242,35 @@ def open_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
     path = Path(path)
     if not path.is_file():
         raise WarehouseMissing(f"no warehouse at {path}: run `stdwatch demo` or `stdwatch run nightly` first")
-    con = connect(":memory:", _READER_CONFIG)
+    con = reader_connection()
     try:
-        literal = str(path.resolve()).replace("'", "''")
-        con.execute(f"ATTACH '{literal}' AS {READ_ALIAS} (READ_ONLY)")
+        attach_published(con, path, READ_ALIAS)
         con.execute(f"USE {READ_ALIAS}")
-        for setting in _LOCK:
-            con.execute(setting)
-        stat = os.stat(path)
-        _readers.append(((stat.st_dev, stat.st_ino), weakref.ref(con)))
+        lock_reader(con)
     except BaseException:
         con.close()
         raise
     return con
+
+
+def reader_connection() -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory database for a reader: no extension is installed or loaded behind its back."""
+    return connect(":memory:", _READER_CONFIG)
+
+
+def attach_published(con: duckdb.DuckDBPyConnection, path: Path, alias: str) -> None:
+    """ATTACH a published warehouse file read-only as `alias`, and note it as read in this process
+    (`read_in_this_process`), so a publish here never writes into the file this connection holds."""
+    literal = str(path.resolve()).replace("'", "''")
+    con.execute(f"ATTACH '{literal}' AS {alias} (READ_ONLY)")
+    stat = os.stat(path)
+    _readers.append(((stat.st_dev, stat.st_ino), weakref.ref(con)))
+
+
+def lock_reader(con: duckdb.DuckDBPyConnection) -> None:
+    """Once every file is attached: no other file, no network, and settings that cannot be changed back."""
+    for setting in _LOCK:
+        con.execute(setting)
 
 
 def check_read_query(con: duckdb.DuckDBPyConnection, sql: str) -> None:

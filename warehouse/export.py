@@ -72,15 +72,26 @@ def export(path: str | Path, sql_or_view: str, out_path: str | Path, *, tz: str 
            headers: Headers = "zh") -> int:
     """Write a view (`mart.standard`) or a read query to `out_path` (.csv, .parquet or .xlsx); returns the
     row count. A statement that is not a single read query raises RefusedStatement."""
-    out_path = Path(out_path)
-    kind = out_path.suffix.lower()
-    writers = {".csv": _write_csv, ".parquet": _write_parquet, ".xlsx": _write_xlsx}
-    if kind not in writers:
-        raise ValueError(f"cannot export to {out_path}: use a .csv, .parquet or .xlsx file name")
+    _writer(Path(out_path))
     table, view = read_view_or_query(path, sql_or_view)
+    return write_table(table, out_path, headers_for(table.column_names, view, headers), tz=tz)
+
+
+def write_table(table: pa.Table, out_path: str | Path, headers: list[str], *, tz: str = "Asia/Shanghai") -> int:
+    """Write rows already read, under `headers`, as `export` does (the kind by extension); the row count."""
+    out_path = Path(out_path)
+    writer = _writer(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    writers[kind](table, out_path, tz, headers_for(table.column_names, view, headers))
+    writer(table, out_path, tz, headers)
     return table.num_rows
+
+
+def _writer(out_path: Path):
+    """The writer of the file's kind, by extension; ValueError for another."""
+    writers = {".csv": _write_csv, ".parquet": _write_parquet, ".xlsx": _write_xlsx}
+    if out_path.suffix.lower() not in writers:
+        raise ValueError(f"cannot export to {out_path}: use a .csv, .parquet or .xlsx file name")
+    return writers[out_path.suffix.lower()]
 
 
 def neutralise(value: str) -> str:

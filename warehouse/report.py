@@ -3,10 +3,12 @@
 `report_data` is the report's one read: one read-only connection for every section, so the
 figures, the district table and the trend are one snapshot. The named statements are in
 `sql/report.sql`; the indicator figures are the progress report's own (`read_progress`).
+`province_report_data` reads the province report the same way, from one province session.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,6 +17,7 @@ import duckdb
 
 from warehouse.db import open_readonly, relation
 from warehouse.progress import ProgressReport, read_progress
+from warehouse.province import open_province
 
 _SQL = "report.sql"
 
@@ -69,3 +72,27 @@ def _read(con: duckdb.DuckDBPyConnection, as_of: date | None) -> ReportData:
         trend=rows("trend", {"days": days}) if days else [],
         publish=relation(con, "gate.sql", "publish_status").to_arrow_table().to_pylist()[0],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceReportData:
+    regions: list[dict]  # province.regions: every region asked for, read or left out (`problem`)
+    rules: list[dict]  # province.counting_rules: the rules each city's figures are counted under
+    cities: list[dict]  # province.new_standards_by_city
+    districts: list[dict]  # province.new_standards_by_district, each city's districts in its order, with is_unknown
+    progress: list[dict]  # province.indicator_progress (a city without a plan: one row, 'plan not loaded')
+
+
+def province_report_data(warehouses: Mapping[str, str | Path]) -> ProvinceReportData:
+    """Every section of the province report, `{region code: published warehouse}`, at each city's rules in
+    force; a region that cannot be read is in `regions` with its problem, and the others are read."""
+    con = open_province(warehouses)
+    try:
+        def rows(name: str) -> list[dict]:
+            return relation(con, _SQL, name).to_arrow_table().to_pylist()
+
+        return ProvinceReportData(regions=rows("province_regions"), rules=rows("province_rules"),
+                                  cities=rows("province_cities"), districts=rows("province_districts"),
+                                  progress=rows("province_progress"))
+    finally:
+        con.close()

@@ -34,3 +34,25 @@ FROM (SELECT unnest(CAST($days AS DATE[])) AS day) AS d,
      LATERAL (SELECT * FROM mart.indicator_actual_at(d.day)) AS a
 GROUP BY ALL
 ORDER BY d.day, a.indicator_id;
+
+-- The province report (warehouse/report.py: province_report_data), on a province session
+-- (warehouse/province.py): the regions' own marts, unioned with their region_code.
+
+-- name: province_regions
+SELECT * FROM province.regions ORDER BY region_code;
+
+-- name: province_rules
+SELECT * FROM province.counting_rules ORDER BY region_code;
+
+-- name: province_cities
+SELECT * FROM province.new_standards_by_city ORDER BY region_code;
+
+-- name: province_districts
+-- Each region's districts in its own order: by code, 区县未知 last.
+SELECT d.*, d.district_code = r.unknown_district_code AS is_unknown
+FROM province.new_standards_by_district AS d
+JOIN province.counting_rules AS r USING (region_code)
+ORDER BY d.region_code, is_unknown, d.district_code;
+
+-- name: province_progress
+SELECT * FROM province.indicator_progress ORDER BY region_code, position NULLS FIRST;
