@@ -368,11 +368,9 @@ class WriteSession:
         import pyarrow.compute as pc  # here: importing it costs every command a fifth of a second
 
         lists = drafters.combine_chunks() if drafters.num_chunks != 1 else drafters.chunk(0)
-        names = lists.values
-        distinct = pc.unique(names).drop_null()
-        keys = pa.array([self.org_key(name) for name in distinct.to_pylist()], pa.string())
-        mapped = keys.take(pc.index_in(names, value_set=distinct))
-        return pa.ListArray.from_arrays(lists.offsets, mapped, mask=lists.is_null())
+        names = pc.dictionary_encode(lists.values)  # each distinct name once, and where each one is
+        keys = pa.array([self.org_key(name) for name in names.dictionary.to_pylist()], pa.string())
+        return pa.ListArray.from_arrays(lists.offsets, keys.take(names.indices), mask=lists.is_null())
 
     def record_rejects(self, rejects: Sequence[Reject], run_id: str) -> None:
         table = pa.table({
