@@ -6,7 +6,10 @@ drafters, all in SQL) against a bare `INSERT INTO t SELECT * FROM arrow_table` o
 Rows (medians of --repeat runs, each on a fresh warehouse file, min–max of stdwatch's runs):
 - merge: first merge of `size` standards vs the bare insert (goal ≤ 3×);
 - re-merge unchanged: the same rows merged again vs the first merge (goal ≤ 0.3×);
-- peak memory: the child process's maximum RSS vs 2 GB (goal: under it, at 1M records).
+- peak memory: the child process's maximum RSS vs 2 GB (goal: under it, at 1M records);
+- write floor (no goal, a diagnosis): the first merge vs writing the same rows straight into the four
+  tables a merge fills (core.standard_source, core.standard, core.standard_drafter, status history)
+  with no decision at all: how much of the gap to the bare insert is the schema's write volume.
 The rows are generated inside DuckDB as Arrow (bench/_timing.py), never as Python objects; the
 work runs in a child process under an address-space cap, with the `memory_limit` default (1GB).
 Machines are noisy: read the ratios. Never run as a test.
@@ -28,6 +31,30 @@ DEFAULT_SIZE = 1_000_000  # the issue's merge figures are at 1M records
 PEAK_LIMIT = 2 * 2**30
 
 
+# The write floor: the rows as a merge of new standards writes them, without deciding anything.
+WRITE_FLOOR_SQL = """
+INSERT INTO core.standard_source BY NAME
+SELECT *, drafters AS drafter_keys, drafters[1] AS lead_org,
+       drafters[1] AS lead_org_key, sha256 AS content_hash, 'w' AS first_seen_run, 'w' AS last_changed_run,
+       'w' AS last_seen_run, fetched_at AS last_seen_at
+FROM incoming;
+INSERT INTO core.standard BY NAME
+SELECT * EXCLUDE (std_no_raw, detail_url, input_time), drafters[1] AS lead_org, drafters[1] AS lead_org_key,
+       source AS drafters_source, [source] AS sources, sha256 AS content_hash, 'w' AS first_seen_run,
+       'w' AS last_changed_run
+FROM incoming;
+INSERT INTO core.standard_drafter
+SELECT std_no, unnest(generate_series(1, len(drafters))), unnest(drafters), unnest(drafters) FROM incoming;
+INSERT INTO core.standard_status_history SELECT std_no, status, fetched_at, 'w', source FROM incoming;
+"""
+
+
+def _write_floor(con) -> None:
+    con.begin()
+    con.execute(WRITE_FLOOR_SQL)
+    con.commit()
+
+
 def _measure(size: int, repeat: int) -> dict:
     import warehouse.db
     from warehouse.db import apply_migrations, connect, create_views
@@ -36,7 +63,7 @@ def _measure(size: int, repeat: int) -> dict:
     generator = warehouse.db.connect()
     table = standards(generator, size)
     generator.close()
-    results = {"merge": [], "remerge": [], "floor": []}
+    results = {"merge": [], "remerge": [], "floor": [], "write_floor": []}
     with tempfile.TemporaryDirectory(prefix="bench_merge_") as tmp:
         for i in range(repeat):
             con = connect(Path(tmp) / f"w{i}.duckdb")
@@ -53,6 +80,12 @@ def _measure(size: int, repeat: int) -> dict:
             bare.execute("CREATE TABLE t AS SELECT * FROM incoming WITH NO DATA")
             floor = timed(lambda: bare.execute("INSERT INTO t SELECT * FROM incoming"), repeat=1)
             bare.close()
+            written = connect(Path(tmp) / f"s{i}.duckdb")
+            apply_migrations(written)
+            written.register("incoming", table)
+            write_floor = timed(lambda: _write_floor(written), repeat=1)
+            written.close()
+            results["write_floor"].append(write_floor["median"])
             results["merge"].append(first["median"])
             results["remerge"].append(again["median"])
             results["floor"].append(floor["median"])
@@ -64,12 +97,15 @@ def run(size: int | None = None, repeat: int = 3) -> list[dict]:
     result = child(Path(__file__), "--size", str(size), "--repeat", str(repeat))
     merge, remerge, floor = stats(result["merge"]), stats(result["remerge"]), stats(result["floor"])
     peak = result["peak_rss_bytes"]
+    write_floor = stats(result["write_floor"])
     return [
         row(f"merge {size:,} standards vs bare Arrow insert", merge, floor, 3.0),
         row(f"re-merge {size:,} unchanged vs first merge", remerge, merge, 0.3),
         row(f"merge {size:,}: peak RSS (GB) vs 2 GB", {"median": peak / 2**30, "min": peak / 2**30,
             "max": peak / 2**30}, 2.0, 2.0, "whole child process, incl. the generated Arrow table",
             goal_is_limit=True),
+        row(f"merge {size:,} vs writing its four tables", merge, write_floor, None,
+            "the same rows straight into core.standard_source, standard, standard_drafter, status history"),
     ]
 
 

@@ -121,7 +121,7 @@ def test_migrations_apply_from_empty_and_again_is_a_no_op(tmp_path):
     assert {"raw.response", "ref.district", "ref.setting", "ref.source_priority", "core.standard",
             "core.standard_source", "core.standard_drafter", "core.standard_status_history", "core.org",
             "core.org_evidence", "core.reject", "meta.run", "meta.run_source", "meta.watermark",
-            "meta.schema_version", "stg.standard"} <= tables
+            "meta.schema_version"} <= tables
     con.close()
 
 

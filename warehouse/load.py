@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from transform.records import Attribution, OrgEvidence, Provenance, Reject, StandardRecord
-from warehouse.db import execute
+from warehouse.db import execute, relation
 
 OrgKey = Callable[[str], str]
 
@@ -91,6 +91,14 @@ STANDARD_SCHEMA = pa.schema([
     ("sha256", pa.string()),
 ])
 _RESPONSE_REQUIRED = {"response_id", "source", "url", "fetched_at"}
+# The merge after decide_standards (sql/load.sql), in order, in the transaction that decided.
+MERGE_STEPS = (
+    "append_status_history", "delete_updated_standard_sources", "insert_changed_standard_sources",
+    "touch_seen_standard_sources", "keep_standards_before", "resolve_shared_standards",
+    "delete_resolved_standards", "insert_sole_standards", "insert_shared_standards",
+    "delete_resolved_drafters", "insert_sole_drafters", "insert_shared_drafters", "note_resolved",
+    "drop_resolved",
+)
 
 
 def default_org_key(name: str) -> str:
@@ -330,12 +338,13 @@ class WriteSession:
     def merge_standard_table(self, table: pa.Table, run_id: str) -> MergeCounts:
         """Upsert standards given as an Arrow table of STANDARD_SCHEMA, then re-resolve the canonical rows.
 
-        Drafter keys are computed once per distinct name, everything else in SQL: stage the batch
-        (last record per (std_no, source) by fetch time), hash the business fields (sql/load.sql
-        `stage_standards`, the same sha256 of the same JSON the warehouse has always stored), append
-        status history on first sight or a change, upsert core.standard_source, and rebuild
-        core.standard and its drafters for every standard a source inserted or updated. All in one
-        transaction.
+        Drafter keys are computed once per distinct name, everything else in SQL, set at a time
+        (sql/load.sql): `decide_standards` hashes the business fields (the same sha256 of the same
+        JSON the warehouse has always stored) and decides each record's change from the batch's keys
+        alone; its columns join the Arrow table, and the statements after it read the records
+        straight from Arrow: status history on first sight or a change, upsert core.standard_source,
+        and rebuild core.standard and its drafters for every standard a source inserted or updated.
+        All in one transaction.
         """
         missing = [name for name in STANDARD_SCHEMA.names if name not in table.column_names]
         if missing:
@@ -344,31 +353,24 @@ class WriteSession:
         table = table.select(STANDARD_SCHEMA.names).cast(STANDARD_SCHEMA)
         table = table.append_column("drafter_keys", self._drafter_keys(table.column("drafters")))
         table = table.append_column("batch_order", pa.array(range(table.num_rows), pa.int64()))
-        steps = [
-            "clear_stage", "stage_standards", "append_status_history",
-            "delete_updated_standard_sources", "insert_changed_standard_sources",
-            "touch_seen_standard_sources", "resolve_standards",
-            "delete_resolved_standards", "insert_resolved_standards",
-            "delete_resolved_drafters", "insert_resolved_drafters", "note_resolved", "drop_resolved",
-        ]
-        self._load({"incoming_standard": table}, steps, {"run_id": run_id})
-        inserted, updated, unchanged, stale = self._run("stage_counts")[0]
-        updated_std_nos = tuple(row[0] for row in self._run("stage_updated"))
-        self._run("clear_stage")  # the staged rows are not needed past the counts
-        staged = inserted + updated + unchanged + stale
-        return MergeCounts(inserted, updated, unchanged, duplicates=table.num_rows - staged, stale=stale,
-                           updated_std_nos=updated_std_nos)
+        params = {"run_id": run_id}
+        with self.transaction({"incoming_standard": table}):
+            decided = relation(self.con, "load.sql", "decide_standards", params).to_arrow_table()
+            for column in decided.column_names:
+                table = table.append_column(column, decided.column(column))
+            with self.registered(_merge_tables(table)):
+                for step in MERGE_STEPS:
+                    execute(self.con, "load.sql", step, params)
+        return _merge_counts(table)
 
     def _drafter_keys(self, drafters: pa.ChunkedArray) -> pa.Array:
         """The organisation key of every drafter, `org_key` called once per distinct name."""
         import pyarrow.compute as pc  # here: importing it costs every command a fifth of a second
 
         lists = drafters.combine_chunks() if drafters.num_chunks != 1 else drafters.chunk(0)
-        names = lists.values
-        distinct = pc.unique(names).drop_null()
-        keys = pa.array([self.org_key(name) for name in distinct.to_pylist()], pa.string())
-        mapped = keys.take(pc.index_in(names, value_set=distinct))
-        return pa.ListArray.from_arrays(lists.offsets, mapped, mask=lists.is_null())
+        names = pc.dictionary_encode(lists.values)  # each distinct name once, and where each one is
+        keys = pa.array([self.org_key(name) for name in names.dictionary.to_pylist()], pa.string())
+        return pa.ListArray.from_arrays(lists.offsets, keys.take(names.indices), mask=lists.is_null())
 
     def record_rejects(self, rejects: Sequence[Reject], run_id: str) -> None:
         table = pa.table({
@@ -478,6 +480,47 @@ def standard_table(records: Sequence[StandardRecord]) -> pa.Table:
         )
         for r in records
     ])
+
+
+def _merge_tables(batch: pa.Table) -> dict[str, pa.Table]:
+    """The decided batch split by what the merge does with each record (sql/load.sql, "standards"),
+    so that no statement filters the whole batch again."""
+    import pyarrow.compute as pc  # here, as in _drafter_keys: a fifth of a second for every command
+
+    change = batch.column("change")
+    changed = _where(batch, pc.is_in(change, pa.array(["inserted", "updated"])))
+    shared = changed.column("shared")
+    return {
+        "changed_standard": changed,
+        "sole_standard": _where(changed, pc.invert(shared)),
+        "shared_standard": _where(changed.select(["std_no"]), shared),
+        "replaced_standard": _where(batch.select(["held_row"]), pc.equal(change, "updated")),
+        "seen_standard": _where(batch.select(["held_row", "last_seen_at"]),
+                                pc.is_in(change, pa.array(["unchanged", "stale"]))),
+    }
+
+
+def _where(table: pa.Table, mask: pa.ChunkedArray) -> pa.Table:
+    """The rows of `table` where `mask` is true; the table itself when that is every row (no copy)."""
+    import pyarrow.compute as pc
+
+    if pc.sum(mask).as_py() == table.num_rows:
+        return table
+    return table.filter(mask)
+
+
+def _merge_counts(staged: pa.Table) -> MergeCounts:
+    """The counts of a merge from its decided batch: a record without a change was a duplicate."""
+    import pyarrow.compute as pc  # here, as in _drafter_keys: a fifth of a second for every command
+
+    change = staged.column("change")
+    counts = {row["values"]: row["counts"] for row in pc.value_counts(change).to_pylist()}
+    updated = pc.filter(staged.column("std_no"), pc.equal(change, "updated"))
+    return MergeCounts(
+        counts.get("inserted", 0), counts.get("updated", 0), counts.get("unchanged", 0),
+        duplicates=counts.get(None, 0), stale=counts.get("stale", 0),
+        updated_std_nos=tuple(sorted(updated.to_pylist())),
+    )
 
 
 def arrow_table(schema: pa.Schema, rows: Sequence[tuple]) -> pa.Table:

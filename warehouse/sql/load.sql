@@ -84,83 +84,104 @@ SET spam = true, spam_terms = f.spam_terms
 FROM incoming_spam AS f
 WHERE r.response_id = f.response_id;
 
--- ── standards: stage, compare, upsert, resolve ─────────────────────────────────────────
+-- ── standards: decide, upsert, resolve ─────────────────────────────────────────────────
+-- The batch is `incoming_standard` (STANDARD_SCHEMA, drafter_keys, batch_order). decide_standards
+-- reads only its keys and business fields and returns what to do with each record, in batch
+-- order. The session appends those columns to the Arrow batch and splits it by what they say
+-- (WriteSession.merge_standard_table): `changed_standard` (inserted or updated), `sole_standard`
+-- (those of them that are their standard's only source), `shared_standard` (the numbers of the
+-- others), `replaced_standard` (held_row of the updated) and `seen_standard` (held_row and
+-- last_seen_at of the unchanged and stale). The statements after it read those straight from
+-- Arrow (no staged copy of the batch), each as one set operation.
 
--- name: clear_stage
--- The staged batch lives in a temporary table shaped like stg.standard: it never reaches the
--- file (no WAL, nothing to checkpoint), and goes with the session.
-CREATE OR REPLACE TEMP TABLE staged_standard AS FROM stg.standard WITH NO DATA;
-
--- name: stage_standards
--- Keep the last record per (std_no, source) by fetch time, then decide what the merge does:
--- inserted (new), unchanged (same business content), stale (different, but older than what
--- we hold: an out-of-order backfill must not roll a standard back), updated.
--- content_hash: sha256 of the business fields as the JSON array
--- [std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces, is_revision,
---  drafters, drafters_known, committee_code, committee_name, source_id, spam] (compact, UTF-8 unescaped);
--- provenance, fetch time, the portal's entry time and the number as printed are left out, so
--- re-fetching an unchanged page is "unchanged".
-INSERT INTO staged_standard BY NAME
-WITH latest AS (
+-- name: decide_standards
+-- One row per record, in batch order:
+-- change: inserted (new), unchanged (same business content), stale (different, but older than
+--   the version held: an out-of-order backfill must not roll a standard back), updated, or NULL
+--   (a duplicate: the batch holds a later record for the same (std_no, source), by fetch time
+--   then batch order);
+-- content_hash: sha256 of the business fields as the JSON array [std_type, prefix, year, name,
+--   status, issue_date, act_date, abolish_date, replaces, is_revision, drafters, drafters_known,
+--   committee_code, committee_name, source_id, spam] (compact, UTF-8 unescaped); provenance,
+--   fetch time, the portal's entry time and the number as printed are left out, so re-fetching an
+--   unchanged page is "unchanged";
+-- held_row: the rowid of the version held (an update replaces it, a sighting touches it);
+-- first_seen_run, last_seen_at: the values the source's row keeps or gets;
+-- shared: after this merge the standard is listed by more than one source, so its canonical
+--   row is ranked (resolve_shared_standards); any other changed record is its standard's row as it is.
+WITH batch AS (
     SELECT
         *,
-        sha256('[' || concat_ws(',',
-            coalesce(to_json(std_type), 'null'), coalesce(to_json(prefix), 'null'),
-            coalesce(to_json(year), 'null'), coalesce(to_json(name), 'null'),
-            coalesce(to_json(status), 'null'), coalesce(to_json(CAST(issue_date AS VARCHAR)), 'null'),
-            coalesce(to_json(CAST(act_date AS VARCHAR)), 'null'),
-            coalesce(to_json(CAST(abolish_date AS VARCHAR)), 'null'),
-            coalesce(to_json(replaces), 'null'), coalesce(to_json(is_revision), 'null'),
-            coalesce(to_json(drafters), 'null'), coalesce(to_json(drafters_known), 'null'),
-            coalesce(to_json(committee_code), 'null'), coalesce(to_json(committee_name), 'null'),
-            coalesce(to_json(source_id), 'null'), coalesce(to_json(spam), 'null')) || ']') AS content_hash
-    FROM incoming_standard
-    QUALIFY row_number() OVER (
-        PARTITION BY std_no, source ORDER BY fetched_at DESC NULLS LAST, batch_order DESC) = 1
+        row_number() OVER (
+            PARTITION BY std_no, source ORDER BY fetched_at DESC NULLS LAST, batch_order DESC) = 1 AS latest
+    FROM (
+        SELECT
+            batch_order, std_no, source, fetched_at,
+            sha256(CAST(json_array(
+                std_type, prefix, year, name, status, CAST(issue_date AS VARCHAR), CAST(act_date AS VARCHAR),
+                CAST(abolish_date AS VARCHAR), replaces, is_revision, drafters, drafters_known,
+                committee_code, committee_name, source_id, spam) AS VARCHAR)) AS content_hash
+        FROM incoming_standard
+    )
+),
+decided AS (
+    SELECT
+        batch.batch_order, batch.std_no, batch.source, batch.latest, batch.content_hash,
+        CASE
+            WHEN NOT batch.latest THEN NULL
+            WHEN held.std_no IS NULL THEN 'inserted'
+            WHEN held.content_hash = batch.content_hash THEN 'unchanged'
+            WHEN held.fetched_at > batch.fetched_at THEN 'stale'
+            ELSE 'updated'
+        END AS change,
+        held.rowid AS held_row,
+        coalesce(held.first_seen_run, $run_id) AS first_seen_run,
+        greatest(held.last_seen_at, batch.fetched_at) AS last_seen_at
+    FROM batch
+    LEFT JOIN core.standard_source AS held USING (std_no, source)
+),
+affected AS (
+    SELECT std_no FROM decided WHERE change IN ('inserted', 'updated')
+),
+several AS (  -- more than one source among those held and those in the batch
+    SELECT std_no
+    FROM (
+        SELECT std_no, source FROM decided WHERE latest AND std_no IN (SELECT std_no FROM affected)
+        UNION ALL
+        SELECT std_no, source FROM core.standard_source WHERE std_no IN (SELECT std_no FROM affected)
+    )
+    GROUP BY std_no
+    HAVING min(source) <> max(source)
+)
+SELECT
+    decided.change, decided.content_hash, decided.held_row, decided.first_seen_run, decided.last_seen_at,
+    several.std_no IS NOT NULL AS shared
+FROM decided
+LEFT JOIN several USING (std_no)
+ORDER BY decided.batch_order;
+
+-- name: append_status_history
+-- A row when a source shows a standard first or changed, with a status other than the last it showed.
+INSERT INTO core.standard_status_history (std_no, status, seen_at, run_id, source)
+WITH changed AS (
+    SELECT std_no, source, status, fetched_at
+    FROM changed_standard
+    WHERE status IS NOT NULL
 ),
 last_status AS (
     SELECT std_no, source, arg_max(status, seen_at) AS status
     FROM core.standard_status_history
-    WHERE std_no IN (SELECT std_no FROM incoming_standard)
+    SEMI JOIN changed USING (std_no, source)
     GROUP BY std_no, source
 )
-SELECT
-    latest.*,
-    CASE
-        WHEN old.std_no IS NULL THEN 'inserted'
-        WHEN old.content_hash = latest.content_hash THEN 'unchanged'
-        WHEN old.fetched_at > latest.fetched_at THEN 'stale'
-        ELSE 'updated'
-    END AS change,
-    last_status.status AS previous_status,
-    coalesce(old.first_seen_run, $run_id) AS first_seen_run
-FROM latest
-LEFT JOIN core.standard_source AS old USING (std_no, source)
-LEFT JOIN last_status USING (std_no, source);
-
--- name: stage_updated
-SELECT std_no FROM staged_standard WHERE change = 'updated' ORDER BY std_no;
-
--- name: stage_counts
-SELECT
-    count(*) FILTER (WHERE change = 'inserted') AS inserted,
-    count(*) FILTER (WHERE change = 'updated') AS updated,
-    count(*) FILTER (WHERE change = 'unchanged') AS unchanged,
-    count(*) FILTER (WHERE change = 'stale') AS stale
-FROM staged_standard;
-
--- name: append_status_history
-INSERT INTO core.standard_status_history (std_no, status, seen_at, run_id, source)
-SELECT std_no, status, coalesce(fetched_at, current_timestamp), $run_id, source
-FROM staged_standard
-WHERE change IN ('inserted', 'updated')
-  AND status IS NOT NULL
-  AND status IS DISTINCT FROM previous_status;
+SELECT changed.std_no, changed.status, coalesce(changed.fetched_at, current_timestamp), $run_id, changed.source
+FROM changed
+LEFT JOIN last_status USING (std_no, source)
+WHERE changed.status IS DISTINCT FROM last_status.status;
 
 -- name: delete_updated_standard_sources
-DELETE FROM core.standard_source AS target
-USING staged_standard AS staged
-WHERE target.std_no = staged.std_no AND target.source = staged.source AND staged.change = 'updated';
+DELETE FROM core.standard_source
+WHERE rowid IN (SELECT held_row FROM replaced_standard);
 
 -- name: insert_changed_standard_sources
 INSERT INTO core.standard_source BY NAME
@@ -171,30 +192,30 @@ SELECT
     drafters, drafter_keys, drafters_known, committee_code, committee_name,
     detail_url, input_time, spam, url, response_id, fetched_at, sha256, content_hash,
     first_seen_run, $run_id AS last_changed_run, $run_id AS last_seen_run, fetched_at AS last_seen_at
-FROM staged_standard
-WHERE change IN ('inserted', 'updated');
+FROM changed_standard;
 
 -- name: touch_seen_standard_sources
 UPDATE core.standard_source AS target
-SET last_seen_run = $run_id, last_seen_at = greatest(target.last_seen_at, staged.fetched_at)
-FROM staged_standard AS staged
-WHERE target.std_no = staged.std_no AND target.source = staged.source
-  AND staged.change IN ('unchanged', 'stale');
+SET last_seen_run = $run_id, last_seen_at = seen.last_seen_at
+FROM seen_standard AS seen
+WHERE target.rowid = seen.held_row;
 
--- name: resolve_standards
--- The canonical row of every standard a source inserted or updated: the record of the
+-- name: keep_standards_before
+-- The canonical rows the merge replaces, as far as it carries them on (first seen, last changed).
+CREATE OR REPLACE TEMP TABLE standard_before AS
+SELECT std_no, first_seen_run, last_changed_run, content_hash
+FROM core.standard
+WHERE std_no IN (SELECT std_no FROM changed_standard);
+
+-- name: resolve_shared_standards
+-- The canonical row of every changed standard that more than one source lists: the record of the
 -- winning source (samr first, then ref.source_priority, then by name), the drafters of the
--- best source that listed them (same order, sources with drafters_known first). A standard
--- only one source lists is that source's record as it is: no ranking (most of them).
+-- best source that listed them (same order, sources with drafters_known first).
 CREATE OR REPLACE TEMP TABLE resolved_standard AS
-WITH affected AS (
-    SELECT DISTINCT std_no FROM staged_standard WHERE change IN ('inserted', 'updated')
-),
-listed AS (
-    SELECT listed.* FROM core.standard_source AS listed SEMI JOIN affected USING (std_no)
-),
-several AS (
-    SELECT std_no FROM listed GROUP BY std_no HAVING count(*) > 1
+WITH listed AS (
+    SELECT *
+    FROM core.standard_source
+    WHERE std_no IN (SELECT std_no FROM shared_standard)
 ),
 ranked AS (
     SELECT
@@ -209,7 +230,6 @@ ranked AS (
                      coalesce(priority.priority, 2147483647), listed.source
         ) AS drafters_rank
     FROM listed
-    SEMI JOIN several USING (std_no)
     LEFT JOIN ref.source_priority AS priority USING (source)
 ),
 winner AS (SELECT * FROM ranked WHERE record_rank = 1),
@@ -230,14 +250,6 @@ resolved AS (
     FROM winner
     JOIN drafting USING (std_no)
     JOIN listing USING (std_no)
-    UNION ALL
-    SELECT
-        std_no, std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces, is_revision,
-        lead_org, lead_org_key, drafters, drafter_keys, drafters_known, source AS drafters_source,
-        committee_code, committee_name, source, source_id, url, response_id, fetched_at, sha256,
-        coalesce(spam, false) AS spam, [source] AS sources, content_hash
-    FROM listed
-    ANTI JOIN several USING (std_no)
 )
 SELECT
     resolved.*,
@@ -245,18 +257,39 @@ SELECT
     CASE WHEN old.content_hash IS NOT DISTINCT FROM resolved.content_hash THEN old.last_changed_run
          ELSE $run_id END AS last_changed_run
 FROM resolved
-LEFT JOIN core.standard AS old USING (std_no);
+LEFT JOIN standard_before AS old USING (std_no);
 
 -- name: delete_resolved_standards
-DELETE FROM core.standard WHERE std_no IN (SELECT std_no FROM resolved_standard);
+DELETE FROM core.standard WHERE std_no IN (SELECT std_no FROM standard_before);
 
--- name: insert_resolved_standards
+-- name: insert_sole_standards
+-- A changed standard only one source lists is that source's record as it is: no ranking (most of them).
+INSERT INTO core.standard BY NAME
+SELECT
+    std_no, std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces, is_revision,
+    drafters[1] AS lead_org, drafter_keys[1] AS lead_org_key, drafters, drafters_known,
+    source AS drafters_source, committee_code, committee_name, source, source_id, url, response_id,
+    fetched_at, sha256, coalesce(spam, false) AS spam, [source] AS sources, incoming.content_hash,
+    coalesce(old.first_seen_run, $run_id) AS first_seen_run,
+    CASE WHEN old.content_hash IS NOT DISTINCT FROM incoming.content_hash THEN old.last_changed_run
+         ELSE $run_id END AS last_changed_run
+FROM sole_standard AS incoming
+LEFT JOIN standard_before AS old USING (std_no);
+
+-- name: insert_shared_standards
 INSERT INTO core.standard BY NAME SELECT * EXCLUDE (drafter_keys) FROM resolved_standard;
 
 -- name: delete_resolved_drafters
-DELETE FROM core.standard_drafter WHERE std_no IN (SELECT std_no FROM resolved_standard);
+DELETE FROM core.standard_drafter
+WHERE std_no IN (SELECT std_no FROM changed_standard);
 
--- name: insert_resolved_drafters
+-- name: insert_sole_drafters
+INSERT INTO core.standard_drafter (std_no, position, org_name, org_key)
+SELECT std_no, unnest(generate_series(1, len(drafters))), unnest(drafters), unnest(drafter_keys)
+FROM sole_standard
+WHERE len(drafters) > 0;
+
+-- name: insert_shared_drafters
 INSERT INTO core.standard_drafter (std_no, position, org_name, org_key)
 SELECT std_no, unnest(generate_series(1, len(drafters))), unnest(drafters), unnest(drafter_keys)
 FROM resolved_standard
@@ -264,10 +297,14 @@ WHERE len(drafters) > 0;
 
 -- name: note_resolved
 -- The standards this session re-resolved: the marts are refreshed for them before publish (marts.sql).
-INSERT INTO mart_refresh SELECT std_no FROM resolved_standard;
+INSERT INTO mart_refresh
+SELECT std_no FROM sole_standard
+UNION ALL
+SELECT std_no FROM resolved_standard;
 
 -- name: drop_resolved
 DROP TABLE IF EXISTS resolved_standard;
+DROP TABLE IF EXISTS standard_before;
 
 -- ── rejects ────────────────────────────────────────────────────────────────────────────
 
