@@ -94,6 +94,9 @@ BREAKS = {
     # kind → (how night 2 breaks, the test that must fail, a value its failing rows must name)
     "duplicated standard": (
         "records", "standard_number_unique", "GB/T41003-2024"),
+    "provenance row entered twice": (  # core.standard_source has no primary key (migration 010)
+        "INSERT INTO core.standard_source SELECT * FROM core.standard_source WHERE std_no = 'GB/T 41003-2024'",
+        "standard_source_unique", "GB/T 41003-2024"),
     "null lead unit": (
         "UPDATE core.standard SET lead_org = NULL WHERE std_no = 'GB/T 41003-2024'",
         "lead_unit_not_null", "GB/T 41003-2024"),

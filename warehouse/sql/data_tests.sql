@@ -16,6 +16,21 @@ FROM core.standard
 GROUP BY number_key
 HAVING count(*) > 1
 
+-- name: standard_source_unique
+-- kind: unique
+-- checks: core.standard_source (std_no, source), core.standard_drafter (std_no, position)
+-- One provenance row per standard and source, one drafter per position: these tables have no
+-- primary key (migration 010: the merge keeps them unique set at a time), so this is their check.
+SELECT 'core.standard_source' AS "table", std_no, source AS key, count(*) AS n
+FROM core.standard_source
+GROUP BY std_no, source
+HAVING count(*) > 1
+UNION ALL
+SELECT 'core.standard_drafter', std_no, CAST(position AS VARCHAR), count(*)
+FROM core.standard_drafter
+GROUP BY std_no, position
+HAVING count(*) > 1
+
 -- name: mart_standard_unique
 -- kind: unique
 -- checks: mart.standard (std_no)
