@@ -175,11 +175,15 @@ class PrefectHostGate:
                 wanted = [(self.slots_limit, self._concurrency, 0.0)]
                 if self._rate > 0:
                     wanted.append((self.rate_limit, 1, self._rate))
-                for name, limit, decay in wanted:
-                    try:
-                        client.upsert_global_concurrency_limit_by_name(name, limit, decay)
-                    except ObjectAlreadyExists:  # another worker created it between our read and our create
-                        client.upsert_global_concurrency_limit_by_name(name, limit, decay)
+                try:
+                    for name, limit, decay in wanted:
+                        try:
+                            client.upsert_global_concurrency_limit_by_name(name, limit, decay)
+                        except ObjectAlreadyExists:  # another worker created it between our read and our create
+                            client.upsert_global_concurrency_limit_by_name(name, limit, decay)
+                except BaseException:
+                    client.__exit__(None, None, None)
+                    raise
                 self._client = client
             return self._client
 
