@@ -101,7 +101,8 @@ class PrefectHostGate:
             self._failed = f"no Prefect slot for {self.key} within {self._timeout:g} s (server {self._api_url}): {exc}"
             raise RuntimeError(self._failed) from None
         except Exception as exc:
-            self._failed = f"the Prefect server at {self._api_url} gave no slot for {self.key}: {type(exc).__name__}: {exc}"
+            self._failed = (f"the Prefect server at {self._api_url} gave no slot for {self.key}: "
+                            f"{type(exc).__name__}: {exc}")
             raise RuntimeError(self._failed) from exc
 
     def __exit__(self, *exc: object) -> None:
