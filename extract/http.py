@@ -27,7 +27,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any, Callable, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, Callable, Iterator, Mapping
 
 import httpcore
 import httpx
@@ -62,6 +63,11 @@ class DisallowedHost(FetchError):
 
 class TooManyRedirects(FetchError):
     pass
+
+
+class PolitenessUnavailable(FetchError):
+    """The host's politeness could not be had (a shared limiter that failed or timed out): the
+    request was not sent. One request's failure, like a fetch whose retries ran out."""
 
 
 class Blocked(FetchError):
@@ -256,6 +262,11 @@ class HttpClient:
     (from its first): past it, `fetch` raises `OutOfTime` without asking. `jitter` stretches each spacing and backoff by up to that fraction;
     `seed` makes the jitter reproducible. An `allowed_hosts` entry is a host (any port) or
     `host:port` (that port only: the demo allows exactly the mirror's ports).
+
+    `host_gate(key, rate, concurrency)`, when given, makes the politeness gate of each host:port
+    (`key`) instead of this process's own: a context manager held around each request, e.g. one
+    shared by every worker of a province (`flows.politeness`). If entering it raises, the request
+    is not sent and `fetch` raises `PolitenessUnavailable`.
     """
 
     def __init__(
@@ -276,6 +287,7 @@ class HttpClient:
         clock: Callable[[], float] = time.monotonic,
         jitter: float = 0.25,
         seed: int | None = None,
+        host_gate: Callable[[str, float, int], AbstractContextManager] | None = None,
     ) -> None:
         self.allowed_hosts = {h.lower() for h in allowed_hosts if h}
         self._host_policy = host_policy
@@ -290,7 +302,8 @@ class HttpClient:
         self._clock = clock
         self._jitter = jitter
         self._rng = random.Random(seed)  # random() is atomic under the GIL; shared by all threads
-        self._gates: dict[str, _HostGate] = {}
+        self._host_gate = host_gate
+        self._gates: dict[str, AbstractContextManager] = {}
         self._stats: dict[str, _SourceStats] = {}
         self._lock = threading.Lock()
         limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
@@ -356,6 +369,9 @@ class HttpClient:
 
     def close(self) -> None:
         self._client.close()
+        for gate in self._gates.values():  # a shared gate's connection to its limiter
+            if hasattr(gate, "close"):
+                gate.close()
 
     def __enter__(self) -> "HttpClient":
         return self
@@ -474,7 +490,7 @@ class HttpClient:
 
     def _send(self, request: httpx.Request, stats: _SourceStats) -> _Answer:
         """One request under the host's gate; the body is streamed and cut at `max_bytes`."""
-        with self._gate(request.url):
+        with self._polite(request.url):
             with stats.lock:
                 stats.requests += 1
             _request_deadline.at = None if self._deadline is None else time.monotonic() + self._deadline
@@ -532,16 +548,31 @@ class HttpClient:
                 str(url),
             )
 
-    def _gate(self, url: httpx.URL) -> _HostGate:
+    def _gate(self, url: httpx.URL) -> AbstractContextManager:
         host = (url.host or "").lower()
         key = f"{host}:{url.port or _DEFAULT_PORTS.get(url.scheme, 0)}"
         with self._lock:
             gate = self._gates.get(key)
             if gate is None:
                 rate, concurrency = self._host_policy(host)
-                gate = _HostGate(rate, concurrency, self._clock, self._sleep, self._rng, self._jitter)
+                gate = (self._host_gate(key, rate, concurrency) if self._host_gate is not None
+                        else _HostGate(rate, concurrency, self._clock, self._sleep, self._rng, self._jitter))
                 self._gates[key] = gate
             return gate
+
+    @contextmanager
+    def _polite(self, url: httpx.URL) -> Iterator[None]:
+        """Hold the host's gate around one request; a gate that cannot be entered is this request's
+        failure (`PolitenessUnavailable`), said with the URL, and nothing is sent."""
+        gate = self._gate(url)
+        try:
+            gate.__enter__()
+        except Exception as exc:
+            raise PolitenessUnavailable(f"{url}: not sent, no politeness slot for its host: {exc}", str(url)) from exc
+        try:
+            yield
+        finally:
+            gate.__exit__(None, None, None)
 
     def _check_budget(self, source: str, url: str) -> None:
         if self._budget is None:

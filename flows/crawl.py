@@ -10,6 +10,7 @@ from typing import Iterable
 import warehouse
 from extract.archive import Archive, ArchiveEntry, iter_archive
 from extract.http import HttpClient
+from flows import politeness
 from flows.settings import Settings
 from flows.sources import SourceResult, Window, get_source
 
@@ -29,6 +30,7 @@ def make_client(settings: Settings, archive: Archive) -> HttpClient:
         max_retry_after=settings.max_retry_after_seconds,
         max_bytes=settings.max_response_bytes,
         archive=archive,
+        host_gate=politeness.host_gates(settings),  # None: this process's own gate
     )
 
 

@@ -113,6 +113,10 @@ class Settings(BaseSettings):
     rate_per_second: float = Field(1.0, gt=0)  # per host, jittered
     concurrency: int = Field(2, ge=1)  # per host
     hosts: dict[str, HostPolicy] = Field(default_factory=dict)  # per-host overrides
+    # Who keeps each host's rate and concurrency: this process ("none": nothing shared), or the Prefect
+    # server's global concurrency limits ("prefect"), so every worker of a province crawling one portal
+    # keeps to them together (flows/politeness.py; docs/operations.md, "One city → a province").
+    shared_politeness: Literal["none", "prefect"] = "none"
     timeout_seconds: float = Field(30.0, gt=0)  # each connect, each read
     request_deadline_seconds: float = Field(120.0, gt=0)  # a whole request: connect + every read
     source_budget_seconds: float | None = Field(None, gt=0)  # a source's requests in one run; None = no limit

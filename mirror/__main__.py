@@ -11,6 +11,9 @@
         next day every SECONDS, printing what it brought (and rewriting the truth files with `--out`).
     `--region CODE` builds the corpus for the region whose folder is transform/regions/CODE/
     (default 3205): its organisations and addresses, its notice sites, its ground truth per district.
+    `serve --region 3205,3202` serves several regions as a province meets the portals
+    (`mirror.province`): a site they share on one port, each request answered from the corpus of
+    the region its User-Agent names (`region/<code>`); `--out DIR` writes each region's files to DIR/<code>.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from mirror.calendar import Calendar
 from mirror.cluster import MirrorCluster
 from mirror.corpus import WINDOW_START, Corpus, resolve_size
 from mirror.notices import write_notice_truth
+from mirror.province import ProvinceMirror
 from mirror.region import DEFAULT_REGION, RegionError, load_region
 from mirror.sites import region_apps
 from mirror.truth import summary, write_corpus
@@ -42,8 +46,10 @@ def _size(value: str) -> str | int:
 
 
 def _region(value: str) -> str:
+    """One region code, or several separated by commas (`serve` only: a province)."""
     try:
-        load_region(value)
+        for code in value.split(","):
+            load_region(code)
     except RegionError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     return value
@@ -95,6 +101,8 @@ def _write(corpus: Corpus, out: str, calendar: Calendar | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if "," in args.region:
+        return _serve_province(args)
     started = time.perf_counter()
     corpus = Corpus(seed=args.seed, size=args.size, window_start=args.window_start, window_end=args.window_end,
                     variants=getattr(args, "variant", None), region=args.region)
@@ -138,6 +146,36 @@ def main(argv: list[str] | None = None) -> int:
                     _write(corpus, args.out, calendar)
                 news = ", ".join(f"{p.kind} {p.what}" for p in calendar.published(calendar.day)) or "nothing new"
                 print(f"# day {calendar.day} ({calendar.date_of(calendar.day)}): {news}", flush=True)
+        except KeyboardInterrupt:
+            pass
+        print("stopping", file=sys.stderr)
+    return 0
+
+
+def _serve_province(args: argparse.Namespace) -> int:
+    """`serve --region A,B,…`: every region's sites, a shared site once (`mirror.province`), until Ctrl-C."""
+    if args.command != "serve" or args.site or args.day or args.advance_every or args.variant or args.port:
+        print("several regions (--region A,B) are served only by `serve`, without --site, --day, --advance-every, "
+              "--variant or --port", file=sys.stderr)
+        return 2
+    corpora = [Corpus(seed=args.seed, size=args.size, window_start=args.window_start, window_end=args.window_end,
+                      region=code) for code in args.region.split(",")]
+    if args.out:
+        for corpus in corpora:
+            _write(corpus, f"{args.out}/{corpus.region.code}", None)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with ProvinceMirror(corpora) as province:
+        print(f"# shared by every region: {', '.join(province.shared_sites())}")
+        for corpus in corpora:
+            code = corpus.region.code
+            print(f"# region {code}: a run's User-Agent must name region/{code}, e.g. "
+                  f'STDWATCH_USER_AGENT="stdwatch region/{code}"')
+            for name, value in province.env(code).items():
+                print(f"{name}={value}")
+        sys.stdout.flush()
+        try:
+            stop.wait()
         except KeyboardInterrupt:
             pass
         print("stopping", file=sys.stderr)

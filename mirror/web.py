@@ -13,8 +13,10 @@ import hashlib
 import ipaddress
 import json
 import threading
+import time
 from collections import Counter, deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,6 +37,7 @@ class Request:
     body: bytes = b""
     site: str = "samr"  # which portal of the cluster received it
     query_lists: Mapping[str, list[str]] = field(default_factory=dict)  # every value (`status[]=…&status[]=…`)
+    received_at: float = 0.0  # time.time() when its headers were read: the rate a site saw (`SiteServer.requests`)
 
     def header(self, name: str, default: str = "") -> str:
         lower = name.lower()
@@ -166,13 +169,18 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve("POST")
 
     def _serve(self, method: str) -> None:
+        with self.server.mirror.serving():
+            self._answer(method)
+
+    def _answer(self, method: str) -> None:
+        received_at = time.time()
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         url = urlsplit(self.path)
         lists = parse_qs(url.query, keep_blank_values=True)
         query = {k: v[-1] for k, v in lists.items()}
         site = self.server.mirror
-        request = Request(method, url.path, query, dict(self.headers.items()), body, site.site, lists)
+        request = Request(method, url.path, query, dict(self.headers.items()), body, site.site, lists, received_at)
         response = site.dispatch(request)
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
@@ -214,6 +222,26 @@ class SiteServer:
         self._log: Counter[str] = Counter()
         self._recent: deque[Request] = deque(maxlen=_KEEP_REQUESTS)
         self._log_lock = threading.Lock()
+        self._in_flight = 0
+        self._peak_in_flight = 0
+
+    @contextmanager
+    def serving(self) -> Iterator[None]:
+        """Count one request in flight, from its headers read to its last byte written."""
+        with self._log_lock:
+            self._in_flight += 1
+            self._peak_in_flight = max(self._peak_in_flight, self._in_flight)
+        try:
+            yield
+        finally:
+            with self._log_lock:
+                self._in_flight -= 1
+
+    @property
+    def peak_in_flight(self) -> int:
+        """The most requests this site was answering at once since the last `reset_log`."""
+        with self._log_lock:
+            return self._peak_in_flight
 
     def dispatch(self, request: Request) -> Response:
         with self._log_lock:
@@ -250,6 +278,7 @@ class SiteServer:
         with self._log_lock:
             self._log.clear()
             self._recent.clear()
+            self._peak_in_flight = self._in_flight
 
     @property
     def running(self) -> bool:

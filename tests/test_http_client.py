@@ -23,6 +23,7 @@ from extract.http import (
     DisallowedHost,
     FetchFailed,
     HttpClient,
+    PolitenessUnavailable,
     ResponseTooLarge,
     decode_text,
 )
@@ -515,6 +516,47 @@ def test_concurrency_cap_per_host(make_client, archive, server):
     assert client.stats["t"]["requests"] == 12
     archive.close()  # twelve records written from six threads, all whole
     assert sorted(e.response_id for e, _ in iter_archive(archive.root)) == sorted(r.response_id for r in results)
+
+
+def test_a_shared_gate_is_made_per_host_port_from_its_policy_and_held_around_each_request(make_client, server):
+    """`host_gate` replaces the in-process gate: made once per host:port with that host's (rate,
+    concurrency), entered before each request is sent and left after its answer is read."""
+    made, events = [], []
+
+    class Gate:
+        def __init__(self, key, rate, concurrency):
+            made.append((key, rate, concurrency))
+
+        def __enter__(self):
+            events.append("enter")
+
+        def __exit__(self, *exc):
+            events.append("exit")
+
+    client = make_client(host_policy=lambda host: (3.0, 2), host_gate=Gate)
+    original = client._client.send
+    client._client.send = lambda *a, **kw: (events.append("send"), original(*a, **kw))[1]
+    for _ in range(2):
+        client.fetch("GET", f"{server}/ok", source="t")
+    assert made == [(f"127.0.0.1:{server.rsplit(':', 1)[1]}", 3.0, 2)]
+    assert events == ["enter", "send", "exit"] * 2
+
+
+def test_a_gate_that_cannot_be_entered_fails_the_request_unsent(make_client, server):
+    class DeadGate:
+        def __init__(self, *policy):
+            pass
+
+        def __enter__(self):
+            raise RuntimeError("the Prefect server at http://127.0.0.1:1/api gave no slot")
+
+        def __exit__(self, *exc):
+            raise AssertionError("never entered, never left")
+
+    client = make_client(host_gate=DeadGate)
+    with pytest.raises(PolitenessUnavailable, match="not sent, no politeness slot for its host: the Prefect server"):
+        client.fetch("GET", f"{server}/ok", source="t")
+    assert "/ok" not in Handler.served
 
 
 def test_each_port_of_a_host_keeps_its_own_concurrency_cap(make_client, server):
