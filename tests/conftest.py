@@ -35,9 +35,8 @@ for _site in [*site_urls(), *(s.key for code in region_codes() for s in load_reg
 # hands out whole modules (`--dist loadfile`) in collection order, and a long one handed out last
 # would leave the other worker idle while it runs.
 LONG_MODULES = ("test_season.py", "test_season_contested.py", "test_work_pool.py", "test_province.py",
-                "test_quiet_nights.py",
-                "test_variants.py", "test_crash_safety.py", "test_serve.py", "test_quiet_sources.py",
-                "test_cli_runs.py", "test_deployments.py")
+                "test_quiet_nights.py", "test_variants.py", "test_crash_safety.py", "test_serve.py",
+                "test_quiet_sources.py", "test_cli_runs.py", "test_deployments.py")
 
 
 def pytest_collection_modifyitems(items: list) -> None:
