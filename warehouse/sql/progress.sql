@@ -36,8 +36,9 @@ registry_type AS (
 standards AS (
     -- in the region, issued in [window_start, counted_until]; a local standard only of the
     -- region's province (DB32… for 3205); group standards by drafter unless group_count_by = publisher
-    SELECT t.indicator_id, s.district_code, count(*) AS actual
-    FROM mart.standard AS s
+    -- (mart.standard's rows, summed from core.standard_tally)
+    SELECT t.indicator_id, s.district_code, sum(s.n) AS actual
+    FROM core.standard_tally AS s
     JOIN registry_type AS t USING (std_type)
     CROSS JOIN rules
     WHERE s.in_region
