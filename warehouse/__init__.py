@@ -7,12 +7,15 @@ only a single read query (RefusedStatement otherwise); the one writer uses `Ware
 
 import importlib
 
-# Each public name and the module it lives in, imported on first use (PEP 562): a reader such as
-# `stdwatch progress` imports warehouse.db and warehouse.progress, not the loads' and exports' modules.
+# `export` is imported now: it is both a module and its function, and importing the module later
+# would make the package's `export` the module.
+from warehouse.export import export
+
+# Each other public name and the module it lives in, imported on first use (PEP 562): a reader such
+# as `stdwatch progress` imports warehouse.db and warehouse.progress, not the loads' modules.
 _HOMES = {
     "db": ["RefusedStatement", "SchemaVersionError", "WarehouseMissing", "apply_migrations", "check_read_query",
            "open_readonly", "query", "schema_version"],
-    "export": ["export"],
     "load": ["MergeCounts", "WriteSession", "default_org_key"],
     "publish": ["Warehouse", "WarehouseBusy"],
     "read": ["completed_windows", "coverage_notes", "inbox_file_in_force", "new_standards_by_district",
