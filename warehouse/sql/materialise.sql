@@ -103,25 +103,20 @@ DROP TABLE refreshed_placed;
 -- name: apply_tally_delta
 -- Each count the delta touches, summed with it; a count that reaches 0 is gone. The keys hold
 -- NULLs (standards outside the region have no district), so they are matched NULL-safe.
-CREATE OR REPLACE TEMP TABLE tally_merged AS
+CREATE OR REPLACE TEMP TABLE tally_touched AS
+SELECT t.rowid AS tally_rowid, t.*
+FROM core.standard_tally AS t
+SEMI JOIN tally_delta AS d
+    ON t.in_region IS NOT DISTINCT FROM d.in_region AND t.district_code IS NOT DISTINCT FROM d.district_code
+   AND t.district_name IS NOT DISTINCT FROM d.district_name AND t.std_type IS NOT DISTINCT FROM d.std_type
+   AND t.prefix IS NOT DISTINCT FROM d.prefix AND t.issue_date IS NOT DISTINCT FROM d.issue_date;
+DELETE FROM core.standard_tally WHERE rowid IN (SELECT tally_rowid FROM tally_touched);
+INSERT INTO core.standard_tally
 SELECT in_region, district_code, district_name, std_type, prefix, issue_date, CAST(sum(n) AS BIGINT) AS n
-FROM (
-    SELECT t.* FROM core.standard_tally AS t
-    SEMI JOIN tally_delta AS d
-        ON t.in_region IS NOT DISTINCT FROM d.in_region AND t.district_code IS NOT DISTINCT FROM d.district_code
-       AND t.district_name IS NOT DISTINCT FROM d.district_name AND t.std_type IS NOT DISTINCT FROM d.std_type
-       AND t.prefix IS NOT DISTINCT FROM d.prefix AND t.issue_date IS NOT DISTINCT FROM d.issue_date
-    UNION ALL
-    SELECT * FROM tally_delta
-)
+FROM (SELECT * EXCLUDE (tally_rowid) FROM tally_touched UNION ALL SELECT * FROM tally_delta)
 GROUP BY ALL
 HAVING sum(n) <> 0;
-DELETE FROM core.standard_tally AS t USING tally_delta AS d
-WHERE t.in_region IS NOT DISTINCT FROM d.in_region AND t.district_code IS NOT DISTINCT FROM d.district_code
-  AND t.district_name IS NOT DISTINCT FROM d.district_name AND t.std_type IS NOT DISTINCT FROM d.std_type
-  AND t.prefix IS NOT DISTINCT FROM d.prefix AND t.issue_date IS NOT DISTINCT FROM d.issue_date;
-INSERT INTO core.standard_tally SELECT * FROM tally_merged;
-DROP TABLE tally_merged;
+DROP TABLE tally_touched;
 DROP TABLE tally_delta;
 
 -- name: drop_refreshed
