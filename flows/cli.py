@@ -5,6 +5,7 @@ Prefect is imported only by the commands that run flows (importing it costs ~1 s
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -14,10 +15,32 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 from rich.console import Console
 from rich.markup import escape
 
-app = typer.Typer(help="Track a city's standardization plan, district by district.", no_args_is_help=True)
+# Sub-apps whose modules import heavy parsers, each imported only when a command of it runs or the
+# help lists it: `stdwatch progress --json` must not pay for the inbox's spreadsheet parsers.
+_ON_DEMAND = {"inbox": ("flows.cli_inbox", "inbox_app")}
+
+
+class _OnDemandGroup(TyperGroup):
+    """The main command group, with the sub-apps of `_ON_DEMAND` added when first asked for."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return [*super().list_commands(ctx), *(name for name in _ON_DEMAND if name not in self.commands)]
+
+    def get_command(self, ctx: typer.Context, name: str) -> TyperCommand | TyperGroup | None:
+        if name in _ON_DEMAND and name not in self.commands:
+            module, attribute = _ON_DEMAND[name]
+            group = typer.main.get_group(getattr(importlib.import_module(module), attribute))
+            group.name = name
+            self.add_command(group, name)
+        return super().get_command(ctx, name)
+
+
+app = typer.Typer(help="Track a city's standardization plan, district by district.", no_args_is_help=True,
+                  cls=_OnDemandGroup)
 run_app = typer.Typer(help="Run a flow against the configured portals.", no_args_is_help=True)
 district_app = typer.Typer(help="District attribution.", no_args_is_help=True)
 app.add_typer(run_app, name="run")
@@ -492,7 +515,6 @@ from flows.cli_progress import print_progress, progress, targets_app  # noqa: E4
 
 app.add_typer(targets_app, name="targets")
 app.command("progress")(progress)
-app.add_typer(__import__("flows.cli_inbox", fromlist=["inbox_app"]).inbox_app, name="inbox")
 from flows import cli_export  # noqa: E402  (analysts' read paths: sql, export)
 
 app.command()(cli_export.sql)

@@ -123,7 +123,7 @@ def progress(
     cli = _cli()
     settings = cli._settings(data_dir=data_dir, as_of=as_of.date() if as_of else None)
     district_code = _district_code(settings, district) if district and district != "all" else None
-    report = _report(settings)
+    report = _report(settings, districts=district is not None)
     if as_json:
         payload = {"rules": report.rules, "plan": report.plan, "coverage": report.coverage,
                    "indicators": [_plain(r) for r in report.indicators]}
@@ -146,15 +146,17 @@ def print_progress(console: Console, settings) -> None:
     console.print(progress_table(_report(settings)))
 
 
-def _report(settings):
+def _report(settings, *, districts: bool = False):
+    """The progress report, with the district grid only when it is shown (`--district`)."""
     import duckdb
 
-    import warehouse
+    from warehouse.db import WarehouseMissing
+    from warehouse.progress import progress_report
 
     cli = _cli()
     try:
-        report = warehouse.progress_report(cli._published(settings), settings.as_of)
-    except warehouse.WarehouseMissing as exc:
+        report = progress_report(cli._published(settings), settings.as_of, districts=districts)
+    except WarehouseMissing as exc:
         cli.err.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc
     except duckdb.CatalogException as exc:

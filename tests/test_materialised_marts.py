@@ -31,12 +31,29 @@ DIFF = """SELECT count(*) FROM (
     (SELECT * FROM core.standard_placed EXCEPT ALL SELECT * FROM core.standard_placing)
     UNION ALL
     (SELECT * FROM core.standard_placing EXCEPT ALL SELECT * FROM core.standard_placed))"""
+# the tally against its definition applied to the unmaterialised placing
+TALLY_DIFF = """SELECT count(*) FROM (
+    (SELECT * FROM core.standard_tally EXCEPT ALL SELECT * FROM core.standard_tally_of('core.standard_placing'))
+    UNION ALL
+    (SELECT * FROM core.standard_tally_of('core.standard_placing') EXCEPT ALL SELECT * FROM core.standard_tally))"""
+# mart.new_standards_by_district sums the tally; the same figures counted from mart.standard's rows
+BY_DISTRICT = "SELECT district_code, n_national, n_local, n_group, n_total FROM mart.new_standards_by_district"
+BY_DISTRICT_FROM_ROWS = """
+SELECT district_code, count(*) FILTER (WHERE std_type = 'national') AS n_national,
+       count(*) FILTER (WHERE std_type = 'local') AS n_local, count(*) FILTER (WHERE std_type = 'group') AS n_group,
+       count(*) AS n_total
+FROM mart.standard WHERE counted GROUP BY district_code"""
 
 
 def differences(path: Path) -> int:
+    """Rows in which core.standard_placed or core.standard_tally differs from its definition, and
+    districts whose counts differ from mart.standard's counted rows."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return con.execute(DIFF).fetchone()[0]
+        by_district = {r[0]: r for r in con.execute(BY_DISTRICT).fetchall() if r[-1]}
+        from_rows = {r[0]: r for r in con.execute(BY_DISTRICT_FROM_ROWS).fetchall()}
+        return (con.execute(DIFF).fetchone()[0] + con.execute(TALLY_DIFF).fetchone()[0]
+                + len(set(by_district.items()) ^ set(from_rows.items())))
     finally:
         con.close()
 
@@ -101,6 +118,14 @@ def test_the_materialised_placing_equals_its_view_after_each_kind_of_session(wh,
     assert rows(wh, "SELECT name, district_code FROM mart.standard WHERE std_no = 'GB/T 2-2024'") == [
         {"name": "改了名称", "district_code": "320583"}]
 
+    # as many standards as before, one moved to another district and day: the tally's counts move
+    moved = standard("GB/T 2-2024", drafters=("苏州乙公司",), issued=date(2024, 3, 1))
+    assert session_refresh(wh, lambda w: w.merge_standards([moved], "run-3")) == "refreshed"
+    assert differences(wh) == 0
+    # 昆山市 keeps GB/T 1 and GB/T 9 (昆山甲 leads them); 区县未知 has DB3205/T 5 and GB/T 2 again
+    assert rows(wh, "SELECT district_code, n_total FROM mart.new_standards_by_district WHERE n_total > 0") == [
+        {"district_code": "320583", "n_total": 2}, {"district_code": "320500", "n_total": 2}]
+
     # an organisation placed elsewhere moves every standard it leads: a rebuild
     assert session_refresh(wh, lambda w: w.replace_org_attributions([
         (None, "昆山甲科技有限公司", placed("320506", "吴中区")),
@@ -108,7 +133,8 @@ def test_the_materialised_placing_equals_its_view_after_each_kind_of_session(wh,
         (None, "上海丙公司", placed(None, None, in_region=False)),
     ])) == "rebuilt"
     assert differences(wh) == 0
-    assert rows(wh, "SELECT count(*) AS n FROM mart.standard WHERE district_code = '320506'") == [{"n": 3}]
+    assert rows(wh, "SELECT std_no FROM mart.standard WHERE district_code = '320506' ORDER BY 1") == [
+        {"std_no": "GB/T 1-2023"}, {"std_no": "GB/T 9-2025"}]
 
     # the counting rule changes which drafter counts: a rebuild
     assert session_refresh(wh, lambda w: w.set_settings({"count_drafter": "any"})) == "rebuilt"
@@ -140,6 +166,19 @@ def test_is_new_follows_the_as_of_date_without_a_rebuild(wh):
         w.set_settings({"as_of": date(2023, 6, 30)})
     assert rows(wh, "SELECT std_no FROM mart.standard WHERE counted ORDER BY 1") == [
         {"std_no": "DB3205/T 5-2023"}, {"std_no": "GB/T 1-2023"}]
+    # the tally has no as-of date: the district table filters it by the rules in force
+    assert rows(wh, "SELECT district_code, n_total FROM mart.new_standards_by_district WHERE n_total > 0") == [
+        {"district_code": "320583", "n_total": 1}, {"district_code": "320500", "n_total": 1}]
+    assert differences(wh) == 0
+
+
+def test_a_warehouse_without_its_tally_gets_it_back_without_a_rebuild(wh):
+    """A warehouse published before the tally existed has core.standard_placed but an empty tally."""
+    with Warehouse(wh).writing() as w:
+        w.con.execute("DELETE FROM core.standard_tally")
+    assert session_refresh(wh, lambda w: None) == "refreshed"
+    assert differences(wh) == 0
+    assert rows(wh, "SELECT sum(n_total) AS n FROM mart.new_standards_by_district") == [{"n": 3}]
 
 
 def test_the_content_hash_is_the_sha256_of_the_business_fields_as_compact_json(wh):

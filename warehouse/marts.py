@@ -1,9 +1,11 @@
 """Materialised marts: core.standard_placed, the placing of every standard, kept equal to the
-view core.standard_placing (sql/marts.sql) before every publish.
+view core.standard_placing (sql/marts.sql) before every publish, and core.standard_tally, its
+counts by region, district, type, prefix and day of issue (the view core.standard_tallying).
 
-mart.standard reads the table, so an analyst's group-by scans one table instead of ranking every
-drafter and joining it to its organisation and district on each query. `refresh` runs in the
-write session just before publish (publish.py):
+mart.standard reads the placing, so an analyst's group-by scans one table instead of ranking every
+drafter and joining it to its organisation and district on each query; the district tables and
+the progress measures sum the tally, so `stdwatch progress` reads thousands of counts instead of
+millions of standards. `refresh` runs in the write session just before publish (publish.py):
 
 - rebuilt whole, a bucket of standards at a time, when an input of the placing other than the standards changed (organisations'
   attributions, the names that reach them, districts, count_drafter/region: the fingerprint
@@ -12,6 +14,10 @@ write session just before publish (publish.py):
 - else refreshed only for the standards the session re-resolved, retracted, or whose archived
   response it indexed (noted in the temporary tables `mart_refresh`, `mart_refresh_response`);
   if the table then does not hold one row per standard, a change went unnoted: rebuilt.
+
+The tally follows: a refresh subtracts the counts of the rows it replaces and adds those of their
+new rows; a rebuild counts every row again, and so does any session whose tally does not add up to
+the placed rows (a warehouse from before the tally).
 
 The two as-of columns (is_new, counted) stay in the view: they depend on today's date.
 """
@@ -27,7 +33,8 @@ REBUILD_BUCKET_STANDARDS = 500_000  # a rebuild places this many standards at a 
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> str:
-    """Bring core.standard_placed up to date in one transaction; returns "rebuilt" or "refreshed"."""
+    """Bring core.standard_placed and core.standard_tally up to date in one transaction; returns
+    "rebuilt" or "refreshed" (the placing's)."""
     execute(con, _SQL, "create_refresh_tables")
     fingerprint = execute(con, _SQL, "placing_inputs").fetchone()[0]
     stored = execute(con, _SQL, "stored_inputs").fetchone()
@@ -36,10 +43,10 @@ def refresh(con: duckdb.DuckDBPyConnection) -> str:
     try:
         if not rebuild:
             execute(con, _SQL, "note_standards_of_responses")
-            rowids = {"standard_rowids": execute(con, _SQL, "refreshed_standard_rowids").fetchone()[0],
-                      "drafter_rowids": execute(con, _SQL, "refreshed_drafter_rowids").fetchone()[0]}
-            for step in ("delete_refreshed_placed", "select_refreshed_standards", "select_refreshed_drafters",
-                         "insert_refreshed_placed", "drop_refreshed"):
+            rowids = {name: execute(con, _SQL, f"refreshed_{name}").fetchone()[0]
+                      for name in ("placed_rowids", "standard_rowids", "drafter_rowids")}
+            for step in ("untally_refreshed_placed", "delete_refreshed_placed", "select_refreshed_standards",
+                         "select_refreshed_drafters", "place_refreshed", "drop_refreshed", "apply_tally_delta"):
                 execute(con, _SQL, step, rowids)
             # a change no statement noted (a standard deleted by hand) shows as a count that disagrees
             rebuild = not execute(con, _SQL, "counts_agree").fetchone()[0]
@@ -51,6 +58,8 @@ def refresh(con: duckdb.DuckDBPyConnection) -> str:
                 for step in ("select_bucket_standards", "select_bucket_drafters", "insert_refreshed_placed",
                              "drop_refreshed"):
                     execute(con, _SQL, step, {"buckets": buckets, "bucket": bucket})
+        if rebuild or not execute(con, _SQL, "tally_agrees").fetchone()[0]:
+            execute(con, _SQL, "rebuild_tally")
         execute(con, _SQL, "save_inputs", {"fingerprint": fingerprint})
         execute(con, _SQL, "clear_refresh")
         con.commit()

@@ -22,12 +22,12 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.db import open_readonly, relation
-from warehouse.load import TEXT_LIST, WriteSession
 
 if TYPE_CHECKING:  # record types only; importing transform.plan at run time would pull in the HTML parser
     from transform.plan import PlanDocument
     from transform.records import Provenance
     from transform.targets import Target
+    from warehouse.load import WriteSession  # the loads' module: `stdwatch progress` reads without it
 
 _SQL = "indicators.sql"
 EVENT_SCHEMA = pa.schema([
@@ -59,6 +59,8 @@ def replace_plan(w: WriteSession, plan: PlanDocument, targets: Sequence[Target],
     `provenance.response_id` is the archived page, None for a local file (`url` a file URI).
     Returns the indicator ids, in the targets' order.
     """
+    from warehouse.load import TEXT_LIST
+
     ids = indicator_ids(targets)
     n = len(targets)
     plan_table = pa.table({
@@ -135,18 +137,20 @@ class ProgressReport:
     coverage: dict[str, str] = field(default_factory=dict)  # source → why its latest run covered only part
 
 
-def progress_report(path: str | Path, as_of: date | None = None) -> ProgressReport:
+def progress_report(path: str | Path, as_of: date | None = None, *, districts: bool = True) -> ProgressReport:
     """The progress report from the published warehouse, as of `as_of` (None: the as-of date
-    in ref.setting, else today)."""
+    in ref.setting, else today); without `districts`, its `districts` is empty (not read)."""
     con = open_readonly(path)
     try:
-        return read_progress(con, as_of)
+        return read_progress(con, as_of, districts=districts)
     finally:
         con.close()
 
 
-def read_progress(con: duckdb.DuckDBPyConnection, as_of: date | None) -> ProgressReport:
-    """The progress report on an open read-only connection (the leader's report reads it with its other sections)."""
+def read_progress(con: duckdb.DuckDBPyConnection, as_of: date | None, *, districts: bool = True) -> ProgressReport:
+    """The progress report on an open read-only connection (the leader's report reads it with its
+    other sections). `districts=False` skips the district grid, a query as costly as the indicators'
+    that the plan-level table and JSON never show."""
     def rows(name: str, sql_file: str = _SQL) -> list[dict]:
         return relation(con, sql_file, name, {"as_of": as_of}).to_arrow_table().to_pylist()
 
@@ -155,6 +159,6 @@ def read_progress(con: duckdb.DuckDBPyConnection, as_of: date | None) -> Progres
         rules=rows("rules_at")[0],
         plan=plan[0] if plan else None,
         indicators=rows("indicator_progress_at"),
-        districts=rows("district_progress_at"),
+        districts=rows("district_progress_at") if districts else [],
         coverage={row["source"]: row["note"] for row in rows("coverage_notes", "read.sql")},
     )

@@ -1,5 +1,6 @@
 -- Named statements that keep core.standard_placed (the materialised core.standard_placing,
--- marts.sql) equal to its view before every publish. Run by warehouse/marts.py.
+-- marts.sql) and core.standard_tally (its counts, core.standard_tallying) equal to their views
+-- before every publish. Run by warehouse/marts.py.
 
 -- name: create_refresh_tables
 -- What the session changed, noted by the statements that change it (load.sql note_resolved,
@@ -28,6 +29,14 @@ SELECT (SELECT count(*) FROM core.standard) = (SELECT count(*) FROM core.standar
 -- name: clear_placed
 DELETE FROM core.standard_placed;
 
+-- name: tally_agrees
+-- core.standard_tally counts every placed standard once (a new or upgraded warehouse: empty).
+SELECT (SELECT coalesce(sum(n), 0) FROM core.standard_tally) = (SELECT count(*) FROM core.standard_placed);
+
+-- name: rebuild_tally
+DELETE FROM core.standard_tally;
+INSERT INTO core.standard_tally SELECT * FROM core.standard_tallying;
+
 -- name: count_standards
 SELECT count(*) FROM core.standard;
 
@@ -47,12 +56,22 @@ INSERT INTO mart_refresh
 SELECT std_no FROM core.standard
 WHERE response_id IN (SELECT response_id FROM mart_refresh_response);
 
+-- name: untally_refreshed_placed
+-- The counts of the rows a refresh replaces, subtracted from core.standard_tally (apply_tally_delta).
+CREATE OR REPLACE TEMP TABLE tally_delta AS
+SELECT in_region, district_code, district_name, std_type, prefix, issue_date, -count(*) AS n
+FROM core.standard_placed WHERE rowid = ANY($placed_rowids)
+GROUP BY ALL;
+
 -- name: delete_refreshed_placed
-DELETE FROM core.standard_placed WHERE std_no IN (SELECT std_no FROM mart_refresh);
+DELETE FROM core.standard_placed WHERE rowid = ANY($placed_rowids);
 
 -- The rows of the standards to refresh, found in two steps: a scan of the key column alone for
 -- their row ids, then the rows by row id (a filter DuckDB applies while scanning), because a
 -- join on the key reads every column of every row first.
+
+-- name: refreshed_placed_rowids
+SELECT coalesce(list(rowid), []) FROM core.standard_placed WHERE std_no IN (SELECT std_no FROM mart_refresh);
 
 -- name: refreshed_standard_rowids
 SELECT coalesce(list(rowid), []) FROM core.standard WHERE std_no IN (SELECT std_no FROM mart_refresh);
@@ -72,6 +91,33 @@ SELECT * FROM core.standard_drafter WHERE rowid = ANY($drafter_rowids);
 -- The view's own definition, given only these standards and their drafters.
 INSERT INTO core.standard_placed
 SELECT * FROM core.standard_placing_of('refreshed_standard', 'refreshed_drafter');
+
+-- name: place_refreshed
+-- A refresh places its standards into a table of their own first: their rows are also tallied.
+CREATE OR REPLACE TEMP TABLE refreshed_placed AS
+SELECT * FROM core.standard_placing_of('refreshed_standard', 'refreshed_drafter');
+INSERT INTO core.standard_placed SELECT * FROM refreshed_placed;
+INSERT INTO tally_delta SELECT * FROM core.standard_tally_of('refreshed_placed');
+DROP TABLE refreshed_placed;
+
+-- name: apply_tally_delta
+-- Each count the delta touches, summed with it; a count that reaches 0 is gone. The keys hold
+-- NULLs (standards outside the region have no district), so they are matched NULL-safe.
+CREATE OR REPLACE TEMP TABLE tally_touched AS
+SELECT t.rowid AS tally_rowid, t.*
+FROM core.standard_tally AS t
+SEMI JOIN tally_delta AS d
+    ON t.in_region IS NOT DISTINCT FROM d.in_region AND t.district_code IS NOT DISTINCT FROM d.district_code
+   AND t.district_name IS NOT DISTINCT FROM d.district_name AND t.std_type IS NOT DISTINCT FROM d.std_type
+   AND t.prefix IS NOT DISTINCT FROM d.prefix AND t.issue_date IS NOT DISTINCT FROM d.issue_date;
+DELETE FROM core.standard_tally WHERE rowid IN (SELECT tally_rowid FROM tally_touched);
+INSERT INTO core.standard_tally
+SELECT in_region, district_code, district_name, std_type, prefix, issue_date, CAST(sum(n) AS BIGINT) AS n
+FROM (SELECT * EXCLUDE (tally_rowid) FROM tally_touched UNION ALL SELECT * FROM tally_delta)
+GROUP BY ALL
+HAVING sum(n) <> 0;
+DROP TABLE tally_touched;
+DROP TABLE tally_delta;
 
 -- name: drop_refreshed
 DROP TABLE IF EXISTS refreshed_standard;

@@ -8,11 +8,12 @@
 
 -- Each measure with whether its source has delivered anything yet: a standards measure once a
 -- standard of one of its types is loaded, the committee measure once a committee is, an event
--- measure once an event of its kind is.
+-- measure once an event of its kind is. The types loaded are read from core.standard_tally (the
+-- published standards counted at publish), not from millions of standards.
 CREATE OR REPLACE VIEW ref.measure_status AS
 WITH loaded AS (
     SELECT
-        (SELECT coalesce(list(DISTINCT std_type), []) FROM core.standard) AS std_types,
+        (SELECT coalesce(list(DISTINCT std_type), []) FROM core.standard_tally) AS std_types,
         (SELECT count(*) > 0 FROM core.committee) AS committees,
         (SELECT coalesce(list(DISTINCT indicator_id), []) FROM core.indicator_event) AS event_kinds
 )
@@ -36,8 +37,9 @@ registry_type AS (
 standards AS (
     -- in the region, issued in [window_start, counted_until]; a local standard only of the
     -- region's province (DB32… for 3205); group standards by drafter unless group_count_by = publisher
-    SELECT t.indicator_id, s.district_code, count(*) AS actual
-    FROM mart.standard AS s
+    -- (mart.standard's rows, summed from core.standard_tally)
+    SELECT t.indicator_id, s.district_code, sum(s.n) AS actual
+    FROM core.standard_tally AS s
     JOIN registry_type AS t USING (std_type)
     CROSS JOIN rules
     WHERE s.in_region
