@@ -81,7 +81,7 @@ def _measure(size: int, change: int, repeat: int, folder: Path, start: Path | No
     in_place, behind = folder / "in_place.duckdb", folder / "behind.duckdb"
     shutil.copyfile(path, in_place)
     generator = connect()
-    result = {key: [] for key in ("publish", "blue_green", "in_place", "methods", "whole", "blocks", "log_mb",
+    result = {key: [] for key in ("cost", "blue_green", "in_place", "methods", "whole", "blocks", "log_mb",
                                   "refresh", "checkpoint")}
     for i in range(repeat):
         table = standards(generator, change, first=size + i * change)
@@ -93,7 +93,7 @@ def _measure(size: int, change: int, repeat: int, folder: Path, start: Path | No
 
         result["blue_green"].append(timed(session, repeat=1)["median"])
         result["methods"].append(published.copy_method)
-        result["publish"].append(sum(published.seconds[step] for step in PUBLISH_STEPS))
+        result["cost"].append(sum(published.seconds[step] for step in PUBLISH_STEPS))
         for step in PUBLISH_STEPS:
             result.setdefault(step, []).append(published.seconds[step])
         result["refresh"].append(published.seconds["refresh"])
@@ -115,15 +115,15 @@ def run(size: int | None = None, change: int = 100, repeat: int = 3, start: Path
     with tempfile.TemporaryDirectory(prefix="bench_publish_") as folder:
         r = child(Path(__file__), "--size", str(size), "--change", str(change), "--repeat", str(repeat),
                   "--folder", folder, *extra, memory_gb=10.0, timeout=4 * 3600)
-    publish, whole, blocks = stats(r["publish"]), stats(r["whole"]), stats(r["blocks"])
+    cost, whole, blocks = stats(r["cost"]), stats(r["whole"]), stats(r["blocks"])
     sizes = f"+{change} standards at {size:,}"
     steps = ", ".join(f"{step} {stats(r[step])['median']:.3f} s" for step in PUBLISH_STEPS)
     return [
-        row(f"publish cost, {sizes} (s)", publish, 0.3, 0.3,
+        row(f"publish cost, {sizes} (s)", cost, 0.3, 0.3,
             f"{r['file_mb']:.0f} MB file, working copies: {', '.join(r['methods'])}, change log "
             f"{statistics_text(r['log_mb'])} MB; its steps (medians) {steps}; the whole-file copy + fsync "
             f"it replaces {whole['median']:.3f} s, the block copy {blocks['median']:.3f} s", goal_is_limit=True),
-        row(f"publish cost / whole-file copy + fsync, {sizes}", publish, whole, None,
+        row(f"publish cost / whole-file copy + fsync, {sizes}", cost, whole, None,
             f"block copy / whole copy {blocks['median'] / whole['median']:.2f}×"),
         row(f"write session {sizes}, blue/green vs in place", stats(r["blue_green"]), stats(r["in_place"]), 1.5,
             f"goal chosen here: what publishing adds to a small session; in both, the marts' refresh "
