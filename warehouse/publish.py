@@ -216,9 +216,9 @@ class Warehouse:
         return None
 
     def _keep_change_log(self, con: duckdb.DuckDBPyConnection) -> bool:
-        """Copy the working copy's write-ahead log (the session's whole change, the session has
-        committed everything) to `<path>.delta.next`, unless it is larger than DELTA_SHARE of the
-        file or optimistic writes were turned back on (the log would point into this file)."""
+        """Copy the working copy's write-ahead log, everything the session committed, to
+        `<path>.delta.next`; not when it is larger than DELTA_SHARE of the file, or when optimistic
+        writes were turned back on (the log would point into this file)."""
         wal = _wal(self.next_path)
         if not wal.exists() or con.execute("SELECT current_setting('enable_optimistic_write')").fetchone()[0]:
             return False
