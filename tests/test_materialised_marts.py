@@ -10,9 +10,6 @@ late. The content hash computed in SQL must be the one earlier warehouses stored
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
 import json
 from dataclasses import replace
 from datetime import date
@@ -236,99 +233,6 @@ def test_the_memory_limit_is_set_on_the_writer_and_every_reader(wh, monkeypatch)
         assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "256.0 MiB"
     finally:
         con.close()
-
-
-# ── publish: the working copy from the spare, block by block ──────────────────────────────
-
-def test_each_publish_after_the_first_copies_only_changed_blocks_and_ends_byte_identical(wh):
-    published = Warehouse(wh)
-    for run in range(3):
-        with published.writing() as w:
-            w.merge_standards([standard(f"GB/T {100 + run}-2024", issued=date(2024, 3, 1))], f"run-b{run}")
-            working = published.next_path.read_bytes()
-            before = published.spare_path.exists()
-        # the first publish of the fixture had nothing to replace, so no spare: this one copies it whole
-        assert published.copy_method == ("whole" if run == 0 else "blocks")
-        assert not before  # the spare became the working copy
-        assert published.spare_path.exists()  # and the replaced file is the next spare
-    # the last working copy started as the published bytes: check a fresh block copy against a full one
-    with published.writing():
-        assert published.next_path.read_bytes()[:4096] == wh.read_bytes()[:4096]
-        assert hashlib.sha256(published.next_path.read_bytes()).digest() == hashlib.sha256(wh.read_bytes()).digest()
-    assert working  # the copy was a DuckDB file
-    assert [r["std_no"] for r in rows(wh, "SELECT std_no FROM mart.standard WHERE std_no LIKE 'GB/T 10_-2024' ORDER BY 1")] == [
-        "GB/T 100-2024", "GB/T 101-2024", "GB/T 102-2024"]
-
-
-def test_a_reader_holding_the_spare_keeps_its_snapshot_and_the_writer_copies_the_whole_file(wh):
-    published = Warehouse(wh)
-    reader = open_readonly(wh)  # holds the file that the next publish turns into the spare
-    try:
-        with published.writing() as w:
-            w.merge_standards([standard("GB/T 200-2024", issued=date(2024, 3, 1))], "run-r1")
-        with published.writing() as w:  # its spare is the reader's file
-            w.merge_standards([standard("GB/T 201-2024", issued=date(2024, 3, 1))], "run-r2")
-        assert published.copy_method == "whole"
-        assert reader.execute("SELECT count(*) FROM core.standard").fetchone()[0] == 3
-    finally:
-        reader.close()
-    assert rows(wh, "SELECT count(*) AS n FROM core.standard") == [{"n": 5}]
-    with published.writing():
-        pass
-    assert published.copy_method == "blocks"
-
-
-def test_a_spare_that_is_the_published_file_itself_is_never_written(wh):
-    """Killed between keeping the spare (a hard link) and publishing: both names are one file."""
-    published = Warehouse(wh)
-    published.spare_path.unlink(missing_ok=True)
-    os.link(wh, published.spare_path)
-    before = hashlib.sha256(wh.read_bytes()).hexdigest()
-    with published.writing() as w:
-        assert hashlib.sha256(wh.read_bytes()).hexdigest() == before
-        w.merge_standards([standard("GB/T 300-2024", issued=date(2024, 3, 1))], "run-k")
-    assert published.copy_method == "whole"
-    assert rows(wh, "SELECT count(*) AS n FROM core.standard") == [{"n": 4}]
-
-
-def test_a_reader_in_another_process_keeps_the_spare(wh):
-    published = Warehouse(wh)
-    with published.writing():
-        pass  # now there is a spare: the fixture's file
-    reader = subprocess.Popen(
-        [sys.executable, "-c", "import sys, duckdb; con = duckdb.connect(':memory:'); "
-         f"con.execute(\"ATTACH '{published.spare_path}' AS w (READ_ONLY)\"); print('open', flush=True); "
-         "sys.stdin.readline(); print(con.execute('SELECT count(*) FROM w.core.standard').fetchone()[0])"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-    try:
-        assert reader.stdout.readline().strip() == "open"
-        with published.writing() as w:
-            w.merge_standards([standard("GB/T 400-2024", issued=date(2024, 3, 1))], "run-p")
-        assert published.copy_method == "whole"
-        out, _ = reader.communicate("go\n", timeout=60)
-    finally:
-        if reader.poll() is None:
-            reader.kill()
-    assert out.strip() == "3"  # its snapshot, untouched
-    assert rows(wh, "SELECT count(*) AS n FROM core.standard") == [{"n": 4}]
-
-
-def test_a_block_that_differs_past_its_first_bytes_is_copied(tmp_path):
-    """DuckDB's per-block checksum is an XOR of the block's words: equal for different contents, so
-    the working copy compares whole blocks (a run once published a corrupt file trusting it)."""
-    from warehouse.publish import _BLOCK, _HEADERS, _copy_changed_blocks
-
-    word = b"\x01\x02\x03\x04\x05\x06\x07\x08"
-    source = tmp_path / "published"
-    source.write_bytes(b"H" * _HEADERS + b"\0" * _BLOCK + word * 2 + b"\0" * (_BLOCK - 16) + b"B" * _BLOCK)
-    spare = tmp_path / "spare"
-    spare.write_bytes(b"h" * _HEADERS + b"\0" * (2 * _BLOCK) + b"B" * _BLOCK + b"old tail")
-    fd = os.open(spare, os.O_RDWR)
-    try:
-        assert _copy_changed_blocks(source, fd)
-    finally:
-        os.close(fd)
-    assert spare.read_bytes() == source.read_bytes()
 
 
 def test_a_standards_table_without_a_column_is_refused_in_one_line(wh):
