@@ -20,20 +20,24 @@ from flows import publish_gate
 from flows.attribute import attribute_all, read_org_register, read_overrides
 from flows.crawl import FailedCrawl
 from flows.health import SILENCE_HISTORY, health_problems, plan_problems
-from flows.runs import CHANGED_LISTED, RunReport, RunSpec, SourceReport, source_report_of
+from flows.runs import (
+    CHANGED_LISTED,
+    LOAD_LOCK_WAIT_SECONDS,
+    RunReport,
+    RunSpec,
+    SourceReport,
+    record_counting_settings,
+    source_report_of,
+)
 from flows.settings import Settings
 from flows.sources import SourceResult, get_source
 from flows.targets import PlanResult, load_plan
 from transform.attribution import load_region
 from transform.orgs import normalize_org_name
 from transform.records import Reject
-from transform.region import Region
 from warehouse import Warehouse
 
 logger = logging.getLogger(__name__)
-
-# How long a load waits for another process's load (a nightly meeting a backfill window) before giving up.
-LOAD_LOCK_WAIT_SECONDS = 600.0
 
 
 # -- load ----------------------------------------------------------------------------------------
@@ -133,19 +137,6 @@ def load_source(w, result: SourceResult, source_report: SourceReport, run_id: st
     if advance_watermarks:
         for key, value in result.watermarks.items():
             w.set_watermark(result.source, key, value, run_id)
-
-
-def record_counting_settings(w, settings: Settings, region: Region) -> None:
-    """What the marts count by — the region and its districts, the window, the counting rules — into
-    the write session (every load writes them: a changed setting takes effect with the next load)."""
-    w.set_settings({
-        "region": settings.region,
-        "window_start": settings.window_start.isoformat(),
-        "window_end": settings.window_end.isoformat(),
-        "count_drafter": settings.count_drafter,
-        "group_count_by": settings.group_count_by,
-    })
-    w.load_region(region)
 
 
 def _adopt_unindexed(settings: Settings, w) -> int:

@@ -1,5 +1,7 @@
 """What a run is and what it reports: its id, its spec, and the per-source and run reports
-that meta.run / meta.run_source store and `flows.report` prints."""
+that meta.run / meta.run_source store and `flows.report` prints; and what every run's write session
+starts with (the lock wait, the counting settings), shared by the loads, the inbox and review
+imports without importing the crawl-and-load job (flows.loading) and its plan and health checks."""
 
 from __future__ import annotations
 
@@ -8,7 +10,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from flows.sources import SourceResult, Window
+
+if TYPE_CHECKING:
+    from flows.settings import Settings
+    from transform.region import Region
 
 # Changed standards named per source in the run report (all are counted).
 CHANGED_LISTED = 50
@@ -19,6 +27,9 @@ UNREAD_LISTED = 5
 
 
 _UNREAD_REASONS = ("list_failed", "detail_failed", "article_failed", "attachment_failed")
+
+# How long a load waits for another process's load (a nightly meeting a backfill window) before giving up.
+LOAD_LOCK_WAIT_SECONDS = 600.0
 
 
 @dataclass
@@ -146,3 +157,16 @@ def source_report_of(result: SourceResult, stats: dict) -> SourceReport:
         unchanged_items=dict(result.unchanged),
         unread=[r.url or r.detail for r in result.rejects if r.reason in _UNREAD_REASONS][:UNREAD_LISTED],
     )
+
+
+def record_counting_settings(w, settings: Settings, region: Region) -> None:
+    """What the marts count by — the region and its districts, the window, the counting rules — into
+    the write session (every load writes them: a changed setting takes effect with the next load)."""
+    w.set_settings({
+        "region": settings.region,
+        "window_start": settings.window_start.isoformat(),
+        "window_end": settings.window_end.isoformat(),
+        "count_drafter": settings.count_drafter,
+        "group_count_by": settings.group_count_by,
+    })
+    w.load_region(region)
