@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -239,9 +240,19 @@ def fill_from_detail(record: StandardRecord, detail: Any, **changes: Any) -> Sta
 # -- HTML ------------------------------------------------------------------------------------
 
 
+_parsers = threading.local()  # an lxml parser is not to be shared by threads parsing at once
+
+
 def html_document(html: str):
-    """The parsed page; an empty body (a truncated or blank answer) is an empty document, not an error."""
-    return lxml.html.fromstring(html if html.strip() else "<html></html>")
+    """The parsed page; an empty body (a truncated or blank answer) is an empty document, not an error.
+
+    Plain lxml elements (the parsers use only XPath, text and attributes): lxml.html's own parser
+    gives every element it hands to Python a class through a Python-level lookup, a twentieth of a
+    reprocess's parse; libxml2 parses the same way with the same options."""
+    parser = getattr(_parsers, "html", None)
+    if parser is None:
+        parser = _parsers.html = etree.HTMLParser()
+    return lxml.html.fromstring(html if html.strip() else "<html></html>", parser=parser)
 
 
 def text_of(node) -> str:
@@ -269,12 +280,15 @@ def page_spam(doc) -> list[str]:
     return find_spam(clean_text(" ".join(_VISIBLE_TEXT(doc) + _META_TEXT(doc))))
 
 
+_NEXT_DD = etree.XPath("following-sibling::*[1][self::dd]")  # compiled once, not per label
+
+
 def dt_dd_pairs(dts: list) -> dict[str, str]:
     """Each `dt` label → the cleaned text of the `dd` right after it; the first of a repeated label
     wins, and a `dt` without a `dd` after it is skipped."""
     fields: dict[str, str] = {}
     for dt in dts:
-        dd = first(dt.xpath("following-sibling::*[1][self::dd]"))
+        dd = first(_NEXT_DD(dt))
         label = label_of(dt)
         if label and dd is not None and label not in fields:
             fields[label] = clean_text(" ".join(dd.itertext()))
