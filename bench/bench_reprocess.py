@@ -3,21 +3,26 @@
     .venv/bin/python bench/bench_reprocess.py [--size 10000] [--repeat 3] [--data-dir DIR]
 
 Setup (not timed): `stdwatch demo --size SIZE` in a subprocess builds an archive of every source
-against the mirror, and its warehouse. Then, `--repeat` times each, on a fresh copy of that data dir:
+against the mirror, and its warehouse (`--data-dir` reuses one built before). The default size,
+10,000 standards, archives ~4,600 pages: big enough that Prefect's start-up does not dominate.
+Then, `--repeat` times, each of these, 1 worker and every core in turn first (ABBA), so that a change
+of the machine's load falls on every side alike:
 
-1. stdwatch: the `reprocess` flow (re-parse every source's archive, merge, publish), in this process
-   with Prefect already started, with 1 worker process and with every core (`--workers`);
+1. stdwatch: the `reprocess` flow (re-parse every source's archive, merge, publish) on a fresh copy
+   of that data dir, in this process with Prefect already started, with 1 worker process and with
+   every core (`--workers`);
 2. parse only: `flows.reparse_pool.reparse_sources` with 1 worker and with every core (no load);
-3. the machine's own parallelism, the floor of any speed-up: a bare CPU loop on 1 process and on
-   `--workers` processes at once (on a shared machine whose scheduler gives this session one share,
-   2 processes run no faster than 1, and no program's speed-up can show there);
-4. the floor: decompress the same WARC files (`gzip`), parse every archived 2xx HTML page with a bare
+3. the floor: decompress the same WARC files (`gzip`), parse every archived 2xx HTML page with a bare
    `lxml.html.fromstring` and every JSON page with `json.loads`, and insert the standards reprocess
-   produced, already an Arrow table, into an empty DuckDB file (`INSERT INTO t SELECT * FROM arrow`).
+   produced, already an Arrow table, into an empty DuckDB file (`INSERT INTO t SELECT * FROM arrow`);
+4. the machine's own parallelism, the ceiling of any speed-up: a bare CPU loop on 1 process and on
+   `--workers` processes at once (on a shared machine whose scheduler gives this session one share,
+   2 processes run no faster than 1, and no program's speed-up can show there).
 
-Ratios are of medians, with the min–max of the ratio. The speed-up rows are time ratios (every core / 1
-worker), so the goal of ≥ 1.6× faster is a ratio ≤ 0.625. `run(size)` returns the rows for
-bench/run_all.py. Machines are noisy: read the ratios, not the absolute times. Never run as a test.
+Ratios are of medians, with the min–max of the ratio; the note gives the sizes and the load
+average before and after. The speed-up rows are time ratios (every core / 1 worker), so the goal of
+≥ 1.6× faster is a ratio ≤ 0.625. `run(size)` returns the rows for bench/run_all.py. Machines are
+noisy: read the ratios, not the absolute times. Never run as a test.
 """
 
 from __future__ import annotations
@@ -178,8 +183,8 @@ def main() -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", default=DEFAULT_SIZE, help="mirror corpus size: 'demo' or a number of standards")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--data-dir", help="reuse a data dir `stdwatch demo --size SIZE --data-dir DIR` built "
-                                           "(its archive, warehouse and mirror/org_register.csv) instead of building one")
+    parser.add_argument("--data-dir", help="reuse a data dir that `stdwatch demo --size SIZE --data-dir DIR` "
+                                           "built (archive, warehouse, mirror/org_register.csv)")
     args = parser.parse_args()
     rows = run(args.size, repeat=max(3, args.repeat), data_dir=args.data_dir)
     print_rows(rows)
