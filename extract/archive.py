@@ -418,7 +418,7 @@ def _is_whole(record, raw: bytes) -> bool:
     return not digest.startswith("sha256:") or _digest_hex(digest) == hashlib.sha256(raw).hexdigest()
 
 
-_READ_CHUNK = 1 << 20
+_READ_CHUNK = 1 << 16  # small: what follows a member is copied once per member (`unused_data`)
 
 
 @dataclass(slots=True)
