@@ -91,7 +91,7 @@ def standards_table(results) -> pa.Table:
     return pa.Table.from_pylist(rows)
 
 
-SPIN = 5_000_000  # iterations of the bare CPU loop: about as long as a reprocess's parse here
+SPIN = 20_000_000  # iterations of the bare CPU loop: ~0.6 s alone on an idle core, long enough that dispatch is noise
 
 
 def spin(n: int) -> int:
