@@ -348,13 +348,16 @@ def iter_archive(root: Path, source: str | None = None) -> Iterator[tuple[Archiv
 
 
 def iter_warc_file(root: Path, rel_path: str) -> Iterator[tuple[ArchiveEntry, bytes]]:
-    """The archived responses of one WARC file (a path relative to `root`, as `ArchiveEntry.warc_path`)."""
+    """The archived responses of one WARC file (a path relative to `root`, as `ArchiveEntry.warc_path`).
+
+    Read member by member with zlib (`_whole_records`), not warcio: every record is a gzip member
+    this module wrote, and warcio's general parser was a quarter of a reprocess. A damaged or cut
+    record ends the file with a warning, as `_complete_records` does for a writer reopening it."""
     run_id = Path(rel_path).name.removesuffix(".warc.gz")
     with open(Path(root) / rel_path, "rb") as fh:
-        for record, raw, offset, length in _complete_records(fh, rel_path):
+        for record in _whole_records(fh, rel_path):
             if record.rec_type == "response":
-                entry = _entry_from_record(record, raw, rel_path, run_id, offset, length)
-                yield entry, _decode_content(raw, record.http_headers)
+                yield record.entry(rel_path, run_id), decode_content_encoding(record.raw, record.content_encoding)
 
 
 def unindexed_files(root: Path, indexed: set[str]) -> list[str]:
@@ -415,28 +418,122 @@ def _is_whole(record, raw: bytes) -> bool:
     return not digest.startswith("sha256:") or _digest_hex(digest) == hashlib.sha256(raw).hexdigest()
 
 
-def _entry_from_record(record, raw: bytes, rel_path: str, run_id: str, offset: int, length: int) -> ArchiveEntry:
-    rec = record.rec_headers
-    digest = rec.get_header("WARC-Payload-Digest") or ""
-    sha256 = _digest_hex(digest) if digest.startswith("sha256:") else hashlib.sha256(raw).hexdigest()
-    record_id = rec.get_header("WARC-Record-ID")
-    return ArchiveEntry(
-        response_id=hashlib.sha256(record_id.encode()).hexdigest(),
-        source=rec.get_header(_H_SOURCE) or rel_path.split("/", 1)[0],
-        method=rec.get_header(_H_METHOD) or "GET",
-        url=rec.get_header("WARC-Target-URI"),
-        status=_status(record),
-        content_type=record.http_headers.get_header("Content-Type"),
-        fetched_at=iso_date_to_datetime(rec.get_header("WARC-Date"), tz_aware=True),
-        sha256=sha256,
-        size=len(raw),
-        warc_path=rel_path,
-        offset=offset,
-        length=length,
-        run_id=rec.get_header(_H_RUN) or run_id,
-        blocked=rec.get_header(_H_BLOCKED),
-        truncated=rec.get_header("WARC-Truncated"),
-    )
+_READ_CHUNK = 1 << 16  # small: what follows a member is copied once per member (`unused_data`)
+
+
+@dataclass(slots=True)
+class _Record:
+    """One WARC record as `_whole_records` reads it: its WARC headers (lower-case names, first value
+    wins), and for a response the HTTP status, the two headers the readers use and the payload."""
+
+    offset: int
+    length: int
+    headers: dict[str, str]
+    status: int = 0
+    content_type: str | None = None
+    content_encoding: str = ""
+    raw: bytes = b""
+    sha256: str = ""
+
+    @property
+    def rec_type(self) -> str | None:
+        return self.headers.get("warc-type")
+
+    def entry(self, rel_path: str, run_id: str) -> ArchiveEntry:
+        headers = self.headers
+        return ArchiveEntry(
+            response_id=hashlib.sha256(headers["warc-record-id"].encode()).hexdigest(),
+            source=headers.get(_H_SOURCE.lower()) or rel_path.split("/", 1)[0],
+            method=headers.get(_H_METHOD.lower()) or "GET",
+            url=headers.get("warc-target-uri"),
+            status=self.status,
+            content_type=self.content_type,
+            fetched_at=iso_date_to_datetime(headers["warc-date"], tz_aware=True),
+            sha256=self.sha256,
+            size=len(self.raw),
+            warc_path=rel_path,
+            offset=self.offset,
+            length=self.length,
+            run_id=headers.get(_H_RUN.lower()) or run_id,
+            blocked=headers.get(_H_BLOCKED.lower()),
+            truncated=headers.get("warc-truncated"),
+        )
+
+
+def _whole_records(fh: BinaryIO, rel_path: str) -> Iterator[_Record]:
+    """Each whole record of a WARC file this module wrote (one gzip member per record); stops, warning,
+    at a damaged one: a member cut short, or a block shorter than, or a payload digest other than,
+    its WARC headers say."""
+    try:
+        for offset, length, data in _gzip_members(fh):
+            yield _parse_record(offset, length, data)
+    except (EOFError, zlib.error, ValueError, KeyError) as exc:
+        warnings.warn(f"{rel_path}: stopped at a damaged or truncated record ({exc})", stacklevel=3)
+
+
+def _gzip_members(fh: BinaryIO) -> Iterator[tuple[int, int, bytes]]:
+    """(offset, compressed length, decompressed bytes) of each gzip member. A last member cut short
+    yields what it inflates to: a cut that took only the gzip trailer leaves the record whole (warcio,
+    and so `_complete_records`, read it too), any other is found short by `_parse_record`."""
+    pending = fh.read(_READ_CHUNK)
+    offset = 0
+    while pending:
+        decoder = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        parts, length = [], 0
+        while pending:
+            parts.append(decoder.decompress(pending))
+            if decoder.eof:
+                length += len(pending) - len(decoder.unused_data)
+                pending = decoder.unused_data or fh.read(_READ_CHUNK)
+                break
+            length += len(pending)
+            pending = fh.read(_READ_CHUNK)
+        yield offset, length, b"".join(parts)
+        offset += length
+
+
+def _parse_record(offset: int, length: int, data: bytes) -> _Record:
+    head_end = data.find(b"\r\n\r\n")
+    if not data.startswith(b"WARC/") or head_end < 0:
+        raise EOFError(f"no whole WARC record header at {offset}")
+    record = _Record(offset, length, _header_dict(data[:head_end]))
+    block_start = head_end + 4
+    block_end = block_start + int(record.headers["content-length"])
+    if block_end > len(data):
+        raise EOFError(f"the record at {offset} is shorter than its WARC headers say")
+    if record.rec_type != "response":
+        return record
+    block = data[block_start:block_end]
+    http_end = block.find(b"\r\n\r\n")
+    if http_end < 0:
+        raise ValueError(f"the response record at {offset} has no HTTP header end")
+    status_line, _, http_head = block[:http_end].partition(b"\r\n")
+    http = _header_dict(http_head)
+    words = status_line.split(None, 2)
+    record.status = int(words[1]) if len(words) > 1 else 0
+    record.content_type = http.get("content-type")
+    record.content_encoding = http.get("content-encoding", "")
+    record.raw = block[http_end + 4:]
+    record.sha256 = hashlib.sha256(record.raw).hexdigest()
+    digest = record.headers.get("warc-payload-digest") or ""
+    if digest.startswith("sha256:") and _digest_hex(digest) != record.sha256:
+        raise ValueError(f"the payload of the record at {offset} does not match its digest")
+    return record
+
+
+def _header_dict(head: bytes) -> dict[str, str]:
+    """`Name: value` lines → {lower-case name: stripped value}, the first of a repeated name wins
+    (warcio's `get_header`); a line without a colon (the `WARC/1.1` line) is no header."""
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = head.decode("iso-8859-1")
+    headers: dict[str, str] = {}
+    for line in text.split("\r\n"):
+        name, colon, value = line.partition(":")
+        if colon:
+            headers.setdefault(name.rstrip(" \t").lower(), value.strip())
+    return headers
 
 
 def _trim_partial_tail(path: Path) -> None:

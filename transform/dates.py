@@ -8,6 +8,7 @@ is needed (the zone's only post-1950 daylight-saving years are tabled below).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 
 from transform.text import to_halfwidth
@@ -118,11 +119,25 @@ def parse_date(value: object) -> date | None:
     """
     if value is None:
         return None
+    if isinstance(value, str):
+        return _parse_date_text(value)
     if isinstance(value, datetime):
         result = _local_date(value) if value.tzinfo else value.date()
     elif isinstance(value, date):
         result = value
     elif (number := _epoch_number(value)) is not None:
+        result = _local_date(_from_epoch(value, number))
+    else:
+        raise DateError(f"not a date: {value!r} (type {type(value).__name__})")
+    _check_year(value, result.year)
+    return result
+
+
+@lru_cache(maxsize=1 << 14)
+def _parse_date_text(value: str) -> date | None:
+    """`parse_date` of a string, remembered: the same dates recur on every page listing a standard
+    (a date is immutable; a string that is no date raises again, as exceptions are not cached)."""
+    if (number := _epoch_number(value)) is not None:
         result = _local_date(_from_epoch(value, number))
     else:
         text = _text_of(value)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 # Tags are matched strictly (a letter after `<`) so that "<10%" or "a < b" in prose survive.
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:_-]*(?:\s[^<>]*)?/?>")
@@ -37,9 +38,21 @@ def strip_markup(s: str) -> str:
     return _TAG.sub("", s)
 
 
+# Labels, names, dates and units repeat across a source's pages (a reprocess meets each standard on every
+# page that ever listed it: four texts in five are ones already cleaned), so short texts are remembered.
+_CLEAN_CACHED_UP_TO = 200  # characters; a page's whole text is cleaned once, so it is not kept
+
+
 def clean_text(s: str) -> str:
     """Markup removed, invisible characters dropped, every whitespace run one space, stripped."""
+    return _clean_short(s) if len(s) <= _CLEAN_CACHED_UP_TO else _clean(s)
+
+
+def _clean(s: str) -> str:
     return _WHITESPACE_RUN.sub(" ", _INVISIBLE.sub("", strip_markup(s))).strip()
+
+
+_clean_short = lru_cache(maxsize=1 << 16)(_clean)
 
 
 def to_halfwidth(s: str) -> str:
