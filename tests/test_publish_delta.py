@@ -101,6 +101,24 @@ def test_each_session_after_the_first_brings_the_spare_forward_with_the_last_cha
     assert published.delta_path.stat().st_size < wh.stat().st_size / 4
 
 
+def test_a_session_that_checkpointed_on_its_way_keeps_no_log_and_the_next_copies_blocks(wh):
+    """A streaming inbox load checkpoints between its large steps (WriteSession.checkpoint) to free
+    DuckDB's memory: its log then holds only what came after, so it is not kept, and the next
+    session brings the spare forward block by block to the same contents."""
+    published = Warehouse(wh)
+    session(published, "GB/T 100-2024", "run-c0")
+    with published.writing() as w:
+        w.merge_standards([standard("GB/T 101-2024", issued=date(2024, 3, 1))], "run-c1")
+        w.checkpoint()
+        w.merge_standards([standard("GB/T 102-2024", issued=date(2024, 3, 1))], "run-c1")
+    assert published.copy_method == "delta"
+    assert not published.delta_path.exists()
+    session(published, "GB/T 103-2024", "run-c2")  # its working copy is checked against the published file
+    assert published.copy_method == "blocks"
+    assert standards_of(wh) == ["GB/T 1-2023", "GB/T 100-2024", "GB/T 101-2024", "GB/T 102-2024",
+                                "GB/T 103-2024", "GB/T 2-2024"]
+
+
 def test_a_log_whose_record_does_not_match_the_published_file_is_not_replayed(wh):
     published = Warehouse(wh)
     session(published, "GB/T 200-2024", "run-t1")

@@ -224,10 +224,10 @@ class InboxFileLoad:
 
 
 def settle(w: WriteSession) -> None:
-    """Checkpoint the working copy (sql/events.sql `checkpoint`) after a large step of a lean session:
+    """Checkpoint the working copy (`WriteSession.checkpoint`) after a large step of a lean session:
     a 100,000-row file's load leaves some 40 MiB of committed rows and undo in DuckDB's memory, which
-    the re-attribution and the marts' refresh would otherwise add to. Nothing is published by it."""
-    w.fetch(_SQL, "checkpoint")
+    the re-attribution and the marts' refresh would otherwise add to."""
+    w.checkpoint()
 
 
 def _origin_part(origin: str | None, part: str) -> str:

@@ -134,8 +134,18 @@ class WriteSession:
         self.org_key = org_key
         execute(con, "materialise.sql", "create_refresh_tables")
         self.held_back = False  # set by the publish gate (warehouse/gate.py): keep the copy aside, do not publish
+        self.checkpointed = False  # by `checkpoint`: the session's change log no longer holds all of it
 
     # ── plumbing ───────────────────────────────────────────────────────────────────────
+    def checkpoint(self) -> None:
+        """Fold what the session committed into the working copy's file, which frees the memory DuckDB
+        holds for it until then: committed rows and the undo of the rows they replaced, outside what it
+        can spill (a large streaming load's). Nothing is published by it; but the session's change
+        log then holds only what came after, so the publish keeps no log for the spare
+        (warehouse/publish.py), and the next session brings the spare up to date block by block."""
+        self.con.execute("CHECKPOINT")
+        self.checkpointed = True
+
     def lean(self, memory_limit: str) -> None:
         """Keep a streaming load's session small for the rest of it: DuckDB's memory capped at
         `memory_limit` (beyond it, it spills to disk), one thread, and memory DuckDB frees handed

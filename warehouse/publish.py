@@ -114,7 +114,8 @@ class Warehouse:
                     before_publish(con)
                 state = _stamp(con)
                 with self._timed("keep"):
-                    kept = not from_held and self.path.exists() and self._keep_change_log(con)
+                    kept = (not from_held and not session.checkpointed and self.path.exists()
+                            and self._keep_change_log(con))
                 with self._timed("checkpoint"):
                     con.execute("CHECKPOINT")
             except BaseException:

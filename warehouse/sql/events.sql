@@ -195,11 +195,6 @@ INSERT INTO core.inbox_reject BY NAME SELECT *, now() AS loaded_at FROM incoming
 -- name: delete_inbox_file
 DELETE FROM core.inbox_file WHERE file_name = $file_name;
 
--- name: checkpoint
--- Write what the session committed into the working copy's blocks: until then DuckDB keeps those
--- rows (and the undo of the rows they replaced) in memory, outside what it can spill.
-CHECKPOINT;
-
 -- name: insert_inbox_file
 INSERT INTO core.inbox_file BY NAME SELECT *, now() AS loaded_at FROM incoming_inbox_file;
 
