@@ -26,7 +26,31 @@ __all__ = ["SITES", "MirrorCluster"]
 CONDITIONAL_SITES = frozenset({"scjgj_suzhou", "suzhou_gov", "scjgj_jiangsu"})
 
 
-class MirrorCluster:
+class Servers:
+    """What a set of site servers (`self.servers`, started by `start`) does as a whole: a context
+    manager that starts them and stops them side by side."""
+
+    servers: Mapping[str, SiteServer]
+
+    def start(self):
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        # Each server's shutdown waits for its serve loop's next poll: stop them side by side.
+        threads = [threading.Thread(target=server.stop) for server in self.servers.values()]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
+class MirrorCluster(Servers):
     """One loopback server per site (`sites=None`: every site of the corpus's region, `mirror.sites.region_apps`).
 
     `fault_policy` is one callable for every site (it sees `Request.site`) or a mapping
@@ -82,19 +106,6 @@ class MirrorCluster:
                 server.app.peers = self.base_urls
         return self
 
-    def stop(self) -> None:
-        # Each server's shutdown waits for its serve loop's next poll: stop them side by side.
-        threads = [threading.Thread(target=server.stop) for server in self.servers.values()]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-
-    def __enter__(self) -> MirrorCluster:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
 
     # -- addresses ---------------------------------------------------------------------------------
     @property

@@ -20,9 +20,9 @@ the politeness under test does not depend on what a page says.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
 
+from mirror.cluster import Servers
 from mirror.corpus import Corpus
 from mirror.sites import region_apps
 from mirror.web import App, Request, Response, SiteServer
@@ -50,7 +50,7 @@ class RegionRouter:
         return app.handle(request)
 
 
-class ProvinceMirror:
+class ProvinceMirror(Servers):
     """The sites of every region of `corpora` on 127.0.0.1, a shared site once (see the module docstring)."""
 
     def __init__(self, corpora: Sequence[Corpus], host: str = "127.0.0.1") -> None:
@@ -85,19 +85,6 @@ class ProvinceMirror:
                 if hasattr(by_region.get(code), "peers"):
                     by_region[code].peers = self.base_urls(code)
         return self
-
-    def stop(self) -> None:
-        threads = [threading.Thread(target=server.stop) for server in self.servers.values()]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-
-    def __enter__(self) -> ProvinceMirror:
-        return self.start()
-
-    def __exit__(self, *exc_info) -> None:
-        self.stop()
 
     # -- addresses ---------------------------------------------------------------------------------
     def shared_sites(self) -> tuple[str, ...]:
