@@ -33,7 +33,21 @@ class Servers:
     servers: Mapping[str, SiteServer]
 
     def start(self):
-        raise NotImplementedError
+        """Start every server, or none (one that fails stops those started), then `link_peers`."""
+        started = []
+        try:
+            for server in self.servers.values():
+                server.start()
+                started.append(server)
+        except BaseException:
+            for server in started:
+                server.stop()
+            raise
+        self.link_peers()
+        return self
+
+    def link_peers(self) -> None:
+        """Tell each site that redirects to another where that one listens, once all are listening."""
 
     def stop(self) -> None:
         # Each server's shutdown waits for its serve loop's next poll: stop them side by side.
@@ -90,22 +104,10 @@ class MirrorCluster(Servers):
             for site, server in self.servers.items():
                 server.response_filter = drift_filter(self.variants.drift, site)
 
-    # -- lifecycle -------------------------------------------------------------------------------
-    def start(self) -> MirrorCluster:
-        started = []
-        try:
-            for server in self.servers.values():
-                server.start()
-                started.append(server)
-        except BaseException:
-            for server in started:
-                server.stop()
-            raise
+    def link_peers(self) -> None:
         for server in self.servers.values():  # where a site redirects to (hbba/dbba → ba: `mirror.variants`)
             if hasattr(server.app, "peers"):
                 server.app.peers = self.base_urls
-        return self
-
 
     # -- addresses ---------------------------------------------------------------------------------
     @property

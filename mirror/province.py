@@ -70,21 +70,11 @@ class ProvinceMirror(Servers):
         self._apps = apps
 
     # -- lifecycle -------------------------------------------------------------------------------
-    def start(self) -> ProvinceMirror:
-        started = []
-        try:
-            for server in self.servers.values():
-                server.start()
-                started.append(server)
-        except BaseException:
-            for server in started:
-                server.stop()
-            raise
+    def link_peers(self) -> None:
         for code in self.corpora:  # where a site redirects to (hbba/dbba → ba: `mirror.variants`)
             for by_region in self._apps.values():
                 if hasattr(by_region.get(code), "peers"):
                     by_region[code].peers = self.base_urls(code)
-        return self
 
     # -- addresses ---------------------------------------------------------------------------------
     def shared_sites(self) -> tuple[str, ...]:
