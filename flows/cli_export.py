@@ -104,6 +104,12 @@ def _cell(value) -> str:
     return str(value)
 
 
+def check_export_file(out: Path) -> None:
+    """An export's file name says its format: .xlsx, .csv or .parquet (exit 2 otherwise, before any work)."""
+    if out.suffix.lower() not in (".xlsx", ".csv", ".parquet"):
+        raise fail(f"cannot export to {out}: use a .xlsx, .csv or .parquet file name", 2)
+
+
 def export(
     what: str = typer.Argument(..., metavar="VIEW|QUERY", help="A view (mart.standard) or one read query."),
     out: Path = typer.Argument(..., metavar="FILE", help="The file to write: .xlsx, .csv or .parquet."),
@@ -114,8 +120,7 @@ def export(
     import warehouse
 
     cli = _cli()
-    if out.suffix.lower() not in (".xlsx", ".csv", ".parquet"):
-        raise fail(f"cannot export to {out}: use a .xlsx, .csv or .parquet file name", 2)
+    check_export_file(out)
     settings = cli._settings(data_dir=data_dir)
     language = _headers(headers, "zh")
     n = _guarded(lambda: warehouse.export(cli._published(settings), what, out, headers=language))

@@ -16,7 +16,7 @@ from typing import Optional
 import typer
 from rich.text import Text
 
-from flows.cli_export import HeadersOption, _headers, fail, text_table
+from flows.cli_export import HeadersOption, _headers, check_export_file, fail, text_table
 
 # The Chinese headers of the columns the province views add to the marts' (docs/data-model.md, "Province").
 PROVINCE_LABELS = {"region_code": "地区代码", "region_name": "地区名称", "plan_status": "规划状态"}
@@ -115,8 +115,7 @@ def export(
     from warehouse.province import query_province
 
     cli = _cli()
-    if out.suffix.lower() not in (".xlsx", ".csv", ".parquet"):
-        raise fail(f"cannot export to {out}: use a .xlsx, .csv or .parquet file name", 2)
+    check_export_file(out)
     settings = cli._settings(data_dir=data_dir)
     language = _headers(headers, "zh")
     result = guarded(lambda: query_province(province_warehouses(settings), what))
