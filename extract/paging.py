@@ -32,8 +32,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from extract.http import Fetched
+if TYPE_CHECKING:  # annotations only: the settings check a region's notice columns without importing httpx
+    from extract.http import Fetched
 
 __all__ = ["ListTally", "PageInfo", "walk_pages"]
 

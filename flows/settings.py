@@ -64,9 +64,9 @@ def _site_defaults(region: str, given: dict[str, str]) -> dict[str, str]:
 
 
 def _registered_sources() -> list[str]:
-    from flows.sources import SOURCES  # noqa: PLC0415 - the sources import these settings
+    from flows.sources import REGISTERED  # noqa: PLC0415 - the sources import these settings
 
-    return list(SOURCES)
+    return list(REGISTERED)
 
 
 class HostPolicy(BaseModel):
@@ -192,7 +192,7 @@ class Settings(BaseSettings):
     @field_validator("region")
     @classmethod
     def _region_folder(cls, code: str) -> str:
-        from flows.sources.notices import region_columns  # noqa: PLC0415 - the sources import these settings
+        from extract.sources.notices import region_columns  # noqa: PLC0415 - imported when a region is checked
         from transform.region import load_region, region_codes  # noqa: PLC0415 - region folders are read on demand
 
         if code not in region_codes():

@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
+
+if TYPE_CHECKING:  # `query`'s result; a reader that fetches rows as Python never imports pyarrow
+    import pyarrow as pa
 
 _MIGRATION_FILE = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 _STATEMENT_NAME = re.compile(r"^-- name: ([a-z0-9_]+)\s*$", re.MULTILINE)

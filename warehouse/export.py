@@ -18,10 +18,10 @@ from collections import Counter
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 
-import pyarrow as pa
-import pyarrow.compute as pc
+if TYPE_CHECKING:  # imported by the writers that use them: `import warehouse` (this module is its `export`)
+    import pyarrow as pa  # must not cost every command pyarrow.compute
 
 from warehouse.db import query
 
@@ -111,6 +111,8 @@ def _write_csv(table: pa.Table, out_path: Path, tz: str, headers: list[str]) -> 
 
 def write_csv(table: pa.Table, out: BinaryIO, headers: list[str] | None = None) -> None:
     """CSV for Excel: a BOM, the headers, list columns joined with "|", formula-like text neutralised."""
+    import pyarrow as pa
+
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
     writer = csv.writer(text)
     writer.writerow(headers or table.column_names)
@@ -130,6 +132,8 @@ def _write_xlsx(table: pa.Table, out_path: Path, tz: str, headers: list[str]) ->
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     if table.num_rows > XLSX_MAX_ROWS:
         raise ValueError(
@@ -178,6 +182,9 @@ def _write_xlsx(table: pa.Table, out_path: Path, tz: str, headers: list[str]) ->
 
 def _column_widths(table: pa.Table, headers: list[str], formats: list[str | None]) -> list[float]:
     """Each column as wide as its widest cell (a CJK character counts twice), capped."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     widths = []
     for header, column, number_format in zip(headers, table.columns, formats, strict=True):
         widest = _display_width(header)
@@ -196,6 +203,9 @@ def _display_width(text: str) -> int:
 
 
 def _flatten_lists(table: pa.Table) -> pa.Table:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     for i, field in enumerate(table.schema):
         if pa.types.is_list(field.type) or pa.types.is_large_list(field.type):
             joined = pc.binary_join(table.column(i).cast(pa.list_(pa.string())), LIST_SEPARATOR)

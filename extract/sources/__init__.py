@@ -4,9 +4,10 @@ that raise it (an HTTP error status; a body that is not JSON)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from extract.http import Fetched
+if TYPE_CHECKING:  # annotations only: the settings check a region's notice columns without importing httpx
+    from extract.http import Fetched
 
 
 class ListPageError(Exception):

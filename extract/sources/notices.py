@@ -3,8 +3,10 @@
 Which sites and columns are read is the region's data (`transform/regions/<code>/region.toml`
 `[[sites]]`, `[[columns]]`); this module knows the kinds: `scjgj` (TRS column pages paged by
 createPageHTML), `szinf` (the city portal's getInfoCommon JSON list) and `hanweb` (Jiangsu's
-大汉 jpage dataproxy), and what each needs besides a base URL (`CMS_OPTIONS`). The contract
-below was confirmed on Suzhou's and Jiangsu's sites.
+大汉 jpage dataproxy), and what each needs besides a base URL (`CMS_OPTIONS`; `region_columns`
+checks a region's folder against them, and the settings call it without importing the HTTP
+client: `extract.http` is imported for annotations only). The contract below was confirmed on
+Suzhou's and Jiangsu's sites.
 
 Contract (portals.md §6, §7.2; grades [C] confirmed, [C1] one source, [I] inference).
 Last confirmed from others' live evidence: RSSHub `lib/routes/gov/suzhou/*.ts` (commit
@@ -60,10 +62,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from extract.http import Fetched, HttpClient
 from extract.paging import ListTally, PageInfo, walk_pages
 from extract.sources import ListPageError, ok_page
+
+if TYPE_CHECKING:  # annotations only: the settings check a region's columns (`region_columns`) without httpx
+    from extract.http import Fetched, HttpClient
+    from transform.region import Region
 
 SOURCE = "notices"
 SCJGJ, SZINF, HANWEB = "scjgj", "szinf", "hanweb"
@@ -108,11 +114,21 @@ def column(site: str, cms: str, options: Mapping[str, str], key: str, label: str
                   tuple((name, options[name]) for name in CMS_OPTIONS[cms]))
 
 
+def region_columns(region: Region) -> tuple[Column, ...]:
+    """The notice columns the region's folder lists, each with its site's CMS kind and options."""
+    sites = {site.key: site for site in region.sites}
+    try:
+        return tuple(column(c.site, sites[c.site].cms, sites[c.site].options, c.key, c.label,
+                            c.first_page) for c in region.columns)
+    except ValueError as exc:
+        raise ValueError(f"region {region.code} (region.toml): {exc}") from None
+
+
 # -- scjgj (TRS column pages) -----------------------------------------------------------------
 
 
 # What a column page's own createPageHTML call says: (count, index, name, ext); None when it has none.
-ScjgjPager = Callable[[Fetched], "tuple[int, int, str, str] | None"]
+ScjgjPager = Callable[["Fetched"], "tuple[int, int, str, str] | None"]
 # The suffix page 2 carries in the crawlers' reading (`nav_xwtz_2.shtml`); the classic TRS pager's is 1.
 SCJGJ_PAGE2_SUFFIX = 2
 

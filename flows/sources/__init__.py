@@ -2,29 +2,56 @@
 
 A source is a `flows.sources.base.Source` (its contract is there). Adding one is its own
 modules (`extract/sources/<name>.py`, `transform/parsers/<name>.py`, `flows/sources/<name>.py`,
-fixtures, a mirror route) and one line in `_REGISTERED` below; the pipeline never names a source.
+fixtures, a mirror route) and one entry in `REGISTERED` below; the pipeline never names a source.
+
+The registry is data: each source's name and the portals it asks, with their live base URLs. The
+settings read it (the source names, the `base_urls` defaults and keys) without importing a crawler:
+`SOURCES` (name → `Source`) imports the source modules, and with them httpx, lxml and the parsers,
+only when first used (PEP 562), so `stdwatch progress` never pays for them.
 """
 
 from __future__ import annotations
 
-from flows.sources import notices, openstd, qybz, sacinfo, samr, tc, ttbz
-from flows.sources.base import Source
-from flows.sources.common import SourceResult, Window
-from transform.region import Region
+import importlib
+from typing import TYPE_CHECKING
 
-_REGISTERED: tuple[Source, ...] = (
-    samr.source,
-    sacinfo.source,
-    openstd.source,
-    ttbz.source,
-    qybz.source,
-    tc.source,
-    notices.source,
-)
-SOURCES: dict[str, Source] = {source.name: source for source in _REGISTERED}
+if TYPE_CHECKING:
+    from flows.sources.base import Source
+    from transform.region import Region
 
-__all__ = ["SOURCES", "Source", "SourceResult", "UnknownSource", "Window", "get_source", "region_site_urls",
-           "site_urls"]
+# Each registered source (in crawl order; its module is flows/sources/<name>.py) → the sites it asks, by
+# site key → the live base URL: the `base_urls` setting's defaults; the allow-list is their hosts. A site
+# may be shared: tc asks samr's site and declares none; the notices source's sites are the selected
+# region's (`region_site_urls`).
+REGISTERED: dict[str, dict[str, str]] = {
+    "samr": {"samr": "https://std.samr.gov.cn"},  # portals.md §1 [C]
+    # portals.md §3 [C]; `ba` is hbba/dbba's unified host (evidence/hbba-dbba/EVIDENCE.md §3): never asked
+    # directly, declared so that a redirect to it is on the allow-list (extract.sources.sacinfo follows it).
+    "sacinfo": {"hbba": "https://hbba.sacinfo.org.cn", "dbba": "https://dbba.sacinfo.org.cn",
+                "ba": "https://ba.sacinfo.org.cn"},
+    "openstd": {"openstd": "https://openstd.samr.gov.cn"},  # portals.md §2 [C]
+    "ttbz": {"ttbz": "https://www.ttbz.org.cn"},  # portals.md §4 [C]
+    "qybz": {"qybz": "https://www.qybz.org.cn"},  # portals.md §5 [C]
+    "tc": {},
+    "notices": {},
+}
+
+__all__ = ["REGISTERED", "SOURCES", "Source", "SourceResult", "UnknownSource", "Window", "get_source",
+           "region_site_urls", "site_urls"]
+
+# Names imported on first use (PEP 562): the name → the module that defines it.
+_LAZY = {"Source": "flows.sources.base", "SourceResult": "flows.sources.common", "Window": "flows.sources.common"}
+
+
+def __getattr__(name: str) -> object:
+    if name == "SOURCES":
+        value: object = {source: importlib.import_module(f"{__name__}.{source}").source for source in REGISTERED}
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 class UnknownSource(ValueError):
@@ -32,6 +59,8 @@ class UnknownSource(ValueError):
 
 
 def get_source(name: str) -> Source:
+    from flows.sources import SOURCES  # noqa: PLC0415 - the registry's modules, imported on first use
+
     try:
         return SOURCES[name]
     except KeyError:
@@ -39,11 +68,11 @@ def get_source(name: str) -> Source:
 
 
 def site_urls() -> dict[str, str]:
-    """Every site the registered sources ask, with its live base URL (`Source.sites`): the defaults of
+    """Every site the registered sources ask, with its live base URL (`REGISTERED`): the defaults of
     the `base_urls` setting."""
     urls: dict[str, str] = {}
-    for source in _REGISTERED:
-        for site, url in source.sites.items():
+    for sites in REGISTERED.values():
+        for site, url in sites.items():
             if urls.setdefault(site, url) != url:
                 raise ValueError(f"site {site!r} is declared twice with different URLs ({urls[site]}, {url})")
     return urls

@@ -1,7 +1,7 @@
 """The Source interface: what every source a run can crawl or re-parse provides.
 
-A source is a subclass of `Source` with a `name`, registered by one line in
-`flows/sources/__init__.py`. The pipeline never names a source and never looks a hook up by
+A source is a subclass of `Source` with a `name`, registered by one entry (its name and the
+sites it asks) in `flows/sources/__init__.py`. The pipeline never names a source and never looks a hook up by
 `getattr`: it calls these methods, whose defaults say "nothing beyond standards".
 
     crawl(client, settings, *, watermarks, window) -> SourceResult
@@ -57,10 +57,8 @@ __all__ = ["Source"]
 class Source:
     """One portal (or one family of columns) as a run sees it; see the module docstring."""
 
-    name: ClassVar[str]
-    # The portals it asks, by site key → the live base URL (the `base_urls` setting's defaults; the
-    # allow-list is their hosts). A site may be shared: tc asks samr's site and declares none.
-    sites: ClassVar[dict[str, str]] = {}
+    name: ClassVar[str]  # its key in the registry (`flows.sources.REGISTERED`), which also lists the
+    # portals it asks, by site key → the live base URL (the `base_urls` setting's defaults)
 
     def crawl(self, client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
               window: Window) -> SourceResult:

@@ -51,7 +51,7 @@ from extract.http import Blocked, FetchError, Fetched, HttpClient, decode_text
 from extract.paging import ListTally
 from extract.sources import notices as notices_source
 from extract.sources import ok_page
-from extract.sources.notices import Column
+from extract.sources.notices import Column, region_columns
 from flows.probe import Checks, dates_read, list_order
 from flows.settings import Settings
 from flows.sources.base import Source
@@ -92,16 +92,6 @@ class NoticeResult(SourceResult):
 
 
 # -- crawl ---------------------------------------------------------------------------------------
-
-
-def region_columns(region: Region) -> tuple[Column, ...]:
-    """The notice columns the region's folder lists, each with its site's CMS kind and options."""
-    sites = {site.key: site for site in region.sites}
-    try:
-        return tuple(notices_source.column(c.site, sites[c.site].cms, sites[c.site].options, c.key, c.label,
-                                           c.first_page) for c in region.columns)
-    except ValueError as exc:
-        raise ValueError(f"region {region.code} (region.toml): {exc}") from None
 
 
 def crawl(client: HttpClient, settings: Settings, *, watermarks: dict[str, str], window: Window,
@@ -578,7 +568,7 @@ def _probe_scjgj(checks: Checks, client: HttpClient, base: str, column: notices_
 class NoticesSource(Source):
     """The notices source (`flows.sources.base.Source`); the module functions above do the work."""
 
-    name = SOURCE  # its sites are the region's (`region_site_urls`), not fixed here
+    name = SOURCE  # its sites are the region's (`region_site_urls`), not the registry's
 
     def crawl(self, client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
               window: Window) -> SourceResult:

@@ -199,7 +199,6 @@ class OpenstdSource(Source):
     """The openstd source (`flows.sources.base.Source`); the module functions above do the work."""
 
     name = SOURCE
-    sites = {"openstd": "https://openstd.samr.gov.cn"}  # portals.md §2 [C]
 
     def crawl(self, client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
               window: Window) -> SourceResult:

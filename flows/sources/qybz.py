@@ -183,7 +183,6 @@ class QybzSource(Source):
     """The qybz source (`flows.sources.base.Source`); the module functions above do the work."""
 
     name = SOURCE
-    sites = {"qybz": "https://www.qybz.org.cn"}  # portals.md §5 [C]
 
     def crawl(self, client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
               window: Window) -> SourceResult:

@@ -253,10 +253,6 @@ class SacinfoSource(Source):
     """The sacinfo source (`flows.sources.base.Source`); the module functions above do the work."""
 
     name = SOURCE
-    # portals.md §3 [C]; `ba` is hbba/dbba's unified host (evidence/hbba-dbba/EVIDENCE.md §3): never asked
-    # directly, declared so that a redirect to it is on the allow-list (extract.sources.sacinfo follows it).
-    sites = {"hbba": "https://hbba.sacinfo.org.cn", "dbba": "https://dbba.sacinfo.org.cn",
-             "ba": "https://ba.sacinfo.org.cn"}
 
     def crawl(self, client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
               window: Window) -> SourceResult:

@@ -256,7 +256,6 @@ class SamrSource(Source):
     """The samr source (`flows.sources.base.Source`); the module functions above do the work."""
 
     name = SOURCE
-    sites = {"samr": "https://std.samr.gov.cn"}  # portals.md §1 [C]
 
     def crawl(self, client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
               window: Window) -> SourceResult:

@@ -276,7 +276,6 @@ class TtbzSource(Source):
     """The ttbz source (`flows.sources.base.Source`); the module functions above do the work."""
 
     name = SOURCE
-    sites = {"ttbz": "https://www.ttbz.org.cn"}  # portals.md §4 [C]
 
     def crawl(self, client: HttpClient, settings: Settings, *, watermarks: dict[str, str],
               window: Window) -> SourceResult:
