@@ -19,13 +19,27 @@ from typer.core import TyperCommand, TyperGroup
 from rich.console import Console
 from rich.markup import escape
 
-# Sub-apps whose modules import heavy parsers, each imported only when a command of it runs or the
-# help lists it: `stdwatch progress --json` must not pay for the inbox's spreadsheet parsers.
-_ON_DEMAND = {"inbox": ("flows.cli_inbox", "inbox_app")}
+# The commands and sub-apps that live in modules of their own (name → module, and its command function or
+# Typer sub-app), each module imported only when one of its commands runs or the help lists them:
+# `stdwatch progress --json` imports flows.cli_progress and no other command's module (nor their parsers,
+# e.g. the inbox's spreadsheet readers).
+_ON_DEMAND = {
+    "progress": ("flows.cli_progress", "progress"),
+    "targets": ("flows.cli_progress", "targets_app"),
+    "sql": ("flows.cli_export", "sql"),
+    "export": ("flows.cli_export", "export"),
+    "trace": ("flows.cli_trace", "trace"),
+    "review": ("flows.cli_review", "review_app"),
+    "probe": ("flows.cli_probe", "probe"),
+    "report": ("flows.cli_report", "report"),
+    "province": ("flows.cli_province", "province_app"),
+    "publish": ("flows.cli_publish", "publish"),
+    "inbox": ("flows.cli_inbox", "inbox_app"),
+}
 
 
 class _OnDemandGroup(TyperGroup):
-    """The main command group, with the sub-apps of `_ON_DEMAND` added when first asked for."""
+    """The main command group, with the commands and sub-apps of `_ON_DEMAND` added when first asked for."""
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
         return [*super().list_commands(ctx), *(name for name in _ON_DEMAND if name not in self.commands)]
@@ -33,9 +47,15 @@ class _OnDemandGroup(TyperGroup):
     def get_command(self, ctx: typer.Context, name: str) -> TyperCommand | TyperGroup | None:
         if name in _ON_DEMAND and name not in self.commands:
             module, attribute = _ON_DEMAND[name]
-            group = typer.main.get_group(getattr(importlib.import_module(module), attribute))
-            group.name = name
-            self.add_command(group, name)
+            found = getattr(importlib.import_module(module), attribute)
+            if isinstance(found, typer.Typer):
+                command = typer.main.get_group(found)
+            else:  # a command function: made a click command as `app.command(name)` would
+                single = typer.Typer(add_completion=False)
+                single.command(name)(found)
+                command = typer.main.get_command(single)
+            command.name = name
+            self.add_command(command, name)
         return super().get_command(ctx, name)
 
 
@@ -266,6 +286,8 @@ def _demo(size: str, seed: int, data_dir: Optional[Path], faults: float, fault_m
     payload["districts"] = rows
     payload["equal_to_ground_truth"] = _print_truth_check(
         rows, mirror_dir / "ground_truth.json", mirror_dir / "notices_ground_truth.json")
+    from flows.cli_progress import print_progress
+
     print_progress(console, settings)
 
 
@@ -511,22 +533,7 @@ def mirror_serve(
     raise typer.Exit(mirror_main(args) or 0)
 
 
-from flows.cli_progress import print_progress, progress, targets_app  # noqa: E402  (it uses this module's helpers)
-
-app.add_typer(targets_app, name="targets")
-app.command("progress")(progress)
-from flows import cli_export  # noqa: E402  (analysts' read paths: sql, export)
-
-app.command()(cli_export.sql)
-app.command()(cli_export.export)
-app.command()(__import__("flows.cli_trace", fromlist=["trace"]).trace)
-app.add_typer(__import__("flows.cli_review", fromlist=["review_app"]).review_app, name="review")
-
 app.callback()(__import__("flows.cli_runs", fromlist=["main_options"]).main_options)
-app.command("probe")(__import__("flows.cli_probe", fromlist=["probe"]).probe)
-app.command("report")(__import__("flows.cli_report", fromlist=["report"]).report)
-app.add_typer(__import__("flows.cli_province", fromlist=["province_app"]).province_app, name="province")
-app.command("publish")(__import__("flows.cli_publish", fromlist=["publish"]).publish)
 
 
 if __name__ == "__main__":

@@ -55,8 +55,10 @@ def _site_defaults(region: str, given: dict[str, str]) -> dict[str, str]:
     from transform.region import load_region, region_codes  # noqa: PLC0415 - region folders are read on demand
 
     defaults = {**site_urls(), **region_site_urls(load_region(region))}
-    others = {site.key for code in region_codes() if code != region for site in load_region(code).sites}
-    unknown = sorted(set(given) - set(defaults) - others)
+    unknown = sorted(set(given) - set(defaults))
+    if unknown:  # only then are the other regions' folders read
+        others = {site.key for code in region_codes() if code != region for site in load_region(code).sites}
+        unknown = [site for site in unknown if site not in others]
     if unknown:
         raise ValueError(f"unknown base URL site(s) {', '.join(unknown)}; the sources and region {region}'s "
                          f"folder declare {', '.join(sorted(defaults))}")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
+import subprocess
+import sys
 from datetime import date, datetime, timezone
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -213,3 +216,60 @@ def test_progress_per_district(data_dir):
 def test_progress_without_a_warehouse_says_how_to_make_one(tmp_path):
     result = invoke("progress", "--data-dir", str(tmp_path))
     assert result.exit_code == 1 and "stdwatch demo" in result.output
+
+
+# ── what `stdwatch progress` imports ────────────────────────────────────────────────────────
+
+# The crawl stack, the parsers, the flows' engine and the Arrow/spreadsheet writers: a reader needs none.
+NOT_FOR_READERS = ("prefect", "httpx", "httpcore", "lxml", "bs4", "warcio", "pyarrow", "openpyxl")
+# `stdwatch <args>` in a fresh interpreter, which then writes its exit status and every module it imported.
+RUN_AND_LIST_MODULES = """
+import json, sys
+from flows.cli import app
+status = 0
+try:
+    app(sys.argv[2:], prog_name="stdwatch")
+except SystemExit as exit:
+    status = exit.code
+with open(sys.argv[1], "w") as out:
+    json.dump({"status": status, "modules": sorted(sys.modules)}, out)
+"""
+
+
+def _loaded(modules: list[str], packages: tuple[str, ...]) -> list[str]:
+    """Which of `packages` the modules include (a package counts when any module of it is there)."""
+    return sorted({name.split(".")[0] for name in modules} & set(packages))
+
+
+def test_progress_json_imports_no_crawler_parser_engine_or_arrow(data_dir, tmp_path):
+    listing = tmp_path / "modules.json"
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_AND_LIST_MODULES, str(listing), "progress", "--json", "--as-of", "2024-12-31",
+         "--data-dir", str(data_dir)],
+        cwd=tmp_path, env={k: v for k, v in os.environ.items() if not k.startswith("STDWATCH_")},
+        capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    rows = {r["indicator_id"]: r for r in report["indicators"]}
+    assert set(rows) == set(INDICATORS_MD) and rows["national_industry_led"]["actual"] == 1
+    ran = json.loads(listing.read_text())
+    assert ran["status"] == 0
+    assert _loaded(ran["modules"], NOT_FOR_READERS) == []
+    # nor any source's wiring, nor another command's module
+    assert [m for m in ran["modules"] if m.startswith(("flows.sources.", "flows.cli_", "transform.parsers"))] == [
+        "flows.cli_progress", "flows.cli_runs"]
+
+
+def test_settings_import_no_source_module(tmp_path):
+    """The settings know every source and site (names, live base URLs) from the registry's data."""
+    script = ("import json, sys\nfrom flows.settings import load_settings\ns = load_settings()\n"
+              "print(json.dumps({'sources': s.sources, 'samr': s.base_url('samr'), "
+              "'scjgj_suzhou': s.base_url('scjgj_suzhou'), 'modules': sorted(sys.modules)}))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                          env={k: v for k, v in os.environ.items() if not k.startswith("STDWATCH_")})
+    assert done.returncode == 0, done.stderr
+    loaded = json.loads(done.stdout)
+    assert loaded["sources"] == ["samr", "sacinfo", "openstd", "ttbz", "qybz", "tc", "notices"]
+    assert (loaded["samr"], loaded["scjgj_suzhou"]) == ("https://std.samr.gov.cn", "https://scjgj.suzhou.gov.cn")
+    assert _loaded(loaded["modules"], NOT_FOR_READERS + ("duckdb", "typer", "rich")) == ["duckdb"]
+    assert [m for m in loaded["modules"] if m.startswith(("flows.sources.", "transform.parsers", "extract.http"))] == []

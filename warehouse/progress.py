@@ -15,26 +15,34 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
-import pyarrow as pa
 
 from warehouse.db import open_readonly, relation
 
 if TYPE_CHECKING:  # record types only; importing transform.plan at run time would pull in the HTML parser
+    import pyarrow as pa  # the writes import it; the reads fetch rows as Python, so `stdwatch progress` never does
     from transform.plan import PlanDocument
     from transform.records import Provenance
     from transform.targets import Target
     from warehouse.load import WriteSession  # the loads' module: `stdwatch progress` reads without it
 
 _SQL = "indicators.sql"
-EVENT_SCHEMA = pa.schema([
-    ("indicator_id", pa.string()), ("event_date", pa.date32()), ("value", pa.float64()),
-    ("subject", pa.string()), ("org_name", pa.string()), ("district_code", pa.string()),
-    ("district_name", pa.string()), ("source", pa.string()), ("url", pa.string()), ("response_id", pa.string()),
-])
+
+
+@cache
+def event_schema() -> pa.Schema:
+    """The columns of core.indicator_event a source reports (`replace_indicator_events`)."""
+    import pyarrow as pa
+
+    return pa.schema([
+        ("indicator_id", pa.string()), ("event_date", pa.date32()), ("value", pa.float64()),
+        ("subject", pa.string()), ("org_name", pa.string()), ("district_code", pa.string()),
+        ("district_name", pa.string()), ("source", pa.string()), ("url", pa.string()), ("response_id", pa.string()),
+    ])
 
 
 def indicator_ids(targets: Sequence[Target]) -> list[str]:
@@ -59,6 +67,8 @@ def replace_plan(w: WriteSession, plan: PlanDocument, targets: Sequence[Target],
     `provenance.response_id` is the archived page, None for a local file (`url` a file URI).
     Returns the indicator ids, in the targets' order.
     """
+    import pyarrow as pa
+
     from warehouse.load import TEXT_LIST
 
     ids = indicator_ids(targets)
@@ -111,14 +121,17 @@ def replace_indicator_events(w: WriteSession, source: str, rows: Sequence[Mappin
     """Replace everything `source` reported against indicators (core.indicator_event) with `rows`:
     mappings with `indicator_id`, `event_date` and optionally `value` (default 1), `subject`,
     `org_name`, `district_code`, `district_name`, `url`, `response_id`."""
-    known = set(EVENT_SCHEMA.names)
+    import pyarrow as pa
+
+    schema = event_schema()
+    known = set(schema.names)
     for row in rows:
         unknown = set(row) - known
         missing = {"indicator_id", "event_date"} - set(row)
         if unknown or missing:
             raise ValueError(f"indicator event {dict(row)!r}: unknown columns {sorted(unknown)}, missing {sorted(missing)}")
     table = pa.Table.from_pylist(
-        [{"value": 1.0, **row, "source": source} for row in rows], schema=EVENT_SCHEMA
+        [{"value": 1.0, **row, "source": source} for row in rows], schema=schema
     )
     w.run_statements(_SQL, {"incoming_event": table}, ["delete_source_events", "insert_events"], {"source": source})
 
@@ -151,8 +164,9 @@ def read_progress(con: duckdb.DuckDBPyConnection, as_of: date | None, *, distric
     """The progress report on an open read-only connection (the leader's report reads it with its
     other sections). `districts=False` skips the district grid, a query as costly as the indicators'
     that the plan-level table and JSON never show."""
-    def rows(name: str, sql_file: str = _SQL) -> list[dict]:
-        return relation(con, sql_file, name, {"as_of": as_of}).to_arrow_table().to_pylist()
+    def rows(name: str, sql_file: str = _SQL) -> list[dict]:  # as Python rows: no pyarrow for a few hundred rows
+        found = relation(con, sql_file, name, {"as_of": as_of})
+        return [dict(zip(found.columns, row, strict=True)) for row in found.fetchall()]
 
     plan = rows("plan")
     return ProgressReport(
