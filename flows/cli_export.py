@@ -1,7 +1,7 @@
 """`stdwatch sql` and `stdwatch export`: the analysts' read paths, locked (warehouse.query).
 
-Registered on the main app at the bottom of flows/cli.py. Whatever the warehouse holds was crawled
-from someone else's page, so it is printed as text (rich `Text`), never as markup, and written to
+Registered on the main app by flows/cli.py (`_ON_DEMAND`: imported when its command runs).
+Whatever the warehouse holds was crawled from someone else's page, so it is printed as text (rich `Text`), never as markup, and written to
 spreadsheets as text, never as formulas (warehouse/export.py).
 """
 

@@ -1,4 +1,4 @@
-"""`stdwatch probe`: the portal contracts checked live (flows/probe.py); registered at the end of flows/cli.py."""
+"""`stdwatch probe`: the portal contracts checked live (flows/probe.py); registered by flows/cli.py (`_ON_DEMAND`)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """`stdwatch targets extract` and `stdwatch progress`: the plan's targets, and progress against them.
 
-Registered on the main app at the bottom of flows/cli.py; `print_progress` ends `stdwatch demo`.
+Registered on the main app by flows/cli.py (`_ON_DEMAND`: imported when its command runs);
+`print_progress` ends `stdwatch demo`.
 Every progress report states the counting rules it was computed under (table caption, JSON `rules`).
 """
 

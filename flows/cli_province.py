@@ -1,6 +1,6 @@
 """`stdwatch province`: every region's published warehouse read together, to compare cities in one query.
 
-Registered on the main app at the bottom of flows/cli.py. The regions are the `province` setting (region
+Registered on the main app by flows/cli.py (`_ON_DEMAND`). The regions are the `province` setting (region
 code → that region's data_dir); with none set, the demos' warehouses that exist (`stdwatch demo`,
 `stdwatch demo --region CODE`), as the other reading commands fall back to the demo's. A region that
 cannot be read is named on stderr in one line and the others answer (warehouse/province.py).

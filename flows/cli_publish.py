@@ -1,6 +1,6 @@
 """`stdwatch publish --accept "reason"`: publish on purpose a load the publish gate held back.
 
-Registered on the main app at the bottom of flows/cli.py. The gate itself is warehouse/gate.py
+Registered on the main app by flows/cli.py (`_ON_DEMAND`). The gate itself is warehouse/gate.py
 (flows/publish_gate.py in a run); the held load waits in `<warehouse>.held`.
 """
 

@@ -1,6 +1,6 @@
 """`stdwatch report`: the leader's report as one self-contained HTML file, or the same sections as xlsx.
 
-Registered on the main app at the bottom of flows/cli.py; the content is built in flows/leader_report.py.
+Registered on the main app by flows/cli.py (`_ON_DEMAND`); the content is built in flows/leader_report.py.
 """
 
 from __future__ import annotations

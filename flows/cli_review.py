@@ -1,6 +1,6 @@
 """`stdwatch review export FILE.xlsx` and `stdwatch review import FILE.xlsx`: the review queue as a sheet
-to fill in, and the filled sheet as reviewed overrides (flows/review.py). Registered at the bottom of
-flows/cli.py."""
+to fill in, and the filled sheet as reviewed overrides (flows/review.py). Registered by flows/cli.py
+(`_ON_DEMAND`)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """`stdwatch trace STD_NO|ORG_NAME [--save DIR]`: from a number back to the pages it came from.
 
-Registered on the main app at the bottom of flows/cli.py. Everything printed was crawled, so it is
+Registered on the main app by flows/cli.py (`_ON_DEMAND`). Everything printed was crawled, so it is
 printed as text, never markup; archive files are given as absolute paths.
 """
 
