@@ -45,7 +45,11 @@ _LAZY = {"Source": "flows.sources.base", "SourceResult": "flows.sources.common",
 
 def __getattr__(name: str) -> object:
     if name == "SOURCES":
-        value: object = {source: importlib.import_module(f"{__name__}.{source}").source for source in REGISTERED}
+        sources = {source: importlib.import_module(f"{__name__}.{source}").source for source in REGISTERED}
+        misnamed = [f"{key} (its module's source is {found.name!r})" for key, found in sources.items() if found.name != key]
+        if misnamed:
+            raise ValueError(f"REGISTERED names a source its module does not: {', '.join(misnamed)}")
+        value: object = sources
     elif name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
     else:
