@@ -1,6 +1,7 @@
 """The `stdwatch` command. Every command and option is listed in docs/cli.md.
 
-Prefect is imported only by the commands that run flows (importing it costs ~1 s).
+Prefect is imported only by the commands that run flows (importing it costs ~1 s), and a command
+module of its own (flows/cli_*.py) only when its command runs or the help lists it (`_ON_DEMAND`).
 """
 
 from __future__ import annotations
