@@ -25,14 +25,15 @@ from pydantic_settings import (
 )
 
 import warehouse.db
+from flows.sources import REGISTERED, region_site_urls, site_urls  # the registry's data: no source module
 
 
 class BaseUrls(BaseModel):
-    """Where each portal answers, by site key. The defaults are the live portals, declared by each source
-    (`Source.sites` in flows/sources/<name>.py) and by the selected region's folder (its notice sites,
-    `[[sites]]` in transform/regions/<code>/region.toml); point any of them at the mirror (or a proxy) and
-    nothing else changes. `Settings` fills in the defaults and refuses a key neither declares (a typo would
-    otherwise go unnoticed)."""
+    """Where each portal answers, by site key. The defaults are the live portals, declared by the source
+    registry (`REGISTERED` in flows/sources/__init__.py: data, so no crawler is imported to read them)
+    and by the selected region's folder (its notice sites, `[[sites]]` in transform/regions/<code>/region.toml);
+    point any of them at the mirror (or a proxy) and nothing else changes. `Settings` fills in the defaults
+    and refuses a key neither declares (a typo would otherwise go unnoticed)."""
 
     model_config = {"extra": "allow"}
 
@@ -51,7 +52,6 @@ class BaseUrls(BaseModel):
 def _site_defaults(region: str, given: dict[str, str]) -> dict[str, str]:
     """`given` over the live base URLs of the registered sources and of `region`'s notice sites. A key
     only another region's folder declares is that region's and is left out; a key nobody declares is refused."""
-    from flows.sources import region_site_urls, site_urls  # noqa: PLC0415 - the sources import these settings
     from transform.region import load_region, region_codes  # noqa: PLC0415 - region folders are read on demand
 
     defaults = {**site_urls(), **region_site_urls(load_region(region))}
@@ -66,8 +66,6 @@ def _site_defaults(region: str, given: dict[str, str]) -> dict[str, str]:
 
 
 def _registered_sources() -> list[str]:
-    from flows.sources import REGISTERED  # noqa: PLC0415 - the sources import these settings
-
     return list(REGISTERED)
 
 
