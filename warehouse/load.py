@@ -94,7 +94,7 @@ _RESPONSE_REQUIRED = {"response_id", "source", "url", "fetched_at"}
 # The merge after decide_standards (sql/load.sql), in order, in the transaction that decided.
 MERGE_STEPS = (
     "append_status_history", "delete_updated_standard_sources", "insert_changed_standard_sources",
-    "touch_seen_standard_sources", "keep_standards_before", "resolve_shared_standards",
+    "touch_seen_standard_sources", "rekey_standard_sources", "keep_standards_before", "resolve_shared_standards",
     "delete_resolved_standards", "insert_sole_standards", "insert_shared_standards",
     "delete_resolved_drafters", "insert_sole_drafters", "insert_shared_drafters", "note_resolved",
     "drop_resolved",
@@ -365,9 +365,11 @@ class WriteSession:
         table = table.append_column("batch_order", pa.array(range(table.num_rows), pa.int64()))
         params = {"run_id": run_id}
         with self.transaction({"incoming_standard": table}):
-            decided = relation(self.con, "load.sql", "decide_standards", params).to_arrow_table()
-            for column in decided.column_names:
-                table = table.append_column(column, decided.column(column))
+            for name in ("decide_standards", "classify_standards"):
+                self.con.register("incoming_standard", table)
+                decided = relation(self.con, "load.sql", name, params).to_arrow_table()
+                for column in decided.column_names:
+                    table = table.append_column(column, decided.column(column))
             with self.registered(_merge_tables(table)):
                 for step in MERGE_STEPS:
                     execute(self.con, "load.sql", step, params)
@@ -507,6 +509,7 @@ def _merge_tables(batch: pa.Table) -> dict[str, pa.Table]:
         "replaced_standard": _where(batch.select(["held_row"]), pc.equal(change, "updated")),
         "seen_standard": _where(batch.select(["held_row", "last_seen_at"]),
                                 pc.is_in(change, pa.array(["unchanged", "stale"]))),
+        "rekeyed_standard": _where(batch.select(["held_row", "content_key"]), batch.column("rekeyed")),
     }
 
 
