@@ -349,12 +349,14 @@ class WriteSession:
         """Upsert standards given as an Arrow table of STANDARD_SCHEMA, then re-resolve the canonical rows.
 
         Drafter keys are computed once per distinct name, everything else in SQL, set at a time
-        (sql/load.sql): `decide_standards` hashes the business fields (the same sha256 of the same
-        JSON the warehouse has always stored) and decides each record's change from the batch's keys
-        alone; its columns join the Arrow table, and the statements after it read the records
-        straight from Arrow: status history on first sight or a change, upsert core.standard_source,
-        and rebuild core.standard and its drafters for every standard a source inserted or updated.
-        All in one transaction.
+        (sql/load.sql): `decide_standards` keys the business fields (a 64-bit hash(), compared with
+        the held version's stored `content_key` by one join on (std_no, source)), and
+        `classify_standards` computes the sha256 of their JSON (the content_hash the warehouse has
+        always stored) only for records whose key differs, and decides each change; their columns
+        join the Arrow table, and the statements after them read the records straight from Arrow:
+        status history on first sight or a change, upsert core.standard_source, and rebuild
+        core.standard and its drafters for every standard a source inserted or updated. An
+        unchanged record costs its key and a sighting (last_seen_run/at). All in one transaction.
         """
         missing = [name for name in STANDARD_SCHEMA.names if name not in table.column_names]
         if missing:
