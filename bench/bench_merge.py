@@ -32,11 +32,12 @@ PEAK_LIMIT = 2 * 2**30
 
 
 # The write floor: the rows as a merge of new standards writes them, without deciding anything.
+# Since migration 012 that is core.standard_source without lead_org/lead_org_key and with a 64-bit
+# content_key (here a one-column hash(), as random as the merge's, so the stored bytes are alike).
 WRITE_FLOOR_SQL = """
 INSERT INTO core.standard_source BY NAME
-SELECT *, drafters AS drafter_keys, drafters[1] AS lead_org,
-       drafters[1] AS lead_org_key, sha256 AS content_hash, 'w' AS first_seen_run, 'w' AS last_changed_run,
-       'w' AS last_seen_run, fetched_at AS last_seen_at
+SELECT *, drafters AS drafter_keys, sha256 AS content_hash, hash(std_no) AS content_key, 'w' AS first_seen_run,
+       'w' AS last_changed_run, 'w' AS last_seen_run, fetched_at AS last_seen_at
 FROM incoming;
 INSERT INTO core.standard BY NAME
 SELECT * EXCLUDE (std_no_raw, detail_url, input_time), drafters[1] AS lead_org, drafters[1] AS lead_org_key,

@@ -94,7 +94,7 @@ _RESPONSE_REQUIRED = {"response_id", "source", "url", "fetched_at"}
 # The merge after decide_standards (sql/load.sql), in order, in the transaction that decided.
 MERGE_STEPS = (
     "append_status_history", "delete_updated_standard_sources", "insert_changed_standard_sources",
-    "touch_seen_standard_sources", "keep_standards_before", "resolve_shared_standards",
+    "touch_seen_standard_sources", "rekey_standard_sources", "keep_standards_before", "resolve_shared_standards",
     "delete_resolved_standards", "insert_sole_standards", "insert_shared_standards",
     "delete_resolved_drafters", "insert_sole_drafters", "insert_shared_drafters", "note_resolved",
     "drop_resolved",
@@ -349,12 +349,14 @@ class WriteSession:
         """Upsert standards given as an Arrow table of STANDARD_SCHEMA, then re-resolve the canonical rows.
 
         Drafter keys are computed once per distinct name, everything else in SQL, set at a time
-        (sql/load.sql): `decide_standards` hashes the business fields (the same sha256 of the same
-        JSON the warehouse has always stored) and decides each record's change from the batch's keys
-        alone; its columns join the Arrow table, and the statements after it read the records
-        straight from Arrow: status history on first sight or a change, upsert core.standard_source,
-        and rebuild core.standard and its drafters for every standard a source inserted or updated.
-        All in one transaction.
+        (sql/load.sql): `decide_standards` keys the business fields (a 64-bit hash(), compared with
+        the held version's stored `content_key` by one join on (std_no, source)), and
+        `classify_standards` computes the sha256 of their JSON (the content_hash the warehouse has
+        always stored) only for records whose key differs, and decides each change; their columns
+        join the Arrow table, and the statements after them read the records straight from Arrow:
+        status history on first sight or a change, upsert core.standard_source, and rebuild
+        core.standard and its drafters for every standard a source inserted or updated. An
+        unchanged record costs its key and a sighting (last_seen_run/at). All in one transaction.
         """
         missing = [name for name in STANDARD_SCHEMA.names if name not in table.column_names]
         if missing:
@@ -365,9 +367,11 @@ class WriteSession:
         table = table.append_column("batch_order", pa.array(range(table.num_rows), pa.int64()))
         params = {"run_id": run_id}
         with self.transaction({"incoming_standard": table}):
-            decided = relation(self.con, "load.sql", "decide_standards", params).to_arrow_table()
-            for column in decided.column_names:
-                table = table.append_column(column, decided.column(column))
+            for name in ("decide_standards", "classify_standards"):
+                self.con.register("incoming_standard", table)
+                decided = relation(self.con, "load.sql", name, params).to_arrow_table()
+                for column in decided.column_names:
+                    table = table.append_column(column, decided.column(column))
             with self.registered(_merge_tables(table)):
                 for step in MERGE_STEPS:
                     execute(self.con, "load.sql", step, params)
@@ -507,6 +511,7 @@ def _merge_tables(batch: pa.Table) -> dict[str, pa.Table]:
         "replaced_standard": _where(batch.select(["held_row"]), pc.equal(change, "updated")),
         "seen_standard": _where(batch.select(["held_row", "last_seen_at"]),
                                 pc.is_in(change, pa.array(["unchanged", "stale"]))),
+        "rekeyed_standard": _where(batch.select(["held_row", "content_key"]), batch.column("rekeyed")),
     }
 
 

@@ -95,53 +95,46 @@ WHERE r.response_id = f.response_id;
 -- Arrow (no staged copy of the batch), each as one set operation.
 
 -- name: decide_standards
--- One row per record, in batch order:
--- change: inserted (new), unchanged (same business content), stale (different, but older than
---   the version held: an out-of-order backfill must not roll a standard back), updated, or NULL
---   (a duplicate: the batch holds a later record for the same (std_no, source), by fetch time
---   then batch order);
--- content_hash: sha256 of the business fields as the JSON array [std_type, prefix, year, name,
---   status, issue_date, act_date, abolish_date, replaces, is_revision, drafters, drafters_known,
---   committee_code, committee_name, source_id, spam] (compact, UTF-8 unescaped); provenance,
---   fetch time, the portal's entry time and the number as printed are left out, so re-fetching an
---   unchanged page is "unchanged";
+-- What the batch's keys and the held versions tell about each record, one row per record in
+-- batch order (classify_standards finishes the decision from these columns):
+-- latest: the batch's record for its (std_no, source); the others are duplicates (the batch holds a
+--   later one, by fetch time then batch order);
+-- content_key: DuckDB's 64-bit hash() of the business fields [std_type, prefix, year, name, status,
+--   issue_date, act_date, abolish_date, replaces, is_revision, drafters, drafters_known,
+--   committee_code, committee_name, source_id, spam] (migration 012 fills the held ones with the same
+--   expression); provenance, fetch time, the portal's entry time and the number as printed are left
+--   out, so re-fetching an unchanged page is "unchanged";
+-- held: a version is held; same_key: with this key (the record is unchanged, and needs no sha256);
+-- held_hash: the held version's content_hash where its key differs; older: fetched after this one;
 -- held_row: the rowid of the version held (an update replaces it, a sighting touches it);
 -- first_seen_run, last_seen_at: the values the source's row keeps or gets;
--- shared: after this merge the standard is listed by more than one source, so its canonical
---   row is ranked (resolve_shared_standards); any other changed record is its standard's row as it is.
-WITH batch AS (
+-- shared: after this merge the standard is listed by more than one source, so its canonical row is
+--   ranked (resolve_shared_standards) if the record changes it; any other changed record is its
+--   standard's row as it is.
+WITH keyed AS (
     SELECT
-        *,
+        batch_order, std_no, source, fetched_at,
+        hash(std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces, is_revision,
+             drafters, drafters_known, committee_code, committee_name, source_id, spam) AS content_key,
         row_number() OVER (
             PARTITION BY std_no, source ORDER BY fetched_at DESC NULLS LAST, batch_order DESC) = 1 AS latest
-    FROM (
-        SELECT
-            batch_order, std_no, source, fetched_at,
-            sha256(CAST(json_array(
-                std_type, prefix, year, name, status, CAST(issue_date AS VARCHAR), CAST(act_date AS VARCHAR),
-                CAST(abolish_date AS VARCHAR), replaces, is_revision, drafters, drafters_known,
-                committee_code, committee_name, source_id, spam) AS VARCHAR)) AS content_hash
-        FROM incoming_standard
-    )
+    FROM incoming_standard
 ),
 decided AS (
     SELECT
-        batch.batch_order, batch.std_no, batch.source, batch.latest, batch.content_hash,
-        CASE
-            WHEN NOT batch.latest THEN NULL
-            WHEN held.std_no IS NULL THEN 'inserted'
-            WHEN held.content_hash = batch.content_hash THEN 'unchanged'
-            WHEN held.fetched_at > batch.fetched_at THEN 'stale'
-            ELSE 'updated'
-        END AS change,
+        keyed.batch_order, keyed.std_no, keyed.source, keyed.latest, keyed.content_key,
+        held.std_no IS NOT NULL AS held,
+        coalesce(held.content_key = keyed.content_key, false) AS same_key,
+        CASE WHEN held.content_key <> keyed.content_key THEN held.content_hash END AS held_hash,
+        coalesce(held.fetched_at > keyed.fetched_at, false) AS older,
         held.rowid AS held_row,
         coalesce(held.first_seen_run, $run_id) AS first_seen_run,
-        greatest(held.last_seen_at, batch.fetched_at) AS last_seen_at
-    FROM batch
+        greatest(held.last_seen_at, keyed.fetched_at) AS last_seen_at
+    FROM keyed
     LEFT JOIN core.standard_source AS held USING (std_no, source)
 ),
-affected AS (
-    SELECT std_no FROM decided WHERE change IN ('inserted', 'updated')
+affected AS (  -- the records that may change their standard: all but duplicates and same keys
+    SELECT std_no FROM decided WHERE latest AND NOT same_key
 ),
 several AS (  -- more than one source among those held and those in the batch
     SELECT std_no
@@ -154,11 +147,45 @@ several AS (  -- more than one source among those held and those in the batch
     HAVING min(source) <> max(source)
 )
 SELECT
-    decided.change, decided.content_hash, decided.held_row, decided.first_seen_run, decided.last_seen_at,
-    several.std_no IS NOT NULL AS shared
+    decided.latest, decided.content_key, decided.held, decided.same_key, decided.held_hash, decided.older,
+    decided.held_row, decided.first_seen_run, decided.last_seen_at, several.std_no IS NOT NULL AS shared
 FROM decided
 LEFT JOIN several USING (std_no)
 ORDER BY decided.batch_order;
+
+-- name: classify_standards
+-- The batch with decide_standards' columns: each record's change and, where it was not told by its
+-- key, its content_hash, in batch order (a projection keeps the Arrow table's order).
+-- change: inserted (new), unchanged (same business content), stale (different, but older than
+--   the version held: an out-of-order backfill must not roll a standard back), updated, or NULL
+--   (a duplicate);
+-- content_hash: sha256 of the business fields as the JSON array [std_type, prefix, year, name,
+--   status, issue_date, act_date, abolish_date, replaces, is_revision, drafters, drafters_known,
+--   committee_code, committee_name, source_id, spam] (compact, UTF-8 unescaped): the durable
+--   fingerprint, independent of the DuckDB version. Computed only for a latest record without the
+--   held key: a held record with another key but the same content_hash is unchanged too (`rekeyed`:
+--   its key came from another DuckDB's hash(), and rekey_standard_sources replaces it).
+WITH hashed AS (
+    SELECT
+        latest, held, same_key, held_hash, older,
+        CASE WHEN latest AND NOT same_key THEN sha256(CAST(json_array(
+            std_type, prefix, year, name, status, CAST(issue_date AS VARCHAR), CAST(act_date AS VARCHAR),
+            CAST(abolish_date AS VARCHAR), replaces, is_revision, drafters, drafters_known,
+            committee_code, committee_name, source_id, spam) AS VARCHAR))
+        END AS content_hash
+    FROM incoming_standard
+)
+SELECT
+    CASE
+        WHEN NOT latest THEN NULL
+        WHEN NOT held THEN 'inserted'
+        WHEN same_key OR held_hash = content_hash THEN 'unchanged'
+        WHEN older THEN 'stale'
+        ELSE 'updated'
+    END AS change,
+    content_hash,
+    coalesce(latest AND held AND NOT same_key AND held_hash = content_hash, false) AS rekeyed
+FROM hashed;
 
 -- name: append_status_history
 -- A row when a source shows a standard first or changed, with a status other than the last it showed.
@@ -188,9 +215,8 @@ INSERT INTO core.standard_source BY NAME
 SELECT
     std_no, source, source_id, std_no_raw, std_type, prefix, year, name, status,
     issue_date, act_date, abolish_date, replaces, is_revision,
-    drafters[1] AS lead_org, drafter_keys[1] AS lead_org_key,
     drafters, drafter_keys, drafters_known, committee_code, committee_name,
-    detail_url, input_time, spam, url, response_id, fetched_at, sha256, content_hash,
+    detail_url, input_time, spam, url, response_id, fetched_at, sha256, content_hash, content_key,
     first_seen_run, $run_id AS last_changed_run, $run_id AS last_seen_run, fetched_at AS last_seen_at
 FROM changed_standard;
 
@@ -199,6 +225,14 @@ UPDATE core.standard_source AS target
 SET last_seen_run = $run_id, last_seen_at = seen.last_seen_at
 FROM seen_standard AS seen
 WHERE target.rowid = seen.held_row;
+
+-- name: rekey_standard_sources
+-- Unchanged records whose held key came from another DuckDB's hash() (decide_standards, `rekeyed`)
+-- get this one's, so that the next merge compares them by key again.
+UPDATE core.standard_source AS target
+SET content_key = rekeyed.content_key
+FROM rekeyed_standard AS rekeyed
+WHERE target.rowid = rekeyed.held_row;
 
 -- name: keep_standards_before
 -- The canonical rows the merge replaces, as far as it carries them on (first seen, last changed).
@@ -239,7 +273,8 @@ resolved AS (
     SELECT
         winner.std_no, winner.std_type, winner.prefix, winner.year, winner.name, winner.status,
         winner.issue_date, winner.act_date, winner.abolish_date, winner.replaces, winner.is_revision,
-        drafting.lead_org, drafting.lead_org_key, drafting.drafters, drafting.drafter_keys,
+        drafting.drafters[1] AS lead_org, drafting.drafter_keys[1] AS lead_org_key, drafting.drafters,
+        drafting.drafter_keys,
         drafting.drafters_known, drafting.source AS drafters_source,
         winner.committee_code, winner.committee_name,
         winner.source, winner.source_id, winner.url, winner.response_id, winner.fetched_at, winner.sha256,
