@@ -100,12 +100,12 @@ def load(
         for prefix, evidence in register_files.items():
             w.replace_org_evidence(prefix, evidence)
         w.record_rejects(register_rejects, run.run_id)
-        attribute_all(w, settings, overrides)
+        register = attribute_all(w, settings, overrides)
         for result, source_report in zip(loaded, report.sources, strict=True):
             if isinstance(result, FailedCrawl):
                 continue
             try:  # the register is complete: sources attributing more than drafters
-                get_source(result.source).attribute(w, settings, overrides)
+                get_source(result.source).attribute(w, settings, overrides, register=register)
             except Exception as exc:
                 logger.exception("attribution of %s failed", result.source)
                 source_report.error = source_report.error or f"attribution failed: {type(exc).__name__}: {exc}"
