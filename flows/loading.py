@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from datetime import datetime, timezone
 
@@ -48,7 +49,7 @@ def load(
     run: RunSpec,
     *,
     responses: list[ArchiveEntry],
-    results: list[SourceResult],
+    results: Iterable[SourceResult],
     client_stats: dict[str, dict],
     advance_watermarks: bool,
     check_silence: bool,
@@ -56,13 +57,20 @@ def load(
 ) -> RunReport:
     """One write session: everything of this run lands together, or nothing does.
 
+    `results` may be a lazy iterator (the reprocess hands each source over as soon as it is parsed):
+    the session opens and indexes first, then merges each result as it comes, so the load overlaps
+    whatever produces them. `report.seconds["load"]` leaves out the time spent waiting for them.
     `plan`: the plan document read by this run (the nightly reads it), loaded as the targets in force."""
     report = RunReport(run.run_id, run.flow, "completed", run.started_at, window=run.window,
                        warehouse_path=settings.warehouse_path)
+    if check_silence:  # every source's history is read from the published warehouse before the session
+        results = list(results)
     history = {
         r.source: warehouse.recent_source_records(settings.warehouse_path, r.source, run.flow, SILENCE_HISTORY)
         for r in results
     } if check_silence else {}
+    loaded: list[SourceResult] = []
+    waiting = _Waiting(results)
     register_files, register_rejects = read_org_register(settings)
     overrides = read_overrides(settings)
     region = load_region(settings.region)
@@ -76,7 +84,8 @@ def load(
         report.adopted = _adopt_unindexed(settings, w)
         if plan is not None:
             load_plan(w, plan, settings, run.run_id)
-        for result in results:
+        for result in waiting:
+            loaded.append(result)
             source_report = source_report_of(result, client_stats.get(result.source, {}))
             report.sources.append(source_report)
             load_started = time.perf_counter()
@@ -91,12 +100,12 @@ def load(
         for prefix, evidence in register_files.items():
             w.replace_org_evidence(prefix, evidence)
         w.record_rejects(register_rejects, run.run_id)
-        attribute_all(w, settings, overrides)
-        for result, source_report in zip(results, report.sources, strict=True):
+        register = attribute_all(w, settings, overrides)
+        for result, source_report in zip(loaded, report.sources, strict=True):
             if isinstance(result, FailedCrawl):
                 continue
             try:  # the register is complete: sources attributing more than drafters
-                get_source(result.source).attribute(w, settings, overrides)
+                get_source(result.source).attribute(w, settings, overrides, register=register)
             except Exception as exc:
                 logger.exception("attribution of %s failed", result.source)
                 source_report.error = source_report.error or f"attribution failed: {type(exc).__name__}: {exc}"
@@ -110,7 +119,7 @@ def load(
         publish_gate.check(w, settings, run, report)  # data tests and guards: a failure holds the load back
         session_done = time.perf_counter()
     publish_gate.after_publish(settings, run, report, LOAD_LOCK_WAIT_SECONDS)
-    report.seconds["load"] = round(session_done - started, 3)
+    report.seconds["load"] = round(session_done - started - waiting.seconds, 3)
     report.seconds["publish"] = round(time.perf_counter() - session_done, 3)
     report.finished_at = datetime.now(timezone.utc)
     return report
@@ -137,6 +146,25 @@ def load_source(w, result: SourceResult, source_report: SourceReport, run_id: st
     if advance_watermarks:
         for key, value in result.watermarks.items():
             w.set_watermark(result.source, key, value, run_id)
+
+
+class _Waiting:
+    """The results, one by one, timing how long the load waited for each."""
+
+    def __init__(self, results: Iterable[SourceResult]) -> None:
+        self._results = iter(results)
+        self.seconds = 0.0
+
+    def __iter__(self) -> Iterator[SourceResult]:
+        while True:
+            started = time.perf_counter()
+            try:
+                result = next(self._results)
+            except StopIteration:
+                return
+            finally:
+                self.seconds += time.perf_counter() - started
+            yield result
 
 
 def _adopt_unindexed(settings: Settings, w) -> int:

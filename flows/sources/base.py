@@ -29,9 +29,10 @@ sites it asks) in `flows/sources/__init__.py`. The pipeline never names a source
         source's name, or one of its base-URL keys when it reports per site). A source without it
         has no probe.
 
-    attribute(w, settings, overrides) -> None
+    attribute(w, settings, overrides, *, register) -> None
         Called once the organisation register is complete, for a source that attributes
-        something besides drafting organisations.
+        something besides drafting organisations; `register` is that register, as the drafting
+        organisations' attribution has just read it (`flows.attribute.attribute_all`).
 
 Where each URL comes from: `extract.sources.<name>` builds every URL and pages every list;
 `transform.parsers.<name>` reads pages and never builds a URL.
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from extract.http import HttpClient
     from flows.probe import Checks
     from flows.settings import Settings
+    from transform.attribution import Register
     from warehouse.load import WriteSession
 
 __all__ = ["Source"]
@@ -73,7 +75,8 @@ class Source:
     def probe(self, checks_for: Callable[[str], Checks], client: HttpClient, settings: Settings) -> None:
         raise NotImplementedError
 
-    def attribute(self, w: WriteSession, settings: Settings, overrides: dict[str, str]) -> None:
+    def attribute(self, w: WriteSession, settings: Settings, overrides: dict[str, str], *,
+                  register: Register) -> None:
         return None
 
     def __repr__(self) -> str:

@@ -580,8 +580,9 @@ class NoticesSource(Source):
     def load(self, w: WriteSession, result: SourceResult, *, run_id: str) -> dict[str, object]:
         return dict(load(w, result, run_id=run_id))
 
-    def attribute(self, w: WriteSession, settings: Settings, overrides: dict[str, str]) -> None:
-        attribute_events(w, settings, overrides)
+    def attribute(self, w: WriteSession, settings: Settings, overrides: dict[str, str], *,
+                  register: Register) -> None:
+        attribute_events(w, settings, overrides, register=register)
 
     def probe(self, checks_for: Callable[[str], Checks], client: HttpClient, settings: Settings) -> None:
         _probe_notices(checks_for, client, settings)
