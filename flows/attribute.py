@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from itertools import groupby
 from operator import itemgetter
+from collections.abc import Mapping
 from pathlib import Path
 
 from extract.sources.inbox import read_rows
@@ -13,6 +14,8 @@ from transform.attribution import Register, load_region, resolve
 from transform.orgs import normalize_org_name
 from transform.parsers.inbox import parse_org_register
 from transform.records import Attribution, OrgEvidence, Reject
+from warehouse import events as event_store
+from warehouse.load import WriteSession
 from warehouse.registries import registry_orgs
 
 # Organisations attributed and written to core.org at a time (attribute_all): memory stays flat.
@@ -67,3 +70,24 @@ def attribute_all(w, settings: Settings, overrides: dict[str, str]) -> Register:
     if rows or first:
         w.replace_org_attributions(rows, replace=first)
     return register
+
+
+def attribute_events(w: WriteSession, settings: Settings, overrides: Mapping[str, str], *,
+                     register: Register | None = None) -> int:
+    """Re-attribute every event's organisation (the list's 地区 cell first, then the register as it
+    now stands, then the name), the way drafting organisations are attributed, then hand the
+    counted events to the progress measures (`warehouse.events.publish_indicator_events`).
+    `register`: the register as it stands, when the caller has just read it (not read twice).
+    Returns the number of events."""
+    region = load_region(settings.region)
+    register = Register.from_evidence(w.org_evidence()) if register is None else register
+    rows = []
+    cache: dict[tuple, object] = {}
+    for event_id, org, name, division in event_store.event_orgs(w):
+        key = (org or name, division)
+        if key not in cache:
+            cache[key] = resolve(region, name=org or name, division=division, register=register, overrides=overrides)
+        rows.append((event_id, cache[key]))
+    event_store.set_event_attributions(w, rows)
+    event_store.publish_indicator_events(w)
+    return len(rows)

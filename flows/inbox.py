@@ -30,10 +30,9 @@ from itertools import chain, islice
 from pathlib import Path
 
 from extract.sources.inbox import FileRow, UnreadableFile, read_rows
-from flows.attribute import attribute_all, read_overrides
+from flows.attribute import attribute_all, attribute_events, read_overrides
 from flows.runs import LOAD_LOCK_WAIT_SECONDS, new_run_id, record_counting_settings
 from flows.settings import Settings
-from flows.sources.notices import attribute_events
 from transform.attribution import load_region
 from transform.orgs import normalize_org_name
 from transform.parsers.inbox import INBOX_KINDS, REJECT_REASONS, InboxResult, InboxValidator, detect_kind, kind_of, split_origin

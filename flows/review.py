@@ -18,10 +18,9 @@ from pathlib import Path
 
 import warehouse
 from flows.loading import LOAD_LOCK_WAIT_SECONDS, record_counting_settings
-from flows.attribute import attribute_all, read_overrides
+from flows.attribute import attribute_all, attribute_events, read_overrides
 from flows.runs import new_run_id
 from flows.settings import Settings
-from flows.sources.notices import attribute_events
 from transform.attribution import OUTSIDE, load_region
 from transform.orgs import normalize_org_name
 from transform.region import Region

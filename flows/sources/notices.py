@@ -52,6 +52,7 @@ from extract.paging import ListTally
 from extract.sources import notices as notices_source
 from extract.sources import ok_page
 from extract.sources.notices import Column, region_columns
+from flows.attribute import attribute_events  # re-exported: the crawl calls it after the register is complete
 from flows.probe import Checks, dates_read, list_order
 from flows.settings import Settings
 from flows.sources.base import Source
@@ -60,7 +61,7 @@ from flows.sources.pages import (
     ENTRY, advance_watermark, conditional_headers, latest_by_url, portal_now, provenance, provenance_of, validators,
 )
 from transform.attachments import read_attachment
-from transform.attribution import Register, load_region, resolve
+from transform.attribution import Register, load_region
 from transform.events import events_from_entries
 from transform.parsers import notices as parser
 from transform.records import EventRecord, ManualEntryNeeded, OrgEvidence, Provenance
@@ -450,27 +451,6 @@ def load(w: WriteSession, result: NoticeResult, *, run_id: str) -> dict[str, int
     w.add_org_evidence(result.evidence)
     return {"events": len(result.events), "events_inserted": counts.inserted, "events_unchanged": counts.unchanged,
             "needs_manual_entry": len(result.manual_entries), "notices_selected": result.notices_selected}
-
-
-def attribute_events(w: WriteSession, settings: Settings, overrides: Mapping[str, str], *,
-                     register: Register | None = None) -> int:
-    """Re-attribute every event's organisation (the list's 地区 cell first, then the register as it
-    now stands, then the name), the way drafting organisations are attributed, then hand the
-    counted events to the progress measures (`warehouse.events.publish_indicator_events`).
-    `register`: the register as it stands, when the caller has just read it (not read twice).
-    Returns the number of events."""
-    region = load_region(settings.region)
-    register = Register.from_evidence(w.org_evidence()) if register is None else register
-    rows = []
-    cache: dict[tuple, object] = {}
-    for event_id, org, name, division in event_store.event_orgs(w):
-        key = (org or name, division)
-        if key not in cache:
-            cache[key] = resolve(region, name=org or name, division=division, register=register, overrides=overrides)
-        rows.append((event_id, cache[key]))
-    event_store.set_event_attributions(w, rows)
-    event_store.publish_indicator_events(w)
-    return len(rows)
 
 
 __all__ = ["SOURCE", "NoticeResult", "attribute_events", "crawl", "load", "read_notice", "region_columns", "reparse"]
