@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import pytest
 
 # Before anything imports prefect: a private PREFECT_HOME so tests never touch ~/.prefect,
 # and no analytics (this machine has no internet; the attempt only logs errors).
@@ -45,3 +46,15 @@ def pytest_collection_modifyitems(items: list) -> None:
         return LONG_MODULES.index(name) if name in LONG_MODULES else len(LONG_MODULES)
 
     items.sort(key=rank)  # stable: each module's own order is kept
+
+
+@pytest.fixture(autouse=True)
+def _environment_as_found():
+    """In-process CLI calls write into os.environ (flows/cli.py's Prefect defaults and demo settings,
+    flows/serve.py's PREFECT_API_URL) and never put it back; under xdist those values reached every later
+    test of the same worker, and the Prefect processes it started. Each test starts from the environment
+    as it was found."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
