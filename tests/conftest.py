@@ -34,7 +34,9 @@ for _site in [*site_urls(), *(s.key for code in region_codes() for s in load_reg
 
 # The modules that take minutes, longest first (`--durations` in CI's log says which): the test runner
 # hands out whole modules (`--dist loadfile`) in collection order, and a long one handed out last
-# would leave the other worker idle while it runs.
+# would leave the other worker idle while it runs. (Collection order only with `--no-loadscope-reorder`
+# in pyproject.toml: by default xdist re-sorts modules by their number of tests, which sent the
+# two-test season modules last — CI's 20 min instead of about 12.)
 LONG_MODULES = ("test_season.py", "test_season_contested.py", "test_work_pool.py", "test_province.py",
                 "test_quiet_nights.py", "test_variants.py", "test_crash_safety.py", "test_serve.py",
                 "test_quiet_sources.py", "test_cli_runs.py", "test_deployments.py")
