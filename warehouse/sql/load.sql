@@ -111,14 +111,19 @@ WHERE r.response_id = f.response_id;
 -- shared: after this merge the standard is listed by more than one source, so its canonical row is
 --   ranked (resolve_shared_standards) if the record changes it; any other changed record is its
 --   standard's row as it is.
-WITH keyed AS (
+WITH hashed AS (  -- the key first, apart from the window: a window carries every column it is given
     SELECT
         batch_order, std_no, source, fetched_at,
         hash(std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces, is_revision,
-             drafters, drafters_known, committee_code, committee_name, source_id, spam) AS content_key,
+             drafters, drafters_known, committee_code, committee_name, source_id, spam) AS content_key
+    FROM incoming_standard
+),
+keyed AS (
+    SELECT
+        *,
         row_number() OVER (
             PARTITION BY std_no, source ORDER BY fetched_at DESC NULLS LAST, batch_order DESC) = 1 AS latest
-    FROM incoming_standard
+    FROM hashed
 ),
 decided AS (
     SELECT
