@@ -181,3 +181,24 @@ def _build(published, n: int) -> None:
             if statement.strip():
                 w.con.execute(statement, {k: v for k, v in {"n": n, "orgs": max(n // 20, 10)}.items()
                                           if f"${k}" in statement})
+
+
+def cpu_seconds() -> float:
+    """CPU seconds this process has used so far, user and system, all its threads (DuckDB's too)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def clocked(fn: Callable[[], object]) -> tuple[float, float]:
+    """Wall and CPU seconds (this process, every thread) of one run of `fn`. On a shared machine the
+    CPU seconds move less with the load than the wall time does."""
+    cpu, start = cpu_seconds(), time.perf_counter()
+    fn()
+    return time.perf_counter() - start, cpu_seconds() - cpu
+
+
+def own_peak_rss_bytes() -> int:
+    """This process's peak resident set (VmHWM), for a child to report itself: the parent's
+    RUSAGE_CHILDREN ru_maxrss can carry the parent's own peak from before the fork."""
+    with open("/proc/self/status") as status:
+        return int(next(line for line in status if line.startswith("VmHWM:")).split()[1]) * 1024
