@@ -70,8 +70,8 @@ def reparsed(settings: Settings, sources: list[str], workers: int) -> Iterator[I
     is parsed; the workers start on entry, from a thread of their own (entering does not wait for
     them), before the first result is asked for. A worker process
     that dies breaks the pool: each source not yet parsed is `re-parse_failed`, like a re-parse that
-    raised, and those already parsed load as usual. Leaving the block cancels the sources not yet
-    started and waits for those running."""
+    raised, and those already parsed load as usual. Once the last result is handed over the workers
+    are let go; leaving the block cancels the sources not yet started and waits for those running."""
     workers = min(workers, len(sources))
     if workers <= 1:
         yield (crawl.reparse_source(source, settings) for source in sources)
@@ -80,10 +80,16 @@ def reparsed(settings: Settings, sources: list[str], workers: int) -> Iterator[I
     starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reparse-start")
     submitted = starter.submit(_submit_all, pool, settings, sources, workers)
     try:
-        yield (_result(source, submitted) for source in sources)
+        yield _results(pool, submitted, sources)
     finally:
         starter.shutdown(wait=True)
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _results(pool: ProcessPoolExecutor, submitted: Future, sources: list[str]) -> Iterator[SourceResult]:
+    for source in sources:
+        yield _result(source, submitted)
+    pool.shutdown(wait=False)  # every source is back: the workers exit while the caller loads the last
 
 
 def hand_out_order(archive_dir: Path, sources: list[str], workers: int) -> list[str]:
