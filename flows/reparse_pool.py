@@ -14,13 +14,21 @@ the parse instead of following it. `reparse_sources` waits for them all.
 Workers are forked from a `forkserver` (the flow's own process runs Prefect's threads: forking it
 could copy a lock some thread holds), a clean process that has imported the parse path
 (`flows.crawl`, no Prefect) once, so a worker starts without importing anything again; the server
-stays up for the next reprocess of the same process (`stdwatch serve`).
-Sources are handed out largest archive first, so one big source does not start last. A source is
+stays up for the next reprocess of the same process (`stdwatch serve`). Starting that server takes
+seconds in a new process (the imports), so nothing waits for it: `reparsed` starts the workers and
+hands out the sources from a thread of its own while the caller opens its write session, and
+`stdwatch run reprocess` starts the server (`start_forkserver`) before Prefect's own start-up.
+
+Which source goes first (`hand_out_order`): the big archives (each at least 1/(2 × workers) of the
+bytes), largest first, so no big source starts last; then the others in the order the load takes
+them, so each small one is back about when the load reaches it and is merged while the workers
+parse the next, and what is left after the last parse is one small source's merge. A source is
 the unit of work: its re-parse picks the latest copy of each page across its whole archive, so a
 split would need a first pass that picks each page's latest copy, then disjoint sets of pages parsed
-apart and joined in order. Not done: on 2 cores largest-first already balances (at size 10,000,
-samr is about 39 % of the parse CPU, sacinfo 38 %); it would pay from 3 cores on, and for a
-reprocess of one source, which uses one core.
+apart and joined in order, per source. Not done: on 2 cores the two big sources (at size 10,000,
+samr about 39 % of the parse CPU, sacinfo 38 %) balance; a split would let the load start before
+the first big source is parsed, and pays from 3 cores on, and for a reprocess of one source, which
+uses one core.
 With one worker, or one source, nothing is spawned: each source is parsed in this process when
 the caller asks for it.
 """
@@ -29,10 +37,12 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from flows import crawl
@@ -57,21 +67,59 @@ def reparse_sources(settings: Settings, sources: list[str], workers: int) -> lis
 @contextmanager
 def reparsed(settings: Settings, sources: list[str], workers: int) -> Iterator[Iterator[SourceResult]]:
     """The results of `reparse_sources` one by one, in the order of `sources`, each as soon as it
-    is parsed; the workers start on entry, before the first result is asked for. A worker process
+    is parsed; the workers start on entry, from a thread of their own (entering does not wait for
+    them), before the first result is asked for. A worker process
     that dies breaks the pool: each source not yet parsed is `re-parse_failed`, like a re-parse that
-    raised, and those already parsed load as usual. Leaving the block cancels the sources not yet
-    started and waits for those running."""
+    raised, and those already parsed load as usual. Once the last result is handed over the workers
+    are let go; leaving the block cancels the sources not yet started and waits for those running."""
     workers = min(workers, len(sources))
     if workers <= 1:
         yield (crawl.reparse_source(source, settings) for source in sources)
         return
-    largest_first = sorted(sources, key=lambda source: -_archived_bytes(settings.archive_dir, source))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_forkserver())
+    starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reparse-start")
+    submitted = starter.submit(_submit_all, pool, settings, sources, workers)
     try:
-        futures = {source: pool.submit(crawl.reparse_source, source, settings) for source in largest_first}
-        yield (_result(source, futures[source]) for source in sources)
+        yield _results(pool, submitted, sources)
     finally:
+        starter.shutdown(wait=True)
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _results(pool: ProcessPoolExecutor, submitted: Future, sources: list[str]) -> Iterator[SourceResult]:
+    for source in sources:
+        yield _result(source, submitted)
+    pool.shutdown(wait=False)  # every source is back: the workers exit while the caller loads the last
+
+
+def hand_out_order(archive_dir: Path, sources: list[str], workers: int) -> list[str]:
+    """The order the workers take `sources` in: the big archives (each at least 1/(2 × `workers`)
+    of all the bytes) largest first, then the others in the order of `sources` (see the module
+    docstring)."""
+    sizes = {source: _archived_bytes(archive_dir, source) for source in sources}
+    big = sorted((source for source in sources if sizes[source] * 2 * workers >= sum(sizes.values()) > 0),
+                 key=lambda source: -sizes[source])
+    return big + [source for source in sources if source not in big]
+
+
+def start_forkserver() -> None:
+    """Start the server the workers are forked from, in a thread, and return at once: a command that
+    will reprocess calls this before its other start-up work (Prefect's), which then overlaps it."""
+    _forkserver()
+    threading.Thread(target=multiprocessing.forkserver.ensure_running, name="forkserver-start", daemon=True).start()
+
+
+def _submit_all(pool: ProcessPoolExecutor, settings: Settings, sources: list[str], workers: int) -> dict[str, Future]:
+    """Every source handed to the pool (starting its workers, the forkserver too if it is not up):
+    a source the pool refuses (a worker already died) gets that error as its future's."""
+    futures: dict[str, Future] = {}
+    for source in hand_out_order(settings.archive_dir, sources, workers):
+        try:
+            futures[source] = pool.submit(crawl.reparse_source, source, settings)
+        except Exception as exc:
+            futures[source] = Future()
+            futures[source].set_exception(exc)
+    return futures
 
 
 def _forkserver():
@@ -80,9 +128,9 @@ def _forkserver():
     return context
 
 
-def _result(source: str, future) -> SourceResult:
+def _result(source: str, submitted: Future) -> SourceResult:
     try:
-        return future.result()
+        return submitted.result()[source].result()
     except Exception as exc:  # the worker process died (BrokenProcessPool) or its result did not pickle
         logger.error("re-parse of %s failed in its worker process: %s", source, exc)
         return crawl.FailedCrawl.of(source, exc, None, what="re-parse")

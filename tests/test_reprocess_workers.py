@@ -131,3 +131,22 @@ def test_a_worker_process_that_dies_fails_its_sources_by_name_and_raises_nothing
         assert not result.complete and result.records == []
         [reject] = result.rejects
         assert reject.reason == "re-parse_failed" and reject.detail.startswith("BrokenProcessPool")
+
+
+def test_the_big_archives_go_first_then_the_others_in_the_order_the_load_takes_them(tmp_path):
+    def archive(sizes: dict[str, int]) -> Path:
+        root = tmp_path / "-".join(sizes)
+        for source, size in sizes.items():
+            (root / source / "run").mkdir(parents=True)
+            (root / source / "run" / "a.warc.gz").write_bytes(b"x" * size)
+        return root
+
+    # as at size 10,000: two big archives; openstd, third in the load, no longer waits behind ttbz and notices
+    sizes = {"samr": 77, "sacinfo": 68, "openstd": 4, "ttbz": 12, "qybz": 2, "tc": 3, "notices": 5}
+    assert reparse_pool.hand_out_order(archive(sizes), list(sizes), 2) == [
+        "samr", "sacinfo", "openstd", "ttbz", "qybz", "tc", "notices"]
+    # big = at least 1/(2 × workers) of the bytes: largest first; the small ones keep the load's order
+    sizes = {"tc": 3, "ttbz": 5, "openstd": 6, "samr": 7}
+    root = archive(sizes)
+    assert reparse_pool.hand_out_order(root, list(sizes), 2) == ["samr", "openstd", "tc", "ttbz"]
+    assert reparse_pool.hand_out_order(root, list(sizes), 4) == ["samr", "openstd", "ttbz", "tc"]
