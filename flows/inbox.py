@@ -37,6 +37,7 @@ from transform.attribution import load_region
 from transform.orgs import normalize_org_name
 from transform.parsers.inbox import INBOX_KINDS, REJECT_REASONS, InboxResult, InboxValidator, detect_kind, kind_of, split_origin
 from transform.records import Reject
+from transform.text import forget_remembered
 from warehouse import Warehouse, inbox_file_in_force
 from warehouse.events import InboxFileLoad, settle
 
@@ -260,6 +261,7 @@ class _Session:
         the marts, so neither adds its memory to what the loads left in DuckDB's."""
         settle(self.w)
         self._reattribute()
+        forget_remembered()  # the organisations' names: not needed again, and held through the publish
         self.w.finish_run(self.run_id, "completed", "; ".join(self.done))
         settle(self.w)
 
@@ -296,6 +298,7 @@ class _Rows:
             if not batch:
                 return
             result = validator.validate(batch)
+            forget_remembered()  # the batch's cells, one per row: they would not recur
             report.rows += result.rows
             report.loaded += len(result.facts)
             report.rejects += result.rejects

@@ -8,10 +8,9 @@ is needed (the zone's only post-1950 daylight-saving years are tabled below).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 
-from transform.text import to_halfwidth
+from transform.text import remembered, to_halfwidth
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -133,7 +132,7 @@ def parse_date(value: object) -> date | None:
     return result
 
 
-@lru_cache(maxsize=1 << 14)
+@remembered(1 << 14)
 def _parse_date_text(value: str) -> date | None:
     """`parse_date` of a string, remembered: the same dates recur on every page listing a standard
     (a date is immutable; a string that is no date raises again, as exceptions are not cached)."""

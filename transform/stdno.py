@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from transform.text import clean_text, to_halfwidth
+from transform.text import clean_text, remembered, to_halfwidth
 
 STD_TYPES = ("national", "industry", "local", "group", "enterprise")
 
@@ -76,7 +75,7 @@ def _year(two_or_four: str, raw: str) -> int:
     return year
 
 
-@lru_cache(maxsize=1 << 14)  # a number recurs on every page listing it (and as others' 代替标准); StdNo is frozen
+@remembered(1 << 14)  # a number recurs on every page listing it (and as others' 代替标准); StdNo is frozen
 def parse_std_no(raw: str) -> StdNo:
     """Parse a standard number as any portal prints it.
 
