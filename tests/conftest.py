@@ -23,6 +23,13 @@ open(os.environ["STDWATCH_CONFIG"], "w").close()
 # is set as the console is made (at import): the tests that need a wide table pass COLUMNS per command.
 os.environ.pop("COLUMNS", None)
 
+# Property tests check behaviour, never speed: Hypothesis's deadline and its "too slow" health check time
+# the test, and on a loaded 2-core machine they failed a correct test (test_stdno at load 12).
+from hypothesis import HealthCheck, settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile("stdwatch", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("stdwatch")
+
 # No test may reach a live portal: every source's base URL defaults to a closed loopback port
 # (127.0.0.1:9, "discard"), so a test that forgets to point a source at the mirror fails fast
 # with a connection error instead of going to the internet.
