@@ -422,10 +422,9 @@ def run_reprocess(
     _quiet_prefect()
     settings = _settings(data_dir=data_dir, sources=source or None, reprocess_workers=workers)
     _check_sources(settings.sources)
-    from flows.reparse_pool import default_workers, start_forkserver
+    from flows.reparse_pool import start_forkserver
 
-    if min(settings.reprocess_workers or default_workers(), len(settings.sources)) > 1:
-        start_forkserver()  # its imports overlap Prefect's start-up instead of delaying the parse
+    start_forkserver(settings)  # its imports overlap Prefect's start-up instead of delaying the parse
     from flows.reprocess import reprocess
 
     _run_flow(lambda: reprocess(sources=settings.sources, data_dir=str(settings.data_dir),

@@ -52,6 +52,16 @@ from flows.sources import SourceResult
 logger = logging.getLogger(__name__)
 
 
+def workers_for(settings: Settings) -> int:
+    """The processes a reprocess under `settings` parses on: its `reprocess_workers`, else every core."""
+    return settings.reprocess_workers or default_workers()
+
+
+def spawns(workers: int, sources: list[str]) -> bool:
+    """Whether parsing `sources` on `workers` processes starts any (one worker or one source parses here)."""
+    return min(workers, len(sources)) > 1
+
+
 def default_workers() -> int:
     """The cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -72,10 +82,10 @@ def reparsed(settings: Settings, sources: list[str], workers: int) -> Iterator[I
     that dies breaks the pool: each source not yet parsed is `re-parse_failed`, like a re-parse that
     raised, and those already parsed load as usual. Once the last result is handed over the workers
     are let go; leaving the block cancels the sources not yet started and waits for those running."""
-    workers = min(workers, len(sources))
-    if workers <= 1:
+    if not spawns(workers, sources):
         yield (crawl.reparse_source(source, settings) for source in sources)
         return
+    workers = min(workers, len(sources))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_forkserver())
     starter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reparse-start")
     submitted = starter.submit(_submit_all, pool, settings, sources, workers)
@@ -102,9 +112,12 @@ def hand_out_order(archive_dir: Path, sources: list[str], workers: int) -> list[
     return big + [source for source in sources if source not in big]
 
 
-def start_forkserver() -> None:
-    """Start the server the workers are forked from, in a thread, and return at once: a command that
-    will reprocess calls this before its other start-up work (Prefect's), which then overlaps it."""
+def start_forkserver(settings: Settings) -> None:
+    """Start the server the workers are forked from, in a thread, and return at once, if a reprocess
+    under `settings` will spawn workers: a command that will reprocess calls this before its other
+    start-up work (Prefect's), which then overlaps it."""
+    if not spawns(workers_for(settings), settings.sources):
+        return
     _forkserver()
     threading.Thread(target=multiprocessing.forkserver.ensure_running, name="forkserver-start", daemon=True).start()
 

@@ -24,7 +24,7 @@ from prefect.utilities.annotations import quote
 
 from flows import crawl, runs
 from flows.nightly import load_task, publish_report
-from flows.reparse_pool import default_workers, reparsed
+from flows.reparse_pool import reparsed, workers_for
 from flows.settings import Settings, load_settings
 from flows.sources import SourceResult, Window
 
@@ -45,7 +45,7 @@ def reprocess(sources: list[str] | None = None, data_dir: str | None = None,
     `workers`: processes parsing at once (default: the `reprocess_workers` setting, else every core)."""
     settings = load_settings(sources=sources, data_dir=data_dir, reprocess_workers=workers)
     crawl.check_sources(settings.sources)
-    processes = settings.reprocess_workers or default_workers()
+    processes = workers_for(settings)
     run = runs.RunSpec(
         run_id=runs.new_run_id("reprocess"),
         flow="reprocess",

@@ -52,7 +52,7 @@ from extract.paging import ListTally
 from extract.sources import notices as notices_source
 from extract.sources import ok_page
 from extract.sources.notices import Column, region_columns
-from flows.attribute import attribute_events  # re-exported: the crawl calls it after the register is complete
+from flows.attribute import attribute_events
 from flows.probe import Checks, dates_read, list_order
 from flows.settings import Settings
 from flows.sources.base import Source
@@ -453,7 +453,7 @@ def load(w: WriteSession, result: NoticeResult, *, run_id: str) -> dict[str, int
             "needs_manual_entry": len(result.manual_entries), "notices_selected": result.notices_selected}
 
 
-__all__ = ["SOURCE", "NoticeResult", "attribute_events", "crawl", "load", "read_notice", "region_columns", "reparse"]
+__all__ = ["SOURCE", "NoticeResult", "crawl", "load", "read_notice", "region_columns", "reparse"]
 
 
 # The registry calls `attribute(w, settings, overrides)` once the organisation register is complete.
