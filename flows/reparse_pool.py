@@ -31,6 +31,10 @@ the first big source is parsed, and pays from 3 cores on, and for a reprocess of
 uses one core.
 With one worker, or one source, nothing is spawned: each source is parsed in this process when
 the caller asks for it.
+
+A worker sends its standards back as their Arrow table (`warehouse.load.StandardRows`), not as
+records: the loading process, on the critical path, then neither unpickles records nor builds the
+table the merge reads (together 0.28 s for samr at size 10,000, against 0.003 s).
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from pathlib import Path
 from flows import crawl
 from flows.settings import Settings
 from flows.sources import SourceResult
+from warehouse.load import StandardRows
 
 logger = logging.getLogger(__name__)
 
@@ -128,11 +133,20 @@ def _submit_all(pool: ProcessPoolExecutor, settings: Settings, sources: list[str
     futures: dict[str, Future] = {}
     for source in hand_out_order(settings.archive_dir, sources, workers):
         try:
-            futures[source] = pool.submit(crawl.reparse_source, source, settings)
+            futures[source] = pool.submit(_reparse_for_the_load, source, settings)
         except Exception as exc:
             futures[source] = Future()
             futures[source].set_exception(exc)
     return futures
+
+
+def _reparse_for_the_load(source: str, settings: Settings) -> SourceResult:
+    """`crawl.reparse_source` in a worker, its standards sent back as their Arrow table
+    (`StandardRows`): the table the merge needs, built here on a core of its own, and 40× cheaper
+    for the loading process to unpickle than the records."""
+    result = crawl.reparse_source(source, settings)
+    result.records = StandardRows.of(result.records)
+    return result
 
 
 def _forkserver():

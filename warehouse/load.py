@@ -486,8 +486,52 @@ class WriteSession:
         self._run("set_watermark", {"source": source, "key": key, "value": value, "run_id": run_id})
 
 
+class StandardRows(Sequence[StandardRecord]):
+    """Standards held as their Arrow table of STANDARD_SCHEMA, read as a sequence of StandardRecords.
+
+    What a reprocess worker process sends back instead of the records (flows/reparse_pool.py): the
+    merge needs this table anyway, and a table crosses the process boundary as Arrow buffers — for
+    samr at size 10,000 (5,934 standards) 0.003 s to unpickle against 0.13 s for the records, plus
+    the 0.15 s `standard_table` would spend on them in the loading process. Reading an item builds
+    its record again; `drafter_people` is not in the table (the warehouse never loads personal
+    data), so it reads empty."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table
+
+    @classmethod
+    def of(cls, records: Sequence[StandardRecord]) -> StandardRows:
+        return records if isinstance(records, StandardRows) else cls(standard_table(records))
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return _standard_record(self.table.slice(index % len(self), 1).to_pylist()[0])
+
+    def __iter__(self) -> Iterator[StandardRecord]:
+        for batch in self.table.to_batches(max_chunksize=4096):
+            yield from map(_standard_record, batch.to_pylist())
+
+    def __repr__(self) -> str:
+        return f"StandardRows({len(self)} standards)"
+
+
+def _standard_record(row: dict) -> StandardRecord:
+    url, response_id, fetched_at, sha256 = (row.pop(k) for k in ("url", "response_id", "fetched_at", "sha256"))
+    return StandardRecord(**row, provenance=Provenance(row["source"], url, fetched_at, response_id, sha256))
+
+
 def standard_table(records: Sequence[StandardRecord]) -> pa.Table:
-    """StandardRecords as an Arrow table of STANDARD_SCHEMA, column by column."""
+    """StandardRecords as an Arrow table of STANDARD_SCHEMA, column by column (a StandardRows' own)."""
+    if isinstance(records, StandardRows):
+        return records.table
     return arrow_table(STANDARD_SCHEMA, [
         (
             r.std_no, r.source, r.source_id, r.std_no_raw, r.std_type, r.prefix, r.year, r.name, r.status,

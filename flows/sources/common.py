@@ -30,7 +30,7 @@ class SourceResult:
     """One source's crawl (or re-parse) in one run: records to load, and the figures for the run report."""
 
     source: str
-    records: list[StandardRecord] = field(default_factory=list)
+    records: list[StandardRecord] = field(default_factory=list)  # from a reprocess worker: warehouse.load.StandardRows
     rejects: list[Reject] = field(default_factory=list)
     pages: int = 0  # list pages read
     details: int = 0  # detail pages read
