@@ -106,8 +106,7 @@ class Warehouse:
                 con = self._working_copy(record, from_held)
             _remove(self.delta_path)  # replayed, or of no use to any later session
             try:
-                apply_migrations(con)
-                create_views(con)
+                create_views(con, force=bool(apply_migrations(con)))
                 session = WriteSession(con, self.org_key)
                 yield session
                 with self._timed("refresh"):
