@@ -344,6 +344,8 @@ class WriteSession:
 
     def flag_spam(self, terms_by_response: Mapping[str, Sequence[str]]) -> None:
         """Mark archived responses whose page carried injected spam, with the terms found."""
+        if not terms_by_response:
+            return  # most sources, most nights: a statement per source for nothing
         table = pa.table({
             "response_id": pa.array(list(terms_by_response), pa.string()),
             "spam_terms": pa.array([list(t) for t in terms_by_response.values()], TEXT_LIST),
@@ -399,6 +401,8 @@ class WriteSession:
         return pa.ListArray.from_arrays(lists.offsets, keys.take(names.indices), mask=lists.is_null())
 
     def record_rejects(self, rejects: Sequence[Reject], run_id: str) -> None:
+        if not rejects:
+            return
         table = pa.table({
             "run_id": pa.array([run_id] * len(rejects), pa.string()),
             "source": pa.array([r.source for r in rejects], pa.string()),
