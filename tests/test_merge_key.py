@@ -142,7 +142,7 @@ def test_standards_sent_back_as_their_arrow_table_read_and_merge_as_the_records_
     sent = pickle.loads(pickle.dumps(StandardRows.of(originals)))
     assert len(sent) == len(originals)
     assert list(sent) == [replace(r, drafter_people=[]) for r in originals]
-    assert sent[-1] == replace(originals[-1], drafter_people=[]) and sent[1:3] == [replace(r) for r in originals[1:3]]
+    assert sent[-1] == replace(originals[-1], drafter_people=[]) and sent[1:3] == originals[1:3]
     as_records, as_rows = tmp_path / "records.duckdb", tmp_path / "rows.duckdb"
     for path, batch in ((as_records, originals), (as_rows, sent)):
         with Warehouse(path).writing() as w:

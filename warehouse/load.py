@@ -515,14 +515,14 @@ class StandardRows(Sequence[StandardRecord]):
 
     @classmethod
     def of(cls, records: Sequence[StandardRecord]) -> StandardRows:
-        return records if isinstance(records, StandardRows) else cls(standard_table(records))
+        return cls(standard_table(records))  # a StandardRows' own table is not built again
 
     def __len__(self) -> int:
         return self.table.num_rows
 
     def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+        if isinstance(index, slice):  # one take, not a table slice per row
+            return list(StandardRows(self.table.take(list(range(*index.indices(len(self)))))))
         if not -len(self) <= index < len(self):
             raise IndexError(index)
         return _standard_record(self.table.slice(index % len(self), 1).to_pylist()[0])
