@@ -9,8 +9,9 @@ Then, `--repeat` times, each of these, 1 worker and every core in turn first (AB
 of the machine's load falls on every side alike:
 
 1. stdwatch: the `reprocess` flow (re-parse every source's archive, merge, publish) on a fresh copy
-   of that data dir, in this process with Prefect already started, with 1 worker process and with
-   every core (`--workers`);
+   of that data dir, in this process with Prefect already started, on a Prefect API server started
+   the way `stdwatch run reprocess` starts one (`flows.cli_runs.prefect_api`, so with the same
+   settings: no flow-run heartbeats there), with 1 worker process and with every core (`--workers`);
 2. parse only: `flows.reparse_pool.reparse_sources` with 1 worker and with every core (no load);
 3. the floor: decompress the same WARC files (`gzip`), parse every archived 2xx HTML page with a bare
    `lxml.html.fromstring` and every JSON page with `json.loads`, and insert the standards reprocess
@@ -119,6 +120,30 @@ def floor(archive_dir: Path, pages: list[tuple[str, bytes]], table: pa.Table, db
     con.close()
 
 
+def _measure(reprocess, settings, fresh, repeat: int, cores: int, tmp: Path):
+    """Every timing of `run`, `repeat` times (see the module docstring)."""
+    results = reparse_sources(settings, settings.sources, 1)
+    pages, table = archived_pages(settings.archive_dir), standards_table(results)
+    reprocess(data_dir=str(fresh("warm-up")), workers=1)  # Prefect's start-up, not timed
+    reparse_sources(settings, settings.sources, cores)  # the forkserver's start-up, not timed
+    flow = {1: [], cores: []}
+    parse = {1: [], cores: []}
+    floors, loop_one, loop_many = [], [], []
+    with ProcessPoolExecutor(max_workers=cores) as pool:
+        list(pool.map(spin, [1] * cores))
+        for i in range(repeat):
+            # 1 worker and every core side by side, in turn first (ABBA), so a change in the
+            # machine's load falls on both
+            for workers in (flow if i % 2 == 0 else reversed(list(flow))):
+                data_dir_i = fresh(f"run-{i}-{workers}")
+                flow[workers].append(timed(lambda: reprocess(data_dir=str(data_dir_i), workers=workers)))
+                parse[workers].append(timed(lambda: reparse_sources(settings, settings.sources, workers)))
+            floors.append(timed(lambda: floor(settings.archive_dir, pages, table, tmp / "floor.duckdb")))
+            loop_one.append(timed(lambda: spin(SPIN)))
+            loop_many.append(timed(lambda: list(pool.map(spin, [SPIN] * cores))))
+    return flow, parse, floors, loop_one, loop_many, pages, table
+
+
 def run(size: str | int | None = None, repeat: int = 3, data_dir: str | None = None) -> list[dict]:
     """The reprocess rows of the benchmark table (see the module docstring)."""
     size = str(size or DEFAULT_SIZE)  # run_all passes a number
@@ -130,7 +155,8 @@ def run(size: str | int | None = None, repeat: int = 3, data_dir: str | None = N
     with tempfile.TemporaryDirectory(prefix="bench-reprocess-") as tmp:
         base = Path(data_dir) if data_dir else build_archive(size, Path(tmp) / "base")
         os.environ["STDWATCH_ORG_MAPPING_FILES"] = json.dumps([str(base / "mirror" / "org_register.csv")])
-        from flows.reprocess import reprocess  # after the environment: it imports Prefect
+        from flows.cli_runs import prefect_api  # after the environment: these import Prefect
+        from flows.reprocess import reprocess
 
         def fresh(name: str) -> Path:
             target = Path(tmp) / name
@@ -139,25 +165,9 @@ def run(size: str | int | None = None, repeat: int = 3, data_dir: str | None = N
             return target
 
         settings = load_settings(data_dir=str(base))
-        results = reparse_sources(settings, settings.sources, 1)
-        pages, table = archived_pages(settings.archive_dir), standards_table(results)
-        reprocess(data_dir=str(fresh("warm-up")), workers=1)  # Prefect's start-up, not timed
-        reparse_sources(settings, settings.sources, cores)  # the forkserver's start-up, not timed
-        flow = {1: [], cores: []}
-        parse = {1: [], cores: []}
-        floors, loop_one, loop_many = [], [], []
-        with ProcessPoolExecutor(max_workers=cores) as pool:
-            list(pool.map(spin, [1] * cores))
-            for i in range(repeat):
-                # 1 worker and every core side by side, in turn first (ABBA), so a change in the
-                # machine's load falls on both
-                for workers in (flow if i % 2 == 0 else reversed(list(flow))):
-                    data_dir_i = fresh(f"run-{i}-{workers}")
-                    flow[workers].append(timed(lambda: reprocess(data_dir=str(data_dir_i), workers=workers)))
-                    parse[workers].append(timed(lambda: reparse_sources(settings, settings.sources, workers)))
-                floors.append(timed(lambda: floor(settings.archive_dir, pages, table, Path(tmp) / "floor.duckdb")))
-                loop_one.append(timed(lambda: spin(SPIN)))
-                loop_many.append(timed(lambda: list(pool.map(spin, [SPIN] * cores))))
+        with prefect_api():  # the flows run on a Prefect API server as `stdwatch run reprocess` runs them
+            flow, parse, floors, loop_one, loop_many, pages, table = _measure(
+                reprocess, settings, fresh, repeat, cores, Path(tmp))
     load_after = os.getloadavg()
     n_pages, n_records = len(pages), table.num_rows
     what = (f"size {size}: {n_pages} archived pages, {n_records} standards, {len(settings.sources)} sources; "

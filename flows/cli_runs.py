@@ -107,7 +107,14 @@ def prefect_api() -> Iterator[None]:
     (`flows.serve.LocalPrefectServer`, API only). Not Prefect's temporary server, which outlives a
     SIGKILLed command; this one is sent SIGTERM by the kernel when the command dies, however it
     dies. A server that does not come up (after one retry if it exited) ends the command with one
-    line saying what to do, exit code 1."""
+    line saying what to do, exit code 1.
+
+    On that server flow runs send no heartbeats (unless PREFECT_FLOWS_HEARTBEAT_FREQUENCY is set):
+    heartbeats only serve an automation that marks silent runs crashed, and this server runs none
+    (API only). Prefect's heartbeat thread sleeps in 1 s steps and every flow run joins it at its
+    end, so each run lasted 0–1 s longer, at random (measured 0.21–1.06 s of overhead at a flow's
+    end with it, 0.19–0.26 s without: docs/benchmarks.md). Runs on a configured server, where an
+    operator may have set up that automation, keep Prefect's default."""
     global _launched
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -124,13 +131,20 @@ def prefect_api() -> Iterator[None]:
             typer.secho(f"stdwatch: {exc}", err=True, fg="red")
             raise typer.Exit(1) from exc
         STARTUP.mark("Prefect API server")
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url, **_no_heartbeats()}):
             try:
                 yield
             finally:
                 _deliver_logs_and_events()
     finally:
         server.stop()
+
+
+def _no_heartbeats() -> dict[str, None]:
+    """The setting that turns flow-run heartbeats off, unless the environment sets their frequency."""
+    if {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY"} & os.environ.keys():
+        return {}
+    return {"flows.heartbeat_frequency": None}
 
 
 def _deliver_logs_and_events() -> None:

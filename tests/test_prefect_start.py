@@ -111,3 +111,32 @@ def test_a_command_whose_server_does_not_start_ends_with_one_line_and_exit_1(sta
     assert exited.value.exit_code == 1
     said = capfd.readouterr().err.strip()
     assert said.startswith("stdwatch: the Prefect API server exited with 3") and "\n" not in said
+
+
+def test_flow_runs_on_the_commands_own_server_send_no_heartbeats(stand_ins, monkeypatch):
+    """Heartbeats only feed an automation this API-only server does not run, and Prefect joins the
+    heartbeat thread's 1 s sleep at every flow run's end (0–1 s each)."""
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    from flows.cli_runs import prefect_api
+
+    monkeypatch.delenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", raising=False)
+    monkeypatch.delenv("PREFECT_RUNNER_HEARTBEAT_FREQUENCY", raising=False)
+    assert get_current_settings().flows.heartbeat_frequency is not None  # Prefect's default: on
+    launched = stand_ins(HEALTHY)
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        with prefect_api():
+            assert get_current_settings().api.url == f"http://127.0.0.1:{launched[0]}/api"
+            assert get_current_settings().flows.heartbeat_frequency is None
+
+
+def test_heartbeats_asked_for_in_the_environment_are_kept(stand_ins, monkeypatch):
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    from flows.cli_runs import prefect_api
+
+    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")
+    stand_ins(HEALTHY)
+    with temporary_settings(restore_defaults={PREFECT_API_URL}, updates={"flows.heartbeat_frequency": 60}):
+        with prefect_api():
+            assert get_current_settings().flows.heartbeat_frequency == 60
