@@ -457,6 +457,20 @@ class WriteSession:
         of evidence once (its first record: repeats would tell the attribution nothing new)."""
         return evidence_records(self.fetch("read.sql", "org_evidence"))
 
+    def org_evidence_fingerprint(self) -> str:
+        """A fingerprint of the whole register (every row, repeats too; not when each was loaded)."""
+        return self.fetch("read.sql", "org_evidence_fingerprint")[0][0]
+
+    def attributed_from(self) -> str | None:
+        """The fingerprint of the inputs core.org was attributed from (`record_attribution_inputs`);
+        None when unknown, or when core.org was written since without one."""
+        rows = self._run("attribution_inputs")
+        return rows[0][0] if rows else None
+
+    def record_attribution_inputs(self, fingerprint: str) -> None:
+        """Note that core.org now holds the attributions of the inputs `fingerprint` stands for."""
+        self._run("record_attribution_inputs", {"fingerprint": fingerprint})
+
     def drafting_orgs(self, unattributed_only: bool = False) -> list[str]:
         """Distinct drafter names to attribute (all of them: core.org is replaced each run;
         or only those whose key has no attribution yet)."""
@@ -487,7 +501,7 @@ class WriteSession:
             "batch_order": pa.array(range(len(rows)), pa.int64()),
         })
         steps = ["delete_orgs", "delete_org_names"] if replace else []
-        self._load({"incoming_org": table}, [*steps, "insert_orgs", "insert_org_names"])
+        self._load({"incoming_org": table}, ["forget_attribution_inputs", *steps, "insert_orgs", "insert_org_names"])
 
     # ── watermarks and marts ──────────────────────────────────────────────────────────
     def get_watermark(self, source: str, key: str) -> str | None:

@@ -427,3 +427,13 @@ SET threads = 1;
 
 -- name: free_memory_in_background
 SET allocator_background_threads = true;
+
+-- name: attribution_inputs
+-- What core.org was last attributed from (flows/attribute.py attribute_all): see WriteSession.attributed_from.
+SELECT value FROM meta.mart_state WHERE key = 'org_attribution_inputs';
+
+-- name: record_attribution_inputs
+INSERT OR REPLACE INTO meta.mart_state (key, value) VALUES ('org_attribution_inputs', $fingerprint);
+
+-- name: forget_attribution_inputs
+DELETE FROM meta.mart_state WHERE key = 'org_attribution_inputs';

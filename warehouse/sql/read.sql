@@ -14,6 +14,14 @@ QUALIFY row_number() OVER (PARTITION BY org_key, name, source, uscc, address, di
                            ORDER BY origin, loaded_at) = 1
 ORDER BY org_key, source, origin, loaded_at;
 
+-- name: org_evidence_fingerprint
+-- The whole register as a multiset (a repeat counts: insert_orgs picks the credit code seen most
+-- often), but not when each row was loaded: a re-import of the same rows keeps the fingerprint.
+SELECT CAST(count(*) AS VARCHAR) || ':' || CAST(coalesce(sum(hash(
+           org_key, name, source, uscc, address, division, origin, provenance_source, url, fetched_at,
+           response_id, sha256)), 0) AS VARCHAR)
+FROM core.org_evidence;
+
 -- name: new_standards_by_district_and_type
 -- The rows behind mart.new_standards_by_district, long form: counted standards per district and type.
 SELECT district_code, district_name, std_type, count(*) AS n
