@@ -118,11 +118,16 @@ def check_before_publish(w: WriteSession, run_id: str, limits: GuardLimits) -> l
 
 
 def run_data_tests(w: WriteSession) -> list[TestResult]:
+    """Every declared test's failing rows counted in one query (18 queries cost 18 binds and
+    round trips, a third of the gate), then a sample of the failing rows of each that failed."""
+    tests = declared_tests()
+    counts = w.con.sql(" UNION ALL ".join(f"SELECT {i} AS test, count(*) AS failing FROM ({test.sql}\n)"
+                                          for i, test in enumerate(tests))).fetchall()
+    failing_rows = dict(counts)
     results = []
-    for test in declared_tests():
-        failing = w.con.sql(test.sql)
-        count = failing.aggregate("count(*)").fetchall()[0][0]
-        sample = tuple(failing.limit(SAMPLE_ROWS).to_arrow_table().to_pylist()) if count else ()
+    for i, test in enumerate(tests):
+        count = failing_rows[i]
+        sample = tuple(w.con.sql(test.sql).limit(SAMPLE_ROWS).to_arrow_table().to_pylist()) if count else ()
         detail = None
         if count:
             detail = "e.g. " + "; ".join(_describe(row) for row in sample[:3])
