@@ -472,8 +472,8 @@ class WriteSession:
         self._run("record_attribution_inputs", {"fingerprint": fingerprint})
 
     def drafting_orgs(self, unattributed_only: bool = False) -> list[str]:
-        """Distinct drafter names to attribute (all of them: core.org is replaced each run;
-        or only those whose key has no attribution yet)."""
+        """Distinct drafter names to attribute (all of them: core.org is replaced whenever a run
+        attributes; or only those whose key has no attribution yet)."""
         name = "select_unattributed_drafting_orgs" if unattributed_only else "select_drafting_orgs"
         return [row[0] for row in self._run(name)]
 
