@@ -131,8 +131,15 @@ def test_the_documented_work_pool_recipe_runs_a_deployment_to_completed(tmp_path
                 break
             time.sleep(1)
     finally:
+        # The worker lets its flow-run process finish before it exits; on a loaded machine that has
+        # outlasted 60 s once (CI, 2026-12-07). How fast a Prefect worker stops is not what this
+        # tests: after 60 s it is killed, and the run's state and load are asserted all the same.
         os.killpg(worker.pid, signal.SIGTERM)
-        out, _ = worker.communicate(timeout=60)
+        try:
+            out, _ = worker.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+            out, _ = worker.communicate(timeout=60)
     assert state is not None and state["type"] == "COMPLETED", f"{state}\n{out[-3000:]}"
     # The run read stdwatch.toml through STDWATCH_CONFIG: its report is in that data dir's warehouse.
     runs = warehouse.query(tmp_path / "data" / "warehouse.duckdb", "SELECT flow, status FROM meta.run").to_pylist()
