@@ -219,9 +219,11 @@ def serve_project(project_file: Path, *, limit: int = 1, console=None) -> None:
     for spec in specs:
         when = ", ".join(f"cron {s['cron']} ({s.get('timezone') or 'UTC'})" for s in spec.schedules) or "on demand"
         say(f"  {spec.entrypoint.rpartition(':')[2]}/{spec.name}: {when}")
-    # Until Prefect's runner installs its own SIGTERM handler (a graceful stop), a SIGTERM stops it the
-    # way Ctrl-C does; either way `serve` returns.
+    # Until Prefect's runner installs its own handlers (a graceful stop), a SIGTERM or a Ctrl-C stops it
+    # with a KeyboardInterrupt asked again until `serve` returns: Python's own Ctrl-C raises it once, and
+    # one that lands in a finaliser is swallowed (serve then ran on after Ctrl-C; CI, 2026-12-07).
     previous = signal.signal(signal.SIGTERM, _as_keyboard_interrupt)
+    previous_int = signal.signal(signal.SIGINT, _as_keyboard_interrupt)
     previous_hook = sys.unraisablehook
     sys.unraisablehook = _quiet_interrupts
     try:
@@ -230,6 +232,7 @@ def serve_project(project_file: Path, *, limit: int = 1, console=None) -> None:
     finally:
         _served.set()
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
         sys.unraisablehook = previous_hook
         if server is not None:
             server.stop()
@@ -242,9 +245,9 @@ _stopping = threading.Event()
 
 
 def _as_keyboard_interrupt(signum, frame) -> None:
-    """SIGTERM stops `serve` the way Ctrl-C does. The KeyboardInterrupt lands wherever the main thread
+    """SIGTERM or Ctrl-C (SIGINT) stops `serve`. The KeyboardInterrupt lands wherever the main thread
     is; inside a finaliser or a weakref callback Python swallows it ("Exception ignored"), so until
-    `serve` returns it is raised again every half second."""
+    `serve` returns it is raised again every half second (by a SIGINT, which lands here again)."""
     if not _stopping.is_set():
         _stopping.set()
         threading.Thread(target=_interrupt_until_served, name="stdwatch-serve-stop", daemon=True).start()
