@@ -69,7 +69,7 @@ def attribute_all(w, settings: Settings, overrides: dict[str, str]) -> Register:
     10,000)."""
     keyed = sorted((normalize_org_name(name), name) for name in set(w.drafting_orgs()) | set(registry_orgs(w)))
     region, register = load_region(settings.region), Register.from_evidence(w.org_evidence())
-    inputs = attribution_inputs(keyed, w.org_evidence_fingerprint(), overrides, region.folder)
+    inputs = attribution_inputs(keyed, w.org_evidence_fingerprint(), overrides, region.digest)
     if w.attributed_from() == inputs:
         return register
     rows: list[tuple[str, str, Attribution]] = []
@@ -86,14 +86,14 @@ def attribute_all(w, settings: Settings, overrides: dict[str, str]) -> Register:
 
 
 def attribution_inputs(keyed: list[tuple[str, str]], evidence: str, overrides: Mapping[str, str],
-                       region_folder: Path) -> str:
+                       region_digest: str) -> str:
     """A fingerprint of everything core.org's attributions are made from: the (key, name) pairs to
     attribute, the register's fingerprint (`WriteSession.org_evidence_fingerprint`), the reviewed
-    overrides, every file of the region's folder, and the code (`_attribution_code`)."""
+    overrides, the region's folder as the Region in use read it (`Region.digest`: not the folder as
+    it is now, which a long-lived process's cached Region may no longer match), and the code
+    (`_attribution_code`)."""
     digest = hashlib.sha256(_attribution_code().encode())
-    for path in sorted(p for p in Path(region_folder).rglob("*") if p.is_file()):
-        digest.update(f"\0{path.relative_to(region_folder)}\0".encode() + path.read_bytes())
-    digest.update(f"\0{evidence}\0".encode())
+    digest.update(f"\0{region_digest}\0{evidence}\0".encode())
     digest.update(json.dumps(sorted(overrides.items()), ensure_ascii=False).encode())
     digest.update(json.dumps(keyed, ensure_ascii=False).encode())
     return digest.hexdigest()

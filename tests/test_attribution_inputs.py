@@ -95,3 +95,22 @@ def test_core_org_written_since_is_attributed_again(session):
     w.replace_org_attributions([(None, name, wrong) for name in (CITY_ONLY, KUNSHAN)])
     attribute_all(w, settings, {})
     assert districts(w) == {CITY_ONLY: None, KUNSHAN: "昆山市"}
+
+
+def test_a_regions_digest_is_its_folders_files(tmp_path):
+    """`Region.digest`, in the attribution's inputs: the same files give the same digest, a changed
+    town list another one."""
+    import shutil
+    from pathlib import Path
+
+    import transform
+
+    bundled = Path(transform.__file__).parent / "regions" / "3205"
+    same, edited = tmp_path / "same", tmp_path / "edited"
+    for root in (same, edited):
+        shutil.copytree(bundled, root / "3205")
+    towns = edited / "3205" / "towns.csv"
+    towns.write_text(towns.read_text(encoding="utf-8") + "320506999,新设街道,320506,吴中区,current,test,\n",
+                     encoding="utf-8")
+    assert load_region("3205", same).digest == load_region("3205").digest
+    assert load_region("3205", edited).digest != load_region("3205").digest

@@ -14,6 +14,7 @@ are national reference and serve every region.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 import tomllib
@@ -190,6 +191,7 @@ class Region:
     columns: tuple[NoticeColumn, ...]
     measures: tuple[Measure, ...]  # indicators.csv
     folder: Traversable  # where its files are
+    digest: str  # sha256 of every file in the folder as this Region read it (what attribution was made from)
     districts: tuple[District, ...]
     divisions: Mapping[str, DivisionCode]  # division code → what it means today
     towns: Mapping[str, str]  # gazetteer name or unambiguous alternative form → district code
@@ -261,6 +263,21 @@ class Region:
 
 def _folder(code: str, root: Path | None) -> Traversable:
     return (root if root is not None else resources.files("transform") / "regions") / code
+
+
+def _folder_digest(folder: Traversable) -> str:
+    """sha256 over every file of `folder`, its subfolders too, by relative name in order."""
+    digest = hashlib.sha256()
+
+    def add(entry: Traversable, name: str) -> None:
+        if entry.is_dir():
+            for child in sorted(entry.iterdir(), key=lambda c: c.name):
+                add(child, f"{name}/{child.name}")
+        elif entry.is_file():
+            digest.update(f"\0{name}\0".encode() + entry.read_bytes())
+
+    add(folder, "")
+    return digest.hexdigest()
 
 
 def region_codes(root: Path | None = None) -> tuple[str, ...]:
@@ -397,6 +414,7 @@ def load_region(code: str, root: Path | None = None) -> Region:
         columns=columns,
         measures=_measures(code, root),
         folder=_folder(code, root),
+        digest=_folder_digest(_folder(code, root)),
         districts=districts,
         divisions=MappingProxyType(divisions),
         towns=MappingProxyType({form: p.district.code for form, p in town_places.items() if p.district}),

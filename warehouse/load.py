@@ -535,8 +535,9 @@ class StandardRows(Sequence[StandardRecord]):
         return self.table.num_rows
 
     def __getitem__(self, index):
-        if isinstance(index, slice):  # one take, not a table slice per row
-            return list(StandardRows(self.table.take(list(range(*index.indices(len(self)))))))
+        if isinstance(index, slice):  # one take and one conversion, not a table slice per row
+            rows = self.table.take(list(range(*index.indices(len(self))))).to_pylist()
+            return [_standard_record(row) for row in rows]
         if not -len(self) <= index < len(self):
             raise IndexError(index)
         return _standard_record(self.table.slice(index % len(self), 1).to_pylist()[0])
