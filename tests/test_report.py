@@ -91,6 +91,8 @@ class Trap:
             except OSError:
                 line = "? (no request line)"
             conn.close()
+            if not line:  # closed before sending anything (Chromium opens spare sockets to its proxy): no host asked
+                continue
             target = line.split(" ")[1] if " " in line else line
             self.hosts.add(re.sub(r"^[a-z]+://", "", target).split("/")[0].rsplit(":", 1)[0])
 
