@@ -31,6 +31,10 @@ from datetime import date, datetime
 
 from transform.text import clean_text
 
+# The libraries the readers below import on first use (a notice without attachments never pays for
+# them); a process that will read many attachments may import them ahead (flows.reparse_pool).
+READER_MODULES = ("openpyxl", "xlrd", "docx", "pypdf")
+
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 PDF_MAGIC = b"%PDF-"

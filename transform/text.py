@@ -141,14 +141,26 @@ def _token_strength(token: str) -> bool | None:
     return None
 
 
-# Every run holds a strong term, so a text with none has no spam: one regex scan decides
-# that for the vast majority of pages before the tokenizer runs.
-_ANY_STRONG = re.compile("|".join(map(re.escape, _STRONG_TERMS)) + r"|bet|casino|baccarat|pk10", re.I)
+# Every run holds a strong term, so a text with none has no spam: this decides that for the vast
+# majority of texts before the tokenizer runs. A strong term is a CJK term as written or an ASCII
+# token `_STRONG_LATIN` matches, and each of those holds bet, casino, baccarat or pk10 in some case.
+# One regex of the CJK terms, case-sensitive, and substring tests of the lower-cased text: a
+# case-insensitive regex of every term (as before) took 4× as long on a page (a twelfth of a big
+# source's parse) and 3.5× on a field. Lower-casing never turns an ASCII letter into another, so no
+# strong term is missed; a non-ASCII letter lowered into ASCII only sends a text to the tokenizer.
+_ANY_STRONG_CJK = re.compile("|".join(map(re.escape, _STRONG_TERMS)))
+
+
+def _may_hold_spam(text: str) -> bool:
+    if _ANY_STRONG_CJK.search(text):
+        return True
+    lowered = text.lower()
+    return "bet" in lowered or "casino" in lowered or "baccarat" in lowered or "pk10" in lowered
 
 
 def _spam_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each spam run: chained vocabulary terms holding at least one strong term."""
-    if not _ANY_STRONG.search(text):
+    if not _may_hold_spam(text):
         return []
     spans: list[tuple[int, int]] = []
     run_start = run_end = legitimate_end = 0
