@@ -84,6 +84,11 @@ def load(
         report.adopted = _adopt_unindexed(settings, w)
         if plan is not None:
             load_plan(w, plan, settings, run.run_id)
+        # the register files before the sources (their evidence has its own origins: the order changes
+        # nothing), so that a reprocess replaces them while its workers still parse
+        for prefix, evidence in register_files.items():
+            w.replace_org_evidence(prefix, evidence)
+        w.record_rejects(register_rejects, run.run_id)
         for result in waiting:
             loaded.append(result)
             source_report = source_report_of(result, client_stats.get(result.source, {}))
@@ -97,9 +102,6 @@ def load(
                 source_report.error = source_report.error or f"load failed: {type(exc).__name__}: {exc}"
                 w.record_rejects([Reject(result.source, "load_failed", f"{type(exc).__name__}: {exc}")], run.run_id)
             source_report.seconds["load"] = round(time.perf_counter() - load_started, 3)
-        for prefix, evidence in register_files.items():
-            w.replace_org_evidence(prefix, evidence)
-        w.record_rejects(register_rejects, run.run_id)
         register = attribute_all(w, settings, overrides)
         for result, source_report in zip(loaded, report.sources, strict=True):
             if isinstance(result, FailedCrawl):
