@@ -115,3 +115,28 @@ def test_plan_page_sentences_survive_spam_removal():
     assert "建设“质量基础设施一站式服务中心”" in cleaned
     assert "编制电子信息产业标准化规划(2.0版)" in cleaned
     assert find_spam(cleaned) == []
+
+
+@pytest.mark.parametrize("text, runs", [
+    ("正文 CASINO888 官网", ["CASINO888 官网"]),  # a Latin strong term in capitals: the pre-check lower-cases
+    ("正文 Bet365官网 结束", ["Bet365官网"]),
+    ("正文 PK10 结束", ["PK10"]),
+    ("Alphabet Betting 正文", []),  # holds "bet" but no strong token: the tokenizer, not the pre-check, decides
+    ("中共苏州市委员会", []),  # no strong term at all: the pre-check ends it
+])
+def test_spam_in_latin_letters_is_found_whatever_their_case(text, runs):
+    assert find_spam(text) == runs
+
+
+def test_page_spam_reads_visible_text_and_leaves_scripts_and_styles_as_they_were():
+    """Spam in a <script> or <style> is not on the page; in the body or the title it is. The scripts'
+    text is set aside while the page's text is read and put back: the parsers read it afterwards."""
+    from transform.parsers.common import html_document, page_spam, visible_text
+
+    doc = html_document("<html><head><title>标准公告</title><style>.x{content:'博彩官网'}</style>"
+                        "<script>var a = '澳门皇冠';</script></head>"
+                        "<body><p>正文</p><script>document.write('百家乐')</script><p>娱乐城官网</p></body></html>")
+    assert visible_text(doc) == ["标准公告", "正文", "娱乐城官网"]
+    assert page_spam(doc) == ["娱乐城官网"]
+    assert doc.xpath("//script/text()") == ["var a = '澳门皇冠';", "document.write('百家乐')"]
+    assert doc.xpath("//style/text()") == [".x{content:'博彩官网'}"]
