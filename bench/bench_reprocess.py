@@ -8,8 +8,8 @@ against the mirror, and its warehouse (`--data-dir` reuses one built before). Th
 big backfill"). A reprocess has a part no worker can share, about 1.2 s whatever the archive: the
 flow run's start and end in Prefect, the attribution, the publish gate and the publish, and the loads
 the flow's own process runs beside the workers on the same cores. At 10,000 standards (~4,600 pages,
-the default until 2026-12-07) that part is a fifth of a 2-worker run and the speed-up measured
-1.44–1.57×; at 20,000, 2.04× (docs/benchmarks.md). `--size 10000` measures the smaller one.
+the default until 2026-12-07) that part is a fifth of a 2-worker run, which bounds the speed-up
+there; docs/benchmarks.md has the figures at both sizes. `--size 10000` measures the smaller one.
 Then, `--repeat` times, each of these, 1 worker and every core in turn first (ABBA), so that a change
 of the machine's load falls on every side alike:
 

@@ -4,11 +4,14 @@ or a core.org written since each make it attribute again, and then it places as 
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 import flows.attribute as attribute
+import transform
 from flows.attribute import attribute_all
 from flows.loading import record_counting_settings
 from flows.settings import load_settings
@@ -100,11 +103,6 @@ def test_core_org_written_since_is_attributed_again(session):
 def test_a_regions_digest_is_its_folders_files(tmp_path):
     """`Region.digest`, in the attribution's inputs: the same files give the same digest, a changed
     town list another one."""
-    import shutil
-    from pathlib import Path
-
-    import transform
-
     bundled = Path(transform.__file__).parent / "regions" / "3205"
     same, edited = tmp_path / "same", tmp_path / "edited"
     for root in (same, edited):

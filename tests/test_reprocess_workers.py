@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -19,9 +21,11 @@ import warehouse
 from extract.archive import Archive, iter_archive
 from extract.sources import samr as samr_source
 from flows import reparse_pool
+from flows.sources import REGISTERED
 from flows.nightly import nightly
 from flows.reprocess import reprocess
 from flows.settings import load_settings
+from transform.attachments import READER_MODULES
 from ops_support import mirror_site, truth_problems
 
 pytestmark = pytest.mark.integration
@@ -157,12 +161,6 @@ def test_the_forkserver_imports_every_source_and_attachment_reader_and_not_prefe
     its first source 0.24 s and the notices' parse 0.5 s), and never Prefect (whose threads a fork would
     copy mid-lock): each registered source's module and each attachment library is preloaded, and
     importing all of them in a clean interpreter leaves Prefect unimported."""
-    import subprocess
-    import sys
-
-    from flows.sources import REGISTERED
-    from transform.attachments import READER_MODULES
-
     preloaded = reparse_pool.preloaded_modules()
     assert {f"flows.sources.{source}" for source in REGISTERED} | set(READER_MODULES) <= set(preloaded)
     probe = ("import importlib, sys\n"

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from transform.text import clean_text, find_spam, remove_spam, strip_markup, to_halfwidth
+from transform.parsers.common import html_document, page_spam, visible_text
+from transform.text import _STRONG_LATIN, _STRONG_LATIN_STEMS, clean_text, find_spam, remove_spam, strip_markup, to_halfwidth
 
 PLAN = Path("/work/shared/plans/suzhou-2022-standardization-opinions.txt")
 INJECTED = "澳门皇冠赌场_澳门皇冠游戏-投注app官网"
@@ -128,11 +129,16 @@ def test_spam_in_latin_letters_is_found_whatever_their_case(text, runs):
     assert find_spam(text) == runs
 
 
+def test_every_strong_latin_term_holds_a_stem_the_spam_pre_check_looks_for():
+    """The pre-check passes a text to the tokenizer only if it holds a stem: a Latin strong term
+    added without one would never be found."""
+    for alternative in _STRONG_LATIN.pattern.split("|"):
+        assert any(stem in alternative.lower() for stem in _STRONG_LATIN_STEMS), alternative
+
+
 def test_page_spam_reads_visible_text_and_leaves_scripts_and_styles_as_they_were():
     """Spam in a <script> or <style> is not on the page; in the body or the title it is. The scripts'
     text is set aside while the page's text is read and put back: the parsers read it afterwards."""
-    from transform.parsers.common import html_document, page_spam, visible_text
-
     doc = html_document("<html><head><title>标准公告</title><style>.x{content:'博彩官网'}</style>"
                         "<script>var a = '澳门皇冠';</script></head>"
                         "<body><p>正文</p><script>document.write('百家乐')</script><p>娱乐城官网</p></body></html>")
