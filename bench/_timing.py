@@ -126,10 +126,10 @@ def standards(con, n: int, first: int = 0, suffix: str = ""):
 
 
 # A warehouse of `n` standards written straight into the core tables by DuckDB (merging 10M
-# records through Python would take the benchmark hours): every standard from samr, two
-# drafters from a pool of n // 20 organisations spread over the region's districts (a tenth
-# of them outside it, a tenth unplaced in the region), issued over 2021–2025. Columns not
-# written are NULL.
+# records through Python would take the benchmark hours): every standard from samr only, so
+# core.standard is its core.standard_source row (migration 013), two drafters from a pool of
+# n // 20 organisations spread over the region's districts (a tenth of them outside it, a tenth
+# unplaced in the region), issued over 2021–2025. Columns not written are NULL.
 BULK_SQL = """
 INSERT INTO core.org BY NAME
 SELECT 'org' || k AS org_key, '苏州某某科技有限公司' || k AS name,
@@ -139,20 +139,22 @@ SELECT 'org' || k AS org_key, '苏州某某科技有限公司' || k AS name,
        'name' AS method, 0.8 AS confidence, false AS needs_review, TIMESTAMPTZ '2025-01-01 00:00:00+00' AS attributed_at
 FROM range($orgs) AS t(k);
 INSERT INTO core.org_name SELECT name, org_key FROM core.org;
-INSERT INTO core.standard BY NAME
-SELECT 'GB/T ' || i || '-' || (2021 + i % 5) AS std_no,
-       ['national', 'industry', 'local', 'group', 'enterprise'][1 + i % 5] AS std_type,
-       CASE WHEN i % 5 = 2 THEN 'DB32/T' ELSE 'GB/T' END AS prefix, CAST(2021 + i % 5 AS INTEGER) AS year,
-       '标准名称 ' || i AS name, '现行' AS status, DATE '2021-01-01' + CAST(i % 1800 AS INTEGER) AS issue_date,
-       '苏州某某科技有限公司' || (i % $orgs) AS lead_org, 'org' || (i % $orgs) AS lead_org_key,
-       ['苏州某某科技有限公司' || (i % $orgs), '苏州某某科技有限公司' || ((i * 7 + 3) % $orgs)] AS drafters,
-       true AS drafters_known, 'samr' AS drafters_source, 'samr' AS source, 'samr-' || i AS source_id,
-       'r' || i AS response_id, false AS spam, ['samr'] AS sources, 'bench' AS first_seen_run,
-       'bench' AS last_changed_run, md5(CAST(i AS VARCHAR)) AS content_hash
-FROM range($n) AS t(i);
-INSERT INTO core.standard_drafter
-SELECT std_no, unnest([1, 2]), unnest(drafters), unnest(['org' || (i % $orgs), 'org' || ((i * 7 + 3) % $orgs)])
-FROM (SELECT std_no, drafters, CAST(split_part(split_part(std_no, ' ', 2), '-', 1) AS BIGINT) AS i FROM core.standard);
+INSERT INTO core.standard_source BY NAME
+SELECT *, hash(std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces, is_revision,
+               drafters, drafters_known, committee_code, committee_name, source_id, spam) AS content_key
+FROM (
+    SELECT 'GB/T ' || i || '-' || (2021 + i % 5) AS std_no,
+           ['national', 'industry', 'local', 'group', 'enterprise'][1 + i % 5] AS std_type,
+           CASE WHEN i % 5 = 2 THEN 'DB32/T' ELSE 'GB/T' END AS prefix, CAST(2021 + i % 5 AS INTEGER) AS year,
+           '标准名称 ' || i AS name, '现行' AS status, DATE '2021-01-01' + CAST(i % 1800 AS INTEGER) AS issue_date,
+           ['苏州某某科技有限公司' || (i % $orgs), '苏州某某科技有限公司' || ((i * 7 + 3) % $orgs)] AS drafters,
+           ['org' || (i % $orgs), 'org' || ((i * 7 + 3) % $orgs)] AS drafter_keys,
+           true AS drafters_known, 'samr' AS source, 'samr-' || i AS source_id,
+           'r' || i AS response_id, false AS spam, 'bench' AS first_seen_run, 'bench' AS last_changed_run,
+           'bench' AS last_seen_run
+    FROM range($n) AS t(i)
+);
+INSERT OR REPLACE INTO meta.mart_state (key, value) VALUES ('content_key_version', version());
 """
 
 

@@ -7,9 +7,10 @@ Rows (medians of --repeat runs, each on a fresh warehouse file, min–max of std
 - merge: first merge of `size` standards vs the bare insert (goal ≤ 3×);
 - re-merge unchanged: the same rows merged again vs the first merge (goal ≤ 0.3×);
 - peak memory: the child process's maximum RSS vs 2 GB (goal: under it, at 1M records);
-- write floor (no goal, a diagnosis): the first merge vs writing the same rows straight into the four
-  tables a merge fills (core.standard_source, core.standard, core.standard_drafter, status history)
-  with no decision at all: how much of the gap to the bare insert is the schema's write volume;
+- write floor (no goal, a diagnosis): the first merge vs writing the same rows straight into the
+  tables a merge of new standards fills (core.standard_source and the status history; since
+  migration 013 core.standard and its drafters are views of them) with no decision at all: how
+  much of the gap to the bare insert is the schema's write volume;
 - the same three ratios in CPU seconds of the child process (every thread: DuckDB's too), measured
   around the same runs: on a shared machine they move far less with the load than wall time does.
 The rows are generated inside DuckDB as Arrow (bench/_timing.py), never as Python objects; the
@@ -34,20 +35,14 @@ PEAK_LIMIT = 2 * 2**30
 
 
 # The write floor: the rows as a merge of new standards writes them, without deciding anything.
-# Since migration 012 that is core.standard_source without lead_org/lead_org_key and with a 64-bit
-# content_key (here a one-column hash(), as random as the merge's, so the stored bytes are alike).
+# Since migration 013 that is core.standard_source (with a 64-bit content_key: here a one-column
+# hash(), as random as the merge's, so the stored bytes are alike) and the status history: a
+# standard only one source lists is that row (core.standard and its drafters are views).
 WRITE_FLOOR_SQL = """
 INSERT INTO core.standard_source BY NAME
-SELECT *, drafters AS drafter_keys, sha256 AS content_hash, hash(std_no) AS content_key, 'w' AS first_seen_run,
+SELECT *, drafters AS drafter_keys, hash(std_no) AS content_key, 'w' AS first_seen_run,
        'w' AS last_changed_run, 'w' AS last_seen_run, fetched_at AS last_seen_at
 FROM incoming;
-INSERT INTO core.standard BY NAME
-SELECT * EXCLUDE (std_no_raw, detail_url, input_time), drafters[1] AS lead_org, drafters[1] AS lead_org_key,
-       source AS drafters_source, [source] AS sources, sha256 AS content_hash, 'w' AS first_seen_run,
-       'w' AS last_changed_run
-FROM incoming;
-INSERT INTO core.standard_drafter
-SELECT std_no, unnest(generate_series(1, len(drafters))), unnest(drafters), unnest(drafters) FROM incoming;
 INSERT INTO core.standard_status_history SELECT std_no, status, fetched_at, 'w', source FROM incoming;
 """
 
@@ -111,11 +106,11 @@ def run(size: int | None = None, repeat: int = 3) -> list[dict]:
         row(f"merge {size:,}: peak RSS (GB) vs 2 GB", {"median": peak / 2**30, "min": peak / 2**30,
             "max": peak / 2**30}, 2.0, 2.0, "the child's VmHWM, incl. the generated Arrow table",
             goal_is_limit=True),
-        row(f"merge {size:,} vs writing its four tables", wall["merge"], wall["write_floor"], None,
-            "the same rows straight into core.standard_source, standard, standard_drafter, status history"),
+        row(f"merge {size:,} vs writing its tables", wall["merge"], wall["write_floor"], None,
+            "the same rows straight into core.standard_source and the status history"),
         row(f"merge {size:,} vs bare insert, CPU-s", cpu["merge"], cpu["floor"], None, cpu_note),
         row(f"re-merge {size:,} vs first merge, CPU-s", cpu["remerge"], cpu["merge"], None, cpu_note),
-        row(f"merge {size:,} vs its four tables, CPU-s", cpu["merge"], cpu["write_floor"], None, cpu_note),
+        row(f"merge {size:,} vs its tables, CPU-s", cpu["merge"], cpu["write_floor"], None, cpu_note),
     ]
 
 

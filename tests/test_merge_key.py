@@ -1,11 +1,12 @@
-"""The merge's content key (migration 012): unchanged records are told by a stored 64-bit key, a key
-from another DuckDB version falls back to the sha256, and a warehouse at migration 011 upgrades in
-place with every row kept."""
+"""The merge's content key (migration 012): unchanged records are told by a stored 64-bit key of the
+business fields (and only of them), a DuckDB whose hash() differs re-keys the stored rows once
+instead of seeing every record changed (migration 013), and a warehouse at migration 011 upgrades in
+place with every row kept, its canonical rows derived (013)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -16,6 +17,19 @@ from warehouse import Warehouse, apply_migrations, schema_version
 from warehouse.db import migrations
 
 TABLES = ("core.standard_source", "core.standard", "core.standard_drafter", "core.standard_status_history")
+KEY = ("hash(std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces, is_revision, "
+       "drafters, drafters_known, committee_code, committee_name, source_id, spam)")
+BUSINESS_CHANGES = {  # each business field changed alone: the record is updated
+    "std_type": "industry", "prefix": "GB/Z", "year": 2019, "name": "新的名称", "status": "废止",
+    "issue_date": date(2022, 2, 2), "act_date": date(2022, 3, 3), "abolish_date": date(2030, 1, 1),
+    "replaces": ["GB/T 7-2010"], "is_revision": None, "drafters": ["昆山甲科技有限公司", "新的单位"],
+    "drafters_known": None, "committee_code": "TC9", "committee_name": "某委员会", "source_id": "other-id",
+    "spam": None,  # None: the flag turned over
+}
+PROVENANCE_CHANGES = {  # each provenance field changed alone: the record is unchanged (a sighting)
+    "std_no_raw": "GB/T  7—2022", "detail_url": "https://samr.example/other", "input_time": datetime(2025, 1, 1,
+                                                                                                     tzinfo=timezone.utc),
+}
 
 
 def records():
@@ -56,19 +70,36 @@ def test_an_unchanged_record_is_told_by_its_key_and_a_changed_one_is_not(tmp_pat
         renamed = w.merge_standards([replace(records()[3], name="新的名称")], "run-4")
     assert (again.inserted, again.updated, again.unchanged) == (0, 1, 3)  # DB32/T 5 goes back to 即将实施
     assert (renamed.updated, renamed.unchanged) == (1, 0)
-    keys = rows(path, "SELECT count(*) AS n FROM core.standard_source WHERE content_key = hash(std_type, prefix, "
-                      "year, name, status, issue_date, act_date, abolish_date, replaces, is_revision, drafters, "
-                      "drafters_known, committee_code, committee_name, source_id, spam)")
+    keys = rows(path, f"SELECT count(*) AS n FROM core.standard_source WHERE content_key = {KEY}")
     assert keys == [{"n": 4}]
 
 
-def test_a_key_from_another_duckdb_costs_a_sha256_never_a_false_change(tmp_path):
+def test_every_business_field_changes_a_record_and_provenance_does_not(tmp_path):
+    """What the sha256 content_hash hashed before migration 013 is what the key covers: each business
+    field changed alone makes an update; a re-fetch with other provenance is a sighting."""
+    path = tmp_path / "w.duckdb"
+    merged(path)
+    base = later(records())[3]  # GB/T 7-2022, samr, as run-2 left it
+    with Warehouse(path).writing() as w:
+        for i, (field, value) in enumerate(BUSINESS_CHANGES.items()):
+            value = not getattr(base, field) if value is None else value
+            counts = w.merge_standards([replace(base, **{field: value})], f"field-{i}")
+            assert (counts.updated, counts.unchanged) == (1, 0), field
+            assert w.merge_standards([base], f"back-{i}").updated == 1, field
+        for i, (field, value) in enumerate(PROVENANCE_CHANGES.items()):
+            refetched = replace(base, **{field: value}, provenance=provenance("samr", 200 + i, T0 + timedelta(days=9)))
+            counts = w.merge_standards([refetched], f"seen-{i}")
+            assert (counts.updated, counts.unchanged) == (0, 1), field
+
+
+def test_a_key_from_another_duckdb_is_recomputed_once_never_a_false_change(tmp_path):
     path = tmp_path / "w.duckdb"
     merged(path)
     before = contents(path)
     right = rows(path, "SELECT std_no, source, content_key FROM core.standard_source ORDER BY ALL")
     with Warehouse(path).writing() as w:  # as if another DuckDB's hash() had written every key
         w.con.execute("UPDATE core.standard_source SET content_key = content_key // 2 + 1")
+        w.con.execute("UPDATE meta.mart_state SET value = 'v0.0.1' WHERE key = 'content_key_version'")
     changed = later(records())
     changed[2] = replace(changed[2], status="现行")
     with Warehouse(path).writing() as w:
@@ -80,10 +111,23 @@ def test_a_key_from_another_duckdb_costs_a_sha256_never_a_false_change(tmp_path)
     for table in ("core.standard_drafter", "core.standard_status_history"):
         assert after[table] == before[table]
     assert [r["last_changed_run"] for r in after["core.standard_source"]] == ["run-2", "run-1", "run-1", "run-4"]
-    assert rows(path, "SELECT std_no, source, content_key FROM core.standard_source ORDER BY ALL") != right
     rekeyed = rows(path, "SELECT std_no, source, content_key FROM core.standard_source WHERE std_no <> 'GB/T 7-2022' "
                          "ORDER BY ALL")
     assert rekeyed == [r for r in right if r["std_no"] != "GB/T 7-2022"]
+    assert rows(path, "SELECT value FROM meta.mart_state WHERE key = 'content_key_version'") == rows(
+        path, "SELECT version() AS value")
+
+
+def test_a_key_the_same_duckdb_stored_is_trusted(tmp_path):
+    """The other side of the re-key: with the version recorded as this one, a stored key that differs is a
+    change (which is why the version is recorded, and the keys recomputed when it is not this one)."""
+    path = tmp_path / "w.duckdb"
+    merged(path)
+    with Warehouse(path).writing() as w:
+        w.con.execute("UPDATE core.standard_source SET content_key = content_key // 2 + 1")
+    with Warehouse(path).writing() as w:
+        counts = w.merge_standards(later(records()), "run-3")
+    assert (counts.updated, counts.unchanged) == (4, 0)
 
 
 def test_a_warehouse_at_migration_11_upgrades_in_place_and_keeps_every_row(tmp_path):
@@ -95,9 +139,13 @@ def test_a_warehouse_at_migration_11_upgrades_in_place_and_keeps_every_row(tmp_p
     con = duckdb.connect(str(old))
     assert apply_migrations(con, upto=11)[-1] == 11
     con.execute(f"ATTACH '{fresh}' AS fresh (READ_ONLY)")
+    # before 013 each row kept a sha256 content_hash (its value no longer matters) and core.standard and
+    # core.standard_drafter were tables holding what the views now derive
     con.execute("INSERT INTO core.standard_source BY NAME SELECT * EXCLUDE (content_key), drafters[1] AS lead_org, "
-                "drafter_keys[1] AS lead_org_key FROM fresh.core.standard_source")
-    for table in TABLES[1:]:
+                "drafter_keys[1] AS lead_org_key, sha256(std_no || source) AS content_hash "
+                "FROM fresh.core.standard_source")
+    con.execute("INSERT INTO core.standard BY NAME SELECT *, sha256(std_no) AS content_hash FROM fresh.core.standard")
+    for table in TABLES[2:]:
         con.execute(f"INSERT INTO {table} SELECT * FROM fresh.{table}")
     con.execute("DETACH fresh")
     con.close()
@@ -106,7 +154,9 @@ def test_a_warehouse_at_migration_11_upgrades_in_place_and_keeps_every_row(tmp_p
     with Warehouse(old).writing():
         pass
     con = duckdb.connect(str(old), read_only=True)
-    assert schema_version(con) == migrations()[-1].version >= 12
+    assert schema_version(con) == migrations()[-1].version >= 13
+    assert con.execute("SELECT std_no, sources FROM core.standard_resolved").fetchall() == [
+        ("GB/T 1-2023", ["samr", "sacinfo"])]
     con.close()
     assert contents(old) == contents(fresh)
     key = "SELECT std_no, source, content_key FROM core.standard_source ORDER BY ALL"

@@ -198,7 +198,7 @@ def test_a_city_whose_plan_is_another_citys_shows_no_figures_against_it(province
 
 def test_the_province_session_refuses_to_write(province):
     before = {code: hashlib.sha256(path.read_bytes()).hexdigest() for code, path in province.items()}
-    for statement in ("CREATE TABLE x AS SELECT 1", "DELETE FROM region_3205.core.standard",
+    for statement in ("CREATE TABLE x AS SELECT 1", "DELETE FROM region_3205.core.standard_source",
                       "ATTACH 'other.duckdb' AS other", "SELECT 1; SELECT 2"):
         result = run("province", "sql", statement)
         assert result.exit_code == 2, (statement, result.output)
@@ -207,7 +207,7 @@ def test_the_province_session_refuses_to_write(province):
     con = open_province(province)
     try:
         with pytest.raises(duckdb.Error, match="read-only"):
-            con.execute("DELETE FROM region_3202.core.standard")
+            con.execute("DELETE FROM region_3202.core.standard_source")
         with pytest.raises(duckdb.Error):
             con.execute("SET enable_external_access = true")
     finally:

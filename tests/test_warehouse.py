@@ -118,8 +118,8 @@ def test_migrations_apply_from_empty_and_again_is_a_no_op(tmp_path):
     assert schema_version(con) == every[-1]
     tables = {f"{s}.{t}" for s, t in con.execute(
         "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()}
-    assert {"raw.response", "ref.district", "ref.setting", "ref.source_priority", "core.standard",
-            "core.standard_source", "core.standard_drafter", "core.standard_status_history", "core.org",
+    assert {"raw.response", "ref.district", "ref.setting", "ref.source_priority", "core.standard_resolved",
+            "core.standard_source", "core.standard_status_history", "core.org",
             "core.org_evidence", "core.reject", "meta.run", "meta.run_source", "meta.watermark",
             "meta.schema_version"} <= tables
     con.close()

@@ -215,8 +215,7 @@ class InboxFileLoad:
         retracted = sorted(self.listed_before - listed)
         if retracted:
             w.run_statements(_SQL, {"incoming_retracted": pa.table({"std_no": pa.array(retracted, pa.string())})},
-                             ["retract_inbox_standard_sources", "retract_orphaned_standards", "note_retracted",
-                              "retract_orphaned_drafters"])
+                             ["retract_inbox_standard_sources", "retract_unshared_resolved", "note_retracted"])
         standards = (MergeCounts(self.inserted, self.updated, 0) if self.kind == "enterprise_std" or self.merged
                      else None)
         return InboxLoad(self.file_name, self.kind, "replaced" if self.previous else "loaded", rows, self.loaded,

@@ -45,9 +45,10 @@ def refresh(con: duckdb.DuckDBPyConnection) -> str:
         if not rebuild:
             execute(con, _SQL, "note_standards_of_responses")
             rowids = {name: execute(con, _SQL, f"refreshed_{name}").fetchone()[0]
-                      for name in ("placed_rowids", "standard_rowids", "drafter_rowids")}
+                      for name in ("placed_rowids", "source_rowids", "resolved_rowids")}
             if any(rowids.values()):  # nothing noted, nothing to replace: the checks below still run
-                for step in ("untally_refreshed_placed", "delete_refreshed_placed", "select_refreshed_standards",
+                for step in ("untally_refreshed_placed", "delete_refreshed_placed", "select_refreshed_sources",
+                             "select_refreshed_resolved", "select_refreshed_standards",
                              "select_refreshed_drafters", "place_refreshed", "drop_refreshed",
                              "apply_tally_delta"):
                     execute(con, _SQL, step, rowids)
@@ -58,7 +59,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> str:
             per_bucket = bucket_standards(con)
             buckets = execute(con, _SQL, "count_standards").fetchone()[0] // per_bucket + 1
             for bucket in range(buckets):
-                for step in ("select_bucket_standards", "select_bucket_drafters", "insert_refreshed_placed",
+                for step in ("select_bucket_standards", "select_refreshed_drafters", "insert_refreshed_placed",
                              "drop_refreshed"):
                     execute(con, _SQL, step, {"buckets": buckets, "bucket": bucket})
         if rebuild or not execute(con, _SQL, "tally_agrees").fetchone()[0]:

@@ -18,17 +18,18 @@ HAVING count(*) > 1
 
 -- name: standard_source_unique
 -- kind: unique
--- checks: core.standard_source (std_no, source), core.standard_drafter (std_no, position)
--- One provenance row per standard and source, one drafter per position: these tables have no
+-- checks: core.standard_source (std_no, source), core.standard_resolved (std_no)
+-- One provenance row per standard and source, one ranked row per standard: these tables have no
 -- primary key (migration 010: the merge keeps them unique set at a time), so this is their check.
+-- (core.standard and core.standard_drafter are views of them, migration 013.)
 SELECT 'core.standard_source' AS "table", std_no, source AS key, count(*) AS n
 FROM core.standard_source
 GROUP BY std_no, source
 HAVING count(*) > 1
 UNION ALL
-SELECT 'core.standard_drafter', std_no, CAST(position AS VARCHAR), count(*)
-FROM core.standard_drafter
-GROUP BY std_no, position
+SELECT 'core.standard_resolved', std_no, NULL, count(*)
+FROM core.standard_resolved
+GROUP BY std_no
 HAVING count(*) > 1
 
 -- name: mart_standard_unique
@@ -152,6 +153,17 @@ SELECT s.std_no, s.source
 FROM core.standard AS s
 LEFT JOIN core.standard_source AS p ON p.std_no = s.std_no AND p.source = s.source
 WHERE p.std_no IS NULL
+
+-- name: resolved_standard_is_shared
+-- kind: relationships
+-- checks: core.standard_resolved (std_no) → two or more rows of core.standard_source
+-- A ranked canonical row only where several sources list the standard: where one does, its own
+-- row is the canonical one (migration 013), and a ranked row left behind would hide it.
+SELECT r.std_no, r.source, r.sources, count(p.std_no) AS source_rows
+FROM core.standard_resolved AS r
+LEFT JOIN core.standard_source AS p USING (std_no)
+GROUP BY ALL
+HAVING count(p.std_no) < 2
 
 -- name: provenance_has_archive_record
 -- kind: relationships

@@ -203,19 +203,16 @@ INSERT INTO core.inbox_file BY NAME SELECT *, now() AS loaded_at FROM incoming_i
 DELETE FROM core.standard_source
 WHERE source = 'inbox' AND std_no IN (SELECT std_no FROM incoming_retracted);
 
--- name: retract_orphaned_standards
-DELETE FROM core.standard
+-- name: retract_unshared_resolved
+-- A retracted standard that one source or none still lists has no ranked row any more: it is that
+-- source's row, or gone (core.standard reads both from core.standard_source, sql/marts.sql).
+DELETE FROM core.standard_resolved
 WHERE std_no IN (SELECT std_no FROM incoming_retracted)
-  AND std_no NOT IN (SELECT std_no FROM core.standard_source);
+  AND std_no NOT IN (SELECT std_no FROM core.standard_source GROUP BY std_no HAVING count(*) > 1);
 
 -- name: note_retracted
 -- The marts drop or refresh the retracted standards before publish (materialise.sql).
 INSERT INTO mart_refresh SELECT std_no FROM incoming_retracted;
-
--- name: retract_orphaned_drafters
-DELETE FROM core.standard_drafter
-WHERE std_no IN (SELECT std_no FROM incoming_retracted)
-  AND std_no NOT IN (SELECT std_no FROM core.standard);
 
 -- name: select_other_file_subjects
 SELECT DISTINCT subject FROM core.manual_fact WHERE kind = 'enterprise_std' AND file_name <> $file_name;

@@ -88,29 +88,45 @@ WHERE r.response_id = f.response_id;
 -- The batch is `incoming_standard` (STANDARD_SCHEMA, drafter_keys, batch_order). decide_standards
 -- reads only its keys and business fields and returns what to do with each record, in batch
 -- order. The session appends those columns to the Arrow batch and splits it by what they say
--- (WriteSession.merge_standard_table): `changed_standard` (inserted or updated), `sole_standard`
--- (those of them that are their standard's only source), `shared_standard` (the numbers of the
--- others), `replaced_standard` (held_row of the updated) and `seen_standard` (held_row and
--- last_seen_at of the unchanged and stale). The statements after it read those straight from
--- Arrow (no staged copy of the batch), each as one set operation.
+-- (WriteSession.merge_standard_table): `changed_standard` (inserted or updated),
+-- `shared_standard` (the numbers of those that more than one source lists), `replaced_standard`
+-- (held_row of the updated) and `seen_standard` (held_row and last_seen_at of the unchanged and
+-- stale). The statements after it read those straight from Arrow (no staged copy of the batch),
+-- each as one set operation. Only core.standard_source is written for a standard one source
+-- lists: core.standard reads it from there (sql/marts.sql, migration 013).
+
+-- name: content_key_version
+-- The DuckDB version whose hash() computed the stored content keys (none yet: a warehouse that
+-- has just been upgraded to 013, or a new one).
+SELECT value FROM meta.mart_state WHERE key = 'content_key_version';
+
+-- name: rekey_standard_sources
+-- Every stored content key computed again by this DuckDB (whose hash() may differ from the one that
+-- stored them: then every record would look changed), and the version recorded. Once per DuckDB
+-- version (WriteSession.merge_standard_table).
+UPDATE core.standard_source
+SET content_key = hash(std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces,
+                       is_revision, drafters, drafters_known, committee_code, committee_name, source_id, spam);
+INSERT OR REPLACE INTO meta.mart_state (key, value) VALUES ('content_key_version', version());
 
 -- name: decide_standards
 -- What the batch's keys and the held versions tell about each record, one row per record in
--- batch order (classify_standards finishes the decision from these columns):
+-- batch order:
 -- latest: the batch's record for its (std_no, source); the others are duplicates (the batch holds a
 --   later one, by fetch time then batch order);
 -- content_key: DuckDB's 64-bit hash() of the business fields [std_type, prefix, year, name, status,
 --   issue_date, act_date, abolish_date, replaces, is_revision, drafters, drafters_known,
---   committee_code, committee_name, source_id, spam] (migration 012 fills the held ones with the same
---   expression); provenance, fetch time, the portal's entry time and the number as printed are left
---   out, so re-fetching an unchanged page is "unchanged";
--- held: a version is held; same_key: with this key (the record is unchanged, and needs no sha256);
--- held_hash: the held version's content_hash where its key differs; older: fetched after this one;
+--   committee_code, committee_name, source_id, spam] (rekey_standard_sources keeps the held ones
+--   computed by the same DuckDB); provenance, fetch time, the portal's entry time and the number as
+--   printed are left out, so re-fetching an unchanged page is "unchanged";
+-- change: inserted (no version held), unchanged (the held version has this key), stale (another
+--   key, but the held version was fetched later: an out-of-order backfill must not roll a standard
+--   back), updated, or NULL (a duplicate);
 -- held_row: the rowid of the version held (an update replaces it, a sighting touches it);
 -- first_seen_run, last_seen_at: the values the source's row keeps or gets;
 -- shared: after this merge the standard is listed by more than one source, so its canonical row is
 --   ranked (resolve_shared_standards) if the record changes it; any other changed record is its
---   standard's row as it is.
+--   standard's canonical row as it is.
 WITH hashed AS (  -- the key first, apart from the window: a window carries every column it is given
     SELECT
         batch_order, std_no, source, fetched_at,
@@ -127,24 +143,27 @@ keyed AS (
 ),
 decided AS (
     SELECT
-        keyed.batch_order, keyed.std_no, keyed.source, keyed.latest, keyed.content_key,
-        held.std_no IS NOT NULL AS held,
-        coalesce(held.content_key = keyed.content_key, false) AS same_key,
-        CASE WHEN held.content_key <> keyed.content_key THEN held.content_hash END AS held_hash,
-        coalesce(held.fetched_at > keyed.fetched_at, false) AS older,
+        keyed.batch_order, keyed.std_no, keyed.source, keyed.content_key,
+        CASE
+            WHEN NOT keyed.latest THEN NULL
+            WHEN held.std_no IS NULL THEN 'inserted'
+            WHEN held.content_key = keyed.content_key THEN 'unchanged'
+            WHEN held.fetched_at > keyed.fetched_at THEN 'stale'
+            ELSE 'updated'
+        END AS change,
         held.rowid AS held_row,
         coalesce(held.first_seen_run, $run_id) AS first_seen_run,
         greatest(held.last_seen_at, keyed.fetched_at) AS last_seen_at
     FROM keyed
     LEFT JOIN core.standard_source AS held USING (std_no, source)
 ),
-affected AS (  -- the records that may change their standard: all but duplicates and same keys
-    SELECT std_no FROM decided WHERE latest AND NOT same_key
+affected AS (  -- the records that change their standard
+    SELECT std_no FROM decided WHERE change IN ('inserted', 'updated')
 ),
 several AS (  -- more than one source among those held and those in the batch
     SELECT std_no
     FROM (
-        SELECT std_no, source FROM decided WHERE latest AND std_no IN (SELECT std_no FROM affected)
+        SELECT std_no, source FROM decided WHERE change IS NOT NULL AND std_no IN (SELECT std_no FROM affected)
         UNION ALL
         SELECT std_no, source FROM core.standard_source WHERE std_no IN (SELECT std_no FROM affected)
     )
@@ -152,45 +171,25 @@ several AS (  -- more than one source among those held and those in the batch
     HAVING min(source) <> max(source)
 )
 SELECT
-    decided.latest, decided.content_key, decided.held, decided.same_key, decided.held_hash, decided.older,
-    decided.held_row, decided.first_seen_run, decided.last_seen_at, several.std_no IS NOT NULL AS shared
+    decided.change, decided.content_key, decided.held_row, decided.first_seen_run, decided.last_seen_at,
+    several.std_no IS NOT NULL AS shared
 FROM decided
 LEFT JOIN several USING (std_no)
 ORDER BY decided.batch_order;
 
--- name: classify_standards
--- The batch with decide_standards' columns: each record's change and, where it was not told by its
--- key, its content_hash, in batch order (a projection keeps the Arrow table's order).
--- change: inserted (new), unchanged (same business content), stale (different, but older than
---   the version held: an out-of-order backfill must not roll a standard back), updated, or NULL
---   (a duplicate);
--- content_hash: sha256 of the business fields as the JSON array [std_type, prefix, year, name,
---   status, issue_date, act_date, abolish_date, replaces, is_revision, drafters, drafters_known,
---   committee_code, committee_name, source_id, spam] (compact, UTF-8 unescaped): the durable
---   fingerprint, independent of the DuckDB version. Computed only for a latest record without the
---   held key: a held record with another key but the same content_hash is unchanged too (`rekeyed`:
---   its key came from another DuckDB's hash(), and rekey_standard_sources replaces it).
-WITH hashed AS (
-    SELECT
-        latest, held, same_key, held_hash, older,
-        CASE WHEN latest AND NOT same_key THEN sha256(CAST(json_array(
-            std_type, prefix, year, name, status, CAST(issue_date AS VARCHAR), CAST(act_date AS VARCHAR),
-            CAST(abolish_date AS VARCHAR), replaces, is_revision, drafters, drafters_known,
-            committee_code, committee_name, source_id, spam) AS VARCHAR))
-        END AS content_hash
-    FROM incoming_standard
-)
-SELECT
-    CASE
-        WHEN NOT latest THEN NULL
-        WHEN NOT held THEN 'inserted'
-        WHEN same_key OR held_hash = content_hash THEN 'unchanged'
-        WHEN older THEN 'stale'
-        ELSE 'updated'
-    END AS change,
-    content_hash,
-    coalesce(latest AND held AND NOT same_key AND held_hash = content_hash, false) AS rekeyed
-FROM hashed;
+-- name: keep_standards_before
+-- The canonical rows of the shared standards the merge re-resolves, as they were before it (what
+-- resolve_shared_standards carries on: first seen, last changed, and the fields it compares):
+-- taken before core.standard_source changes, since the row of a standard one source listed is
+-- that source's row.
+CREATE OR REPLACE TEMP TABLE shared_source AS
+SELECT * FROM core.standard_source WHERE std_no IN (SELECT std_no FROM shared_standard);
+CREATE OR REPLACE TEMP TABLE shared_resolved AS
+SELECT * FROM core.standard_resolved WHERE std_no IN (SELECT std_no FROM shared_standard);
+CREATE OR REPLACE TEMP TABLE standard_before AS
+FROM core.standard_canonical_of('shared_source', 'shared_resolved');
+DROP TABLE shared_source;
+DROP TABLE shared_resolved;
 
 -- name: append_status_history
 -- A row when a source shows a standard first or changed, with a status other than the last it showed.
@@ -221,7 +220,7 @@ SELECT
     std_no, source, source_id, std_no_raw, std_type, prefix, year, name, status,
     issue_date, act_date, abolish_date, replaces, is_revision,
     drafters, drafter_keys, drafters_known, committee_code, committee_name,
-    detail_url, input_time, spam, url, response_id, fetched_at, sha256, content_hash, content_key,
+    detail_url, input_time, spam, url, response_id, fetched_at, sha256, content_key,
     first_seen_run, $run_id AS last_changed_run, $run_id AS last_seen_run, fetched_at AS last_seen_at
 FROM changed_standard;
 
@@ -231,25 +230,11 @@ SET last_seen_run = $run_id, last_seen_at = seen.last_seen_at
 FROM seen_standard AS seen
 WHERE target.rowid = seen.held_row;
 
--- name: rekey_standard_sources
--- Unchanged records whose held key came from another DuckDB's hash() (decide_standards, `rekeyed`)
--- get this one's, so that the next merge compares them by key again.
-UPDATE core.standard_source AS target
-SET content_key = rekeyed.content_key
-FROM rekeyed_standard AS rekeyed
-WHERE target.rowid = rekeyed.held_row;
-
--- name: keep_standards_before
--- The canonical rows the merge replaces, as far as it carries them on (first seen, last changed).
-CREATE OR REPLACE TEMP TABLE standard_before AS
-SELECT std_no, first_seen_run, last_changed_run, content_hash
-FROM core.standard
-WHERE std_no IN (SELECT std_no FROM changed_standard);
-
 -- name: resolve_shared_standards
 -- The canonical row of every changed standard that more than one source lists: the record of the
 -- winning source (samr first, then ref.source_priority, then by name), the drafters of the
--- best source that listed them (same order, sources with drafters_known first).
+-- best source that listed them (same order, sources with drafters_known first). It keeps the
+-- first_seen_run of the row it replaces, and its last_changed_run unless a field of the row differs.
 CREATE OR REPLACE TEMP TABLE resolved_standard AS
 WITH listed AS (
     SELECT *
@@ -279,14 +264,11 @@ resolved AS (
         winner.std_no, winner.std_type, winner.prefix, winner.year, winner.name, winner.status,
         winner.issue_date, winner.act_date, winner.abolish_date, winner.replaces, winner.is_revision,
         drafting.drafters[1] AS lead_org, drafting.drafter_keys[1] AS lead_org_key, drafting.drafters,
-        drafting.drafter_keys,
-        drafting.drafters_known, drafting.source AS drafters_source,
+        drafting.drafter_keys, drafting.drafters_known, drafting.source AS drafters_source,
         winner.committee_code, winner.committee_name,
         winner.source, winner.source_id, winner.url, winner.response_id, winner.fetched_at, winner.sha256,
         coalesce(winner.spam, false) OR coalesce(drafting.spam, false) AS spam,
-        listing.sources,
-        CASE WHEN drafting.source = winner.source THEN winner.content_hash
-             ELSE sha256(winner.content_hash || drafting.content_hash) END AS content_hash
+        listing.sources
     FROM winner
     JOIN drafting USING (std_no)
     JOIN listing USING (std_no)
@@ -294,53 +276,29 @@ resolved AS (
 SELECT
     resolved.*,
     coalesce(old.first_seen_run, $run_id) AS first_seen_run,
-    CASE WHEN old.content_hash IS NOT DISTINCT FROM resolved.content_hash THEN old.last_changed_run
-         ELSE $run_id END AS last_changed_run
+    CASE WHEN (old.std_type, old.prefix, old.year, old.name, old.status, old.issue_date, old.act_date,
+               old.abolish_date, old.replaces, old.is_revision, old.drafters, old.drafters_known,
+               old.drafters_source, old.committee_code, old.committee_name, old.source, old.source_id,
+               old.spam, old.sources)
+              IS NOT DISTINCT FROM
+              (resolved.std_type, resolved.prefix, resolved.year, resolved.name, resolved.status,
+               resolved.issue_date, resolved.act_date, resolved.abolish_date, resolved.replaces,
+               resolved.is_revision, resolved.drafters, resolved.drafters_known, resolved.drafters_source,
+               resolved.committee_code, resolved.committee_name, resolved.source, resolved.source_id,
+               resolved.spam, resolved.sources)
+         THEN old.last_changed_run ELSE $run_id END AS last_changed_run
 FROM resolved
 LEFT JOIN standard_before AS old USING (std_no);
 
 -- name: delete_resolved_standards
-DELETE FROM core.standard WHERE std_no IN (SELECT std_no FROM standard_before);
+DELETE FROM core.standard_resolved WHERE std_no IN (SELECT std_no FROM shared_standard);
 
--- name: insert_sole_standards
--- A changed standard only one source lists is that source's record as it is: no ranking (most of them).
-INSERT INTO core.standard BY NAME
-SELECT
-    std_no, std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces, is_revision,
-    drafters[1] AS lead_org, drafter_keys[1] AS lead_org_key, drafters, drafters_known,
-    source AS drafters_source, committee_code, committee_name, source, source_id, url, response_id,
-    fetched_at, sha256, coalesce(spam, false) AS spam, [source] AS sources, incoming.content_hash,
-    coalesce(old.first_seen_run, $run_id) AS first_seen_run,
-    CASE WHEN old.content_hash IS NOT DISTINCT FROM incoming.content_hash THEN old.last_changed_run
-         ELSE $run_id END AS last_changed_run
-FROM sole_standard AS incoming
-LEFT JOIN standard_before AS old USING (std_no);
-
--- name: insert_shared_standards
-INSERT INTO core.standard BY NAME SELECT * EXCLUDE (drafter_keys) FROM resolved_standard;
-
--- name: delete_resolved_drafters
-DELETE FROM core.standard_drafter
-WHERE std_no IN (SELECT std_no FROM changed_standard);
-
--- name: insert_sole_drafters
-INSERT INTO core.standard_drafter (std_no, position, org_name, org_key)
-SELECT std_no, unnest(generate_series(1, len(drafters))), unnest(drafters), unnest(drafter_keys)
-FROM sole_standard
-WHERE len(drafters) > 0;
-
--- name: insert_shared_drafters
-INSERT INTO core.standard_drafter (std_no, position, org_name, org_key)
-SELECT std_no, unnest(generate_series(1, len(drafters))), unnest(drafters), unnest(drafter_keys)
-FROM resolved_standard
-WHERE len(drafters) > 0;
+-- name: insert_resolved_standards
+INSERT INTO core.standard_resolved BY NAME SELECT * FROM resolved_standard;
 
 -- name: note_resolved
--- The standards this session re-resolved: the marts are refreshed for them before publish (marts.sql).
-INSERT INTO mart_refresh
-SELECT std_no FROM sole_standard
-UNION ALL
-SELECT std_no FROM resolved_standard;
+-- The standards this session changed: the marts are refreshed for them before publish (marts.sql).
+INSERT INTO mart_refresh SELECT std_no FROM changed_standard;
 
 -- name: drop_resolved
 DROP TABLE IF EXISTS resolved_standard;

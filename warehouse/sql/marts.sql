@@ -64,6 +64,45 @@ LEFT JOIN (
 ) AS by_name
     ON by_code.district_code IS NULL AND by_name.known_as = o.district_name;
 
+-- The canonical standards (migration 013): one row per standard number. Where one source lists
+-- it, that source's record as it is (core.standard_source); where several do, the row the merge
+-- ranked (core.standard_resolved: the winning source's record, samr first, then
+-- ref.source_priority; the drafters of the best source that listed them). A table macro of the
+-- two tables, so the marts' refresh can read a few standards' rows through the same definition.
+-- A standard with several source rows and no resolved row would be listed twice: the data test
+-- standard_number_unique fails the load.
+CREATE OR REPLACE MACRO core.standard_canonical_of(sources, resolved) AS TABLE
+SELECT
+    std_no, std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces, is_revision,
+    drafters[1] AS lead_org, drafter_keys[1] AS lead_org_key, drafters, drafter_keys, drafters_known,
+    source AS drafters_source, committee_code, committee_name, source, source_id, url, response_id,
+    fetched_at, sha256, coalesce(spam, false) AS spam, [source] AS sources, first_seen_run, last_changed_run
+FROM query_table(sources) ANTI JOIN query_table(resolved) USING (std_no)
+UNION ALL BY NAME
+SELECT * FROM query_table(resolved);
+
+-- Every canonical row with its drafters' organisation keys (what the placing and the drafters read).
+CREATE OR REPLACE VIEW core.standard_canonical AS
+FROM core.standard_canonical_of('core.standard_source', 'core.standard_resolved');
+
+-- One row per canonical standard number: the interface of every mart and of analysts' SQL.
+CREATE OR REPLACE VIEW core.standard AS
+SELECT * EXCLUDE (drafter_keys) FROM core.standard_canonical;
+
+-- Each drafter of each standard in listed order (position 1 = the lead, 牵头 unit), with the
+-- organisation key of its name: the canonical row's lists, unnested.
+CREATE OR REPLACE MACRO core.drafters_of(standards) AS TABLE
+SELECT
+    std_no,
+    CAST(unnest(generate_series(1, len(drafters))) AS INTEGER) AS position,
+    unnest(drafters) AS org_name,
+    unnest(drafter_keys) AS org_key
+FROM query_table(standards)
+WHERE len(drafters) > 0;
+
+CREATE OR REPLACE VIEW core.standard_drafter AS
+FROM core.drafters_of('core.standard_canonical');
+
 -- Each drafter with its organisation's attribution. A drafter reaches its organisation by
 -- its name as listed (core.org_name, written with the attributions), else by its own key.
 -- A macro of the drafter table, so the marts' refresh can place a few standards' drafters.

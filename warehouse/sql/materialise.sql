@@ -44,11 +44,12 @@ SELECT count(*) FROM core.standard;
 -- A rebuild places the standards a bucket at a time (by hash of the number), so its memory is
 -- that of a bucket, not of the warehouse.
 CREATE OR REPLACE TEMP TABLE refreshed_standard AS
-SELECT * FROM core.standard WHERE hash(std_no) % $buckets = $bucket;
+SELECT * FROM core.standard_canonical WHERE hash(std_no) % $buckets = $bucket;
 
--- name: select_bucket_drafters
+-- name: select_refreshed_drafters
+-- The drafters of the standards a rebuild's bucket or a refresh places, from their canonical rows.
 CREATE OR REPLACE TEMP TABLE refreshed_drafter AS
-SELECT * FROM core.standard_drafter WHERE hash(std_no) % $buckets = $bucket;
+FROM core.drafters_of('refreshed_standard');
 
 -- name: note_standards_of_responses
 -- A response indexed after its standard was loaded gives that standard its WARC location.
@@ -73,19 +74,27 @@ DELETE FROM core.standard_placed WHERE rowid = ANY($placed_rowids);
 -- name: refreshed_placed_rowids
 SELECT coalesce(list(rowid), []) FROM core.standard_placed WHERE std_no IN (SELECT std_no FROM mart_refresh);
 
--- name: refreshed_standard_rowids
-SELECT coalesce(list(rowid), []) FROM core.standard WHERE std_no IN (SELECT std_no FROM mart_refresh);
+-- name: refreshed_source_rowids
+SELECT coalesce(list(rowid), []) FROM core.standard_source WHERE std_no IN (SELECT std_no FROM mart_refresh);
 
--- name: refreshed_drafter_rowids
-SELECT coalesce(list(rowid), []) FROM core.standard_drafter WHERE std_no IN (SELECT std_no FROM mart_refresh);
+-- name: refreshed_resolved_rowids
+SELECT coalesce(list(rowid), []) FROM core.standard_resolved WHERE std_no IN (SELECT std_no FROM mart_refresh);
+
+-- name: select_refreshed_sources
+CREATE OR REPLACE TEMP TABLE refreshed_source AS
+SELECT * FROM core.standard_source WHERE rowid = ANY($source_rowids);
+
+-- name: select_refreshed_resolved
+CREATE OR REPLACE TEMP TABLE refreshed_resolved AS
+SELECT * FROM core.standard_resolved WHERE rowid = ANY($resolved_rowids);
 
 -- name: select_refreshed_standards
+-- Their canonical rows, through the definition of core.standard (sql/marts.sql), given only their
+-- source rows and resolved rows.
 CREATE OR REPLACE TEMP TABLE refreshed_standard AS
-SELECT * FROM core.standard WHERE rowid = ANY($standard_rowids);
-
--- name: select_refreshed_drafters
-CREATE OR REPLACE TEMP TABLE refreshed_drafter AS
-SELECT * FROM core.standard_drafter WHERE rowid = ANY($drafter_rowids);
+FROM core.standard_canonical_of('refreshed_source', 'refreshed_resolved');
+DROP TABLE refreshed_source;
+DROP TABLE refreshed_resolved;
 
 -- name: insert_refreshed_placed
 -- The view's own definition, given only these standards and their drafters.
