@@ -150,8 +150,10 @@ FROM (
            ['苏州某某科技有限公司' || (i % $orgs), '苏州某某科技有限公司' || ((i * 7 + 3) % $orgs)] AS drafters,
            ['org' || (i % $orgs), 'org' || ((i * 7 + 3) % $orgs)] AS drafter_keys,
            true AS drafters_known, 'samr' AS source, 'samr-' || i AS source_id,
-           'r' || i AS response_id, false AS spam, 'bench' AS first_seen_run, 'bench' AS last_changed_run,
-           'bench' AS last_seen_run
+           'r' || i AS response_id, false AS spam, true AS canonical, 'bench' AS first_seen_run,
+           'bench' AS last_changed_run,
+           'bench' AS last_seen_run, NULL::DATE AS act_date, NULL::DATE AS abolish_date, NULL::VARCHAR[] AS replaces,
+           NULL::BOOLEAN AS is_revision, NULL::VARCHAR AS committee_code, NULL::VARCHAR AS committee_name
     FROM range($n) AS t(i)
 );
 INSERT OR REPLACE INTO meta.mart_state (key, value) VALUES ('content_key_version', version());

@@ -40,7 +40,7 @@ PEAK_LIMIT = 2 * 2**30
 # standard only one source lists is that row (core.standard and its drafters are views).
 WRITE_FLOOR_SQL = """
 INSERT INTO core.standard_source BY NAME
-SELECT *, drafters AS drafter_keys, hash(std_no) AS content_key, 'w' AS first_seen_run,
+SELECT *, drafters AS drafter_keys, hash(std_no) AS content_key, true AS canonical, 'w' AS first_seen_run,
        'w' AS last_changed_run, 'w' AS last_seen_run, fetched_at AS last_seen_at
 FROM incoming;
 INSERT INTO core.standard_status_history SELECT std_no, status, fetched_at, 'w', source FROM incoming;

@@ -15,6 +15,7 @@ from tests.test_warehouse import RULES, T0, provenance, rows, standard
 from transform.region import load_region
 from warehouse import Warehouse, apply_migrations, schema_version
 from warehouse.db import migrations
+from warehouse.events import retract_inbox_standards
 
 TABLES = ("core.standard_source", "core.standard", "core.standard_drafter", "core.standard_status_history")
 KEY = ("hash(std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces, is_revision, "
@@ -141,7 +142,8 @@ def test_a_warehouse_at_migration_11_upgrades_in_place_and_keeps_every_row(tmp_p
     con.execute(f"ATTACH '{fresh}' AS fresh (READ_ONLY)")
     # before 013 each row kept a sha256 content_hash (its value no longer matters) and core.standard and
     # core.standard_drafter were tables holding what the views now derive
-    con.execute("INSERT INTO core.standard_source BY NAME SELECT * EXCLUDE (content_key), drafters[1] AS lead_org, "
+    con.execute("INSERT INTO core.standard_source BY NAME SELECT * EXCLUDE (content_key, canonical), "
+                "drafters[1] AS lead_org, "
                 "drafter_keys[1] AS lead_org_key, sha256(std_no || source) AS content_hash "
                 "FROM fresh.core.standard_source")
     con.execute("INSERT INTO core.standard BY NAME SELECT *, sha256(std_no) AS content_hash FROM fresh.core.standard")
@@ -201,3 +203,46 @@ def test_standards_sent_back_as_their_arrow_table_read_and_merge_as_the_records_
             counts = w.merge_standards(batch, "run-1")
         assert (counts.inserted, counts.updated, counts.unchanged) == (4, 0, 0)
     assert contents(as_rows) == contents(as_records)
+
+
+def test_a_standard_is_its_only_sources_row_ranked_when_a_second_lists_it_and_its_own_again_when_one_is_left(
+        tmp_path):
+    """Migration 013: core.standard reads the only source's row, flagged canonical, and a ranked row
+    once a second source lists the standard; an inbox retraction that leaves one source makes that
+    source's row the standard again. After every step the gate's one_canonical_row test passes."""
+    path = tmp_path / "w.duckdb"
+    enterprise = {"std_type": "enterprise", "prefix": "Q/ABC", "status": None}
+    flags = "SELECT source, canonical FROM core.standard_source ORDER BY source"
+    canonical = "SELECT source, sources, drafters_source, lead_org FROM core.standard"
+
+    def session(step) -> list[tuple]:
+        with Warehouse(path).writing() as w:
+            step(w)
+            return w.fetch("data_tests.sql", "one_canonical_row")
+
+    def setup(w):
+        w.load_region(load_region("3205"))
+        w.set_settings(RULES)
+        w.merge_standards([standard("Q/ABC 1-2024", source="inbox", drafters=("苏州乙公司",), **enterprise)], "run-1")
+
+    assert session(setup) == []
+    assert rows(path, flags) == [{"source": "inbox", "canonical": True}]
+    assert rows(path, canonical) == [{"source": "inbox", "sources": ["inbox"], "drafters_source": "inbox",
+                                      "lead_org": "苏州乙公司"}]
+    assert rows(path, "SELECT count(*) AS n FROM core.standard_resolved") == [{"n": 0}]
+
+    listed = standard("Q/ABC 1-2024", source="qybz", drafters=("昆山丙公司",), n=2, **enterprise)
+    assert session(lambda w: w.merge_standards([listed], "run-2")) == []
+    assert rows(path, flags) == [{"source": "inbox", "canonical": False}, {"source": "qybz", "canonical": False}]
+    assert rows(path, canonical) == [{"source": "qybz", "sources": ["qybz", "inbox"], "drafters_source": "qybz",
+                                      "lead_org": "昆山丙公司"}]  # ref.source_priority: qybz 4, inbox 6
+    assert rows(path, "SELECT std_no, position, org_name FROM core.standard_drafter") == [
+        {"std_no": "Q/ABC 1-2024", "position": 1, "org_name": "昆山丙公司"}]
+
+    assert session(lambda w: retract_inbox_standards(w, ["Q/ABC 1-2024"])) == []
+    assert rows(path, flags) == [{"source": "qybz", "canonical": True}]
+    assert rows(path, canonical) == [{"source": "qybz", "sources": ["qybz"], "drafters_source": "qybz",
+                                      "lead_org": "昆山丙公司"}]
+    assert rows(path, "SELECT count(*) AS n FROM core.standard_resolved") == [{"n": 0}]
+    assert rows(path, "SELECT std_no, lead_org FROM mart.standard") == [
+        {"std_no": "Q/ABC 1-2024", "lead_org": "昆山丙公司"}]  # the materialised placing followed

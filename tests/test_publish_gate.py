@@ -95,15 +95,17 @@ BREAKS = {
     "duplicated standard": (
         "records", "standard_number_unique", "GB/T41003-2024"),
     "provenance row entered twice": (  # core.standard_source has no primary key (migration 010); the
-        # standard, which one source lists, is that row (migration 013): it shows twice in core.standard too
+        # standard, which one source lists, is that row flagged canonical (migration 013): the copy is
+        # flagged too, so it shows twice in core.standard
         "INSERT INTO core.standard_source SELECT * FROM core.standard_source WHERE std_no = 'GB/T 41003-2024'",
-        ("mart_standard_unique", "standard_number_unique", "standard_source_unique"), "GB/T 41003-2024"),
+        ("mart_standard_unique", "one_canonical_row", "standard_number_unique", "standard_source_unique"),
+        "GB/T 41003-2024"),
     "null lead unit": (  # one source lists it: its canonical row is that source's (migration 013)
         "UPDATE core.standard_source SET drafters = list_prepend(NULL, drafters[2:]) WHERE std_no = 'GB/T 41003-2024'",
         "lead_unit_not_null", "GB/T 41003-2024"),
-    "ranked row left for a standard one source lists": (
+    "ranked row left for a standard one source lists": (  # its source row is canonical too: listed twice
         "INSERT INTO core.standard_resolved BY NAME SELECT * FROM core.standard_canonical WHERE std_no = 'GB/T 41003-2024'",
-        "resolved_standard_is_shared", "GB/T 41003-2024"),
+        ("mart_standard_unique", "one_canonical_row", "standard_number_unique"), "GB/T 41003-2024"),
     "district code outside the region": (
         "UPDATE core.org SET district_code = '320105', district_name = '建邺区' WHERE name = '张家港丁机械有限公司'",
         "org_district_accepted", "320105"),

@@ -214,12 +214,20 @@ class InboxFileLoad:
             if self.listed_before else set()
         retracted = sorted(self.listed_before - listed)
         if retracted:
-            w.run_statements(_SQL, {"incoming_retracted": pa.table({"std_no": pa.array(retracted, pa.string())})},
-                             ["retract_inbox_standard_sources", "retract_unshared_resolved", "note_retracted"])
+            retract_inbox_standards(w, retracted)
         standards = (MergeCounts(self.inserted, self.updated, 0) if self.kind == "enterprise_std" or self.merged
                      else None)
         return InboxLoad(self.file_name, self.kind, "replaced" if self.previous else "loaded", rows, self.loaded,
                          self.rejected, standards=standards, retracted=len(retracted))
+
+
+def retract_inbox_standards(w: WriteSession, std_nos: Sequence[str]) -> None:
+    """The inbox's rows of these standards gone (a corrected enterprise-standard file no longer lists
+    them): a standard no source lists any more leaves core.standard; one that a single source still
+    lists is that source's row again (its ranked row goes, its row is flagged canonical)."""
+    w.run_statements(_SQL, {"incoming_retracted": pa.table({"std_no": pa.array(std_nos, pa.string())})},
+                     ["retract_inbox_standard_sources", "retract_unshared_resolved", "recanonical_retracted_sources",
+                      "note_retracted"])
 
 
 def settle(w: WriteSession) -> None:

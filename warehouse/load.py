@@ -94,12 +94,12 @@ _RESPONSE_REQUIRED = {"response_id", "source", "url", "fetched_at"}
 # The merge after decide_standards (sql/load.sql), in order, in the transaction that decided: each
 # step with the part of the batch (`_merge_tables`) it acts on. A step whose part is empty has
 # nothing to do and is not run: a batch of unchanged records (a reprocess, most of a nightly) runs
-# 1 of the 10, a batch of new standards no other source lists 3.
+# 1 of the 11, a batch of new standards no other source lists 3.
 MERGE_STEPS = (
     ("keep_standards_before", "shared_standard"), ("append_status_history", "changed_standard"),
     ("delete_updated_standard_sources", "replaced_standard"),
-    ("insert_changed_standard_sources", "changed_standard"), ("touch_seen_standard_sources", "seen_standard"),
-    ("resolve_shared_standards", "shared_standard"), ("delete_resolved_standards", "shared_standard"),
+    ("insert_changed_standard_sources", "changed_standard"), ("uncanonical_shared_sources", "shared_standard"),
+    ("touch_seen_standard_sources", "seen_standard"), ("resolve_shared_standards", "shared_standard"), ("delete_resolved_standards", "shared_standard"),
     ("insert_resolved_standards", "shared_standard"), ("note_resolved", "changed_standard"),
     ("drop_resolved", "shared_standard"),
 )

@@ -18,18 +18,13 @@ HAVING count(*) > 1
 
 -- name: standard_source_unique
 -- kind: unique
--- checks: core.standard_source (std_no, source), core.standard_resolved (std_no)
--- One provenance row per standard and source, one ranked row per standard: these tables have no
--- primary key (migration 010: the merge keeps them unique set at a time), so this is their check.
--- (core.standard and core.standard_drafter are views of them, migration 013.)
+-- checks: core.standard_source (std_no, source)
+-- One provenance row per standard and source: the table has no primary key (migration 010: the
+-- merge keeps it unique set at a time), so this is its check. (core.standard and
+-- core.standard_drafter are views, migration 013: one_canonical_row checks what they read.)
 SELECT 'core.standard_source' AS "table", std_no, source AS key, count(*) AS n
 FROM core.standard_source
 GROUP BY std_no, source
-HAVING count(*) > 1
-UNION ALL
-SELECT 'core.standard_resolved', std_no, NULL, count(*)
-FROM core.standard_resolved
-GROUP BY std_no
 HAVING count(*) > 1
 
 -- name: mart_standard_unique
@@ -154,16 +149,26 @@ FROM core.standard AS s
 LEFT JOIN core.standard_source AS p ON p.std_no = s.std_no AND p.source = s.source
 WHERE p.std_no IS NULL
 
--- name: resolved_standard_is_shared
+-- name: one_canonical_row
 -- kind: relationships
--- checks: core.standard_resolved (std_no) → two or more rows of core.standard_source
--- A ranked canonical row only where several sources list the standard: where one does, its own
--- row is the canonical one (migration 013), and a ranked row left behind would hide it.
-SELECT r.std_no, r.source, r.sources, count(p.std_no) AS source_rows
-FROM core.standard_resolved AS r
-LEFT JOIN core.standard_source AS p USING (std_no)
-GROUP BY ALL
-HAVING count(p.std_no) < 2
+-- checks: core.standard_source (canonical), core.standard_resolved (std_no) → one canonical row per standard
+-- Each standard number has one canonical row (migration 013): its only source's row, flagged
+-- canonical, or, where several sources list it, its ranked row in core.standard_resolved and no
+-- source row flagged. Otherwise core.standard would list it twice, or not at all.
+WITH listed AS (
+    SELECT std_no, count(*) AS source_rows, count(*) FILTER (WHERE canonical) AS canonical_rows
+    FROM core.standard_source
+    GROUP BY std_no
+),
+ranked AS (
+    SELECT std_no, count(*) AS ranked_rows FROM core.standard_resolved GROUP BY std_no
+)
+SELECT std_no, coalesce(source_rows, 0) AS source_rows, coalesce(canonical_rows, 0) AS canonical_rows,
+       coalesce(ranked_rows, 0) AS ranked_rows
+FROM listed
+FULL JOIN ranked USING (std_no)
+WHERE coalesce(canonical_rows, 0) <> CASE WHEN source_rows = 1 THEN 1 ELSE 0 END
+   OR coalesce(ranked_rows, 0) <> CASE WHEN source_rows > 1 THEN 1 ELSE 0 END
 
 -- name: provenance_has_archive_record
 -- kind: relationships

@@ -93,7 +93,7 @@ WHERE r.response_id = f.response_id;
 -- (held_row of the updated) and `seen_standard` (held_row and last_seen_at of the unchanged and
 -- stale). The statements after it read those straight from Arrow (no staged copy of the batch),
 -- each as one set operation. Only core.standard_source is written for a standard one source
--- lists: core.standard reads it from there (sql/marts.sql, migration 013).
+-- lists, its row flagged `canonical`: core.standard reads it from there (sql/marts.sql, 013).
 
 -- name: content_key_version
 -- The DuckDB version whose hash() computed the stored content keys (none yet: a warehouse that
@@ -220,9 +220,16 @@ SELECT
     std_no, source, source_id, std_no_raw, std_type, prefix, year, name, status,
     issue_date, act_date, abolish_date, replaces, is_revision,
     drafters, drafter_keys, drafters_known, committee_code, committee_name,
-    detail_url, input_time, spam, url, response_id, fetched_at, sha256, content_key,
+    detail_url, input_time, spam, url, response_id, fetched_at, sha256, content_key, NOT shared AS canonical,
     first_seen_run, $run_id AS last_changed_run, $run_id AS last_seen_run, fetched_at AS last_seen_at
 FROM changed_standard;
+
+-- name: uncanonical_shared_sources
+-- A standard another source now lists too: its held row is no longer the canonical one (the ranked
+-- row in core.standard_resolved is).
+UPDATE core.standard_source
+SET canonical = false
+WHERE canonical AND std_no IN (SELECT std_no FROM shared_standard);
 
 -- name: touch_seen_standard_sources
 UPDATE core.standard_source AS target

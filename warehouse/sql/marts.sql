@@ -65,19 +65,19 @@ LEFT JOIN (
     ON by_code.district_code IS NULL AND by_name.known_as = o.district_name;
 
 -- The canonical standards (migration 013): one row per standard number. Where one source lists
--- it, that source's record as it is (core.standard_source); where several do, the row the merge
--- ranked (core.standard_resolved: the winning source's record, samr first, then
--- ref.source_priority; the drafters of the best source that listed them). A table macro of the
--- two tables, so the marts' refresh can read a few standards' rows through the same definition.
--- A standard with several source rows and no resolved row would be listed twice: the data test
--- standard_number_unique fails the load.
+-- it, that source's record as it is (the core.standard_source row the merge flags `canonical`);
+-- where several do, the row the merge ranked (core.standard_resolved: the winning source's record,
+-- samr first, then ref.source_priority; the drafters of the best source that listed them). A table
+-- macro of the two tables, so the marts' refresh can read a few standards' rows through the same
+-- definition. The data test one_canonical_row checks that each standard has exactly one of the two.
 CREATE OR REPLACE MACRO core.standard_canonical_of(sources, resolved) AS TABLE
 SELECT
     std_no, std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces, is_revision,
     drafters[1] AS lead_org, drafter_keys[1] AS lead_org_key, drafters, drafter_keys, drafters_known,
     source AS drafters_source, committee_code, committee_name, source, source_id, url, response_id,
     fetched_at, sha256, coalesce(spam, false) AS spam, [source] AS sources, first_seen_run, last_changed_run
-FROM query_table(sources) ANTI JOIN query_table(resolved) USING (std_no)
+FROM query_table(sources)
+WHERE canonical
 UNION ALL BY NAME
 SELECT * FROM query_table(resolved);
 
