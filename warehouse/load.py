@@ -360,7 +360,8 @@ class WriteSession:
         """Upsert standards given as an Arrow table of STANDARD_SCHEMA, then re-resolve the canonical
         rows of those more than one source lists.
 
-        Drafter keys are computed once per distinct name, everything else in SQL, set at a time
+        Drafter keys are computed once per distinct name of the records to write, everything else in
+        SQL, set at a time
         (sql/load.sql): `decide_standards` keys the business fields (a 64-bit hash(), compared with
         the held version's stored `content_key` by one join on (std_no, source)) and decides each
         record's change; its columns join the Arrow table, and the statements after it read the
@@ -375,7 +376,6 @@ class WriteSession:
             raise ValueError(f"standards table lacks the columns {missing}: give every column of "
                              "warehouse.load.STANDARD_SCHEMA (standard_table(records) builds one)")
         table = table.select(STANDARD_SCHEMA.names).cast(STANDARD_SCHEMA)
-        table = table.append_column("drafter_keys", _chunked_like(table, self._drafter_keys(table.column("drafters"))))
         table = table.append_column("batch_order", _chunked_like(table, pa.array(range(table.num_rows), pa.int64())))
         params = {"run_id": run_id}
         self._rekey_if_needed()
@@ -384,6 +384,9 @@ class WriteSession:
             for column in decided.column_names:
                 table = table.append_column(column, _chunked_like(table, decided.column(column)))
             parts = _merge_tables(table)
+            changed = parts["changed_standard"]  # only the records written need their drafters' keys
+            parts["changed_standard"] = changed.append_column(
+                "drafter_keys", _chunked_like(changed, self._drafter_keys(changed.column("drafters"))))
             with self.registered(parts):
                 for step, part in MERGE_STEPS:
                     if parts[part].num_rows:

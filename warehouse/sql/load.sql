@@ -85,10 +85,11 @@ FROM incoming_spam AS f
 WHERE r.response_id = f.response_id;
 
 -- ── standards: decide, upsert, resolve ─────────────────────────────────────────────────
--- The batch is `incoming_standard` (STANDARD_SCHEMA, drafter_keys, batch_order). decide_standards
+-- The batch is `incoming_standard` (STANDARD_SCHEMA, batch_order). decide_standards
 -- reads only its keys and business fields and returns what to do with each record, in batch
 -- order. The session appends those columns to the Arrow batch and splits it by what they say
--- (WriteSession.merge_standard_table): `changed_standard` (inserted or updated),
+-- (WriteSession.merge_standard_table): `changed_standard` (inserted or updated, with their drafters'
+-- organisation keys `drafter_keys`),
 -- `shared_standard` (the numbers of those that more than one source lists), `replaced_standard`
 -- (held_row of the updated) and `seen_standard` (held_row and last_seen_at of the unchanged and
 -- stale). The statements after it read those straight from Arrow (no staged copy of the batch),
