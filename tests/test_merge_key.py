@@ -28,8 +28,8 @@ BUSINESS_CHANGES = {  # each business field changed alone: the record is updated
     "spam": None,  # None: the flag turned over
 }
 PROVENANCE_CHANGES = {  # each provenance field changed alone: the record is unchanged (a sighting)
-    "std_no_raw": "GB/T  7—2022", "detail_url": "https://samr.example/other", "input_time": datetime(2025, 1, 1,
-                                                                                                     tzinfo=timezone.utc),
+    "std_no_raw": "GB/T  7—2022", "detail_url": "https://samr.example/other",
+    "input_time": datetime(2025, 1, 1, tzinfo=timezone.utc),
 }
 
 

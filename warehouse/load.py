@@ -99,9 +99,9 @@ MERGE_STEPS = (
     ("keep_standards_before", "shared_standard"), ("append_status_history", "changed_standard"),
     ("delete_updated_standard_sources", "replaced_standard"),
     ("insert_changed_standard_sources", "changed_standard"), ("uncanonical_shared_sources", "shared_standard"),
-    ("touch_seen_standard_sources", "seen_standard"), ("resolve_shared_standards", "shared_standard"), ("delete_resolved_standards", "shared_standard"),
-    ("insert_resolved_standards", "shared_standard"), ("note_resolved", "changed_standard"),
-    ("drop_resolved", "shared_standard"),
+    ("touch_seen_standard_sources", "seen_standard"), ("resolve_shared_standards", "shared_standard"),
+    ("delete_resolved_standards", "shared_standard"), ("insert_resolved_standards", "shared_standard"),
+    ("note_resolved", "changed_standard"), ("drop_resolved", "shared_standard"),
 )
 
 
@@ -360,23 +360,23 @@ class WriteSession:
         """Upsert standards given as an Arrow table of STANDARD_SCHEMA, then re-resolve the canonical
         rows of those more than one source lists.
 
-        Drafter keys are computed once per distinct name of the records to write, everything else in
-        SQL, set at a time
-        (sql/load.sql): `decide_standards` keys the business fields (a 64-bit hash(), compared with
-        the held version's stored `content_key` by one join on (std_no, source)) and decides each
-        record's change; its columns join the Arrow table, and the statements after it read the
-        records straight from Arrow: status history on first sight or a change, upsert
-        core.standard_source, and rank the canonical row (core.standard_resolved) of every
-        standard that more than one source lists and a source inserted or updated. A standard only
-        one source lists is that source's row (core.standard is a view, migration 013). An
-        unchanged record costs its key and a sighting (last_seen_run/at). All in one transaction.
+        Drafter keys are computed once per distinct name of the records to write, everything else
+        in SQL, set at a time (sql/load.sql): `decide_standards` keys the business fields (a 64-bit
+        hash(), compared with the held version's stored `content_key` by one join on (std_no,
+        source)) and decides each record's change; its columns join the Arrow table, and the
+        statements after it read the records straight from Arrow: status history on first sight or
+        a change, upsert core.standard_source, and rank the canonical row (core.standard_resolved)
+        of every standard that more than one source lists and a source inserted or updated. A
+        standard only one source lists is that source's row (core.standard is a view, migration
+        013). An unchanged record costs its key and a sighting (last_seen_run/at). One transaction.
         """
         missing = [name for name in STANDARD_SCHEMA.names if name not in table.column_names]
         if missing:
             raise ValueError(f"standards table lacks the columns {missing}: give every column of "
                              "warehouse.load.STANDARD_SCHEMA (standard_table(records) builds one)")
         table = table.select(STANDARD_SCHEMA.names).cast(STANDARD_SCHEMA)
-        table = table.append_column("batch_order", _chunked_like(table, pa.array(range(table.num_rows), pa.int64())))
+        order = pa.array(range(table.num_rows), pa.int64())
+        table = table.append_column("batch_order", _chunked_like(table, order))
         params = {"run_id": run_id}
         self._rekey_if_needed()
         with self.transaction({"incoming_standard": table}):
