@@ -140,8 +140,9 @@ SELECT 'org' || k AS org_key, '苏州某某科技有限公司' || k AS name,
 FROM range($orgs) AS t(k);
 INSERT INTO core.org_name SELECT name, org_key FROM core.org;
 INSERT INTO core.standard_source BY NAME
-SELECT *, hash(std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces, is_revision,
-               drafters, drafters_known, committee_code, committee_name, source_id, spam) AS content_key
+SELECT *, core.content_key(std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces,
+                           is_revision, drafters, drafters_known, committee_code, committee_name, source_id,
+                           spam) AS content_key
 FROM (
     SELECT 'GB/T ' || i || '-' || (2021 + i % 5) AS std_no,
            ['national', 'industry', 'local', 'group', 'enterprise'][1 + i % 5] AS std_type,

@@ -399,9 +399,8 @@ class WriteSession:
         once per DuckDB version, checked once per session."""
         if self._keys_current:
             return
-        held = self._run("content_key_version")
-        [(current,)] = self.con.execute("SELECT version()").fetchall()
-        if not held or held[0][0] != current:
+        [(current,)] = self._run("content_keys_current")
+        if not current:
             self._load({}, ["rekey_standard_sources"])
         self._keys_current = True
 

@@ -208,14 +208,16 @@ WHERE source = 'inbox' AND std_no IN (SELECT std_no FROM incoming_retracted);
 -- source's row, or gone (core.standard reads both from core.standard_source, sql/marts.sql).
 DELETE FROM core.standard_resolved
 WHERE std_no IN (SELECT std_no FROM incoming_retracted)
-  AND std_no NOT IN (SELECT std_no FROM core.standard_source GROUP BY std_no HAVING count(*) > 1);
+  AND std_no NOT IN (SELECT std_no FROM core.standard_source WHERE std_no IN (SELECT std_no FROM incoming_retracted)
+                     GROUP BY std_no HAVING count(*) > 1);
 
 -- name: recanonical_retracted_sources
 -- The row of the one source left is the standard's canonical row again.
 UPDATE core.standard_source
 SET canonical = true
 WHERE std_no IN (SELECT std_no FROM incoming_retracted)
-  AND std_no IN (SELECT std_no FROM core.standard_source GROUP BY std_no HAVING count(*) = 1);
+  AND std_no IN (SELECT std_no FROM core.standard_source WHERE std_no IN (SELECT std_no FROM incoming_retracted)
+                 GROUP BY std_no HAVING count(*) = 1);
 
 -- name: note_retracted
 -- The marts drop or refresh the retracted standards before publish (materialise.sql).

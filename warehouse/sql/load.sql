@@ -96,18 +96,19 @@ WHERE r.response_id = f.response_id;
 -- each as one set operation. Only core.standard_source is written for a standard one source
 -- lists, its row flagged `canonical`: core.standard reads it from there (sql/marts.sql, 013).
 
--- name: content_key_version
--- The DuckDB version whose hash() computed the stored content keys (none yet: a warehouse that
+-- name: content_keys_current
+-- Whether this DuckDB computed the stored content keys (no version recorded yet: a warehouse that
 -- has just been upgraded to 013, or a new one).
-SELECT value FROM meta.mart_state WHERE key = 'content_key_version';
+SELECT coalesce((SELECT value = version() FROM meta.mart_state WHERE key = 'content_key_version'), false);
 
 -- name: rekey_standard_sources
 -- Every stored content key computed again by this DuckDB (whose hash() may differ from the one that
 -- stored them: then every record would look changed), and the version recorded. Once per DuckDB
 -- version (WriteSession.merge_standard_table).
 UPDATE core.standard_source
-SET content_key = hash(std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces,
-                       is_revision, drafters, drafters_known, committee_code, committee_name, source_id, spam);
+SET content_key = core.content_key(std_type, prefix, year, name, status, issue_date, act_date, abolish_date,
+                                   replaces, is_revision, drafters, drafters_known, committee_code,
+                                   committee_name, source_id, spam);
 INSERT OR REPLACE INTO meta.mart_state (key, value) VALUES ('content_key_version', version());
 
 -- name: decide_standards
@@ -115,11 +116,9 @@ INSERT OR REPLACE INTO meta.mart_state (key, value) VALUES ('content_key_version
 -- batch order:
 -- latest: the batch's record for its (std_no, source); the others are duplicates (the batch holds a
 --   later one, by fetch time then batch order);
--- content_key: DuckDB's 64-bit hash() of the business fields [std_type, prefix, year, name, status,
---   issue_date, act_date, abolish_date, replaces, is_revision, drafters, drafters_known,
---   committee_code, committee_name, source_id, spam] (rekey_standard_sources keeps the held ones
---   computed by the same DuckDB); provenance, fetch time, the portal's entry time and the number as
---   printed are left out, so re-fetching an unchanged page is "unchanged";
+-- content_key: core.content_key of the business fields (sql/marts.sql; rekey_standard_sources keeps
+--   the held ones computed by the same DuckDB): provenance, fetch time, the portal's entry time and
+--   the number as printed are left out, so re-fetching an unchanged page is "unchanged";
 -- change: inserted (no version held), unchanged (the held version has this key), stale (another
 --   key, but the held version was fetched later: an out-of-order backfill must not roll a standard
 --   back), updated, or NULL (a duplicate);
@@ -131,8 +130,9 @@ INSERT OR REPLACE INTO meta.mart_state (key, value) VALUES ('content_key_version
 WITH hashed AS (  -- the key first, apart from the window: a window carries every column it is given
     SELECT
         batch_order, std_no, source, fetched_at,
-        hash(std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces, is_revision,
-             drafters, drafters_known, committee_code, committee_name, source_id, spam) AS content_key
+        core.content_key(std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces,
+                         is_revision, drafters, drafters_known, committee_code, committee_name, source_id,
+                         spam) AS content_key
     FROM incoming_standard
 ),
 keyed AS (

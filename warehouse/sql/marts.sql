@@ -64,6 +64,16 @@ LEFT JOIN (
 ) AS by_name
     ON by_code.district_code IS NULL AND by_name.known_as = o.district_name;
 
+-- A record's content key: DuckDB's 64-bit hash() of its business fields (provenance, fetch time,
+-- the portal's entry time and the number as printed left out), stored in core.standard_source and
+-- compared by the merge (sql/load.sql decide_standards, rekey_standard_sources): one definition, so
+-- a stored key and a new one can never be computed two ways.
+CREATE OR REPLACE MACRO core.content_key(std_type, prefix, year, name, status, issue_date, act_date, abolish_date,
+                                         replaces, is_revision, drafters, drafters_known, committee_code,
+                                         committee_name, source_id, spam) AS
+hash(std_type, prefix, year, name, status, issue_date, act_date, abolish_date, replaces, is_revision, drafters,
+     drafters_known, committee_code, committee_name, source_id, spam);
+
 -- The canonical standards (migration 013): one row per standard number. Where one source lists
 -- it, that source's record as it is (the core.standard_source row the merge flags `canonical`);
 -- where several do, the row the merge ranked (core.standard_resolved: the winning source's record,
