@@ -23,6 +23,7 @@ import os
 import subprocess
 import sys
 import time
+import types
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -195,6 +196,92 @@ def test_a_dead_prefect_api_fails_a_hosts_request_then_the_rest_of_its_run_witho
                             lambda *a, **kw: pytest.fail("asked the dead server again"))
         with pytest.raises(RuntimeError, match="earlier in this run: this host asks nothing more"):
             gate.__enter__()
+
+
+class _SlotServer:
+    """The Prefect server's slot endpoints as a script: each call to a path takes the next answer
+    queued for it (status, Retry-After) and repeats the last one; every call is recorded."""
+
+    def __init__(self, answers: dict[str, list[tuple[int, str | None]]]) -> None:
+        self.answers, self.calls = answers, []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path.rsplit("/", 1)[-1]
+        self.calls.append(path)
+        queue = self.answers[path]
+        status, retry_after = queue.pop(0) if len(queue) > 1 else queue[0]
+        headers = {"Retry-After": retry_after} if retry_after else {}
+        body = {"increment-with-lease": {"lease_id": "L", "limits": [{"name": "x"}]},
+                "increment": [{"name": "x"}]}.get(path) if status == 200 else {"detail": "no"}
+        return httpx.Response(status, headers=headers, json=body) if path != "decrement-with-lease" or status != 200 \
+            else httpx.Response(204)
+
+
+def _scripted_gate(monkeypatch, server: _SlotServer, busy_wait: float = 60.0):
+    """A gate whose slot calls go to `server`, recording each sleep instead of sleeping."""
+    import flows.politeness as politeness
+
+    gate = politeness.PrefectHostGate("std.samr.gov.cn:443", RATE, CONCURRENCY, timeout=30, api_url="http://x/api")
+    gate._http = httpx.Client(base_url="http://x/api/", transport=httpx.MockTransport(server))
+    gate._busy_wait = busy_wait
+    slept: list[float] = []
+    monkeypatch.setattr(politeness, "time", types.SimpleNamespace(monotonic=time.monotonic, sleep=slept.append))
+    return gate, slept
+
+
+def test_a_refused_concurrency_slot_and_a_503_are_asked_again_within_half_a_second(monkeypatch):
+    """CI lost a page after 120 s: the server's Retry-After for a busy concurrency slot reaches 30 s, and
+    the Prefect client sleeps 2, 4, 8… s after each 503 (two SQLite writes colliding)."""
+    from flows.politeness import POLL_MAX_SECONDS
+
+    server = _SlotServer({"increment-with-lease": [(423, "30"), (503, None), (423, "29.5"), (200, None)],
+                          "increment": [(503, None), (423, "0.2"), (200, None)],
+                          "decrement-with-lease": [(503, None), (200, None)]})
+    gate, slept = _scripted_gate(monkeypatch, server)
+    gate.__enter__()
+    gate.__exit__(None, None, None)
+    assert server.calls == ["increment-with-lease"] * 4 + ["increment"] * 3 + ["decrement-with-lease"] * 2
+    # the rate slot's refusal waits the server's Retry-After (asking sooner restarts its decay)
+    assert 0.2 in slept and all(wait <= POLL_MAX_SECONDS for wait in slept if wait != 0.2), slept
+
+
+def test_a_host_whose_slots_stay_taken_fails_that_request_only(monkeypatch):
+    server = _SlotServer({"increment-with-lease": [(423, "0.01")], "increment": [(200, None)],
+                          "decrement-with-lease": [(200, None)]})
+    gate, slept = _scripted_gate(monkeypatch, server, busy_wait=0.0)
+    with pytest.raises(RuntimeError, match="every one stayed taken .* the host's next request asks again"):
+        gate.__enter__()
+    server.answers["increment-with-lease"] = [(200, None)]
+    gate.__enter__()  # asked again: the busy host was not written off for the run
+    gate.__exit__(None, None, None)
+    assert server.calls[-2:] == ["increment", "decrement-with-lease"]
+
+
+def test_a_process_asks_the_server_for_no_more_slots_than_the_hosts_concurrency(monkeypatch):
+    import threading
+
+    server = _SlotServer({"increment-with-lease": [(200, None)], "increment": [(200, None)],
+                          "decrement-with-lease": [(200, None)]})
+    gate, _ = _scripted_gate(monkeypatch, server, busy_wait=2.0)
+    failed: list[str] = []
+
+    def enter() -> None:
+        try:
+            gate.__enter__()
+        except RuntimeError as exc:
+            failed.append(str(exc))
+
+    for _ in range(CONCURRENCY):
+        threading.Thread(target=gate.__enter__).start()  # each thread holds its slot
+    time.sleep(0.5)
+    asked = server.calls.count("increment-with-lease")
+    third = threading.Thread(target=enter)
+    third.start()
+    third.join(0.5)
+    assert asked == CONCURRENCY and third.is_alive()  # waiting in the process, not asking the server
+    third.join()
+    assert server.calls.count("increment-with-lease") == CONCURRENCY
+    assert len(failed) == 1 and "every one stayed taken" in failed[0]  # its wait ended, as a busy host's
 
 
 def test_shared_politeness_needs_the_prefect_server_every_worker_shares(monkeypatch):
