@@ -93,9 +93,9 @@ class PrefectHostGate:
     entered around each request, by any number of threads.
 
     It makes its host's limits through Prefect's client, then talks to the server's slot endpoints
-    itself (`_post`): one call per slot and one to give the concurrency slot back. (`prefect.concurrency.sync.concurrency`
-    also starts a lease-renewal thread and emits events for every slot: two threads got 1.1 requests/s
-    through it, 6.8 through this, on this loaded machine.) The concurrency lease outlives any request
+    itself (`_post`): one call per slot and one to give the concurrency slot back.
+    (`prefect.concurrency.sync.concurrency` also starts a lease-renewal thread and emits events for
+    every slot: two threads got 1.1 requests/s through it, 6.8 through this, on this loaded machine.) The concurrency lease outlives any request
     (`request_deadline_seconds` cuts a request first), so it needs no renewal; a worker that dies
     holding a slot frees it when its lease expires."""
 
@@ -207,8 +207,8 @@ class PrefectHostGate:
             early = self._last_rate_slot + 1.0 / self._rate - time.monotonic()
             if early > 0:
                 time.sleep(early)
-            self._ask(deadline, None, lambda: self._post("v2/concurrency_limits/increment",
-                                                         {"names": [self.rate_limit], "slots": 1, "mode": "rate_limit"}))
+            body = {"names": [self.rate_limit], "slots": 1, "mode": "rate_limit"}
+            self._ask(deadline, None, lambda: self._post("v2/concurrency_limits/increment", body))
             self._last_rate_slot = time.monotonic()
         finally:
             self._rate_turn.release()
