@@ -231,17 +231,25 @@ def serve_project(project_file: Path, *, limit: int = 1, console=None) -> None:
             serve(*deployments, limit=limit)
     finally:
         _served.set()
-        signal.signal(signal.SIGTERM, previous)
-        signal.signal(signal.SIGINT, previous_int)
+        for stopper in list(_stoppers):
+            stopper.join()  # it asks nothing more
+        # A stop request already on its way (sent just before `serve` returned; Python runs a signal's
+        # handler later, in the main thread) lands here, not in Python's own Ctrl-C handler: that raised
+        # a KeyboardInterrupt after the last line and the process died of SIGINT (CI, 2026-12-07).
+        signal.signal(signal.SIGTERM, _stop_already_asked)
+        signal.signal(signal.SIGINT, _stop_already_asked)
         sys.unraisablehook = previous_hook
         if server is not None:
             server.stop()
     say("stdwatch serve: stopped"
         f"{', and the Prefect server it started' if server is not None else ''}.")
+    signal.signal(signal.SIGTERM, previous)
+    signal.signal(signal.SIGINT, previous_int)
 
 
 _served = threading.Event()  # set once `serve` has returned: stop asking it to stop
 _stopping = threading.Event()
+_stoppers: list[threading.Thread] = []  # the thread asking it to stop, once there is one
 
 
 def _as_keyboard_interrupt(signum, frame) -> None:
@@ -250,8 +258,14 @@ def _as_keyboard_interrupt(signum, frame) -> None:
     `serve` returns it is raised again every half second (by a SIGINT, which lands here again)."""
     if not _stopping.is_set():
         _stopping.set()
-        threading.Thread(target=_interrupt_until_served, name="stdwatch-serve-stop", daemon=True).start()
+        stopper = threading.Thread(target=_interrupt_until_served, name="stdwatch-serve-stop", daemon=True)
+        _stoppers.append(stopper)
+        stopper.start()
     raise KeyboardInterrupt
+
+
+def _stop_already_asked(signum, frame) -> None:
+    """While `serve` stops: the request is already being met."""
 
 
 def _interrupt_until_served() -> None:
