@@ -95,9 +95,9 @@ class PrefectHostGate:
     It makes its host's limits through Prefect's client, then talks to the server's slot endpoints
     itself (`_post`): one call per slot and one to give the concurrency slot back.
     (`prefect.concurrency.sync.concurrency` also starts a lease-renewal thread and emits events for
-    every slot: two threads got 1.1 requests/s through it, 6.8 through this, on this loaded machine.) The concurrency lease outlives any request
-    (`request_deadline_seconds` cuts a request first), so it needs no renewal; a worker that dies
-    holding a slot frees it when its lease expires."""
+    every slot: two threads got 1.1 requests/s through it, 6.8 through this, on this loaded machine.)
+    The concurrency lease outlives any request (`request_deadline_seconds` cuts a request first), so
+    it needs no renewal; a worker that dies holding a slot frees it when its lease expires."""
 
     def __init__(self, key: str, rate: float, concurrency: int, *, timeout: float, api_url: str) -> None:
         self.key = key
@@ -168,16 +168,12 @@ class PrefectHostGate:
         answer.raise_for_status()
         return answer
 
-    def _increment(self, limit: str, lease_seconds: float) -> httpx.Response:
-        return self._post("v2/concurrency_limits/increment-with-lease",
-                          {"names": [limit], "slots": 1, "mode": "concurrency", "lease_duration": lease_seconds})
-
     def _give_back(self, lease: str) -> None:
         """Release a lease, asking again while the server says so (until the request deadline). A release
         that fails loses nothing fetched: the lease expires on the server, so it is a warning."""
         try:
-            self._ask(time.monotonic() + self._timeout, POLL_MAX_SECONDS,
-                      lambda: self._post("v2/concurrency_limits/decrement-with-lease", {"lease_id": lease}))
+            self._ask(time.monotonic() + self._timeout, "v2/concurrency_limits/decrement-with-lease",
+                      {"lease_id": lease})
         except Exception as exc:  # noqa: BLE001 - see the docstring
             logger.warning("could not give back a Prefect slot for %s (its lease expires within %g s): %s",
                            self.key, self._lease_seconds, exc)
@@ -187,7 +183,9 @@ class PrefectHostGate:
         `deadline` (then `_Busy`)."""
         if self._http is None:
             self._call(self._ready)
-        taken = self._ask(deadline, POLL_MAX_SECONDS, lambda: self._increment(self.slots_limit, self._lease_seconds))
+        taken = self._ask(deadline, "v2/concurrency_limits/increment-with-lease",
+                          {"names": [self.slots_limit], "slots": 1, "mode": "concurrency",
+                           "lease_duration": self._lease_seconds})
         lease = taken.json()["lease_id"]
         if self._rate > 0:
             try:
@@ -207,28 +205,29 @@ class PrefectHostGate:
             early = self._last_rate_slot + 1.0 / self._rate - time.monotonic()
             if early > 0:
                 time.sleep(early)
-            body = {"names": [self.rate_limit], "slots": 1, "mode": "rate_limit"}
-            self._ask(deadline, None, lambda: self._post("v2/concurrency_limits/increment", body))
+            self._ask(deadline, "v2/concurrency_limits/increment",
+                      {"names": [self.rate_limit], "slots": 1, "mode": "rate_limit"}, follow_retry_after=True)
             self._last_rate_slot = time.monotonic()
         finally:
             self._rate_turn.release()
 
-    def _ask(self, deadline: float, poll_max: float | None, ask: Callable[[], httpx.Response]) -> httpx.Response:
-        """`ask()` until the server grants it: after a refusal (423) it sleeps the server's Retry-After, at
-        most `poll_max` if given; after an answer that says "again" (`AGAIN_STATUSES`, `AGAIN_ERRORS`),
-        up to `POLL_MAX_SECONDS`. `_Busy` once the next sleep would pass `deadline`."""
+    def _ask(self, deadline: float, path: str, body: dict, *, follow_retry_after: bool = False) -> httpx.Response:
+        """POST `body` to `path` until the server grants it. After a refusal (423) it sleeps the server's
+        Retry-After, at most `POLL_MAX_SECONDS` unless `follow_retry_after` (the rate slot: asking sooner
+        restarts its decay); after an answer that says "again" (`AGAIN_STATUSES`, `AGAIN_ERRORS`), up to
+        `POLL_MAX_SECONDS`. `_Busy` once the next sleep would pass `deadline`."""
         while True:
             try:
-                answer = self._call(ask)
+                answer = self._call(lambda: self._post(path, body))
             except httpx.HTTPStatusError as exc:
                 status = exc.response.status_code
-                if status != 423 and status not in AGAIN_STATUSES:  # 423 Locked: no slot free yet
-                    raise
-                if status == 423:
+                if status == 423:  # Locked: no slot free yet
                     wait = float(exc.response.headers.get("Retry-After", POLL_MAX_SECONDS))
-                    wait = wait if poll_max is None else min(wait, poll_max)
-                else:
+                    wait = wait if follow_retry_after else min(wait, POLL_MAX_SECONDS)
+                elif status in AGAIN_STATUSES:
                     wait = random.uniform(0.0, POLL_MAX_SECONDS)
+                else:
+                    raise
             except AGAIN_ERRORS:
                 wait = random.uniform(0.0, POLL_MAX_SECONDS)
             else:

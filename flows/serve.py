@@ -231,7 +231,7 @@ def serve_project(project_file: Path, *, limit: int = 1, console=None) -> None:
             serve(*deployments, limit=limit)
     finally:
         _served.set()
-        for stopper in list(_stoppers):
+        for stopper in _stoppers:
             stopper.join()  # it asks nothing more
         # A stop request already on its way (sent just before `serve` returned; Python runs a signal's
         # handler later, in the main thread) lands here, not in Python's own Ctrl-C handler: that raised
@@ -248,16 +248,15 @@ def serve_project(project_file: Path, *, limit: int = 1, console=None) -> None:
 
 
 _served = threading.Event()  # set once `serve` has returned: stop asking it to stop
-_stopping = threading.Event()
-_stoppers: list[threading.Thread] = []  # the thread asking it to stop, once there is one
+_stoppers: list[threading.Thread] = []  # the thread asking it to stop, once there is one (handlers run
+# in the main thread only, so the list needs no lock)
 
 
 def _as_keyboard_interrupt(signum, frame) -> None:
     """SIGTERM or Ctrl-C (SIGINT) stops `serve`. The KeyboardInterrupt lands wherever the main thread
     is; inside a finaliser or a weakref callback Python swallows it ("Exception ignored"), so until
     `serve` returns it is raised again every half second (by a SIGINT, which lands here again)."""
-    if not _stopping.is_set():
-        _stopping.set()
+    if not _stoppers:
         stopper = threading.Thread(target=_interrupt_until_served, name="stdwatch-serve-stop", daemon=True)
         _stoppers.append(stopper)
         stopper.start()

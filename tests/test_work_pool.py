@@ -211,10 +211,12 @@ class _SlotServer:
         queue = self.answers[path]
         status, retry_after = queue.pop(0) if len(queue) > 1 else queue[0]
         headers = {"Retry-After": retry_after} if retry_after else {}
-        body = {"increment-with-lease": {"lease_id": "L", "limits": [{"name": "x"}]},
-                "increment": [{"name": "x"}]}.get(path) if status == 200 else {"detail": "no"}
-        return httpx.Response(status, headers=headers, json=body) if path != "decrement-with-lease" or status != 200 \
-            else httpx.Response(204)
+        if status != 200:
+            return httpx.Response(status, headers=headers, json={"detail": "no"})
+        if path == "decrement-with-lease":
+            return httpx.Response(204)
+        granted = {"increment-with-lease": {"lease_id": "L", "limits": [{"name": "x"}]}, "increment": [{"name": "x"}]}
+        return httpx.Response(200, json=granted[path])
 
 
 def _scripted_gate(monkeypatch, server: _SlotServer, busy_wait: float = 60.0):
