@@ -470,6 +470,29 @@ def test_detect_block(status, text, reason):
     assert blocks.detect_block(status, {}, text) == reason
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("<p>Web Application FIREWALL</p>" + BIG_NORMAL_PAGE, blocks.WAF),  # a strong marker: any page
+        ("<p>WEB\u3000应用防火墙</p>", blocks.WAF),  # \s is any Unicode space
+        ("<p>web application f\u0131rewall</p>", blocks.WAF),  # IGNORECASE matches ı to i
+        ("<script>DOCUMENT.COOKIE = 'a=1'; Window.Location = '/';</script>", blocks.JS_CHALLENGE),
+        ("<script>var a='__J\u017fLUID';</script>", blocks.WAF),  # ſ to s
+        ("<div>CAPTCHA</div>", blocks.CAPTCHA),
+        ("<script src='/static/GT.JS'></script>", blocks.CAPTCHA),
+        ("<p>请输入验证码</p>", blocks.CAPTCHA),
+        # A weak marker counts on a page of fewer than 600 visible characters (spaces are not visible).
+        ("<p>" + "字" * 596 + "</p><p>验证码</p>", blocks.CAPTCHA),  # 599
+        ("<p>" + "字" * 597 + "</p><p>验证码</p>", None),  # 600
+        ("<style>p{}</style><p>" + "字 " * 592 + "</p>captcha", blocks.CAPTCHA),  # 599
+        ("<style>p{}</style><p>" + "字 " * 593 + "</p>captcha", None),  # 600
+        ("<style>" + "x" * 5000 + "</style><p>captcha</p>", blocks.CAPTCHA),  # styles and scripts are not text
+    ],
+)
+def test_a_marker_is_found_in_any_letter_case_and_a_weak_one_only_on_a_thin_page(text, reason):
+    assert blocks.detect_block(200, {"content-type": "text/html"}, text) == reason
+
+
 # -- politeness -----------------------------------------------------------------------------------
 
 
