@@ -187,10 +187,11 @@ class Archive:
         records (safe from a killed process; fsynced by the next group commit)."""
         file = self._writer_for(source, fetched_at)
         warc_date = datetime_to_iso_date(fetched_at.astimezone(timezone.utc).replace(tzinfo=None), use_micros=True)
-        body_digest = hashlib.sha256(body)
+        payload_digest = _RecordWriter._create_digester()  # given to warcio, which then does not hash the body
+        payload_digest.update(body)
         response_headers = {
             "WARC-Date": warc_date,
-            "WARC-Payload-Digest": "sha256:" + base64.b32encode(body_digest.digest()).decode("ascii"),
+            "WARC-Payload-Digest": str(payload_digest),
             _H_SOURCE: source,
             _H_RUN: self.run_id,
             _H_METHOD: method.upper(),
@@ -239,7 +240,7 @@ class Archive:
             status=status,
             content_type=_header(headers, "content-type"),
             fetched_at=iso_date_to_datetime(warc_date, tz_aware=True),
-            sha256=body_digest.hexdigest(),
+            sha256=_digest_hex(str(payload_digest)),
             size=len(body),
             warc_path=file.rel_path,
             offset=offset,

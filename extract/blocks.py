@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from typing import NamedTuple
 
 JS_CHALLENGE = "js_challenge"  # HTTP 521, or a 加速乐-style cookie-setting reload script
 WAF = "waf"  # a web application firewall's challenge page ("WEB 应用防火墙", __jsluid)
@@ -36,17 +37,31 @@ _COOKIE_RELOAD = re.compile(
 _CAPTCHA_STRONG = "请完成安全验证"
 # Geetest also sits behind search boxes on pages that are otherwise fine (qybz's homepage, portals.md §5).
 _CAPTCHA_WEAK = re.compile(r"geetest|gt\.js|验证码|安全验证|captcha", re.I)
+
+
+class _Marker(NamedTuple):
+    """A case-insensitive marker and the pieces one of which every match of it holds: CJK ones in the
+    text, ASCII ones in its UTF-8 bytes with A-Z folded to a-z (what IGNORECASE does to them). No
+    piece holds i, s or k: IGNORECASE also matches ı/İ, ſ and the Kelvin sign to those, which ASCII
+    folding does not. The regexes cost ~0.1 ms each on a 20 KB page of CJK text, a piece ~10 µs."""
+
+    pattern: re.Pattern
+    reason: str
+    in_text: tuple[str, ...]
+    in_folded: tuple[bytes, ...]
+
+    def may_match(self, text: str, folded: bytes) -> bool:
+        return any(piece in text for piece in self.in_text) or any(piece in folded for piece in self.in_folded)
+
+
+_WAF_MARKER = _Marker(_WAF_STRONG, WAF, ("应用防火墙",), (b"rewall",))
 # Checked on a thin page only, in this order.
-_WEAK = ((_COOKIE_RELOAD, JS_CHALLENGE), (_JSLUID, WAF), (_CAPTCHA_WEAK, CAPTCHA))
-# Per marker, pieces one of which every match holds: CJK as text, ASCII as UTF-8 bytes with A-Z folded to
-# a-z (what IGNORECASE does to them). No piece holds i, s or k: IGNORECASE also matches ı/İ, ſ and the
-# Kelvin sign to those, which ASCII folding does not.
-_MUST_HOLD: dict[re.Pattern, tuple[str | bytes, ...]] = {
-    _WAF_STRONG: ("应用防火墙", b"rewall"),
-    _COOKIE_RELOAD: (b"document.coo",),
-    _JSLUID: (b"__j",),
-    _CAPTCHA_WEAK: (b"geete", b"gt.j", b"captcha", "验证码", "安全验证"),
-}
+_WEAK = (
+    _Marker(_COOKIE_RELOAD, JS_CHALLENGE, (), (b"document.coo",)),
+    _Marker(_JSLUID, WAF, (), (b"__j",)),
+    _Marker(_CAPTCHA_WEAK, CAPTCHA, ("验证码", "安全验证"), (b"geete", b"gt.j", b"captcha")),
+)
+
 _TOO_FREQUENT = "访问过于频繁"
 
 _SCRIPT_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.I | re.S)
@@ -74,24 +89,15 @@ def detect_block(status: int, headers: Mapping[str, str], text: str) -> str | No
 
 
 def _html_block(text: str) -> str | None:
-    # Each marker's regex runs only on a page holding a piece every match of it must hold (_MUST_HOLD):
-    # the regexes are case-insensitive and cost ~0.1 ms each on a 20 KB page, as does the thin test.
     folded = text.encode("utf-8", "replace").lower()  # ASCII letters folded, as IGNORECASE folds them
-    if _may_hold(_WAF_STRONG, text, folded) and _WAF_STRONG.search(text):
+    if _WAF_MARKER.may_match(text, folded) and _WAF_MARKER.pattern.search(text):
         return WAF
     if _CAPTCHA_STRONG in text:
         return CAPTCHA
-    weak = [(pattern, reason) for pattern, reason in _WEAK if _may_hold(pattern, text, folded)]
-    if not weak or not _is_thin(text):
+    weak = [marker for marker in _WEAK if marker.may_match(text, folded)]
+    if not weak or not _is_thin(text):  # the thin test costs as much as a regex: only when it can matter
         return None
-    for pattern, reason in weak:
-        if pattern.search(text):
-            return reason
-    return None
-
-
-def _may_hold(pattern: re.Pattern, text: str, folded: bytes) -> bool:
-    return any(piece in (folded if isinstance(piece, bytes) else text) for piece in _MUST_HOLD[pattern])
+    return next((marker.reason for marker in weak if marker.pattern.search(text)), None)
 
 
 def _json_block(text: str) -> str | None:
