@@ -222,6 +222,8 @@ def serve_project(project_file: Path, *, limit: int = 1, console=None) -> None:
     # Until Prefect's runner installs its own handlers (a graceful stop), a SIGTERM or a Ctrl-C stops it
     # with a KeyboardInterrupt asked again until `serve` returns: Python's own Ctrl-C raises it once, and
     # one that lands in a finaliser is swallowed (serve then ran on after Ctrl-C; CI, 2026-12-07).
+    _served.clear()  # a process may serve more than once
+    _stoppers.clear()
     previous = signal.signal(signal.SIGTERM, _as_keyboard_interrupt)
     previous_int = signal.signal(signal.SIGINT, _as_keyboard_interrupt)
     previous_hook = sys.unraisablehook
